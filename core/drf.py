@@ -1,0 +1,42 @@
+"""DRF glue kept free of rest_framework.views imports (DRF loads these from settings)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, permissions, status
+from rest_framework.response import Response
+
+from .middleware import bind_actor
+from .permissions import allowed
+
+ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
+           "DELETE": "delete"}
+
+
+class MatrixPermission(permissions.BasePermission):
+    """The permission matrix applied to API calls (transitions are checked by the workflow engine)."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        bind_actor(request, request.user)
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        if model is None:
+            return True
+        if getattr(view, "action", None) in {"transition", "new_version"}:
+            return allowed(request.user, model, "view")
+        return allowed(request.user, model, ACTIONS.get(request.method, "view"))
+
+
+def exception_handler(exc, context):
+    from .workflow import TransitionConflict
+
+    if isinstance(exc, TransitionConflict):
+        return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    return drf_exception_handler(exc, context)

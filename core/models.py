@@ -1,0 +1,258 @@
+"""The small base stack every ServPlan model stands on.
+
+`BaseModel` gives timestamps and the restricted manager; `ControlledRecord`
+adds what SPEC section 5 asks of every output document: a number (文件编号),
+a version, a status driven by the record type's workflow, the drafting
+department, the author and links. Approved versions are never edited in
+place: `core.records.new_version` copies them.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AuditAction, Confidentiality, RecordStatus
+from .querysets import RestrictedQuerySet
+
+
+class BaseModel(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}_detail", args=[self.pk])
+
+
+class ControlledRecord(BaseModel):
+    number = models.CharField(_("number"), max_length=40, editable=False, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, default=RecordStatus.DRAFT, editable=False,
+                              db_index=True)
+    owner_department = models.ForeignKey("org.Department", models.PROTECT, related_name="+",
+                                         verbose_name=_("drafting department"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", editable=False,
+                               verbose_name=_("author"))
+    customer = models.ForeignKey("customers.Customer", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("customer"))
+    confidentiality = models.CharField(_("confidentiality"), max_length=20, choices=Confidentiality.choices,
+                                       default=Confidentiality.INTERNAL)
+    retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=5)
+    change_note = models.TextField(_("change note"), blank=True,
+                                   help_text=_("What changed in this version and why."))
+    predecessor = models.OneToOneField("self", models.PROTECT, null=True, blank=True, editable=False,
+                                       related_name="successor", verbose_name=_("previous version"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    # Optimistic locking: every write bumps it; a form posted with an old value is refused.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    # Incremented on each submission so approval votes of an earlier round never count again.
+    review_round = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.number} v{self.version} {self.title}"
+
+    @classmethod
+    def record_type(cls):
+        from .registry import registry
+
+        return registry.for_model(cls)
+
+    def get_status_display(self):
+        states = type(self).record_type().workflow.states
+        try:
+            return states(self.status).label
+        except ValueError:
+            return self.status
+
+    @property
+    def is_latest(self):
+        return not hasattr(self, "successor") or self.successor is None
+
+    def versions(self):
+        return type(self).objects.filter(number=self.number).order_by("-version")
+
+    def copy_children(self, new_version):
+        """Copy child rows (lines, tasks, ...) to a new version; record types override."""
+
+
+class NumberingScheme(BaseModel):
+    """Per record type numbering (文件编号), e.g. SP-PLAN-2026-0007."""
+
+    record_type = models.CharField(_("record type"), max_length=40, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=20)
+    pattern = models.CharField(_("pattern"), max_length=60, default="{prefix}-{year}-{seq:04d}",
+                               help_text=_("Placeholders: {prefix}, {year}, {seq}."))
+
+    class Meta:
+        ordering = ["record_type"]
+        verbose_name = _("numbering scheme")
+        verbose_name_plural = _("numbering schemes")
+
+    def __str__(self):
+        return f"{self.record_type}: {self.pattern}"
+
+
+class NumberSequence(models.Model):
+    record_type = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record_type", "year"], name="core_sequence_unique")]
+
+
+class Attachment(BaseModel):
+    content_type = models.ForeignKey(ContentType, models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    content_kind = models.CharField(_("type"), max_length=20)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+
+class Approval(models.Model):
+    """One approver's vote in one review round of a record."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
+    transition = models.CharField(max_length=40)
+    review_round = models.PositiveIntegerField()
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    # Whose vote this counts as: the voter, or the delegator they stand in for.
+    counted_as = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "transition", "review_round", "counted_as"],
+                                    name="core_one_vote_per_approver_per_round"),
+        ]
+
+
+class TransitionLog(models.Model):
+    """Who moved which record from which state to which, when and why."""
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey()
+    transition = models.CharField(_("transition"), max_length=40)
+    source = models.CharField(_("from"), max_length=20)
+    target = models.CharField(_("to"), max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("by"))
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("on behalf of"))
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+class RecordIndex(models.Model):
+    """One row per record version of every type: what the Record Register lists.
+
+    Kept by core.records on every write so the register is one indexed table,
+    not a union over every record table.
+    """
+
+    content_type = models.ForeignKey(ContentType, models.CASCADE, verbose_name=_("model"))
+    object_id = models.PositiveBigIntegerField()
+    record_type = models.CharField(_("record type"), max_length=40, db_index=True)
+    number = models.CharField(_("number"), max_length=40, db_index=True)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, db_index=True)
+    status_label = models.CharField(max_length=60)
+    department = models.ForeignKey("org.Department", models.PROTECT, related_name="+",
+                                   verbose_name=_("drafting department"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author"))
+    customer = models.ForeignKey("customers.Customer", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("customer"))
+    project_label = models.CharField(_("project"), max_length=200, blank=True, db_index=True)
+    contract_label = models.CharField(_("contract"), max_length=200, blank=True)
+    is_latest = models.BooleanField(_("latest version"), default=True, db_index=True)
+    created = models.DateTimeField(_("created"), db_index=True)
+    updated = models.DateTimeField(_("updated"))
+    url = models.CharField(max_length=200)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="core_index_unique")]
+        verbose_name = _("register entry")
+        verbose_name_plural = _("register entries")
+
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained audit trail (DESIGN house rule 8)."""
+
+    seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("user"))
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True, verbose_name=_("model"))
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["content_type", "object_id", "seq"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The single row holding the chain's tip; locking it serialises appends."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+__all__ = ["AuditAction", "Confidentiality", "RecordStatus"]

@@ -1,0 +1,153 @@
+"""Writes to records: every create, edit, new version and delete goes through here.
+
+Each function runs in one transaction, writes its audit entry and keeps the
+Record Register index current, so no request leaves a half-written record.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from . import audit
+from .choices import AuditAction, RecordStatus
+from .models import ControlledRecord, NumberingScheme, NumberSequence, RecordIndex
+from .permissions import allowed
+
+
+class StaleEdit(ValidationError):
+    pass
+
+
+def _check(user, model, action):
+    if not allowed(user, model, action):
+        raise PermissionDenied(_t("Your role may not do this."))
+
+
+def next_number(record_type, when=None) -> str:
+    """Allocate the next 文件编号 for a record type; gap-free within a committed transaction."""
+    year = (when or timezone.localdate()).year
+    scheme = NumberingScheme.objects.filter(record_type=record_type.code).first()
+    prefix = scheme.prefix if scheme else record_type.prefix
+    pattern = scheme.pattern if scheme else "{prefix}-{year}-{seq:04d}"
+    NumberSequence.objects.get_or_create(record_type=record_type.code, year=year)
+    seq = NumberSequence.objects.select_for_update().get(record_type=record_type.code, year=year)
+    NumberSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
+    return pattern.format(prefix=prefix, year=year, seq=seq.last_value + 1)
+
+
+def reindex(record):
+    if not isinstance(record, ControlledRecord):
+        return
+    record_type = type(record).record_type()
+    ct = ContentType.objects.get_for_model(record)
+    values = {
+        "record_type": record_type.code,
+        "number": record.number,
+        "version": record.version,
+        "title": record.title,
+        "status": record.status,
+        "status_label": str(record.get_status_display()),
+        "department_id": record.owner_department_id,
+        "author_id": record.author_id,
+        "customer_id": record.customer_id,
+        "project_label": str(getattr(record, "project", "") or ""),
+        "contract_label": str(getattr(record, "contract", "") or ""),
+        "is_latest": not type(record).objects.filter(predecessor=record).exists(),
+        "created": record.created,
+        "updated": record.updated,
+        "url": record.get_absolute_url(),
+    }
+    RecordIndex.objects.update_or_create(content_type=ct, object_id=record.pk, defaults=values)
+
+
+def create(instance, user, comment=""):
+    """Save a new row. Controlled records get their number, author, version 1 and initial state."""
+    model = type(instance)
+    _check(user, model, "add")
+    with transaction.atomic():
+        if isinstance(instance, ControlledRecord):
+            record_type = model.record_type()
+            instance.author = user
+            instance.version = 1
+            instance.status = record_type.workflow.initial
+            instance.retention_years = instance.retention_years or record_type.retention_years
+            instance.number = next_number(record_type)
+        instance.full_clean()
+        instance.save(force_insert=True)
+        audit.log_create(instance, comment)
+        reindex(instance)
+    return instance
+
+
+def update(instance, user, before: dict, expected_lock=None, comment=""):
+    """Save an edited row; refuse a stale edit; approved records are never edited in place."""
+    model = type(instance)
+    _check(user, model, "change")
+    with transaction.atomic():
+        if isinstance(instance, ControlledRecord):
+            current = model.objects.select_for_update().get(pk=instance.pk)
+            workflow = model.record_type().workflow
+            if current.status not in workflow.editable_states:
+                raise ValidationError(_t("A record in state “%(status)s” cannot be edited.")
+                                      % {"status": current.get_status_display()})
+            if expected_lock is not None:
+                if current.lock_version != int(expected_lock):
+                    raise StaleEdit(_t("Someone else saved this record after you opened it. Your changes "
+                                       "were not saved: reload the page to see their version, then edit again."))
+            instance.lock_version = current.lock_version + 1
+        instance.full_clean()
+        instance.save()
+        audit.log_update(instance, before, comment)
+        reindex(instance)
+    return instance
+
+
+def new_version(record, user, comment=""):
+    """Start the next version of an approved record; the approved one stays readable and in force."""
+    model = type(record)
+    _check(user, model, "change")
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=record.pk)
+        if current.status not in model.record_type().workflow.frozen_states:
+            raise ValidationError(_t("Only an approved record gets a new version; this one can be edited directly."))
+        if model.objects.filter(predecessor=current).exists():
+            raise ValidationError(_t("A newer version of this record already exists."))
+        draft = model.objects.get(pk=current.pk)
+        draft.pk = draft.id = None
+        draft._state.adding = True
+        draft.version = current.version + 1
+        draft.status = model.record_type().workflow.initial
+        draft.predecessor = current
+        draft.author = user
+        draft.approved_at = None
+        draft.lock_version = 0
+        draft.review_round = 0
+        draft.change_note = ""
+        draft.save(force_insert=True)
+        current.copy_children(draft)
+        audit.record_entry(AuditAction.NEW_VERSION, draft, snap=audit.snapshot(draft), comment=comment,
+                           changes={"version": [current.version, draft.version], "predecessor": [None, current.pk]})
+        reindex(draft)
+        reindex(current)
+    return draft
+
+
+def delete(instance, user, comment=""):
+    model = type(instance)
+    _check(user, model, "delete")
+    with transaction.atomic():
+        if isinstance(instance, ControlledRecord):
+            if instance.status != RecordStatus.DRAFT:
+                raise ValidationError(_t("Only a draft may be deleted; controlled records are kept."))
+            predecessor = instance.predecessor
+            RecordIndex.objects.filter(content_type=ContentType.objects.get_for_model(instance),
+                                       object_id=instance.pk).delete()
+        else:
+            predecessor = None
+        audit.log_delete(instance, comment)
+        instance.delete()
+        if predecessor is not None:
+            reindex(predecessor)

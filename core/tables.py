@@ -1,0 +1,83 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry, RecordIndex
+from .registry import registry
+
+
+class LinkedNumberColumn(tables.Column):
+    def render(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+
+class StatusColumn(tables.Column):
+    def render(self, value, record):
+        return format_html('<span class="badge status-{}">{}</span>', record.status, value)
+
+    def value(self, value, record):
+        return value
+
+
+class ControlledRecordTable(tables.Table):
+    number = LinkedNumberColumn(verbose_name=_("number"))
+    version = tables.Column(verbose_name=_("version"))
+    title = tables.Column(verbose_name=_("title"))
+    status = StatusColumn(accessor="get_status_display", order_by="status", verbose_name=_("status"))
+    owner_department = tables.Column(verbose_name=_("drafting department"))
+    author = tables.Column(verbose_name=_("author"))
+    updated = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("updated"))
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        fields = ("number", "version", "title", "status", "owner_department", "author", "updated")
+
+
+class RecordIndexTable(tables.Table):
+    number = tables.Column(verbose_name=_("number"), linkify=lambda record: record.url)
+    version = tables.Column(verbose_name=_("version"))
+    record_type = tables.Column(verbose_name=_("record type"))
+    title = tables.Column(verbose_name=_("title"))
+    status = tables.Column(accessor="status_label", order_by="status", verbose_name=_("status"))
+    department = tables.Column(verbose_name=_("drafting department"))
+    customer = tables.Column(verbose_name=_("customer"))
+    project_label = tables.Column(verbose_name=_("project"))
+    author = tables.Column(verbose_name=_("author"))
+    updated = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("updated"))
+
+    class Meta:
+        model = RecordIndex
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        fields = ("number", "version", "record_type", "title", "status", "department", "customer", "project_label",
+                  "author", "updated")
+
+    def render_record_type(self, value):
+        record_type = registry.get(value)
+        return record_type.label if record_type else value
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge status-{}">{}</span>', record.status, value)
+
+    def value_status(self, value, record):
+        return value
+
+
+class AuditEntryTable(tables.Table):
+    seq = tables.Column(verbose_name="#")
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("time"))
+    username = tables.Column(verbose_name=_("user"))
+    action = tables.Column(verbose_name=_("action"))
+    object_repr = tables.Column(verbose_name=_("object"))
+    changes = tables.Column(verbose_name=_("changes"), orderable=False)
+    comment = tables.Column(verbose_name=_("comment"))
+    ip = tables.Column(verbose_name=_("IP address"))
+    request_id = tables.Column(verbose_name=_("request id"))
+
+    class Meta:
+        model = AuditEntry
+        attrs = {"class": "table table-sm table-hover align-middle small"}
+        fields = ("seq", "at", "username", "action", "object_repr", "changes", "comment", "ip", "request_id")
+
+    def render_changes(self, value):
+        return "; ".join(f"{k}: {v[0]!s:.40} → {v[1]!s:.40}" for k, v in value.items()
+                         if isinstance(v, list) and len(v) == 2)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import site_views
+from .views import HomeView
+
+app_name = "core"
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("register/", site_views.RegisterView.as_view(), name="register"),
+    path("audit/", site_views.AuditLogView.as_view(), name="audit"),
+    path("attachments/<int:pk>/", site_views.AttachmentDownloadView.as_view(), name="attachment"),
+    path("permissions/", site_views.PermissionMatrixView.as_view(), name="permissions"),
+]

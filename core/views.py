@@ -1,0 +1,404 @@
+"""Generic views every app reuses with a few declarative lines (see `RecordViews`)."""
+
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django.views.generic.edit import FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from . import audit, records, workflow
+from .choices import AuditAction
+from .models import Attachment, ControlledRecord, TransitionLog
+from .permissions import allowed
+from .uploads import check_upload
+
+
+def hx_redirect(request, url):
+    """After a save: htmx gets HX-Location, a plain browser a redirect."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Location"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def error_messages(exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {m}" if field != "__all__" else str(m)
+                for field, errs in exc.message_dict.items() for m in errs]
+    return exc.messages
+
+
+class ModelTemplateMixin:
+    """Templates at <app>/<model><suffix>.html, falling back to the generic core one."""
+
+    template_suffix = ""
+    generic_template = ""
+
+    def get_template_names(self):
+        meta = self.model._meta
+        names = [f"{meta.app_label}/{meta.model_name}{self.template_suffix}.html", self.generic_template]
+        if getattr(self.request, "htmx", False) and self.template_suffix == "_list":
+            names = ["core/partials/object_table.html"]
+        return names
+
+
+class PermissionMixin(LoginRequiredMixin):
+    action = "view"
+    model = None
+    views = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not allowed(request.user, self.model, self.action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def restricted(self, action=None):
+        return self.model.objects.restrict(self.request.user, action or self.action)
+
+
+class ObjectListView(PermissionMixin, ModelTemplateMixin, SingleTableMixin, FilterView):
+    template_suffix = "_list"
+    generic_template = "core/object_list.html"
+    paginate_by = 25
+    select_related = ()
+    prefetch_related = ()
+    export_formats = ("csv", "xlsx")
+
+    def get_queryset(self):
+        return self.restricted().select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def get_table_pagination(self, table):
+        return {"per_page": min(int(self.request.GET.get("per_page", self.paginate_by) or 25), 500)}
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in self.export_formats:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt):
+        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
+        table = self.table_class(filterset.qs)
+        rows = list(table.as_values(exclude_columns=("actions",)))
+        name = str(self.model._meta.verbose_name_plural)
+        audit.record_entry(AuditAction.EXPORT, None, obj_repr=f"{name} ({fmt}, {len(rows) - 1})",
+                           changes={"filter": dict(self.request.GET.lists())})
+        if fmt == "csv":
+            out = io.StringIO()
+            out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
+            csv.writer(out).writerows(rows)
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook()
+            sheet = book.active
+            sheet.title = name[:31]
+            for row in rows:
+                sheet.append([str(v) if v is not None else "" for v in row])
+            sheet.freeze_panes = "A2"
+            buffer = io.BytesIO()
+            book.save(buffer)
+            response = HttpResponse(buffer.getvalue(), content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}.{fmt}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_meta"] = self.model._meta
+        context["can_add"] = allowed(self.request.user, self.model, "add")
+        context["add_url"] = self.views.url_for("add") if self.views else None
+        return context
+
+
+class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
+    generic_template = "core/object_detail.html"
+    detail_fields = ()
+
+    def get_queryset(self):
+        return self.restricted()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj, user = self.object, self.request.user
+        context.update(
+            model_meta=self.model._meta,
+            fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.detail_fields],
+            history=audit.history_for(obj),
+            can_change=allowed(user, self.model, "change"),
+            can_delete=allowed(user, self.model, "delete"),
+            views=self.views,
+        )
+        if isinstance(obj, ControlledRecord):
+            ct_filter = {"content_type__model": self.model._meta.model_name,
+                         "content_type__app_label": self.model._meta.app_label, "object_id": obj.pk}
+            wf = type(obj).record_type().workflow
+            context.update(
+                is_record=True,
+                transitions=workflow.available(obj, user),
+                transition_log=TransitionLog.objects.filter(**ct_filter).select_related("user", "on_behalf_of"),
+                attachments=Attachment.objects.filter(**ct_filter).select_related("uploaded_by"),
+                versions=obj.versions().select_related("author"),
+                editable=obj.status in wf.editable_states,
+                versionable=obj.status in wf.frozen_states and obj.is_latest,
+                attachment_form=AttachmentForm(),
+            )
+        return context
+
+
+def _display(obj, name):
+    display = getattr(obj, f"get_{name}_display", None)
+    value = display() if display else getattr(obj, name)
+    return "—" if value in (None, "") else value
+
+
+class LockedFormMixin(forms.ModelForm):
+    """Carries the record's lock_version so a stale edit is refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
+    template_suffix = "_edit"
+    generic_template = "core/object_edit.html"
+    form_class = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = None
+        if "pk" in kwargs:
+            self.action = "change"
+            if request.user.is_authenticated:
+                self.object = get_object_or_404(self.restricted("view"), pk=kwargs["pk"])
+        else:
+            self.action = "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        if isinstance(self.object, ControlledRecord):
+            kwargs.setdefault("initial", {})["lock_version"] = self.object.lock_version
+        if "user" in self.get_form_class().__init__.__code__.co_varnames:
+            kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_form_class(self):
+        return self.form_class
+
+    def get(self, request, *args, **kwargs):
+        if isinstance(self.object, ControlledRecord) and self.object.status not in \
+                type(self.object).record_type().workflow.editable_states:
+            messages.warning(request, _t("This record is %(status)s and cannot be edited here.")
+                             % {"status": self.object.get_status_display()})
+            return redirect(self.object.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                if self.object is None:
+                    records.create(instance, self.request.user, comment=form.cleaned_data.get("change_note", ""))
+                else:
+                    before = audit.snapshot(type(instance).objects.get(pk=instance.pk))
+                    records.update(instance, self.request.user, before,
+                                   expected_lock=form.cleaned_data.get("lock_version"))
+                form.save_m2m()
+                if hasattr(form, "save_related"):  # child rows, written in the same transaction
+                    form.save_related(self.request.user)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _t("Saved %(obj)s.") % {"obj": instance})
+        return hx_redirect(self.request, self.success_url_for(instance))
+
+    def success_url_for(self, instance):
+        return instance.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(object=self.object, model_meta=self.model._meta, views=self.views)
+        return context
+
+
+class ObjectDeleteView(PermissionMixin, ModelTemplateMixin, DetailView):
+    action = "delete"
+    generic_template = "core/object_delete.html"
+    template_suffix = "_delete"
+
+    def get_queryset(self):
+        return self.restricted("view")
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            records.delete(obj, request.user, comment=request.POST.get("comment", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_messages(exc)))
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _t("Deleted %(obj)s.") % {"obj": obj})
+        return hx_redirect(request, self.views.url_for("list"))
+
+
+class RecordActionView(LoginRequiredMixin, View):
+    """POST-only actions on a record: a transition, a new version, an attachment."""
+
+    model = None
+    views = None
+
+    def get_object(self):
+        return get_object_or_404(self.model.objects.restrict(self.request.user, "view"), pk=self.kwargs["pk"])
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            target = self.act(obj, request) or obj
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(error_messages(exc)) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text or _t("You may not do this."))
+            if isinstance(exc, PermissionDenied):
+                raise
+            return hx_redirect(request, obj.get_absolute_url())
+        return hx_redirect(request, target.get_absolute_url())
+
+
+class TransitionView(RecordActionView):
+    def act(self, obj, request):
+        outcome = workflow.fire(obj, request.POST.get("transition", ""), request.user, request.POST.get("comment", ""))
+        messages.success(request, outcome.message)
+
+
+class NewVersionView(RecordActionView):
+    def act(self, obj, request):
+        draft = records.new_version(obj, request.user, comment=request.POST.get("comment", ""))
+        messages.info(request, _t("Version %(v)s created as a draft; version %(old)s stays in force until it is "
+                                  "approved.") % {"v": draft.version, "old": obj.version})
+        return draft
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class AttachView(RecordActionView):
+    def act(self, obj, request):
+        if not allowed(request.user, self.model, "change"):
+            raise PermissionDenied
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ValidationError(error_messages(ValidationError(form.errors)))
+        upload = form.cleaned_data["file"]
+        info = check_upload(upload)
+        attachment = Attachment(record=obj, file=upload, name=upload.name[:200], size=info["size"],
+                                sha256=info["sha256"], content_kind=info["kind"],
+                                description=form.cleaned_data["description"], uploaded_by=request.user)
+        with transaction.atomic():
+            attachment.save()
+            audit.record_entry(AuditAction.ATTACH, obj, comment=attachment.name,
+                               changes={"attachment": [None, {"name": attachment.name, "sha256": info["sha256"],
+                                                               "size": info["size"]}]})
+        messages.success(request, _t("Attached %(name)s.") % {"name": attachment.name})
+
+
+class ExportView(LoginRequiredMixin, View):
+    """GET ?format=pdf|docx: the record as a document a person would print or send."""
+
+    model = None
+    views = None
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.model.objects.restrict(request.user, "view"), pk=pk)
+        fmt = request.GET.get("format", "pdf")
+        from .exporting import export_record
+
+        try:
+            content, content_type, filename = export_record(obj, fmt, request)
+        except KeyError:
+            raise Http404 from None
+        audit.record_entry(AuditAction.EXPORT, obj, comment=fmt)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class RecordViews:
+    """Declare a model's pages in a few lines; `urls()` returns its URL patterns.
+
+        class CustomerViews(RecordViews):
+            model = Customer
+            table = CustomerTable
+            filterset = CustomerFilterSet
+            form = CustomerForm
+            detail_fields = ("code", "name")
+    """
+
+    model = None
+    table = None
+    filterset = None
+    form = None
+    detail_fields = ()
+    select_related = ()
+    prefetch_related = ()
+    list_view = ObjectListView
+    detail_view = ObjectDetailView
+    edit_view = ObjectEditView
+    delete_view = ObjectDeleteView
+
+    @classmethod
+    def name(cls, action):
+        return f"{cls.model._meta.model_name}_{action}"
+
+    @classmethod
+    def url_for(cls, action, *args):
+        return reverse(f"{cls.model._meta.app_label}:{cls.name(action)}", args=args)
+
+    @classmethod
+    def urls(cls):
+        base = {"model": cls.model, "views": cls}
+        route = cls.model._meta.model_name
+        patterns = [
+            path(f"{route}/", cls.list_view.as_view(table_class=cls.table, filterset_class=cls.filterset,
+                                                   select_related=cls.select_related,
+                                                   prefetch_related=cls.prefetch_related, **base), name=cls.name("list")),
+            path(f"{route}/add/", cls.edit_view.as_view(form_class=cls.form, **base), name=cls.name("add")),
+            path(f"{route}/<int:pk>/", cls.detail_view.as_view(detail_fields=cls.detail_fields, **base),
+                 name=cls.name("detail")),
+            path(f"{route}/<int:pk>/edit/", cls.edit_view.as_view(form_class=cls.form, **base), name=cls.name("edit")),
+            path(f"{route}/<int:pk>/delete/", cls.delete_view.as_view(**base), name=cls.name("delete")),
+        ]
+        if issubclass(cls.model, ControlledRecord):
+            patterns += [
+                path(f"{route}/<int:pk>/transition/", TransitionView.as_view(**base), name=cls.name("transition")),
+                path(f"{route}/<int:pk>/new-version/", NewVersionView.as_view(**base), name=cls.name("new_version")),
+                path(f"{route}/<int:pk>/attach/", AttachView.as_view(**base), name=cls.name("attach")),
+                path(f"{route}/<int:pk>/export/", ExportView.as_view(**base), name=cls.name("export")),
+            ]
+        return patterns
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from .dashboard import dashboard_for
+
+        context = super().get_context_data(**kwargs)
+        context.update(dashboard_for(self.request.user))
+        return context

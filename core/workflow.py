@@ -1,0 +1,255 @@
+"""The workflow engine. Record types declare their flow here-shaped; the server enforces it.
+
+A `Workflow` lists states and `Transition`s. Who may fire a transition comes
+from the permission matrix (core.permissions) under the transition's name;
+a transition adds conditions, whether a comment is required and an approval
+rule (one approver, all of a list, or a quorum). Delegated roles count for
+transitions. Every firing is atomic, re-checked under a row lock and a
+guarded UPDATE, so two approvers pressing at once produce one transition.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from . import audit
+from .choices import ApprovalKind, AuditAction, RecordStatus
+from .models import Approval, TransitionLog
+from .permissions import label_of, roles_for
+
+
+class WorkflowError(ValidationError):
+    """A transition refused for a reason the user can act on (shown as the message)."""
+
+
+class TransitionConflict(WorkflowError):
+    """Someone else moved the record first."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    check: Callable  # (record, user) -> bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    kind: str = ApprovalKind.ONE
+    quorum: int = 1
+    # Who must approve for ALL (and who may vote for QUORUM); default: anyone holding the role.
+    approvers: Callable | None = None  # (record) -> iterable of users
+
+    def needed(self, record) -> int:
+        if self.kind == ApprovalKind.ALL:
+            return len(self.approver_ids(record))
+        return self.quorum if self.kind == ApprovalKind.QUORUM else 1
+
+    def approver_ids(self, record) -> set[int]:
+        return {u.pk for u in self.approvers(record)} if self.approvers else set()
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple
+    target: str
+    conditions: tuple = ()
+    comment_required: bool = False
+    approval: ApprovalRule | None = None
+    effects: tuple = ()  # (record, user) -> None, run after the state changed, same transaction
+    style: str = "primary"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    states: type
+    initial: str
+    transitions: tuple
+    editable_states: tuple = (RecordStatus.DRAFT, RecordStatus.RETURNED)
+    frozen_states: tuple = (RecordStatus.APPROVED,)  # editing makes a new version
+    extra: dict = field(default_factory=dict)
+
+    def transition(self, name) -> Transition:
+        for t in self.transitions:
+            if t.name == name:
+                return t
+        raise WorkflowError(_t("Unknown action “%(name)s”.") % {"name": name})
+
+
+@dataclass
+class Outcome:
+    done: bool
+    record: object
+    votes: int = 0
+    needed: int = 1
+
+    @property
+    def message(self):
+        if self.done:
+            return _t("%(record)s is now %(status)s.") % {
+                "record": self.record.number, "status": self.record.get_status_display()}
+        return _t("Your approval is recorded (%(votes)s of %(needed)s needed).") % {
+            "votes": self.votes, "needed": self.needed}
+
+
+def workflow_of(record) -> Workflow:
+    return type(record).record_type().workflow
+
+
+# ---- conditions and effects shared by record types -------------------------------------------
+
+def not_author(record, user):
+    return record.author_id != user.pk
+
+
+NOT_AUTHOR = Condition(not_author, _("The author of a record cannot approve it."))
+
+
+def set_approved(record, user):
+    type(record).objects.filter(pk=record.pk).update(approved_at=timezone.now())
+
+
+def supersede_predecessors(record, user):
+    """When a new version is approved, approved earlier versions become superseded."""
+    previous = record.predecessor
+    while previous is not None:
+        if previous.status == RecordStatus.APPROVED:
+            _apply(previous, "supersede", RecordStatus.SUPERSEDED, user, None,
+                   _t("Superseded by version %(v)s.") % {"v": record.version})
+        previous = previous.predecessor
+
+
+def next_review_round(record, user):
+    type(record).objects.filter(pk=record.pk).update(review_round=F("review_round") + 1)
+
+
+def generic_review_workflow(*, approval=None, submit_conditions=(), approve_conditions=(NOT_AUTHOR,)):
+    """The generic flow: draft → in review → approved / returned → superseded."""
+    return Workflow(
+        states=RecordStatus,
+        initial=RecordStatus.DRAFT,
+        transitions=(
+            Transition("submit", _("Submit for review"), (RecordStatus.DRAFT, RecordStatus.RETURNED),
+                       RecordStatus.IN_REVIEW, conditions=tuple(submit_conditions), effects=(next_review_round,)),
+            Transition("withdraw", _("Withdraw"), (RecordStatus.IN_REVIEW,), RecordStatus.DRAFT,
+                       style="secondary"),
+            Transition("approve", _("Approve"), (RecordStatus.IN_REVIEW,), RecordStatus.APPROVED,
+                       conditions=tuple(approve_conditions), approval=approval or ApprovalRule(),
+                       effects=(set_approved, supersede_predecessors), style="success"),
+            Transition("return", _("Return for rework"), (RecordStatus.IN_REVIEW,), RecordStatus.RETURNED,
+                       comment_required=True, style="warning"),
+        ),
+    )
+
+
+# ---- the engine -------------------------------------------------------------------------------
+
+def acting_capacity(user, record, transition_name):
+    """(allowed, on_behalf_of): own role first, then a role delegated to the user for now."""
+    roles = roles_for(label_of(type(record)), transition_name)
+    if user.own_roles & roles:
+        return True, None
+    for role, delegator in user.delegated_roles.items():
+        if role in roles:
+            return True, delegator
+    return False, None
+
+
+def blocking_reasons(record, user, transition: Transition) -> list[str]:
+    return [str(c.message) for c in transition.conditions if not c.check(record, user)]
+
+
+def available(record, user):
+    """Transitions the user could press now, each with the reasons it is blocked (empty: allowed)."""
+    result = []
+    for t in workflow_of(record).transitions:
+        if record.status not in t.sources:
+            continue
+        allowed, _delegator = acting_capacity(user, record, t.name)
+        if allowed:
+            result.append((t, blocking_reasons(record, user, t)))
+    return result
+
+
+def fire(record, name, user, comment="", workflow=None) -> Outcome:
+    workflow = workflow or workflow_of(record)
+    t = workflow.transition(name)
+    allowed, on_behalf_of = acting_capacity(user, record, name)
+    if not allowed:
+        raise PermissionDenied(_t("Your role may not “%(action)s” this record.") % {"action": t.label})
+    if t.comment_required and not (comment or "").strip():
+        raise WorkflowError({"comment": _t("A comment is required to “%(action)s”.") % {"action": t.label}})
+    model = type(record)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=record.pk)
+        if locked.status not in t.sources:
+            raise TransitionConflict(
+                _t("This record is already “%(status)s”; someone acted on it before you. Reload the page.")
+                % {"status": locked.get_status_display()})
+        reasons = blocking_reasons(locked, user, t)
+        if reasons:
+            raise WorkflowError(reasons)
+        rule = t.approval
+        if rule is not None and rule.kind != ApprovalKind.ONE:
+            votes, needed = _vote(locked, t, rule, user, on_behalf_of, comment)
+            if votes < needed:
+                return Outcome(False, locked, votes, needed)
+        _apply(locked, t.name, t.target, user, on_behalf_of, comment, expected_status=locked.status,
+               expected_lock=locked.lock_version, effects=t.effects)
+    record.refresh_from_db()
+    return Outcome(True, record)
+
+
+def _vote(record, t, rule, user, on_behalf_of, comment):
+    counted_as = on_behalf_of or user
+    if rule.approvers is not None and counted_as.pk not in rule.approver_ids(record):
+        raise PermissionDenied(_t("You are not one of the approvers of this record."))
+    ct = ContentType.objects.get_for_model(record)
+    try:
+        with transaction.atomic():
+            Approval.objects.create(content_type=ct, object_id=record.pk, transition=t.name,
+                                    review_round=record.review_round, voter=user, on_behalf_of=on_behalf_of,
+                                    counted_as=counted_as, comment=comment)
+    except IntegrityError:
+        raise WorkflowError(_t("%(user)s has already approved this round.") % {"user": counted_as}) from None
+    audit.record_entry(AuditAction.APPROVAL_VOTE, record, comment=comment,
+                       changes={"vote": [None, t.name], "on_behalf_of": [None, getattr(on_behalf_of, "pk", None)]})
+    votes = Approval.objects.filter(content_type=ct, object_id=record.pk, transition=t.name,
+                                    review_round=record.review_round)
+    if rule.approvers is not None:
+        votes = votes.filter(counted_as__in=rule.approver_ids(record))
+    return votes.count(), rule.needed(record)
+
+
+def _apply(record, name, target, user, on_behalf_of, comment, expected_status=None, expected_lock=None,
+           effects=()):
+    model = type(record)
+    source = record.status
+    guard = {"pk": record.pk, "status": expected_status or source}
+    if expected_lock is not None:
+        guard["lock_version"] = expected_lock
+    if not model.objects.filter(**guard).update(status=target, lock_version=F("lock_version") + 1):
+        raise TransitionConflict(_t("Someone changed this record at the same time. Reload the page."))
+    record.refresh_from_db()
+    for effect in effects:
+        effect(record, user)
+    record.refresh_from_db()
+    TransitionLog.objects.create(content_type=ContentType.objects.get_for_model(record), object_id=record.pk,
+                                 transition=name, source=source, target=target,
+                                 user=user if getattr(user, "pk", None) else None, on_behalf_of=on_behalf_of,
+                                 comment=comment or "")
+    audit.record_entry(AuditAction.TRANSITION, record, changes={"status": [source, target]},
+                       snap=audit.snapshot(record), comment=comment or "", user=user,
+                       obj_repr=f"{record} [{name}]" + (f" ({_t('on behalf of')} {on_behalf_of})"
+                                                          if on_behalf_of else ""))
+    from .records import reindex
+
+    reindex(record)

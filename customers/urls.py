@@ -1,0 +1,4 @@
+from .views import CustomerViews
+
+app_name = "customers"
+urlpatterns = CustomerViews.urls()

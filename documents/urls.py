@@ -1,0 +1,4 @@
+from .views import ProcedureDocumentViews
+
+app_name = "documents"
+urlpatterns = ProcedureDocumentViews.urls()

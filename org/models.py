@@ -1,0 +1,141 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel
+from core.querysets import RestrictedQuerySet
+
+from .choices import DepartmentKind, Role
+
+
+class Department(BaseModel):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent department"))
+    head = models.ForeignKey("org.User", models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("head"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    department = models.ForeignKey(Department, models.PROTECT, null=True, blank=True, related_name="members",
+                                   verbose_name=_("department"))
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    objects = RestrictedUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    def get_absolute_url(self):
+        return reverse("org:user_detail", args=[self.pk])
+
+    @cached_property
+    def own_roles(self) -> frozenset[str]:
+        if not self.is_active:
+            return frozenset()
+        roles = {r.role for r in self.role_assignments.all()}
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        return frozenset(roles)
+
+    @cached_property
+    def delegated_roles(self) -> dict[str, "User"]:
+        """Roles other users delegated to this one for now: role -> delegator."""
+        roles = {}
+        for delegation in Delegation.objects.active().filter(delegate=self).select_related("delegator"):
+            for role in delegation.delegator.own_roles:
+                if role not in (Role.ADMIN, Role.AUDITOR):
+                    roles.setdefault(role, delegation.delegator)
+        return roles
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.own_roles
+
+    def has_role(self, *roles) -> bool:
+        return bool(self.own_roles.intersection(roles))
+
+
+class RoleAssignment(BaseModel):
+    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="org_role_once_per_user",
+                                    violation_error_message=_("The user already holds this role.")),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class DelegationQuerySet(RestrictedQuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(start__lte=at, end__gt=at, revoked=False)
+
+
+class Delegation(BaseModel):
+    """A user hands their approval rights to another for a period."""
+
+    delegator = models.ForeignKey(User, models.PROTECT, related_name="delegations_given",
+                                  verbose_name=_("delegator"))
+    delegate = models.ForeignKey(User, models.PROTECT, related_name="delegations_received",
+                                 verbose_name=_("delegate"))
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = DelegationQuerySet.as_manager()
+
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """Users see the delegations they gave or received; administrators and auditors see all."""
+        if user.has_role(Role.ADMIN, Role.AUDITOR):
+            return queryset
+        return queryset.filter(Q(delegator=user) | Q(delegate=user))
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="org_delegation_end_after_start",
+                                   violation_error_message=_("The end must be after the start.")),
+            models.CheckConstraint(condition=~Q(delegator=models.F("delegate")), name="org_delegation_not_self",
+                                   violation_error_message=_("A user cannot delegate to themselves.")),
+        ]
+
+    def __str__(self):
+        return f"{self.delegator} → {self.delegate}"
