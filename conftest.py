@@ -22,11 +22,20 @@ def require(condition: bool, why: str):
     pytest.skip(why)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo company once per test database; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+
+
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    """The demo users by user name. Reloaded when a transactional test flushed the database."""
     from org.models import User
 
+    if not User.objects.filter(username="admin").exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
     return {u.username: u for u in User.objects.all()}
 
 

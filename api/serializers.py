@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from core.models import AuditEntry, RecordIndex
-from org.models import Department, User
+from core.models import AuditEntry, NumberingScheme, RecordIndex
+from org.models import Delegation, Department, User
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -33,3 +33,16 @@ class RecordIndexSerializer(serializers.ModelSerializer):
         model = RecordIndex
         fields = ["id", "record_type", "number", "version", "title", "status", "department", "author", "customer",
                   "project_label", "contract_label", "is_latest", "created", "updated", "url"]
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delegation
+        fields = ["id", "delegator", "delegate", "start", "end", "reason", "revoked", "created"]
+        read_only_fields = ["delegator", "created"]
+
+
+class NumberingSchemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NumberingScheme
+        fields = ["id", "record_type", "prefix", "pattern"]

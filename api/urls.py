@@ -7,7 +7,14 @@ from rest_framework.routers import DefaultRouter
 from customers.api import CustomerViewSet
 from documents.api import ProcedureDocumentViewSet
 
-from .views import AuditEntryViewSet, DepartmentViewSet, RecordIndexViewSet, UserViewSet
+from .views import (
+    AuditEntryViewSet,
+    DelegationViewSet,
+    DepartmentViewSet,
+    NumberingSchemeViewSet,
+    RecordIndexViewSet,
+    UserViewSet,
+)
 
 
 class TokenView(ObtainAuthToken):
@@ -19,6 +26,8 @@ class TokenView(ObtainAuthToken):
 router = DefaultRouter()
 router.register("org/departments", DepartmentViewSet)
 router.register("org/users", UserViewSet)
+router.register("org/delegations", DelegationViewSet)
+router.register("numbering-schemes", NumberingSchemeViewSet)
 router.register("audit", AuditEntryViewSet)
 router.register("register", RecordIndexViewSet)
 router.register("customers", CustomerViewSet)

@@ -1,11 +1,19 @@
 from rest_framework import viewsets
 
-from core.filtersets import AuditEntryFilterSet, RecordIndexFilterSet
-from core.models import AuditEntry, RecordIndex
-from org.filtersets import DepartmentFilterSet, UserFilterSet
-from org.models import Department, User
+from core.api import ServiceViewSet
+from core.filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
+from core.models import AuditEntry, NumberingScheme, RecordIndex
+from org.filtersets import DelegationFilterSet, DepartmentFilterSet, UserFilterSet
+from org.models import Delegation, Department, User
 
-from .serializers import AuditEntrySerializer, DepartmentSerializer, RecordIndexSerializer, UserSerializer
+from .serializers import (
+    AuditEntrySerializer,
+    DelegationSerializer,
+    DepartmentSerializer,
+    NumberingSchemeSerializer,
+    RecordIndexSerializer,
+    UserSerializer,
+)
 
 
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -43,3 +51,23 @@ class RecordIndexViewSet(RestrictedReadOnlyViewSet):
     queryset = RecordIndex.objects.all()
     serializer_class = RecordIndexSerializer
     filterset_class = RecordIndexFilterSet
+
+
+class DelegationViewSet(ServiceViewSet):
+    """Delegations of approval rights; the signed-in user is the delegator of what they create."""
+
+    queryset = Delegation.objects.all()
+    serializer_class = DelegationSerializer
+    filterset_class = DelegationFilterSet
+    select_related = ("delegator", "delegate")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.validated_data["delegator"] = self.request.user
+        super().perform_create(serializer)
+
+
+class NumberingSchemeViewSet(ServiceViewSet):
+    queryset = NumberingScheme.objects.all()
+    serializer_class = NumberingSchemeSerializer
+    filterset_class = NumberingSchemeFilterSet

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RecordStatus
-from .models import AuditEntry, RecordIndex
+from .models import AuditEntry, NumberingScheme, RecordIndex
 from .registry import registry
 
 
@@ -75,3 +75,11 @@ class AuditEntryFilterSet(SearchFilterSet):
     class Meta:
         model = AuditEntry
         fields = ["q", "action", "user", "at_after", "at_before"]
+
+
+class NumberingSchemeFilterSet(SearchFilterSet):
+    search_fields = ("record_type", "prefix")
+
+    class Meta:
+        model = NumberingScheme
+        fields = ["q"]

@@ -1,5 +1,6 @@
 from django import forms
 
+from .models import NumberingScheme
 from .views import LockedFormMixin
 
 
@@ -32,3 +33,17 @@ class ControlledRecordForm(BootstrapMixin, LockedFormMixin):
 
     class Meta:
         fields = []
+
+
+class NumberingSchemeForm(ModelForm):
+    class Meta:
+        model = NumberingScheme
+        fields = ["record_type", "prefix", "pattern"]
+
+    def __init__(self, *args, **kwargs):
+        from .filtersets import record_type_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["record_type"] = forms.ChoiceField(label=self.fields["record_type"].label,
+                                                       choices=record_type_choices(),
+                                                       widget=forms.Select(attrs={"class": "form-select"}))

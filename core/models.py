@@ -103,6 +103,25 @@ class NumberingScheme(BaseModel):
     def __str__(self):
         return f"{self.record_type}: {self.pattern}"
 
+    def format(self, year, seq):
+        return self.pattern.format(prefix=self.prefix, year=year, seq=seq)
+
+    def example(self):
+        return self.format(2026, 7)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .registry import registry
+
+        if registry.get(self.record_type) is None:
+            raise ValidationError({"record_type": _("Unknown record type.")})
+        try:
+            self.example()
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError({"pattern": _("Use only the placeholders {prefix}, {year} and {seq}, "
+                                                "e.g. {prefix}-{year}-{seq:04d}.")}) from None
+
 
 class NumberSequence(models.Model):
     record_type = models.CharField(max_length=40)

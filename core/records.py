@@ -29,13 +29,12 @@ def _check(user, model, action):
 def next_number(record_type, when=None) -> str:
     """Allocate the next 文件编号 for a record type; gap-free within a committed transaction."""
     year = (when or timezone.localdate()).year
-    scheme = NumberingScheme.objects.filter(record_type=record_type.code).first()
-    prefix = scheme.prefix if scheme else record_type.prefix
-    pattern = scheme.pattern if scheme else "{prefix}-{year}-{seq:04d}"
+    scheme = NumberingScheme.objects.filter(record_type=record_type.code).first() \
+        or NumberingScheme(record_type=record_type.code, prefix=record_type.prefix)
     NumberSequence.objects.get_or_create(record_type=record_type.code, year=year)
     seq = NumberSequence.objects.select_for_update().get(record_type=record_type.code, year=year)
     NumberSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
-    return pattern.format(prefix=prefix, year=year, seq=seq.last_value + 1)
+    return scheme.format(year, seq.last_value + 1)
 
 
 def reindex(record):

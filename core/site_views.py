@@ -9,12 +9,13 @@ from django.views.generic import TemplateView
 
 from org.choices import Role
 
-from .filtersets import AuditEntryFilterSet, RecordIndexFilterSet
-from .models import Attachment, AuditEntry, RecordIndex
+from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
+from .forms import NumberingSchemeForm
+from .models import Attachment, AuditEntry, NumberingScheme, RecordIndex
 from .permissions import MATRIX
 from .registry import registry
-from .tables import AuditEntryTable, RecordIndexTable
-from .views import ObjectListView
+from .tables import AuditEntryTable, NumberingSchemeTable, RecordIndexTable
+from .views import ObjectListView, RecordViews
 
 
 class RegisterView(ObjectListView):
@@ -72,3 +73,13 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
         if not model.objects.restrict(request.user, "view").filter(pk=attachment.object_id).exists():
             raise Http404
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+class NumberingSchemeViews(RecordViews):
+    """Per record type numbering (文件编号), configurable by an administrator."""
+
+    model = NumberingScheme
+    table = NumberingSchemeTable
+    filterset = NumberingSchemeFilterSet
+    form = NumberingSchemeForm
+    detail_fields = ("record_type", "prefix", "pattern")

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, RecordIndex
+from .models import AuditEntry, NumberingScheme, RecordIndex
 from .registry import registry
 
 
@@ -81,3 +81,20 @@ class AuditEntryTable(tables.Table):
     def render_changes(self, value):
         return "; ".join(f"{k}: {v[0]!s:.40} → {v[1]!s:.40}" for k, v in value.items()
                          if isinstance(v, list) and len(v) == 2)
+
+
+class NumberingSchemeTable(tables.Table):
+    record_type = tables.Column(linkify=True, verbose_name=_("record type"))
+    example = tables.Column(empty_values=(), orderable=False, verbose_name=_("example"))
+
+    class Meta:
+        model = NumberingScheme
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        fields = ("record_type", "prefix", "pattern", "example")
+
+    def render_record_type(self, value):
+        record_type = registry.get(value)
+        return record_type.label if record_type else value
+
+    def render_example(self, record):
+        return record.example()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/", site_views.AuditLogView.as_view(), name="audit"),
     path("attachments/<int:pk>/", site_views.AttachmentDownloadView.as_view(), name="attachment"),
     path("permissions/", site_views.PermissionMatrixView.as_view(), name="permissions"),
+    *site_views.NumberingSchemeViews.urls(),
 ]

@@ -322,6 +322,7 @@ class ExportView(LoginRequiredMixin, View):
 
     model = None
     views = None
+    detail_fields = ()
 
     def get(self, request, pk):
         obj = get_object_or_404(self.model.objects.restrict(request.user, "view"), pk=pk)
@@ -329,7 +330,7 @@ class ExportView(LoginRequiredMixin, View):
         from .exporting import export_record
 
         try:
-            content, content_type, filename = export_record(obj, fmt, request)
+            content, content_type, filename = export_record(obj, fmt, request, body_fields=self.detail_fields)
         except KeyError:
             raise Http404 from None
         audit.record_entry(AuditAction.EXPORT, obj, comment=fmt)
@@ -388,7 +389,8 @@ class RecordViews:
                 path(f"{route}/<int:pk>/transition/", TransitionView.as_view(**base), name=cls.name("transition")),
                 path(f"{route}/<int:pk>/new-version/", NewVersionView.as_view(**base), name=cls.name("new_version")),
                 path(f"{route}/<int:pk>/attach/", AttachView.as_view(**base), name=cls.name("attach")),
-                path(f"{route}/<int:pk>/export/", ExportView.as_view(**base), name=cls.name("export")),
+                path(f"{route}/<int:pk>/export/", ExportView.as_view(detail_fields=cls.detail_fields, **base),
+                     name=cls.name("export")),
             ]
         return patterns
 
@@ -402,3 +404,4 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(dashboard_for(self.request.user))
         return context
+

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import Section
 from core.models import ControlledRecord
 
 from .choices import DocumentKind
@@ -23,3 +24,8 @@ class ProcedureDocument(ControlledRecord):
             models.UniqueConstraint(fields=["number", "version"], name="documents_procedure_number_version",
                                     violation_error_message=_("This number and version already exist.")),
         ]
+
+    def export_sections(self, language):
+        parts = [(_("Purpose"), self.purpose), (_("Scope"), self.scope), (_("Content"), self.body),
+                 (_("Referenced documents"), self.references)]
+        return [Section(str(title), [p for p in text.splitlines() if p.strip()]) for title, text in parts if text]

@@ -148,6 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -221,3 +222,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SERVPLAN_LOG_LEVEL", "WARNING")},
 }
+
+# Exports: the company name in document headers, and an optional folder of Word letterhead templates.
+SERVPLAN_COMPANY_NAME = os.environ.get("SERVPLAN_COMPANY_NAME", "示例信息技术有限公司")
+SERVPLAN_DOCX_TEMPLATE_DIR = os.environ.get("SERVPLAN_DOCX_TEMPLATE_DIR", "")
