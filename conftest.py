@@ -5,6 +5,7 @@ skips and says why; with CI=true the same test fails instead, so nothing is
 silently skipped in CI.
 """
 
+import io
 import os
 
 import pytest
@@ -26,7 +27,7 @@ def require(condition: bool, why: str):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo company once per test database; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def demo(db):
     from org.models import User
 
     if not User.objects.filter(username="admin").exists():
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        call_command("load_demo", stdout=io.StringIO())
     return {u.username: u for u in User.objects.all()}
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from . import audit, records, workflow
 from .models import ControlledRecord
 
+
 class ControlledRecordSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()

@@ -81,6 +81,8 @@ def record_entry(action, instance=None, *, changes=None, snap=None, comment="", 
     user = user if user is not None else actor.user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
+    if content_type is None and instance is not None:
+        content_type = ContentType.objects.get_for_model(instance)
     with transaction.atomic():
         head = _lock_head()
         entry = AuditEntry(
@@ -89,7 +91,7 @@ def record_entry(action, instance=None, *, changes=None, snap=None, comment="", 
             user=user,
             username=getattr(user, "username", "") or "",
             action=action,
-            content_type=content_type or (ContentType.objects.get_for_model(instance) if instance is not None else None),
+            content_type=content_type,
             object_id=str(object_id if object_id is not None else (instance.pk if instance is not None else "")),
             object_repr=(obj_repr if obj_repr is not None else (str(instance) if instance is not None else ""))[:300],
             changes=to_jsonable(changes or {}),
@@ -105,21 +107,21 @@ def record_entry(action, instance=None, *, changes=None, snap=None, comment="", 
     return entry
 
 
-def log_create(instance, comment=""):
+def log_create(instance, comment="", user=None):
     snap = snapshot(instance)
     return record_entry("create", instance, changes={k: [None, v] for k, v in snap.items()}, snap=snap,
-                        comment=comment)
+                        comment=comment, user=user)
 
 
-def log_update(instance, before: dict, comment=""):
+def log_update(instance, before: dict, comment="", user=None):
     snap = snapshot(instance)
     changes = diff(before, snap)
-    return record_entry("update", instance, changes=changes, snap=snap, comment=comment)
+    return record_entry("update", instance, changes=changes, snap=snap, comment=comment, user=user)
 
 
-def log_delete(instance, comment=""):
+def log_delete(instance, comment="", user=None):
     return record_entry("delete", instance, changes={k: [v, None] for k, v in snapshot(instance).items()},
-                        comment=comment)
+                        comment=comment, user=user)
 
 
 def history_for(instance):

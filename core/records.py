@@ -76,7 +76,7 @@ def create(instance, user, comment=""):
             instance.number = next_number(record_type)
         instance.full_clean()
         instance.save(force_insert=True)
-        audit.log_create(instance, comment)
+        audit.log_create(instance, comment, user=user)
         reindex(instance)
     return instance
 
@@ -92,14 +92,13 @@ def update(instance, user, before: dict, expected_lock=None, comment=""):
             if current.status not in workflow.editable_states:
                 raise ValidationError(_t("A record in state “%(status)s” cannot be edited.")
                                       % {"status": current.get_status_display()})
-            if expected_lock is not None:
-                if current.lock_version != int(expected_lock):
-                    raise StaleEdit(_t("Someone else saved this record after you opened it. Your changes "
+            if expected_lock is not None and current.lock_version != int(expected_lock):
+                raise StaleEdit(_t("Someone else saved this record after you opened it. Your changes "
                                        "were not saved: reload the page to see their version, then edit again."))
             instance.lock_version = current.lock_version + 1
         instance.full_clean()
         instance.save()
-        audit.log_update(instance, before, comment)
+        audit.log_update(instance, before, comment, user=user)
         reindex(instance)
     return instance
 
@@ -127,7 +126,7 @@ def new_version(record, user, comment=""):
         draft.change_note = ""
         draft.save(force_insert=True)
         current.copy_children(draft)
-        audit.record_entry(AuditAction.NEW_VERSION, draft, snap=audit.snapshot(draft), comment=comment,
+        audit.record_entry(AuditAction.NEW_VERSION, draft, snap=audit.snapshot(draft), comment=comment, user=user,
                            changes={"version": [current.version, draft.version], "predecessor": [None, current.pk]})
         reindex(draft)
         reindex(current)
@@ -146,7 +145,7 @@ def delete(instance, user, comment=""):
                                        object_id=instance.pk).delete()
         else:
             predecessor = None
-        audit.log_delete(instance, comment)
+        audit.log_delete(instance, comment, user=user)
         instance.delete()
         if predecessor is not None:
             reindex(predecessor)

@@ -311,7 +311,7 @@ class AttachView(RecordActionView):
                                 description=form.cleaned_data["description"], uploaded_by=request.user)
         with transaction.atomic():
             attachment.save()
-            audit.record_entry(AuditAction.ATTACH, obj, comment=attachment.name,
+            audit.record_entry(AuditAction.ATTACH, obj, comment=attachment.name, user=request.user,
                                changes={"attachment": [None, {"name": attachment.name, "sha256": info["sha256"],
                                                                "size": info["size"]}]})
         messages.success(request, _t("Attached %(name)s.") % {"name": attachment.name})
@@ -375,9 +375,9 @@ class RecordViews:
         base = {"model": cls.model, "views": cls}
         route = cls.model._meta.model_name
         patterns = [
-            path(f"{route}/", cls.list_view.as_view(table_class=cls.table, filterset_class=cls.filterset,
-                                                   select_related=cls.select_related,
-                                                   prefetch_related=cls.prefetch_related, **base), name=cls.name("list")),
+            path(f"{route}/", cls.list_view.as_view(
+                table_class=cls.table, filterset_class=cls.filterset, select_related=cls.select_related,
+                prefetch_related=cls.prefetch_related, **base), name=cls.name("list")),
             path(f"{route}/add/", cls.edit_view.as_view(form_class=cls.form, **base), name=cls.name("add")),
             path(f"{route}/<int:pk>/", cls.detail_view.as_view(detail_fields=cls.detail_fields, **base),
                  name=cls.name("detail")),

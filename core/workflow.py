@@ -220,7 +220,7 @@ def _vote(record, t, rule, user, on_behalf_of, comment):
                                     counted_as=counted_as, comment=comment)
     except IntegrityError:
         raise WorkflowError(_t("%(user)s has already approved this round.") % {"user": counted_as}) from None
-    audit.record_entry(AuditAction.APPROVAL_VOTE, record, comment=comment,
+    audit.record_entry(AuditAction.APPROVAL_VOTE, record, comment=comment, user=user,
                        changes={"vote": [None, t.name], "on_behalf_of": [None, getattr(on_behalf_of, "pk", None)]})
     votes = Approval.objects.filter(content_type=ct, object_id=record.pk, transition=t.name,
                                     review_round=record.review_round)

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from core import records
@@ -17,6 +18,10 @@ class DepartmentForm(ModelForm):
 class UserForm(ModelForm):
     roles = forms.MultipleChoiceField(label=_("roles"), choices=Role.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
+    new_password = forms.CharField(label=_("new password"), required=False, strip=False,
+                                   widget=forms.PasswordInput(render_value=False),
+                                   help_text=_("Leave empty to keep the current password; a new user without one "
+                                               "cannot log in until a password is set."))
 
     class Meta:
         model = User
@@ -28,6 +33,22 @@ class UserForm(ModelForm):
         if self.instance.pk:
             self.fields["roles"].initial = sorted(self.instance.own_roles - {Role.ADMIN} |
                                                   {r.role for r in self.instance.role_assignments.all()})
+
+    def clean_new_password(self):
+        password = self.cleaned_data.get("new_password")
+        if password:
+            password_validation.validate_password(password, self.instance)
+        return password
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("new_password"):
+            user.set_password(self.cleaned_data["new_password"])
+        elif not user.password:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
     def save_related(self, acting_user):
         wanted = set(self.cleaned_data["roles"])

@@ -51,8 +51,8 @@ CUSTOMERS = [
 
 PROCEDURE = {
     "title": "服务策划管理程序",
-    "purpose": "针对公司承接IT服务的项目、合同或任务，确定质量目标，制定专门措施，配备相应的资源，对服务实现过程实施控制，"
-               "确保在约定的成本和质量要求下交付服务。",
+    "purpose": "针对公司承接IT服务的项目、合同或任务，确定质量目标，制定专门措施，配备相应的资源，"
+               "对服务实现过程实施控制，确保在约定的成本和质量要求下交付服务。",
     "scope": "适用于本公司承接IT服务的项目、合同或任务实现过程的策划、实施、交付和管理活动控制。",
     "body": "4.1 服务售前\n4.2 合同评审\n4.3 服务管理策划\n4.4 服务管理实施\n4.5 服务管理监控、测量、改进",
     "references": "ISO/IEC 20000-1:2018 (GB/T 24405.1)\nISO 9001:2015\nIT服务管理手册\n项目管理制度",
@@ -138,6 +138,6 @@ class Command(BaseCommand):
             workflow.fire(document, "approve", approver, "同意发布")
 
     def _print_logins(self):
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for username, family, given, _dept, role, _title in USERS:
             self.stdout.write(f"  {username:<14} {family}{given:<6} {Role(role).label}")
