@@ -348,7 +348,7 @@ def service_window():
 def test_availability_announced_vs_unannounced_maintenance(service_window):
     # Week Mon 2025-09-01 .. Mon 09-08: agreed = 5 x 12 h = 216000 s.
     start, end = sh(2025, 9, 1), sh(2025, 9, 8)
-    maintenance = dict(maintenance_start=[sh(2025, 9, 2, 18)], maintenance_end=[sh(2025, 9, 2, 22)])
+    maintenance = {"maintenance_start": [sh(2025, 9, 2, 18)], "maintenance_end": [sh(2025, 9, 2, 22)]}
     # Outages: 0 planned Tue 18:00-20:00 (window 18-22; 2 h in the service window)
     #          1 unplanned Fri 09:00-09:30, 2 unplanned Fri 09:15-10:00 (merged: 1 h)
     o_start = [sh(2025, 9, 2, 18), sh(2025, 9, 5, 9), sh(2025, 9, 5, 9, 15)]
@@ -472,3 +472,9 @@ def test_covering_builds_a_wide_enough_clock():
     created, resolved = np.array([sh(2025, 9, 15, 9)]), np.array([sh(2025, 9, 16, 9)])
     clock = BusinessClock.covering(spec, created, resolved)
     assert clock.elapsed(created, resolved).tolist() == [8 * 3600]
+
+
+def test_open_intervals_clip_to_the_query(china_clock):
+    starts, ends = china_clock.open_intervals(sh(2025, 9, 15, 10), sh(2025, 9, 15, 14))
+    assert starts.tolist() == [sh(2025, 9, 15, 10), sh(2025, 9, 15, 13)]
+    assert ends.tolist() == [sh(2025, 9, 15, 12), sh(2025, 9, 15, 14)]
