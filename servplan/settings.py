@@ -56,7 +56,12 @@ INSTALLED_APPS = [
     "core",
     "org",
     "customers",
+    "catalog",
     "documents",
+    "contracts",
+    "servicedata",
+    "django_tasks",
+    "django_tasks_db",
     "api",
 ]
 
@@ -151,7 +156,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed names for far-future caching; gzip/brotli copies too when SERVPLAN_COMPRESS_STATIC is on
+    # (slower collectstatic, smaller transfers: turn it on for deployments on slow links).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if env_bool("SERVPLAN_COMPRESS_STATIC") else "whitenoise.storage.ManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("SERVPLAN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
@@ -189,6 +197,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# Background work (Django's Tasks API, django-tasks backport): the ORM backend by default, run by
+# `manage.py db_worker`; SERVPLAN_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs
+# tasks inline (no worker).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SERVPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    },
+}
 
 # HTTPS hardening, on when served behind TLS (SERVPLAN_HTTPS=true).
 SERVPLAN_HTTPS = env_bool("SERVPLAN_HTTPS")
