@@ -33,6 +33,7 @@ system-deps:
 setup: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py prepare_fonts -v0
 	$(BIN)/python manage.py load_demo
 
 run: setup
