@@ -21,6 +21,7 @@ from django_tables2 import SingleTableMixin
 
 from . import audit, records, workflow
 from .choices import AuditAction
+from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
 from .uploads import check_upload
@@ -139,7 +140,7 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
         context.update(
             model_meta=self.model._meta,
             fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.detail_fields],
-            history=audit.history_for(obj),
+            history=describe_history(obj, audit.history_for(obj)),
             can_change=allowed(user, self.model, "change"),
             can_delete=allowed(user, self.model, "delete"),
             views=self.views,
@@ -148,10 +149,13 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
             ct_filter = {"content_type__model": self.model._meta.model_name,
                          "content_type__app_label": self.model._meta.app_label, "object_id": obj.pk}
             wf = type(obj).record_type().workflow
+            transitions = workflow.available(obj, user)
             context.update(
                 is_record=True,
-                transitions=workflow.available(obj, user),
-                transition_log=TransitionLog.objects.filter(**ct_filter).select_related("user", "on_behalf_of"),
+                transitions=transitions,
+                comment_required_for=[str(t.label) for t, _reasons in transitions if t.comment_required],
+                transition_log=describe_transitions(obj, TransitionLog.objects.filter(**ct_filter)
+                                                    .select_related("user", "on_behalf_of")),
                 attachments=Attachment.objects.filter(**ct_filter).select_related("uploaded_by"),
                 versions=obj.versions().select_related("author"),
                 editable=obj.status in wf.editable_states,
