@@ -13,6 +13,7 @@ import json
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -42,14 +43,34 @@ def to_jsonable(value):
     return value
 
 
+def _as_stored(field, value):
+    """The value as the database will give it back, so a snapshot taken before a save equals one read after."""
+    if value is None:
+        return None
+    try:
+        value = field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return value
+    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+        return value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.UTC)
+    return value
+
+
 def snapshot(instance) -> dict:
     """The concrete field values of a row, as stored (foreign keys by id)."""
     data = {}
     for f in instance._meta.concrete_fields:
         if f.name in SNAPSHOT_EXCLUDED:
             continue
-        data[f.attname] = to_jsonable(getattr(instance, f.attname))
+        data[f.attname] = to_jsonable(_as_stored(f, getattr(instance, f.attname)))
     return data
+
+
+def m2m_snapshot(instance, names) -> dict:
+    """Sorted ids per many-to-many field, for auditing edits of those links."""
+    return {name: sorted(getattr(instance, name).values_list("pk", flat=True)) for name in names}
 
 
 def diff(before: dict, after: dict) -> dict:

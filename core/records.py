@@ -6,8 +6,9 @@ Record Register index current, so no request leaves a half-written record.
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
@@ -103,6 +104,16 @@ def update(instance, user, before: dict, expected_lock=None, comment=""):
     return instance
 
 
+def log_links(instance, user, before: dict):
+    """Audit changes of many-to-many links (saved after the row itself)."""
+    if not before:
+        return
+    after = audit.m2m_snapshot(instance, before)
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record_entry(AuditAction.UPDATE, instance, changes=changes, snap=audit.snapshot(instance), user=user)
+
+
 def new_version(record, user, comment=""):
     """Start the next version of an approved record; the approved one stays readable and in force."""
     model = type(record)
@@ -134,18 +145,37 @@ def new_version(record, user, comment=""):
 
 
 def delete(instance, user, comment=""):
+    """Delete a row and whatever cascades with it, each with its own audit entry; refuse protected rows."""
     model = type(instance)
     _check(user, model, "delete")
     with transaction.atomic():
+        predecessor = None
         if isinstance(instance, ControlledRecord):
             if instance.status != RecordStatus.DRAFT:
                 raise ValidationError(_t("Only a draft may be deleted; controlled records are kept."))
             predecessor = instance.predecessor
-            RecordIndex.objects.filter(content_type=ContentType.objects.get_for_model(instance),
-                                       object_id=instance.pk).delete()
-        else:
-            predecessor = None
-        audit.log_delete(instance, comment, user=user)
-        instance.delete()
+        collector = Collector(using=router.db_for_write(model))
+        try:
+            collector.collect([instance])
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = sorted({str(obj) for obj in list(exc.protected_objects if hasattr(exc, "protected_objects")
+                                                         else exc.restricted_objects)[:5]})
+            raise ValidationError(_t("“%(obj)s” cannot be deleted: it is still used by %(users)s.")
+                                  % {"obj": instance, "users": ", ".join(blockers)}) from None
+        for queryset in collector.fast_deletes:
+            for row in queryset:
+                collector.add([row])
+        collector.fast_deletes = []
+        for rows in collector.data.values():
+            for row in rows:
+                _forget(row)
+                audit.log_delete(row, comment if row is instance else _t("deleted with %(obj)s") % {"obj": instance},
+                                 user=user)
+        collector.delete()
         if predecessor is not None:
             reindex(predecessor)
+
+
+def _forget(row):
+    if isinstance(row, ControlledRecord):
+        RecordIndex.objects.filter(content_type=ContentType.objects.get_for_model(row), object_id=row.pk).delete()

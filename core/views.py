@@ -214,15 +214,19 @@ class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
 
     def form_valid(self, form):
         instance = form.save(commit=False)
+        links = [f.name for f in instance._meta.many_to_many if f.name in form.fields]
         try:
             with transaction.atomic():
                 if self.object is None:
                     records.create(instance, self.request.user, comment=form.cleaned_data.get("change_note", ""))
+                    links_before = {name: [] for name in links}
                 else:
                     before = audit.snapshot(type(instance).objects.get(pk=instance.pk))
+                    links_before = audit.m2m_snapshot(instance, links)
                     records.update(instance, self.request.user, before,
                                    expected_lock=form.cleaned_data.get("lock_version"))
                 form.save_m2m()
+                records.log_links(instance, self.request.user, links_before)
                 if hasattr(form, "save_related"):  # child rows, written in the same transaction
                     form.save_related(self.request.user)
         except ValidationError as exc:

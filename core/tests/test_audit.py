@@ -118,3 +118,34 @@ def test_exports_are_logged(client_for, demo):
     response = client_for("auditor").get(f"/documents/proceduredocument/{document.pk}/export/?format=docx")
     assert response.status_code == 200
     assert audit.history_for(document).last().action == "export"
+
+
+def test_decimals_and_time_zones_snapshot_as_stored(demo):
+    from decimal import Decimal
+
+    from django.db import models
+
+    field = models.DecimalField(max_digits=5, decimal_places=2)
+    field.name = field.attname = "x"
+    assert audit._as_stored(field, 99) == Decimal("99.00")
+    assert audit.to_jsonable(audit._as_stored(field, "99.5")) == "99.50"
+
+
+def test_cascaded_rows_are_audited_and_protected_rows_refused(demo, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from core.permissions import MATRIX
+    from org.models import RoleAssignment, User
+
+    admin = demo["admin"]
+    with pytest.raises(ValidationError, match="cannot be deleted"):
+        records.delete(admin.department, admin)  # users and records still belong to it
+    monkeypatch.setitem(MATRIX, "org.user", {**MATRIX["org.user"], "delete": frozenset({"admin"})})
+    user = records.create(User(username="temp", password="!x", department=admin.department), admin)
+    assignment = records.create(RoleAssignment(user=user, role="sales"), admin)
+    records.delete(user, admin, comment="离职")
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    cascaded = AuditEntry.objects.get(action="delete", object_id=str(assignment.pk),
+                                      content_type=ContentType.objects.get_for_model(RoleAssignment))
+    assert "temp" in cascaded.comment
+    assert verify() == []
