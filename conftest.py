@@ -40,13 +40,28 @@ def demo(db):
     return {u.username: u for u in User.objects.all()}
 
 
+@pytest.fixture(autouse=True)
+def english_messages(request):
+    """Unit tests read messages in English (the source language); Chinese is tested on purpose where it matters.
+
+    Browser tests are left alone: they run the UI in its default language, Chinese.
+    """
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def client_for(client, demo):
-    """client_for("svc_manager") -> a test client signed in as that demo user."""
+    """client_for("svc_manager", language="en") -> a test client signed in as that demo user."""
     from django.test import Client
 
-    def make(username):
-        c = Client()
+    def make(username, language="en"):
+        c = Client(headers={"accept-language": language})
         c.force_login(demo[username])
         return c
 
