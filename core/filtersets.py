@@ -39,10 +39,20 @@ def record_type_choices():
     return [(t.code, t.label) for t in registry]
 
 
+def state_choices():
+    """Every state of every bound workflow, generic states first."""
+    choices = dict(RecordStatus.choices)
+    for record_type in registry:
+        if record_type.workflow is not None:
+            for value, label in record_type.workflow.states.choices:
+                choices.setdefault(value, label)
+    return list(choices.items())
+
+
 class RecordIndexFilterSet(SearchFilterSet):
     search_fields = ("number", "title", "project_label", "contract_label")
     record_type = django_filters.MultipleChoiceFilter(choices=record_type_choices, label=_("record type"))
-    status = django_filters.MultipleChoiceFilter(choices=RecordStatus.choices, label=_("status"))
+    status = django_filters.MultipleChoiceFilter(choices=state_choices, label=_("status"))
     created_after = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("created from"))
     created_before = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label=_("created to"))
     project = django_filters.CharFilter(field_name="project_label", lookup_expr="icontains", label=_("project"))

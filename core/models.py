@@ -213,7 +213,6 @@ class RecordIndex(models.Model):
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, db_index=True)
-    status_label = models.CharField(max_length=60)
     department = models.ForeignKey("org.Department", models.PROTECT, related_name="+",
                                    verbose_name=_("drafting department"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author"))
@@ -231,6 +230,17 @@ class RecordIndex(models.Model):
     class Meta:
         ordering = ["-updated", "-pk"]
         constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="core_index_unique")]
+
+    def get_status_display(self):
+        """The state's label in the current language, from the record type's workflow."""
+        from .registry import registry
+
+        record_type = registry.get(self.record_type)
+        states = record_type.workflow.states if record_type and record_type.workflow else RecordStatus
+        try:
+            return states(self.status).label
+        except ValueError:
+            return self.status
         verbose_name = _("register entry")
         verbose_name_plural = _("register entries")
 

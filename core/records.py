@@ -49,7 +49,6 @@ def reindex(record):
         "version": record.version,
         "title": record.title,
         "status": record.status,
-        "status_label": str(record.get_status_display()),
         "department_id": record.owner_department_id,
         "author_id": record.author_id,
         "customer_id": record.customer_id,

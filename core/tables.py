@@ -38,7 +38,7 @@ class RecordIndexTable(tables.Table):
     version = tables.Column(verbose_name=_("version"))
     record_type = tables.Column(verbose_name=_("record type"))
     title = tables.Column(verbose_name=_("title"))
-    status = tables.Column(accessor="status_label", order_by="status", verbose_name=_("status"))
+    status = tables.Column(accessor="get_status_display", order_by="status", verbose_name=_("status"))
     department = tables.Column(verbose_name=_("drafting department"))
     customer = tables.Column(verbose_name=_("customer"))
     project_label = tables.Column(verbose_name=_("project"))
