@@ -230,6 +230,8 @@ class RecordIndex(models.Model):
     class Meta:
         ordering = ["-updated", "-pk"]
         constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="core_index_unique")]
+        verbose_name = _("register entry")
+        verbose_name_plural = _("register entries")
 
     def get_status_display(self):
         """The state's label in the current language, from the record type's workflow."""
@@ -241,8 +243,6 @@ class RecordIndex(models.Model):
             return states(self.status).label
         except ValueError:
             return self.status
-        verbose_name = _("register entry")
-        verbose_name_plural = _("register entries")
 
 
 class AuditEntry(models.Model):
