@@ -13,7 +13,7 @@ def _field_for(model, attname):
     for field in model._meta.concrete_fields:
         if field.attname == attname:
             return field
-    raise FieldDoesNotExist(attname)
+    return model._meta.get_field(attname)  # many-to-many links are audited under their name
 
 
 def _linked_names(model, entries):
@@ -27,6 +27,9 @@ def _linked_names(model, entries):
                 continue
             if isinstance(field, models.ForeignKey) and isinstance(values, list):
                 wanted.setdefault(field.related_model, set()).update(v for v in values if v is not None)
+            elif isinstance(field, models.ManyToManyField) and isinstance(values, list):
+                wanted.setdefault(field.related_model, set()).update(
+                    pk for ids in values if isinstance(ids, list) for pk in ids)
     names = {}
     for related, pks in wanted.items():
         for obj in related._base_manager.filter(pk__in=pks):
@@ -39,6 +42,8 @@ def _display(field, value, names, states):
         return "—"
     if isinstance(field, models.ForeignKey):
         return names.get((field.related_model, value), f"#{value}")
+    if isinstance(field, models.ManyToManyField) and isinstance(value, list):
+        return "、".join(names.get((field.related_model, pk), f"#{pk}") for pk in value) or "—"
     if field.name == "status" and states is not None:
         return _state_label(states, value)
     if field.choices:

@@ -168,6 +168,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
 def _display(obj, name):
     display = getattr(obj, f"get_{name}_display", None)
     value = display() if display else getattr(obj, name)
+    if isinstance(value, bool):
+        return _t("Yes") if value else _t("No")
     return "—" if value in (None, "") else value
 
 
