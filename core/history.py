@@ -13,7 +13,10 @@ def _field_for(model, attname):
     for field in model._meta.concrete_fields:
         if field.attname == attname:
             return field
-    return model._meta.get_field(attname)  # many-to-many links are audited under their name
+    field = model._meta.get_field(attname)  # many-to-many links are audited under their name
+    if not isinstance(field, models.ManyToManyField):
+        raise FieldDoesNotExist(attname)  # e.g. a reverse relation summarised by the app itself
+    return field
 
 
 def _linked_names(model, entries):
