@@ -61,8 +61,10 @@ def _as_stored(field, value):
 def snapshot(instance) -> dict:
     """The concrete field values of a row, as stored (foreign keys by id)."""
     data = {}
+    # Derived columns (recomputed from audited ones, e.g. a WBS code) are declared by the model.
+    skipped = SNAPSHOT_EXCLUDED | set(getattr(type(instance), "audit_derived_fields", ()))
     for f in instance._meta.concrete_fields:
-        if f.name in SNAPSHOT_EXCLUDED:
+        if f.name in skipped:
             continue
         data[f.attname] = to_jsonable(_as_stored(f, getattr(instance, f.attname)))
     return data
