@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: run dev test setup install system-deps lint messages bench clean
+.PHONY: run worker dev test setup install system-deps lint messages bench clean
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ServPlan needs Python 3.11 or newer")'
@@ -35,12 +35,18 @@ setup: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py prepare_fonts -v0
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py generate_service_data --tickets 2400 --months 6 --seed 1 --skip-existing
 
+# The background worker (imports) runs alongside gunicorn and stops with it.
 run: setup
 	@echo ""
 	@echo "  ServPlan is serving at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
 	@echo ""
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn servplan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - --log-level warning
+
+worker: setup
+	$(BIN)/python manage.py db_worker --no-reload
 
 dev: setup
 	SERVPLAN_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -57,6 +63,8 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/sla_engine.py
+	$(BIN)/python bench/import.py --rows $(or $(BENCH_ROWS),1000000)
+	$(BIN)/python bench/report.py --tickets $(or $(BENCH_ROWS),1000000)
 
 clean:
 	rm -rf var/static

@@ -19,6 +19,21 @@ def approvable_types(user):
     return codes
 
 
+# Extra dashboard panels registered by apps (`register_panel`): a panel is a callable (user) -> dict with at
+# least "template" (included in core/home.html with the dict as `panel`), or None to show nothing.
+PANELS = []
+
+
+def register_panel(builder):
+    if builder not in PANELS:
+        PANELS.append(builder)
+    return builder
+
+
+def extra_panels(user):
+    return [panel for panel in (builder(user) for builder in PANELS) if panel]
+
+
 def dashboard_for(user):
     pending = RecordIndex.objects.filter(status=RecordStatus.IN_REVIEW, record_type__in=approvable_types(user)) \
         .exclude(author=user).select_related("department", "author", "customer")[:50]
@@ -28,4 +43,5 @@ def dashboard_for(user):
     types = {t.code: t for t in registry}
     for row in list(pending) + list(mine):
         row.type_label = types[row.record_type].label
-    return {"pending_approvals": pending, "my_open_records": mine, "delegated_roles": user.delegated_roles}
+    return {"pending_approvals": pending, "my_open_records": mine, "delegated_roles": user.delegated_roles,
+            "extra_panels": extra_panels(user)}

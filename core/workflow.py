@@ -246,10 +246,11 @@ def _apply(record, name, target, user, on_behalf_of, comment, expected_status=No
                                  transition=name, source=source, target=target,
                                  user=user if getattr(user, "pk", None) else None, on_behalf_of=on_behalf_of,
                                  comment=comment or "")
+    # Stored text, so language-neutral: the action code and who was stood in for.
+    behalf = f" (on behalf of {on_behalf_of})" if on_behalf_of else ""
     audit.record_entry(AuditAction.TRANSITION, record, changes={"status": [source, target]},
                        snap=audit.snapshot(record), comment=comment or "", user=user,
-                       obj_repr=f"{record} [{name}]" + (f" ({_t('on behalf of')} {on_behalf_of})"
-                                                          if on_behalf_of else ""))
+                       obj_repr=f"{record} [{name}]{behalf}")
     from .records import reindex
 
     reindex(record)

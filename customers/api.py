@@ -1,9 +1,20 @@
-from rest_framework import serializers
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from core.api import ServiceViewSet
+from core.permissions import allowed
 
-from .filtersets import CustomerFilterSet
-from .models import Customer
+from . import importer
+from .choices import ImportKind
+from .filtersets import ConfigurationItemFilterSet, ContactFilterSet, CustomerFilterSet, OperatingDataFilterSet
+from .models import ConfigurationItem, Contact, Customer, OperatingData
+from .views import IMPORT_MODELS
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -12,7 +23,93 @@ class CustomerSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_en", "industry", "address", "active", "notes", "created", "updated"]
 
 
+ImportRequest = inline_serializer("CustomerImportRequest", {
+    "kind": serializers.ChoiceField(choices=ImportKind.choices), "file": serializers.FileField()})
+ImportResponse = inline_serializer("CustomerImportResult", {
+    "kind": serializers.CharField(), "rows": serializers.IntegerField(), "created": serializers.IntegerField(),
+    "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(), "ok": serializers.BooleanField(),
+    "message": serializers.CharField(), "truncated": serializers.BooleanField(),
+    "errors": serializers.ListField(child=serializers.DictField())})
+
+
 class CustomerViewSet(ServiceViewSet):
     queryset = Customer.objects.all()
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
+
+    @extend_schema(request={"multipart/form-data": ImportRequest}, responses={200: ImportResponse, 400: ImportResponse})
+    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_file(self, request, pk=None):
+        """Import configuration items or operating data (XLSX/CSV); all rows are checked before any is written."""
+        customer = self.get_object()
+        kind = request.data.get("kind", "")
+        upload = request.FILES.get("file")
+        if kind not in ImportKind.values or upload is None:
+            return Response({"kind": [f"one of {', '.join(ImportKind.values)}"] if kind not in ImportKind.values
+                             else [], "file": [] if upload else ["required"]}, status=status.HTTP_400_BAD_REQUEST)
+        model = IMPORT_MODELS[kind]
+        if not (allowed(request.user, model, "add") and allowed(request.user, model, "change")):
+            raise PermissionDenied
+        result = importer.run(customer, kind, upload, upload.name, request.user)
+        return Response(result.as_dict(), status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST)
+
+    @extend_schema(parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=ImportKind.values),
+                               OpenApiParameter("file_format", OpenApiTypes.STR, enum=["xlsx", "csv"])],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="import-template")
+    def import_template(self, request):
+        """The empty import template (`kind` items|operating, `file_format` xlsx|csv)."""
+        kind, fmt = request.query_params.get("kind", ""), request.query_params.get("file_format", "xlsx")
+        if kind not in ImportKind.values or fmt not in ("xlsx", "csv"):
+            return Response({"detail": "kind: items|operating, file_format: xlsx|csv"},
+                            status=status.HTTP_400_BAD_REQUEST)
+        content, content_type, name = importer.template(kind, fmt)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "customer", "name", "job_title", "department", "phone", "email", "primary", "notes",
+                  "created", "updated"]
+
+
+class ContactViewSet(ServiceViewSet):
+    queryset = Contact.objects.all()
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet
+    select_related = ("customer",)
+
+
+class ConfigurationItemSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = ConfigurationItem
+        fields = ["id", "customer", "kind", "kind_display", "name", "model_version", "count", "location", "notes",
+                  "created", "updated"]
+        validators = []  # the model's constraints are checked by core.records (full_clean) with their messages
+
+
+class ConfigurationItemViewSet(ServiceViewSet):
+    queryset = ConfigurationItem.objects.all()
+    serializer_class = ConfigurationItemSerializer
+    filterset_class = ConfigurationItemFilterSet
+    select_related = ("customer",)
+
+
+class OperatingDataSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OperatingData
+        fields = ["id", "customer", "period", "ticket_volume", "incident_count", "major_incident_count",
+                  "availability_percent", "downtime_minutes", "notes", "created", "updated"]
+        validators = []
+
+
+class OperatingDataViewSet(ServiceViewSet):
+    queryset = OperatingData.objects.all()
+    serializer_class = OperatingDataSerializer
+    filterset_class = OperatingDataFilterSet
+    select_related = ("customer",)

@@ -56,7 +56,16 @@ INSTALLED_APPS = [
     "core",
     "org",
     "customers",
+    "catalog",
     "documents",
+    "contracts",
+    "presales",
+    "servicedata",
+    "strategy",
+    "projects",
+    "reporting",
+    "django_tasks",
+    "django_tasks_db",
     "api",
 ]
 
@@ -192,6 +201,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+
+# Background work (Django's Tasks API, django-tasks backport): the ORM backend by default, run by
+# `manage.py db_worker`; SERVPLAN_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs
+# tasks inline (no worker).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SERVPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    },
+}
 
 # HTTPS hardening, on when served behind TLS (SERVPLAN_HTTPS=true).
 SERVPLAN_HTTPS = env_bool("SERVPLAN_HTTPS")

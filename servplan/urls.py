@@ -13,7 +13,14 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("org/", include("org.urls")),
     path("customers/", include("customers.urls")),
+    path("catalog/", include("catalog.urls")),
     path("documents/", include("documents.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("presales/", include("presales.urls")),
+    path("servicedata/", include("servicedata.urls")),
+    path("projects/", include("projects.urls")),
+    path("strategy/", include("strategy.urls")),
+    path("reporting/", include("reporting.urls")),
     path("api/", include("api.urls")),
 ]
 if settings.DEBUG:

@@ -7,6 +7,8 @@ through the record service, so the demo data has its audit trail too.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from catalog import demo as catalog_demo
+from contracts import demo as contracts_demo
 from core import audit, records, workflow
 from core.context import acting_as
 from core.models import NumberingScheme
@@ -15,6 +17,8 @@ from customers.models import Customer
 from documents.models import ProcedureDocument
 from org.choices import DepartmentKind, Role
 from org.models import Department, RoleAssignment, User
+from presales import demo as presales_demo
+from projects import demo as projects_demo
 
 DEMO_PASSWORD = "servplan-demo"
 
@@ -71,6 +75,10 @@ class Command(BaseCommand):
                 self._customers(users["sales"])
                 self._numbering(admin)
                 self._procedure(users, departments)
+                catalog_demo.load(users, departments)
+                contracts_demo.load(users, departments)
+                presales_demo.load(users, departments)  # requirement → proposal → contract → review → signed SLA
+                projects_demo.load(users, departments)  # a project from a signed contract, if one exists
         self._print_logins()
 
     def _bootstrap_admin(self):

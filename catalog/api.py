@@ -1,0 +1,380 @@
+"""REST endpoints of the catalogue and calendars (registered in api/urls.py under catalog/...)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.permissions import allowed
+
+from . import calendars
+from .catalogue import CHILD_RELATIONS, delete_with_rows, replace_children, set_supporting_services
+from .choices import DaySource, Weekday
+from .filtersets import (
+    CalendarDayFilterSet,
+    CalendarFilterSet,
+    ServiceFamilyFilterSet,
+    ServiceFilterSet,
+    ServiceTierFilterSet,
+)
+from .models import (
+    Calendar,
+    CalendarDay,
+    CalendarVersion,
+    PriorityTarget,
+    Service,
+    ServiceFamily,
+    ServiceTier,
+    SkillRequirement,
+    WorkingHours,
+)
+
+
+class ProtectedDestroyMixin:
+    def perform_destroy(self, instance):
+        try:
+            delete_with_rows(instance, self.request.user)
+        except ProtectedError as exc:
+            raise ValidationError(_t("%(obj)s is still in use (%(n)s rows refer to it) and cannot be deleted.")
+                                  % {"obj": instance, "n": len(exc.protected_objects)}) from None
+
+
+# ---- catalogue ------------------------------------------------------------------------------
+
+class ServiceFamilySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceFamily
+        fields = ["id", "code", "name", "description", "created", "updated"]
+
+
+class ServiceFamilyViewSet(ProtectedDestroyMixin, ServiceViewSet):
+    queryset = ServiceFamily.objects.all()
+    serializer_class = ServiceFamilySerializer
+    filterset_class = ServiceFamilyFilterSet
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    supporting_services = serializers.PrimaryKeyRelatedField(many=True, queryset=Service.objects.all(),
+                                                             required=False)
+
+    class Meta:
+        model = Service
+        fields = ["id", "family", "code", "name", "description", "owner", "status", "status_display",
+                  "supporting_services", "created", "updated"]
+
+
+class CatalogServiceViewSet(ProtectedDestroyMixin, ServiceViewSet):
+    queryset = Service.objects.all()
+    serializer_class = ServiceSerializer
+    filterset_class = ServiceFilterSet
+    select_related = ("family", "owner")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("supporting_services")
+
+    def perform_create(self, serializer):
+        supporting = serializer.validated_data.pop("supporting_services", None)
+        with transaction.atomic():
+            super().perform_create(serializer)
+            if supporting is not None:
+                set_supporting_services(serializer.instance, self.request.user, supporting)
+
+    def perform_update(self, serializer):
+        supporting = serializer.validated_data.pop("supporting_services", None)
+        with transaction.atomic():
+            super().perform_update(serializer)
+            if supporting is not None:
+                set_supporting_services(serializer.instance, self.request.user, supporting)
+
+
+class PriorityTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriorityTarget
+        fields = ["priority", "response_minutes", "resolution_minutes", "target_percent"]
+
+
+class SkillRequirementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SkillRequirement
+        fields = ["skill", "level", "headcount"]
+
+
+class ServiceTierSerializer(ControlledRecordSerializer):
+    priority_targets = PriorityTargetSerializer(many=True, required=False,
+                                                help_text="Business minutes in the service window; P1-P4.")
+    skills = SkillRequirementSerializer(many=True, required=False)
+
+    class Meta(ControlledRecordSerializer.Meta):
+        model = ServiceTier
+        fields = ["id", "url", "number", "version", "title", "status", "status_display", "service", "name",
+                  "owner_department", "author", "confidentiality", "retention_years", "description",
+                  "service_window", "availability_target", "rto_minutes", "rpo_minutes", "max_tickets_per_month",
+                  "max_users", "max_devices", "change_note", "predecessor", "approved_at", "lock_version",
+                  "created", "updated", "priority_targets", "skills"]
+        read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "title")
+
+
+class ServiceTierViewSet(ProtectedDestroyMixin, ControlledRecordViewSet):
+    """SLA templates. Child rows are sent as whole lists (`priority_targets`, `skills`) and written only while
+    the tier is a draft or returned; an approved tier is revised with `new-version`."""
+
+    queryset = ServiceTier.objects.all()
+    serializer_class = ServiceTierSerializer
+    filterset_class = ServiceTierFilterSet
+    select_related = ("service", "service_window", "owner_department", "author")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("priority_targets", "skills")
+
+    def _write(self, serializer, write):
+        children = {name: serializer.validated_data.pop(name) for name in CHILD_RELATIONS
+                    if name in serializer.validated_data}
+        with transaction.atomic():
+            write(serializer)
+            for name, rows in children.items():
+                replace_children(serializer.instance, self.request.user, name, rows)
+
+    def perform_create(self, serializer):
+        self._write(serializer, super().perform_create)
+
+    def perform_update(self, serializer):
+        self._write(serializer, super().perform_update)
+
+
+# ---- calendars ------------------------------------------------------------------------------
+
+class WorkingHoursSerializer(serializers.ModelSerializer):
+    start = serializers.TimeField(format="%H:%M")
+    end = serializers.TimeField(format="%H:%M", help_text="00:00 means midnight at the end of the day.")
+
+    class Meta:
+        model = WorkingHours
+        fields = ["weekday", "start", "end"]
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 6,
+                      "description": "Weekday whose hours an adjusted workday uses: 0 = Monday .. 6 = Sunday."})
+class AdjustedWorkdayHoursField(serializers.ChoiceField):
+    """Same choices as WorkingHours.weekday; typed here so the schema has one Weekday enum, not two names."""
+
+
+class CalendarSerializer(serializers.ModelSerializer):
+    working_hours = WorkingHoursSerializer(many=True, required=False)
+    adjusted_workday_hours_from = AdjustedWorkdayHoursField(choices=Weekday.choices, required=False)
+    holiday_years = serializers.ListField(child=serializers.IntegerField(min_value=1900, max_value=2200),
+                                          required=False)
+    current_version = serializers.SerializerMethodField()
+    missing_years = serializers.SerializerMethodField(help_text="Years (this and next) with no holiday data.")
+
+    class Meta:
+        model = Calendar
+        fields = ["id", "name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
+                  "holiday_source", "holiday_years", "working_hours", "current_version", "missing_years", "created",
+                  "updated"]
+
+    def get_current_version(self, obj) -> int | None:
+        if hasattr(obj, "latest_version_number"):
+            return obj.latest_version_number
+        return obj.versions.aggregate(n=Max("number"))["n"]
+
+    def get_missing_years(self, obj) -> list[int]:
+        year = timezone.localdate().year
+        return obj.missing_years([year, year + 1])
+
+
+class CalendarVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarVersion
+        fields = ["number", "digest", "created", "created_by", "comment"]
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "calendar", "date", "kind", "name", "source", "created", "updated"]
+        read_only_fields = ["source"]
+
+
+class CalendarViewSet(ProtectedDestroyMixin, ServiceViewSet):
+    """Business calendars. Every effective write records a new frozen calendar version."""
+
+    queryset = Calendar.objects.all()
+    serializer_class = CalendarSerializer
+    filterset_class = CalendarFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("working_hours") \
+            .annotate(latest_version_number=Max("versions__number"))
+
+    def _write(self, serializer, write):
+        hours = serializer.validated_data.pop("working_hours", None)
+        with transaction.atomic():
+            write(serializer)
+            calendar = serializer.instance
+            if hours is not None:
+                calendars.replace_working_hours(calendar, self.request.user, hours)
+            version = calendars.record_version(calendar, self.request.user, _t("Changed through the API."))
+            calendar.latest_version_number = version.number
+
+    def perform_create(self, serializer):
+        self._write(serializer, super().perform_create)
+
+    def perform_update(self, serializer):
+        self._write(serializer, super().perform_update)
+
+    @extend_schema(responses=CalendarVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        versions = self.get_object().versions.all()
+        return Response(CalendarVersionSerializer(versions, many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="Default: current.")],
+                   responses=inline_serializer("FrozenCalendar", {
+                       "number": serializers.IntegerField(), "digest": serializers.CharField(),
+                       "data": serializers.JSONField(), "missing_years": serializers.ListField(
+                           child=serializers.IntegerField())}))
+    @action(detail=True, methods=["get"])
+    def spec(self, request, pk=None):
+        """The frozen hours and days of one calendar version, as the SLA engine reads them."""
+        calendar = self.get_object()
+        wanted = request.query_params.get("version")
+        try:
+            version = calendars.version_of(calendar, int(wanted) if wanted else None)
+        except (ValueError, CalendarVersion.DoesNotExist):
+            raise ValidationError({"version": _t("No such version of this calendar.")}) from None
+        years = sorted({int(d[:4]) for d in version.data["holidays"] + version.data["adjusted_workdays"]})
+        return Response({"number": version.number, "digest": version.digest, "data": version.data,
+                         "missing_years": version.missing_years(years + [timezone.localdate().year])})
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT)],
+                   responses=CalendarDaySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def days(self, request, pk=None):
+        days = self.get_object().days.all()
+        if (year := request.query_params.get("year", "")).isdigit():
+            days = days.filter(date__year=int(year))
+        return Response(CalendarDaySerializer(days, many=True).data)
+
+    @extend_schema(request=inline_serializer("SeedRequest", {"years": serializers.CharField()}),
+                   responses=inline_serializer("SeedResult", {
+                       "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
+                       "removed": serializers.IntegerField(), "kept_manual": serializers.IntegerField(),
+                       "seeded_years": serializers.ListField(child=serializers.IntegerField()),
+                       "missing_years": serializers.ListField(child=serializers.IntegerField()),
+                       "version": serializers.IntegerField(), "message": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def seed(self, request, pk=None):
+        """Seed China's holidays and adjusted workdays (调休) for `years`, e.g. "2024-2027"."""
+        calendar = self.get_object()
+        if not allowed(request.user, Calendar, "change"):
+            raise PermissionDenied(_t("Your role may not change calendars."))
+        try:
+            years = calendars.parse_years(request.data.get("years", ""))
+        except ValueError as exc:
+            raise ValidationError({"years": str(exc)}) from None
+        if not years:
+            raise ValidationError({"years": _t("Give the years to seed, e.g. 2024-2027.")})
+        result = calendars.seed_china_holidays(calendar, years, request.user)
+        return Response({"created": result.created, "updated": result.updated, "removed": result.removed,
+                         "kept_manual": result.kept_manual, "seeded_years": result.seeded_years,
+                         "missing_years": result.missing_years, "version": result.version.number,
+                         "message": result.summary()})
+
+
+class CalendarDayViewSet(ServiceViewSet):
+    """Holidays and adjusted workdays; a write marks the day manual and records a calendar version."""
+
+    queryset = CalendarDay.objects.all()
+    serializer_class = CalendarDaySerializer
+    filterset_class = CalendarDayFilterSet
+    select_related = ("calendar",)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            super().perform_create(serializer)
+            day = serializer.instance
+            calendars.record_version(day.calendar, self.request.user, _t("Day %(day)s added.") % {"day": day.date})
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.instance.source = DaySource.MANUAL
+            if serializer.validated_data.get("calendar", serializer.instance.calendar) != serializer.instance.calendar:
+                raise ValidationError({"calendar": _t("A day cannot move to another calendar.")})
+            super().perform_update(serializer)
+            day = serializer.instance
+            calendars.record_version(day.calendar, self.request.user, _t("Day %(day)s edited.") % {"day": day.date})
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            calendar = instance.calendar
+            super().perform_destroy(instance)
+            calendars.record_version(calendar, self.request.user, _t("Day %(day)s deleted.") % {"day": instance.date})
+
+
+# ---- read-only views of child rows (written through their parent above) ---------------------
+
+class ReadOnlyRowsViewSet(viewsets.ReadOnlyModelViewSet):
+    select_related = ()
+
+    def get_queryset(self):
+        return self.queryset.model.objects.restrict(self.request.user, "view").select_related(*self.select_related)
+
+
+class PriorityTargetRowSerializer(PriorityTargetSerializer):
+    class Meta(PriorityTargetSerializer.Meta):
+        fields = ["id", "tier", *PriorityTargetSerializer.Meta.fields]
+
+
+class PriorityTargetViewSet(ReadOnlyRowsViewSet):
+    """Targets of every tier version; filter with ?tier=ID. Written through catalog/tiers."""
+
+    queryset = PriorityTarget.objects.all()
+    serializer_class = PriorityTargetRowSerializer
+    filterset_fields = ["tier", "priority"]
+
+
+class SkillRequirementRowSerializer(SkillRequirementSerializer):
+    class Meta(SkillRequirementSerializer.Meta):
+        fields = ["id", "tier", *SkillRequirementSerializer.Meta.fields]
+
+
+class SkillRequirementViewSet(ReadOnlyRowsViewSet):
+    """Skill requirements of every tier version; filter with ?tier=ID. Written through catalog/tiers."""
+
+    queryset = SkillRequirement.objects.all()
+    serializer_class = SkillRequirementRowSerializer
+    filterset_fields = ["tier", "level"]
+
+
+class WorkingHoursRowSerializer(WorkingHoursSerializer):
+    class Meta(WorkingHoursSerializer.Meta):
+        fields = ["id", "calendar", *WorkingHoursSerializer.Meta.fields]
+
+
+class WorkingHoursViewSet(ReadOnlyRowsViewSet):
+    """Shifts of every calendar; filter with ?calendar=ID. Written through catalog/calendars."""
+
+    queryset = WorkingHours.objects.all()
+    serializer_class = WorkingHoursRowSerializer
+    filterset_fields = ["calendar", "weekday"]
+
+
+class CalendarVersionRowSerializer(CalendarVersionSerializer):
+    class Meta(CalendarVersionSerializer.Meta):
+        fields = ["id", "calendar", *CalendarVersionSerializer.Meta.fields, "data"]
+
+
+class CalendarVersionViewSet(ReadOnlyRowsViewSet):
+    """Frozen calendar versions (id = what a measurement stores); filter with ?calendar=ID."""
+
+    queryset = CalendarVersion.objects.all()
+    serializer_class = CalendarVersionRowSerializer
+    filterset_fields = ["calendar", "number"]

@@ -1,0 +1,254 @@
+import calendar as pycal
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import RecordStatus
+from core.permissions import allowed
+from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, RecordViews, error_messages, hx_redirect
+
+from . import calendars
+from .catalogue import delete_with_rows
+from .choices import DayKind, Weekday
+from .filtersets import (
+    CalendarDayFilterSet,
+    CalendarFilterSet,
+    ServiceFamilyFilterSet,
+    ServiceFilterSet,
+    ServiceTierFilterSet,
+)
+from .forms import CalendarDayForm, CalendarForm, ServiceFamilyForm, ServiceForm, ServiceTierForm
+from .models import Calendar, CalendarDay, Service, ServiceFamily, ServiceTier
+from .tables import CalendarDayTable, CalendarTable, ServiceFamilyTable, ServiceTable, ServiceTierTable
+
+
+class ProtectedDeleteView(ObjectDeleteView):
+    """Deleting a row still in use (a calendar a tier counts in, a service with tiers) is refused politely."""
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            with transaction.atomic():
+                self.delete(obj, request)
+        except ProtectedError as exc:
+            used_by = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
+            messages.error(request, _t("%(obj)s is still used by %(used_by)s and cannot be deleted.")
+                           % {"obj": obj, "used_by": used_by})
+            return redirect(obj.get_absolute_url())
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_messages(exc)))
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _t("Deleted %(obj)s.") % {"obj": obj})
+        return hx_redirect(request, self.views.url_for("list"))
+
+    def delete(self, obj, request):
+        delete_with_rows(obj, request.user, comment=request.POST.get("comment", ""))
+
+
+class CalendarDayDeleteView(ProtectedDeleteView):
+    def delete(self, obj, request):
+        calendar = obj.calendar
+        super().delete(obj, request)
+        calendars.record_version(calendar, request.user, _t("Day %(day)s deleted.") % {"day": obj.date})
+
+
+class PrefilledEditView(ObjectEditView):
+    """An add page opened from a parent (…/add/?service=3) starts with that parent chosen."""
+
+    prefill = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object is None:
+            initial.update({name: self.request.GET[name] for name in self.prefill if name in self.request.GET})
+        return initial
+
+
+class ServiceTierEditView(PrefilledEditView):
+    prefill = ("service",)
+
+
+class CalendarDayEditView(PrefilledEditView):
+    prefill = ("calendar",)
+
+
+# ---- catalogue ------------------------------------------------------------------------------
+
+class ServiceFamilyDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["services"] = self.object.services.select_related("owner")
+        return context
+
+
+class ServiceDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        service = self.object
+        context.update(
+            tiers=service.tiers.exclude(status=RecordStatus.SUPERSEDED).select_related("service_window")
+            .order_by("name", "-version"),
+            supporting=service.supporting_services.all(),
+            supported=service.supported_services.all(),
+            can_add_tier=allowed(self.request.user, ServiceTier, "add"),
+        )
+        return context
+
+
+class ServiceTierDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tier = self.object
+        today = timezone.localdate()
+        context.update(
+            priority_targets=tier.priority_targets.all(),
+            skills=tier.skills.all(),
+            window_warning=calendars.holiday_warning(tier.service_window, today, date(today.year + 1, 12, 31)),
+        )
+        return context
+
+
+class ServiceFamilyViews(RecordViews):
+    model = ServiceFamily
+    table = ServiceFamilyTable
+    filterset = ServiceFamilyFilterSet
+    form = ServiceFamilyForm
+    detail_fields = ("code", "name", "description")
+    detail_view = ServiceFamilyDetailView
+    delete_view = ProtectedDeleteView
+
+
+class ServiceViews(RecordViews):
+    model = Service
+    table = ServiceTable
+    filterset = ServiceFilterSet
+    form = ServiceForm
+    select_related = ("family", "owner")
+    detail_fields = ("family", "code", "name", "description", "owner", "status")
+    detail_view = ServiceDetailView
+    delete_view = ProtectedDeleteView
+
+
+class ServiceTierViews(RecordViews):
+    model = ServiceTier
+    table = ServiceTierTable
+    filterset = ServiceTierFilterSet
+    form = ServiceTierForm
+    select_related = ("service", "service_window", "owner_department", "author")
+    detail_fields = ("service", "name", "owner_department", "description", "service_window", "availability_target",
+                     "rto_minutes", "rpo_minutes", "max_tickets_per_month", "max_users", "max_devices",
+                     "change_note")
+    detail_view = ServiceTierDetailView
+    delete_view = ProtectedDeleteView
+    edit_view = ServiceTierEditView
+
+
+# ---- calendars ------------------------------------------------------------------------------
+
+WEEKDAY_HEADS = (_("Mo"), _("Tu"), _("We"), _("Th"), _("Fr"), _("Sa"), _("Su"))
+
+
+def month_grid(spec, year, names):
+    """Twelve months of weeks (Mon-Sun); each day cell says whether the calendar is open and why."""
+    grid = pycal.Calendar(firstweekday=0)
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in grid.monthdatescalendar(year, month):
+            weeks.append([_day_cell(spec, day, names) if day.month == month else None for day in week])
+        months.append({"first": date(year, month, 1), "weeks": weeks})
+    return months
+
+
+def _day_cell(spec, day, names):
+    shifts = spec.shifts_on(day)
+    hours = ", ".join(f"{s // 60:02d}:{s % 60:02d}–{e // 60:02d}:{e % 60:02d}" for s, e in shifts)
+    if spec.always_open:
+        kind = "open"
+    elif day in spec.holidays:
+        kind = "holiday"
+    elif day in spec.adjusted_workdays:
+        kind = "workday"
+    else:
+        kind = "open" if shifts else "closed"
+    title = " · ".join(part for part in (day.isoformat(), names.get(day, ""), hours or _t("closed")) if part)
+    return {"day": day, "kind": kind, "title": title}
+
+
+class CalendarDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cal = self.object
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year", today.year))
+        except ValueError:
+            year = today.year
+        year = min(max(year, 1900), 2200)
+        versions = list(cal.versions.select_related("created_by")[:50])
+        current = calendars.current_version(cal)
+        if not versions or versions[0].pk != current.pk:
+            versions.insert(0, current)
+        shown = self._requested_version(cal, versions) or current
+        is_current = shown.pk == current.pk
+        spec = shown.to_spec()
+        if is_current:
+            day_rows = [{"date": d.date, "kind": d.kind, "kind_label": d.get_kind_display(), "name": d.name,
+                         "source": d.get_source_display(), "url": d.get_absolute_url()}
+                        for d in cal.days.filter(date__year=year).order_by("date")]
+        else:  # a frozen version keeps dates and kinds, not names
+            day_rows = sorted(({"date": day, "kind": kind, "kind_label": DayKind(kind).label}
+                               for kind, key in ((DayKind.HOLIDAY, "holidays"), (DayKind.WORKDAY, "adjusted_workdays"))
+                               for day in map(date.fromisoformat, shown.data[key]) if day.year == year),
+                              key=lambda row: row["date"])
+        names = {row["date"]: row.get("name", "") for row in day_rows}
+        check_years = sorted({year, today.year, today.year + 1})
+        context.update(
+            year=year, previous_year=year - 1, next_year=year + 1, weekday_heads=WEEKDAY_HEADS,
+            shown_version=shown, is_current=is_current, calendar_versions=versions,
+            weekly_hours=[(Weekday(d).label, spec.weekly_hours.get(d, ())) for d in range(7)],
+            months=month_grid(spec, year, names),
+            day_rows=day_rows,
+            missing_years=shown.missing_years(check_years),
+            missing_warning=calendars.holiday_warning(shown, date(min(check_years), 1, 1),
+                                                      date(max(check_years), 12, 31)),
+        )
+        return context
+
+    def _requested_version(self, cal, versions):
+        wanted = self.request.GET.get("version", "")
+        if not wanted.isdigit():
+            return None
+        for version in versions:
+            if version.number == int(wanted):
+                return version
+        return cal.versions.filter(number=int(wanted)).first()
+
+
+class CalendarViews(RecordViews):
+    model = Calendar
+    table = CalendarTable
+    filterset = CalendarFilterSet
+    form = CalendarForm
+    detail_fields = ("name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
+                     "holiday_source")
+    detail_view = CalendarDetailView
+    delete_view = ProtectedDeleteView
+
+
+class CalendarDayViews(RecordViews):
+    model = CalendarDay
+    table = CalendarDayTable
+    filterset = CalendarDayFilterSet
+    form = CalendarDayForm
+    select_related = ("calendar",)
+    detail_fields = ("calendar", "date", "kind", "name", "source")
+    delete_view = CalendarDayDeleteView
+    edit_view = CalendarDayEditView

@@ -1,0 +1,96 @@
+"""Demo contracts, loaded by `manage.py load_demo` after the catalogue demo (idempotent; audited)."""
+
+from datetime import date
+
+from catalog.demo import ALWAYS_OPEN, BEIJING_5X8
+from catalog.models import Calendar, ServiceTier
+from core import audit, records, workflow
+from core.choices import RecordStatus
+from core.context import acting_as
+from customers.models import Customer
+
+from .models import Contract
+
+# customer code, title, service code, tier name, business calendar, start, end, tickets/month override
+CONTRACTS = [
+    ("hzbank", "杭州联合银行 应用运维服务合同（金牌 5x8）", "application", "金", BEIJING_5X8,
+     date(2026, 1, 1), date(2027, 12, 31), None),
+    ("szmetro", "苏州轨道交通 网络运维服务合同（7x24）", "network", "金", ALWAYS_OPEN,
+     date(2026, 1, 1), date(2026, 12, 31), 2000),
+    ("nbhospital", "宁波第一医院 桌面运维服务合同（银牌 5x8）", "desktop", "银", BEIJING_5X8,
+     date(2026, 3, 1), date(2027, 2, 28), None),
+]
+
+
+def load(users, departments):
+    """Create and approve the demo contracts that do not exist yet; returns them."""
+    author, approver = users["sales"], users["svc_manager"]
+    result = []
+    for code, title, service, tier_name, calendar, start, end, limit in CONTRACTS:
+        existing = Contract.objects.filter(title=title).order_by("-version").first()
+        if existing is not None:
+            result.append(existing)
+            continue
+        tier = ServiceTier.objects.filter(service__code=service, name=tier_name, status=RecordStatus.APPROVED) \
+            .order_by("-version").first()
+        with acting_as(author, request_id="load_demo"):
+            contract = records.create(Contract(
+                title=title, customer=Customer.objects.get(code=code), owner_department=departments["sales"],
+                start_date=start, end_date=end, service_tier=tier, calendar=Calendar.objects.get(name=calendar),
+                monthly_ticket_limit=limit), author, comment="初版")
+            workflow.fire(contract, "submit", author, "提交评审")
+        with acting_as(approver, request_id="load_demo"):
+            workflow.fire(contract, "approve", approver, "同意")
+        contract.refresh_from_db()
+        result.append(contract)
+    return result
+
+
+# ---- the pre-sales → signed SLA chain (called by presales.demo with its approved proposal) ----------
+
+CHAIN_START, CHAIN_END = date(2026, 10, 1), date(2027, 9, 30)
+
+
+def load_chain(proposal, users, departments):
+    """Contract from the approved proposal, its SLA approved, the review with the Service Department's and
+    Commerce's opinions passed, the contract signed (which signs the SLA). Idempotent."""
+    from .choices import Verdict
+    from .models import ContractReview
+    from .services import contract_from_proposal, give_opinion
+
+    existing = proposal.contracts.order_by("-version").first()
+    if existing is not None:
+        return existing
+    sales, staff, manager, commerce = users["sales"], users["svc_staff"], users["svc_manager"], users["commerce"]
+    with acting_as(sales, request_id="load_demo"):
+        contract = contract_from_proposal(proposal, sales, title="温州水务 营收系统应用运维服务合同",
+                                          start_date=CHAIN_START, end_date=CHAIN_END,
+                                          owner_department=departments["sales"])
+        before = audit.snapshot(contract)
+        contract.customer_signatory, contract.company_signatory = "林国栋（信息中心主任）", "吴强（客户经理）"
+        contract.involves_procurement = True  # two backup servers are bought for the service
+        contract.payment_terms = "按季度支付服务费；备份服务器随第一期款项支付。"
+        records.update(contract, sales, before)
+        sla = contract.sla()
+        workflow.fire(sla, "submit", sales, "SLA 提交评审")
+        workflow.fire(contract, "submit", sales, "合同提交评审")
+    with acting_as(manager, request_id="load_demo"):
+        workflow.fire(sla, "approve", manager, "SLA 指标可交付，同意")
+        workflow.fire(contract, "approve", manager, "同意")
+    with acting_as(staff, request_id="load_demo"):
+        review = records.create(ContractReview(contract=contract, owner_department=departments["service"],
+                                               conclusion="合同条款、SLA 与售前方案一致，同意签署。"), staff)
+        from .services import ensure_opinions
+
+        ensure_opinions(review, staff)
+        workflow.fire(review, "submit", staff, "请各部门评审")
+        give_opinion(review.opinions.get(department=departments["service"]), staff, Verdict.AGREE,
+                     review.opinions.get(department=departments["service"]).comment)
+    with acting_as(commerce, request_id="load_demo"):
+        give_opinion(review.opinions.get(department=departments["commerce"]), commerce, Verdict.CONDITIONAL,
+                     "备份服务器采购须在合格供方名录内比价，供货周期不超过 30 天。")
+    with acting_as(sales, request_id="load_demo"):
+        contract.refresh_from_db()
+        workflow.fire(contract, "sign", sales, "双方已盖章签署")
+    contract.refresh_from_db()
+    return contract

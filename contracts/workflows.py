@@ -1,0 +1,158 @@
+"""Workflows of the contract stage, declared in one place (enforced by core.workflow).
+
+Contract: draft → in review → approved → signed → superseded. Sales signs, only with a passed contract
+review of this version and an approved SLA; signing signs the SLA too and supersedes the earlier version.
+SLA: reviewed and approved like any record, signed only together with its contract.
+Contract review: submitted to collect the required departments' opinions; it passes (automatically when
+the last opinion makes the rule true, see contracts.review) only when every required department agreed.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from catalog.choices import Priority
+from core.registry import registry
+from core.workflow import (
+    NOT_AUTHOR,
+    ApprovalRule,
+    Condition,
+    Transition,
+    Workflow,
+    _apply,
+    next_review_round,
+    set_approved,
+    supersede_predecessors,
+)
+
+from . import review as review_rule
+from .choices import ReviewStatus, SignedStatus
+
+S = SignedStatus
+
+
+# ---- conditions -----------------------------------------------------------------------------------
+
+def has_complete_sla(contract, user):
+    sla = contract.sla()
+    return sla is not None and set(sla.priority_targets.values_list("priority", flat=True)) >= set(Priority.values)
+
+
+def milestones_add_up(contract, user):
+    amounts = list(contract.milestones.values_list("amount", flat=True))
+    return sum(amounts) == contract.value if amounts else not contract.value
+
+
+def review_passed(contract, user):
+    from .models import ContractReview
+
+    return ContractReview.objects.filter(contract=contract, status=ReviewStatus.APPROVED).exists()
+
+
+def sla_approved(contract, user):
+    sla = contract.sla()
+    return sla is not None and sla.status == S.APPROVED
+
+
+def sla_targets_complete(sla, user):
+    return set(sla.priority_targets.values_list("priority", flat=True)) >= set(Priority.values)
+
+
+def after_predecessor(sla, user):
+    return sla.takes_effect_after_predecessor()
+
+
+def contract_signed(sla, user):
+    return sla.contract.status == S.SIGNED
+
+
+HAS_SLA = Condition(has_complete_sla, _("The contract needs its SLA with a target for every priority (P1–P4)."))
+MILESTONES = Condition(milestones_add_up, _("The payment milestones must add up to the contract value."))
+REVIEW_PASSED = Condition(review_passed, _("A passed contract review of this version is needed before signing."))
+SLA_APPROVED = Condition(sla_approved, _("The contract's SLA must be approved before signing."))
+SLA_TARGETS = Condition(sla_targets_complete, _("Give a response and resolution target for every priority (P1–P4) "
+                                                "before submitting."))
+AFTER_PREDECESSOR = Condition(after_predecessor, _("A changed SLA must take effect after the SLA it replaces: set a "
+                                                   "later effective date."))
+WITH_CONTRACT = Condition(contract_signed, _("An SLA is signed together with its contract: sign the contract."))
+RULE_MET = Condition(review_rule.passes, _("Every required department must agree before the review passes."))
+
+
+# ---- effects --------------------------------------------------------------------------------------
+
+def _supersede_earlier(record, user):
+    """Earlier versions still approved or signed become superseded (they stay readable)."""
+    previous = record.predecessor
+    while previous is not None:
+        if previous.status in (S.APPROVED, S.SIGNED):
+            _apply(previous, "supersede", S.SUPERSEDED, user, None,
+                   _t("Superseded by version %(v)s.") % {"v": record.version})
+        previous = previous.predecessor
+
+
+def record_signature(contract, user):
+    type(contract).objects.filter(pk=contract.pk).update(signed_on=timezone.localdate(), signed_by=user)
+
+
+def sign_sla(contract, user):
+    from core.workflow import fire
+
+    sla = contract.sla()
+    fire(sla, "sign", user, _t("Signed with contract %(contract)s v%(v)s.")
+         % {"contract": contract.number, "v": contract.version})
+
+
+def sla_signed_on(sla, user):
+    type(sla).objects.filter(pk=sla.pk).update(signed_on=timezone.localdate())
+
+
+def request_opinions(review, user):
+    from .services import ensure_opinions
+
+    ensure_opinions(review, user)
+
+
+# ---- workflows ------------------------------------------------------------------------------------
+
+def _review_steps(submit_conditions=(), approve_conditions=(NOT_AUTHOR,), submit_effects=()):
+    return (
+        Transition("submit", _("Submit for review"), (S.DRAFT, S.RETURNED), S.IN_REVIEW,
+                   conditions=submit_conditions, effects=(next_review_round, *submit_effects)),
+        Transition("withdraw", _("Withdraw"), (S.IN_REVIEW,), S.DRAFT, style="secondary"),
+        Transition("approve", _("Approve"), (S.IN_REVIEW,), S.APPROVED, conditions=approve_conditions,
+                   approval=ApprovalRule(), effects=(set_approved,), style="success"),
+        Transition("return", _("Return for rework"), (S.IN_REVIEW,), S.RETURNED, comment_required=True,
+                   style="warning"),
+    )
+
+
+CONTRACT_WORKFLOW = Workflow(
+    states=SignedStatus, initial=S.DRAFT,
+    transitions=(*_review_steps(submit_conditions=(MILESTONES,)),
+                 Transition("sign", _("Sign"), (S.APPROVED,), S.SIGNED,
+                            conditions=(REVIEW_PASSED, HAS_SLA, SLA_APPROVED),
+                            effects=(record_signature, sign_sla, _supersede_earlier), style="success")),
+    frozen_states=(S.APPROVED, S.SIGNED))
+
+SLA_WORKFLOW = Workflow(
+    states=SignedStatus, initial=S.DRAFT,
+    transitions=(*_review_steps(submit_conditions=(SLA_TARGETS, AFTER_PREDECESSOR)),
+                 Transition("sign", _("Sign"), (S.APPROVED,), S.SIGNED, conditions=(WITH_CONTRACT,),
+                            effects=(sla_signed_on, _supersede_earlier), style="success")),
+    frozen_states=(S.APPROVED, S.SIGNED))
+
+REVIEW_WORKFLOW = Workflow(
+    states=ReviewStatus, initial=ReviewStatus.DRAFT,
+    transitions=(
+        Transition("submit", _("Ask for opinions"), (ReviewStatus.DRAFT, ReviewStatus.RETURNED),
+                   ReviewStatus.IN_REVIEW, effects=(next_review_round, request_opinions)),
+        Transition("withdraw", _("Withdraw"), (ReviewStatus.IN_REVIEW,), ReviewStatus.DRAFT, style="secondary"),
+        Transition("approve", _("Record as passed"), (ReviewStatus.IN_REVIEW,), ReviewStatus.APPROVED,
+                   conditions=(RULE_MET,), effects=(set_approved, supersede_predecessors), style="success"),
+        Transition("return", _("Return for rework"), (ReviewStatus.IN_REVIEW,), ReviewStatus.RETURNED,
+                   comment_required=True, style="warning"),
+    ))
+
+registry.bind("service_contract", "contracts.Contract", CONTRACT_WORKFLOW)
+registry.bind("sla", "contracts.ServiceLevelAgreement", SLA_WORKFLOW)
+registry.bind("contract_review", "contracts.ContractReview", REVIEW_WORKFLOW)

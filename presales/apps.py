@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PresalesConfig(AppConfig):
+    name = "presales"
+    verbose_name = _("Pre-sales")
+
+    def ready(self):
+        from . import workflows  # noqa: F401  (declares and binds the requirement and proposal record types)

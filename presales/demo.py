@@ -1,0 +1,145 @@
+"""Demo pre-sales data, loaded by `manage.py load_demo` (idempotent; every write through the services).
+
+The company's staff skills, a customer of its own (so the other demo customers keep one contract each) with
+its IT environment and operating data, and the pre-sales chain for it: a service requirement collected by
+Sales and the Service Department, the Service Department's proposal (fit check run, approved), then the
+contract stage (contracts.demo.load_chain): contract drafted from the proposal, contract review with the
+Service Department's and Commerce's opinions, signing, signed SLA.
+"""
+
+from datetime import date
+
+from catalog.choices import Priority, SkillLevel
+from catalog.models import Calendar, ServiceTier
+from core import records, workflow
+from core.choices import RecordStatus
+from core.context import acting_as
+from customers.models import ConfigurationItem, Contact, Customer, OperatingData
+
+from . import fitcheck, services
+from .models import PresalesProposal, RequirementSkill, RequirementTarget, ServiceRequirement, StaffSkill
+
+# username, skill, level, free capacity %
+STAFF_SKILLS = [
+    ("svc_staff", "Oracle / MySQL 数据库 (OCP)", SkillLevel.EXPERT, 100),
+    ("svc_staff", "Linux 系统管理 (RHCE)", SkillLevel.SENIOR, 100),
+    ("tsd_staff", "Oracle / MySQL 数据库 (OCP)", SkillLevel.EXPERT, 100),
+    ("member", "中间件 (Tomcat / Nginx / WebLogic)", SkillLevel.SENIOR, 100),
+    ("member", "Windows / macOS 终端维护", SkillLevel.INTERMEDIATE, 100),
+    ("pm", "中间件 (Tomcat / Nginx / WebLogic)", SkillLevel.SENIOR, 100),
+    ("pm", "路由交换 (CCNP / HCIP)", SkillLevel.SENIOR, 100),
+    ("svc_manager", "VMware / KVM 虚拟化", SkillLevel.SENIOR, 40),
+    ("svc_manager", "存储与备份", SkillLevel.INTERMEDIATE, 40),
+    ("svc_manager", "防火墙与 VPN", SkillLevel.SENIOR, 40),
+]
+
+CUSTOMER = ("wzwater", "温州市水务集团", "Wenzhou Water Group", "公用事业")
+CONTACTS = [("林国栋", "信息中心主任", "信息中心", "0577-88926601", True), ("陈晓燕", "信息中心运维组长", "信息中心",
+                                                                       "0577-88926605", False)]
+ITEMS = [
+    ("server", "营收系统应用服务器", "Dell PowerEdge R750 / CentOS 7.9", 6, "总部数据中心 A 机房"),
+    ("server", "营收数据库服务器", "Huawei TaiShan 200 / Oracle 19c RAC", 2, "总部数据中心 A 机房"),
+    ("application", "营业收费系统", "V6.2", 1, "总部数据中心"),
+    ("application", "客服热线系统", "V3.0", 1, "总部数据中心"),
+    ("network", "核心交换机", "Huawei S12708", 2, "总部数据中心"),
+    ("storage", "集中存储", "Huawei OceanStor 5500 V5", 1, "总部数据中心"),
+]
+OPERATING = [(date(2026, 7, 1), 820, 96, 2, "99.860", 58), (date(2026, 8, 1), 790, 88, 1, "99.910", 35),
+             (date(2026, 9, 1), 845, 102, 2, "99.880", 49)]
+
+REQUIREMENT_TITLE = "温州水务 营收系统应用运维服务需求"
+REQUIREMENT = {
+    "goals": "保障营业收费与客服热线系统稳定运行，营业时段故障 30 分钟内响应、8 小时内解决。",
+    "scope": "营收系统应用与数据库（Oracle RAC）、客服热线系统、中间件及其所在服务器的日常运维与故障处理。",
+    "requirements": "工作日驻场 1 人，7x24 电话支持；每月提交服务月报；重大故障 1 小时内到场。",
+    "strategy": "以驻场加远程支持的方式承接，先完成现状评估与交接，再进入常态化运维。",
+    "delivery_approach": "服务台统一受理，二线工程师远程处理，数据库专家按需到场。",
+    "impact_technology": "集团计划于 2027 年将营收系统迁移至信创数据库，需要提前储备相关技能。",
+    "impact_regulation": "需满足等保 2.0 三级要求及《城镇供水服务》标准中的收费服务时限。",
+    "impact_user_environment": "营业网点扩展到 12 个，终端数量增加约 30%。",
+    "availability_percent": "99.900", "rto_minutes": 240, "rpo_minutes": 60,
+    "continuity_notes": "数据库每日全量备份、每 15 分钟归档日志；每半年一次灾备演练。",
+    "users": 1500, "devices": 800, "tickets_per_month": 900,
+}
+REQUIRED_TARGETS = {Priority.P1: (30, 480), Priority.P2: (60, 960)}
+REQUIRED_SKILLS = [("Oracle / MySQL 数据库 (OCP)", SkillLevel.EXPERT, 1)]
+
+
+def load(users, departments):
+    """Everything above that does not exist yet; then the contract stage of the chain."""
+    admin = users["admin"]
+    with acting_as(admin, request_id="load_demo"):
+        _staff_skills(users, admin)
+    code, name, name_en, industry = CUSTOMER
+    with acting_as(users["sales"], request_id="load_demo"):
+        customer = Customer.objects.filter(code=code).first() or records.create(
+            Customer(code=code, name=name, name_en=name_en, industry=industry), users["sales"])
+        _environment(customer, users["sales"])
+    proposal = _chain(customer, users, departments)
+    from contracts import demo as contracts_demo
+
+    if hasattr(contracts_demo, "load_chain"):
+        contracts_demo.load_chain(proposal, users, departments)
+    return proposal
+
+
+def _staff_skills(users, admin):
+    for username, skill, level, free in STAFF_SKILLS:
+        if not StaffSkill.objects.filter(user=users[username], skill=skill).exists():
+            records.create(StaffSkill(user=users[username], skill=skill, level=level, free_capacity_percent=free),
+                           admin)
+
+
+def _environment(customer, sales):
+    for name, title, department, phone, primary in CONTACTS:
+        if not customer.contacts.filter(name=name).exists():
+            records.create(Contact(customer=customer, name=name, job_title=title, department=department,
+                                   phone=phone, primary=primary), sales)
+    for kind, name, model_version, count, location in ITEMS:
+        if not customer.configuration_items.filter(kind=kind, name=name).exists():
+            records.create(ConfigurationItem(customer=customer, kind=kind, name=name, model_version=model_version,
+                                             count=count, location=location), sales)
+    for period, tickets, incidents, major, availability, downtime in OPERATING:
+        if not customer.operating_data.filter(period=period).exists():
+            records.create(OperatingData(customer=customer, period=period, ticket_volume=tickets,
+                                         incident_count=incidents, major_incident_count=major,
+                                         availability_percent=availability, downtime_minutes=downtime), sales)
+
+
+def _chain(customer, users, departments):
+    existing = PresalesProposal.objects.filter(requirement__title=REQUIREMENT_TITLE).order_by("-version").first()
+    if existing is not None:
+        return existing
+    sales, staff, manager = users["sales"], users["svc_staff"], users["svc_manager"]
+    with acting_as(sales, request_id="load_demo"):
+        requirement = records.create(ServiceRequirement(
+            title=REQUIREMENT_TITLE, customer=customer, owner_department=departments["sales"],
+            service_window=Calendar.objects.get(name="5x8 北京"), **REQUIREMENT), sales, comment="初版")
+        services.set_participants(requirement, sales, [sales, staff])
+        for priority, (response, resolution) in REQUIRED_TARGETS.items():
+            records.create(RequirementTarget(requirement=requirement, priority=priority, response_minutes=response,
+                                             resolution_minutes=resolution), sales)
+        for skill, level, headcount in REQUIRED_SKILLS:
+            records.create(RequirementSkill(requirement=requirement, skill=skill, level=level, headcount=headcount),
+                           sales)
+        workflow.fire(requirement, "submit", sales, "需求已与客户确认")
+    with acting_as(manager, request_id="load_demo"):
+        workflow.fire(requirement, "approve", manager, "需求清晰，同意")
+    tier = ServiceTier.objects.get(service__code="application", name="银", status=RecordStatus.APPROVED)
+    with acting_as(staff, request_id="load_demo"):
+        proposal = records.create(PresalesProposal(
+            title="温州水务 营收系统应用运维服务售前方案", requirement=requirement,
+            owner_department=departments["service"], environment_summary=services.environment_summary(customer),
+            solution="组建 3 人应用运维小组：驻场工程师 1 名负责日常巡检与一线处理，Oracle 专家与中间件工程师远程二线"
+                     "支持；接入公司服务台与监控平台，按 ITIL 流程管理事件、问题与变更。",
+            capability="公司具备 Oracle OCP 认证专家 2 名、中间件高级工程师 2 名，"
+                       "服务过 3 家公用事业单位的营收系统运维。",
+            risks="信创迁移期间需要额外的数据库迁移服务，另行报价。",
+            price_notes="年度服务费，按季度支付；含驻场 1 人，不含备件。"), staff, comment="初版")
+        services.add_line(proposal, tier, staff, price="680000.00", notes="应用运维银牌，5x8 驻场 + 7x24 电话")
+        fitcheck.run(proposal, staff)
+        workflow.fire(proposal, "submit", staff, "提交评审")
+    with acting_as(manager, request_id="load_demo"):
+        workflow.fire(proposal, "approve", manager, "符合性检查全部满足，同意")
+    proposal.refresh_from_db()
+    return proposal

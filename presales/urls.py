@@ -1,0 +1,9 @@
+from .views import PresalesProposalViews, ProposalLineViews, ServiceRequirementViews, StaffSkillViews
+
+app_name = "presales"
+urlpatterns = [
+    *ServiceRequirementViews.urls(),
+    *PresalesProposalViews.urls(),
+    *ProposalLineViews.urls(),
+    *StaffSkillViews.urls(),
+]

@@ -1,0 +1,41 @@
+"""Pre-sales record types and their workflows (declared here, enforced by core.workflow)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import RecordStatus
+from core.registry import SALES_DEPT, RecordType, registry
+from core.workflow import NOT_AUTHOR, Condition, generic_review_workflow
+
+
+def has_both_departments(requirement, user):
+    return not requirement.missing_participants()
+
+
+def requirement_approved(proposal, user):
+    return proposal.requirement.status == RecordStatus.APPROVED
+
+
+def has_lines(proposal, user):
+    return proposal.lines.exists()
+
+
+def fit_check_current(proposal, user):
+    return proposal.fit_check_current()
+
+
+PARTICIPANTS = Condition(has_both_departments, _("Record at least one participant from Sales and one from the "
+                                                 "Service Department before submitting."))
+REQUIREMENT_APPROVED = Condition(requirement_approved, _("The service requirement must be approved before the "
+                                                         "proposal is submitted."))
+HAS_LINES = Condition(has_lines, _("Add at least one catalogue service to the proposal."))
+FIT_CHECK_CURRENT = Condition(fit_check_current, _("Run the fit check on the current content before submitting "
+                                                   "(it has not been run, or the proposal changed since)."))
+
+REQUIREMENT_WORKFLOW = generic_review_workflow(submit_conditions=(PARTICIPANTS,))
+PROPOSAL_WORKFLOW = generic_review_workflow(submit_conditions=(HAS_LINES, REQUIREMENT_APPROVED, FIT_CHECK_CURRENT),
+                                            approve_conditions=(NOT_AUTHOR,))
+
+registry.declare(RecordType("service_requirement", _("Service requirement"), SALES_DEPT, "SP-REQ",
+                            spec="SP-4.1.1"))
+registry.bind("service_requirement", "presales.ServiceRequirement", REQUIREMENT_WORKFLOW)
+registry.bind("presales_proposal", "presales.PresalesProposal", PROPOSAL_WORKFLOW)

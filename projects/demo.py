@@ -1,0 +1,115 @@
+"""Demo project, loaded by `manage.py load_demo` (idempotent, through the services, audited).
+
+Only when a signed demo contract exists (contract signing is the contract stage's work); otherwise skipped.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from core import records, workflow
+from core.context import acting_as
+
+from . import services
+from .models import (
+    Dependency,
+    InitiationApplication,
+    PlanMilestone,
+    PlanReview,
+    PlanRisk,
+    Project,
+    ProjectPlan,
+    QualityObjective,
+    ReviewFinding,
+    Task,
+    TeamMember,
+    WorkPlan,
+)
+
+# name, start (days after the first), duration (days), effort (h), assignee, parent index, predecessors, milestone
+TASKS = [
+    ("项目启动与交接", 0, 1, 0, None, None, (), False),
+    ("现状调研与资产梳理", 0, 5, 40, "member", 0, (), False),
+    ("运维手册与应急预案编制", 5, 5, 40, "member", 0, (1,), False),
+    ("监控接入与告警配置", 5, 5, 32, "member", 0, (1,), False),
+    ("运维方案评审", 10, 1, 8, "pm", 0, (2, 3), False),
+    ("正式运维启动", 11, 1, 0, None, None, (4,), True),
+    ("首月服务月报", 40, 2, 8, "pm", None, (5,), False),
+]
+
+
+def load(users, departments):
+    """Open one demo project from a signed contract, with its plans approved and an approved work plan."""
+    if Project.objects.exists():
+        return None
+    contract = services.signed_contracts().filter(projects__isnull=True).order_by("pk").first()
+    if contract is None:
+        return None
+    manager, pm, member, director = users["svc_manager"], users["pm"], users["member"], users["tsd_director"]
+    with acting_as(manager, request_id="load_demo"):
+        project = services.open_project(contract, manager, category="operations")
+        services.appoint_manager(project, pm, manager)
+    with acting_as(pm, request_id="load_demo"):
+        services.save_member(TeamMember(project=project, user=member, role="engineer", allocation=80,
+                                        start_date=project.start_date, end_date=project.end_date), pm)
+        application = records.create(InitiationApplication(
+            project=project, title=f"{project.name} 立项申请", owner_department=pm.department, contract=contract,
+            category="operations", project_manager=pm, planned_start=project.start_date,
+            planned_end=project.end_date, budget=Decimal("480000"), necessity="客户核心业务系统需要专业运维保障。",
+            feasibility="服务部具备相应技能，人员可按计划到位。"), pm, comment="初版")
+        workflow.fire(application, "submit", pm)
+        plan = _plan(project, pm, users)
+    with acting_as(manager, request_id="load_demo"):
+        workflow.fire(application, "approve_department", manager, "同意")
+    with acting_as(director, request_id="load_demo"):
+        workflow.fire(application, "approve", director, "同意立项")
+        workflow.fire(plan, "approve", director, "同意")
+    with acting_as(pm, request_id="load_demo"):
+        work_plan = _work_plan(project, pm, users)
+        workflow.fire(work_plan, "submit", pm)
+    with acting_as(manager, request_id="load_demo"):
+        workflow.fire(work_plan, "approve", manager, "同意，作为基线执行")
+    return project
+
+
+def _plan(project, pm, users):
+    plan = records.create(ProjectPlan(
+        project=project, title=f"{project.name} 项目策划书", owner_department=pm.department,
+        measures="双人值守；重大事件 15 分钟内升级；每月服务质量分析会。", resources="项目经理 1 名，运维工程师 2 名。",
+        schedule="启动、调研、方案、正式运维四个阶段。", acceptance_criteria="连续三个月 SLA 全部达标。",
+        report_sections=["summary", "tickets", "sla", "availability", "improvements"],
+        report_recipients=["客户信息科"], report_agreed_with="客户信息科"), pm, comment="初版")
+    target = project.contract.service_tier.priority_targets.filter(priority="P1").first()
+    records.create(QualityObjective(plan=plan, objective="P1 事件按时解决", metric="resolution", target="≥ 95%",
+                                    measurement="服务月报按 SLA 统计", owner=pm, sla_target=target), pm)
+    records.create(QualityObjective(plan=plan, objective="客户满意度", metric="satisfaction", target="≥ 90 分",
+                                    measurement="季度满意度调查", owner=pm), pm)
+    records.create(PlanMilestone(plan=plan, name="正式运维启动", due_date=project.start_date + timedelta(days=30)), pm)
+    records.create(PlanRisk(plan=plan, description="关键人员流失", likelihood="low", impact="high",
+                            response="AB 角备份，知识库沉淀", owner=pm), pm)
+    review = records.create(PlanReview(project=project, plan=plan, title=f"{project.name} 策划评审",
+                                       owner_department=pm.department, held_on=project.start_date,
+                                       location="公司 3 楼会议室", verdict="passed",
+                                       summary="策划书可行，通过评审。"), pm)
+    review.reviewers.set([users["tsd_director"], users["svc_manager"]])
+    records.create(ReviewFinding(review=review, description="补充数据库备份策略", state="closed",
+                                 resolution="已在措施中补充每日全备"), pm)
+    workflow.fire(review, "conclude", pm)
+    workflow.fire(plan, "submit", pm)
+    return plan
+
+
+def _work_plan(project, pm, users):
+    plan = records.create(WorkPlan(project=project, title=f"{project.name} 工作计划表",
+                                   owner_department=pm.department), pm, comment="初版")
+    first = max(project.start_date, date(2026, 1, 5))
+    created = []
+    for name, offset, days, effort, who, parent, predecessors, milestone in TASKS:
+        start = first + timedelta(days=offset)
+        task = services.save_task(Task(
+            work_plan=plan, name=name, planned_start=start, planned_end=start + timedelta(days=days - 1),
+            effort_hours=Decimal(effort), assignee=users[who] if who else None, is_milestone=milestone,
+            parent=created[parent] if parent is not None else None), pm)
+        for index in predecessors:
+            records.create(Dependency(work_plan=plan, predecessor=created[index], successor=task), pm)
+        created.append(task)
+    return plan

@@ -1,0 +1,259 @@
+"""The record types of the project stage and their workflows (who may press what comes from core.permissions).
+
+* Initiation application 项目立项申请表: a two-step approval modelled as two transitions with their own
+  roles: ``approve_department`` (Service Department manager: in review → division review) THEN
+  ``approve`` (Technical Service Division director: division review → approved). Either step may
+  return it (``return`` / ``division_return``, comment required).
+* Initiation plan, project plan: the generic review flow. The project plan is approved by the
+  Technical Service Division only when a concluded review of that version passed and every finding
+  is closed or accepted.
+* Plan review: open → concluded (by the PM) once reviewers and a verdict are recorded.
+* Work plan: submitted by the PM only after the project plan is approved; approved by the Service
+  Department manager only (or a delegate). A revision of an approved plan moves only through its change
+  request: the change request's transitions fire the hidden ``REVISION_FLOW`` on the revision.
+* Change request: draft → requested (PM) → checked (PM checks the revised plan) → approved (Service
+  Department manager: the revision becomes the baseline) or rejected (the revision is marked rejected,
+  the baseline stays).
+"""
+
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core import workflow
+from core.choices import RecordStatus
+from core.registry import registry
+from core.workflow import (
+    NOT_AUTHOR,
+    Condition,
+    Transition,
+    Workflow,
+    generic_review_workflow,
+    next_review_round,
+    set_approved,
+    supersede_predecessors,
+)
+
+from .choices import (
+    PASSING_VERDICTS,
+    ChangeStatus,
+    FindingState,
+    InitiationStatus,
+    ReviewStatus,
+    ReviewVerdict,
+    WorkPlanStatus,
+)
+
+# ---- initiation application: department manager THEN Technical Service Division -------------
+
+INITIATION_WORKFLOW = Workflow(
+    states=InitiationStatus,
+    initial=InitiationStatus.DRAFT,
+    transitions=(
+        Transition("submit", _("Submit for approval"), (InitiationStatus.DRAFT, InitiationStatus.RETURNED),
+                   InitiationStatus.IN_REVIEW, effects=(next_review_round,)),
+        Transition("withdraw", _("Withdraw"), (InitiationStatus.IN_REVIEW,), InitiationStatus.DRAFT,
+                   style="secondary"),
+        Transition("approve_department", _("Approve (department)"), (InitiationStatus.IN_REVIEW,),
+                   InitiationStatus.DEPT_APPROVED, conditions=(NOT_AUTHOR,), style="success"),
+        Transition("return", _("Return for rework"), (InitiationStatus.IN_REVIEW,), InitiationStatus.RETURNED,
+                   comment_required=True, style="warning"),
+        Transition("approve", _("Approve (Technical Service Division)"), (InitiationStatus.DEPT_APPROVED,),
+                   InitiationStatus.APPROVED, conditions=(NOT_AUTHOR,),
+                   effects=(set_approved, supersede_predecessors), style="success"),
+        Transition("division_return", _("Return for rework (division)"), (InitiationStatus.DEPT_APPROVED,),
+                   InitiationStatus.RETURNED, comment_required=True, style="warning"),
+    ),
+)
+
+
+# ---- project plan and its review ---------------------------------------------------------------
+
+def passed_review(plan, user=None):
+    from .models import PlanReview
+
+    reviews = PlanReview.objects.filter(plan=plan, status=ReviewStatus.APPROVED, verdict__in=PASSING_VERDICTS)
+    return any(not review.findings.filter(state=FindingState.OPEN).exists() for review in reviews)
+
+
+REVIEW_PASSED = Condition(passed_review, _("The plan needs a concluded review that passed, with every finding closed "
+                                           "or accepted."))
+HAS_OBJECTIVES = Condition(lambda plan, user: plan.objectives.exists(),
+                           _("Give at least one measurable quality objective."))
+HAS_REPORTING = Condition(lambda plan, user: bool(plan.report_sections),
+                          _("Agree the content of the service report with the customer."))
+
+PLAN_WORKFLOW = generic_review_workflow(submit_conditions=(HAS_OBJECTIVES, HAS_REPORTING),
+                                        approve_conditions=(NOT_AUTHOR, REVIEW_PASSED))
+INITIATION_PLAN_WORKFLOW = generic_review_workflow()
+
+VERDICT_GIVEN = Condition(lambda review, user: review.verdict != ReviewVerdict.PENDING,
+                          _("Record the review's verdict."))
+HAS_REVIEWERS = Condition(lambda review, user: review.reviewers.exists(), _("List the reviewers."))
+
+REVIEW_WORKFLOW = Workflow(
+    states=ReviewStatus,
+    initial=ReviewStatus.DRAFT,
+    transitions=(
+        Transition("conclude", _("Conclude the review"), (ReviewStatus.DRAFT,), ReviewStatus.APPROVED,
+                   conditions=(HAS_REVIEWERS, VERDICT_GIVEN), effects=(set_approved, supersede_predecessors),
+                   style="success"),
+    ),
+    editable_states=(ReviewStatus.DRAFT,),
+    frozen_states=(ReviewStatus.APPROVED,),
+)
+
+
+# ---- work plan -------------------------------------------------------------------------------
+
+def plan_approved(work_plan, user=None):
+    return work_plan.project.approved_plan() is not None
+
+
+def first_version(work_plan, user=None):
+    return work_plan.change_request_id is None and work_plan.predecessor_id is None
+
+
+def plan_is_sound(work_plan, user=None):
+    from .services import plan_problems
+
+    return not plan_problems(work_plan)
+
+
+def change_is(*statuses):
+    def check(work_plan, user=None):
+        return work_plan.change_request_id is not None and work_plan.change_request.status in statuses
+    return check
+
+
+PLAN_APPROVED = Condition(plan_approved, _("The project plan must be approved before the work plan is submitted."))
+FIRST_VERSION = Condition(first_version, _("A revision of an approved work plan takes effect only through a change "
+                                           "request (its transitions move the revision)."))
+SOUND_PLAN = Condition(plan_is_sound, _("The work plan has problems: no tasks, assignees not on the team, a "
+                                        "dependency loop or dates that break a dependency; see the plan page."))
+
+WORK_PLAN_WORKFLOW = Workflow(
+    states=WorkPlanStatus,
+    initial=WorkPlanStatus.DRAFT,
+    transitions=(
+        Transition("submit", _("Submit for approval"), (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED),
+                   WorkPlanStatus.IN_REVIEW, conditions=(PLAN_APPROVED, FIRST_VERSION, SOUND_PLAN),
+                   effects=(next_review_round,)),
+        Transition("withdraw", _("Withdraw"), (WorkPlanStatus.IN_REVIEW,), WorkPlanStatus.DRAFT,
+                   conditions=(FIRST_VERSION,), style="secondary"),
+        Transition("approve", _("Approve (becomes the baseline)"), (WorkPlanStatus.IN_REVIEW,),
+                   WorkPlanStatus.APPROVED, conditions=(NOT_AUTHOR, PLAN_APPROVED, FIRST_VERSION),
+                   effects=(set_approved, supersede_predecessors), style="success"),
+        Transition("return", _("Return for rework"), (WorkPlanStatus.IN_REVIEW,), WorkPlanStatus.RETURNED,
+                   conditions=(FIRST_VERSION,), comment_required=True, style="warning"),
+    ),
+    frozen_states=(WorkPlanStatus.APPROVED, WorkPlanStatus.REJECTED),
+)
+
+# Not bound to the record type: fired only by the change request's transitions (roles from the matrix).
+REVISION_FLOW = Workflow(
+    states=WorkPlanStatus,
+    initial=WorkPlanStatus.DRAFT,
+    transitions=(
+        Transition("submit_revision", _("Submit the revised plan"), (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED),
+                   WorkPlanStatus.IN_REVIEW,
+                   conditions=(PLAN_APPROVED, SOUND_PLAN,
+                               Condition(change_is(ChangeStatus.CHECKED), _("The change request is not checked."))),
+                   effects=(next_review_round,)),
+        Transition("approve_revision", _("Approve the revised plan"), (WorkPlanStatus.IN_REVIEW,),
+                   WorkPlanStatus.APPROVED,
+                   conditions=(Condition(change_is(ChangeStatus.APPROVED), _("The change request is not approved.")),),
+                   effects=(set_approved, supersede_predecessors)),
+        Transition("rework_revision", _("Return the revised plan"), (WorkPlanStatus.IN_REVIEW,),
+                   WorkPlanStatus.RETURNED,
+                   conditions=(Condition(change_is(ChangeStatus.REQUESTED), _("The change is not sent back.")),)),
+        Transition("reject_revision", _("Reject the revised plan"),
+                   (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED, WorkPlanStatus.IN_REVIEW), WorkPlanStatus.REJECTED,
+                   conditions=(Condition(change_is(ChangeStatus.REJECTED), _("The change is not rejected.")),)),
+    ),
+    frozen_states=(WorkPlanStatus.APPROVED, WorkPlanStatus.REJECTED),
+)
+
+
+# ---- change request ----------------------------------------------------------------------------
+
+def baseline_in_force(change, user=None):
+    return change.baseline.status == WorkPlanStatus.APPROVED
+
+
+def no_other_open_change(change, user=None):
+    from .models import ChangeRequest
+
+    return not ChangeRequest.objects.filter(project_id=change.project_id,
+                                            status__in=[ChangeStatus.REQUESTED, ChangeStatus.CHECKED]) \
+        .exclude(pk=change.pk).exists()
+
+
+def revision_ready(change, user=None):
+    revision = change.revision()
+    return revision is not None and revision.status in (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED)
+
+
+def revision_differs(change, user=None):
+    from .services import compare
+
+    revision = change.revision()
+    if revision is None:
+        return False
+    summary = compare(change.baseline, revision)["summary"]
+    return any(summary[k] for k in ("added", "removed", "changed"))
+
+
+def _revision_step(name):
+    def effect(change, user):
+        revision = change.revision()
+        if revision is not None and name in {t.name for t in REVISION_FLOW.transitions} and \
+                revision.status in REVISION_FLOW.transition(name).sources:
+            workflow.fire(revision, name, user, workflow=REVISION_FLOW,
+                          comment=_t("Through change request %(cr)s.") % {"cr": change.number})
+    return effect
+
+
+def freeze_comparison(change, user):
+    from .models import ChangeRequest
+    from .services import compare
+
+    revision = change.revision()
+    if revision is not None:
+        ChangeRequest.objects.filter(pk=change.pk).update(comparison=compare(change.baseline, revision))
+
+
+CHANGE_WORKFLOW = Workflow(
+    states=ChangeStatus,
+    initial=ChangeStatus.DRAFT,
+    transitions=(
+        Transition("request", _("Request the change"), (ChangeStatus.DRAFT,), ChangeStatus.REQUESTED,
+                   conditions=(Condition(baseline_in_force, _("The change must start from the approved work plan in "
+                                                              "force.")),
+                               Condition(no_other_open_change, _("Another change of this project is still open."))),
+                   effects=(next_review_round,)),
+        Transition("check", _("Checked: submit the revised plan"), (ChangeStatus.REQUESTED,), ChangeStatus.CHECKED,
+                   conditions=(Condition(revision_ready, _("Prepare the revised work plan first.")),
+                               Condition(revision_differs, _("The revised plan does not differ from the baseline."))),
+                   effects=(_revision_step("submit_revision"),)),
+        Transition("approve", _("Approve the change"), (ChangeStatus.CHECKED,), ChangeStatus.APPROVED,
+                   conditions=(NOT_AUTHOR,), effects=(set_approved, freeze_comparison,
+                                                      _revision_step("approve_revision")), style="success"),
+        Transition("rework", _("Send back for rework"), (ChangeStatus.CHECKED,), ChangeStatus.REQUESTED,
+                   comment_required=True, effects=(_revision_step("rework_revision"),), style="warning"),
+        Transition("reject", _("Reject the change"), (ChangeStatus.REQUESTED, ChangeStatus.CHECKED),
+                   ChangeStatus.REJECTED, comment_required=True,
+                   effects=(freeze_comparison, _revision_step("reject_revision")), style="danger"),
+    ),
+    editable_states=(ChangeStatus.DRAFT, ChangeStatus.REQUESTED),
+    frozen_states=(),
+)
+
+registry.bind("initiation_application", "projects.InitiationApplication", INITIATION_WORKFLOW)
+registry.bind("initiation_plan", "projects.InitiationPlan", INITIATION_PLAN_WORKFLOW)
+registry.bind("project_plan", "projects.ProjectPlan", PLAN_WORKFLOW)
+registry.bind("plan_review", "projects.PlanReview", REVIEW_WORKFLOW)
+registry.bind("work_plan", "projects.WorkPlan", WORK_PLAN_WORKFLOW)
+registry.bind("change_request", "projects.ChangeRequest", CHANGE_WORKFLOW)
+
+__all__ = ["CHANGE_WORKFLOW", "INITIATION_WORKFLOW", "PLAN_WORKFLOW", "REVIEW_WORKFLOW", "REVISION_FLOW",
+           "RecordStatus", "WORK_PLAN_WORKFLOW"]

@@ -1,0 +1,157 @@
+"""Work plan tasks as XLSX: the export is also the import template (columns by position, first row a header).
+
+Columns: WBS, parent WBS, task, deliverable, assignee (user name), assignee name (ignored on import),
+planned start, planned end, effort (h), milestone (yes/no), predecessors ("1.2, 1.3+2": WBS plus an
+optional lag in days), task identity (kept from an export so progress stays attached; blank for new rows).
+"""
+
+import io
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _t
+
+COLUMNS = ["WBS", "parent_wbs", "task", "deliverable", "assignee", "assignee_name", "planned_start", "planned_end",
+           "effort_hours", "milestone", "predecessors", "key"]
+MAX_ROWS = 20_000
+PREDECESSOR = re.compile(r"^\s*([0-9A-Za-z.\-_]+)\s*(?:([+-])\s*(\d+)\s*d?)?\s*$")
+
+
+def headers():
+    return [_t("WBS"), _t("Parent WBS"), _t("Task"), _t("Deliverable"), _t("Assignee (user name)"),
+            _t("Assignee"), _t("Planned start"), _t("Planned end"), _t("Effort (h)"), _t("Milestone"),
+            _t("Predecessors (WBS+lag days)"), _t("Task identity")]
+
+
+def work_plan_xlsx(plan) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    tasks = list(plan.tasks.select_related("assignee", "parent").order_by("position", "pk"))
+    wbs = {t.pk: t.wbs for t in tasks}
+    predecessors = {}
+    for link in plan.dependencies.all():
+        lag = f"+{link.lag_days}" if link.lag_days > 0 else (str(link.lag_days) if link.lag_days else "")
+        predecessors.setdefault(link.successor_id, []).append(f"{wbs.get(link.predecessor_id, '?')}{lag}")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _t("Tasks")[:31]
+    sheet.append(headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    yes = _t("yes")
+    for t in tasks:
+        sheet.append([t.wbs, wbs.get(t.parent_id, ""), t.name, t.deliverable,
+                      t.assignee.username if t.assignee_id else "", str(t.assignee) if t.assignee_id else "",
+                      t.planned_start, t.planned_end, float(t.effort_hours), yes if t.is_milestone else "",
+                      ", ".join(predecessors.get(t.pk, [])), str(t.key)])
+    for row in sheet.iter_rows(min_row=2, min_col=7, max_col=8):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    for letter, width in zip("ABCDEFGHIJKL", (8, 8, 36, 24, 14, 10, 12, 12, 9, 8, 18, 38), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    info = book.create_sheet(_t("About")[:31])
+    info.append([f"{plan.number} V{plan.version} {plan.title}"])
+    info.append([_t("Import: keep the columns in this order; the first row is a header. Predecessors are WBS codes "
+                    "with an optional lag, e.g. 1.2+2.")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _date(value, line, name):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValidationError(_t("Row %(n)s: %(field)s is not a date (YYYY-MM-DD).") % {"n": line, "field": name}) \
+            from None
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_tasks(upload, plan):
+    """Rows of an uploaded XLSX as dicts for services.import_tasks; ValidationError lists every bad row."""
+    from openpyxl import load_workbook
+
+    from org.models import User
+
+    try:
+        book = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
+        raise ValidationError(_t("The file is not an XLSX workbook.")) from exc
+    sheet = book.worksheets[0]
+    raw = []
+    for line, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        values = list(values) + [None] * (len(COLUMNS) - len(values))
+        if not any(v not in (None, "") for v in values[:len(COLUMNS)]):
+            continue
+        raw.append((line, dict(zip(COLUMNS, values[:len(COLUMNS)], strict=True))))
+        if len(raw) > MAX_ROWS:
+            raise ValidationError(_t("At most %(n)s tasks per import.") % {"n": MAX_ROWS})
+    usernames = {_text(r["assignee"]) for _line, r in raw if _text(r["assignee"])}
+    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    yes = {"yes", "y", "true", "1", "是", _t("yes").lower()}
+    rows, errors, refs = [], [], set()
+    for line, r in raw:
+        try:
+            ref = _text(r["WBS"]) or f"row{line}"
+            if ref in refs:
+                raise ValidationError(_t("Row %(n)s: the WBS %(ref)s is used twice.") % {"n": line, "ref": ref})
+            refs.add(ref)
+            name = _text(r["task"])
+            if not name:
+                raise ValidationError(_t("Row %(n)s: the task has no name.") % {"n": line})
+            start, end = _date(r["planned_start"], line, _t("Planned start")), \
+                _date(r["planned_end"], line, _t("Planned end"))
+            if end < start:
+                raise ValidationError(_t("Row %(n)s: the task ends before it starts.") % {"n": line})
+            username = _text(r["assignee"])
+            if username and username not in users:
+                raise ValidationError(_t("Row %(n)s: unknown user “%(u)s”.") % {"n": line, "u": username})
+            try:
+                effort = Decimal(str(r["effort_hours"] or 0)).quantize(Decimal("0.1"))
+            except InvalidOperation:
+                raise ValidationError(_t("Row %(n)s: the effort is not a number.") % {"n": line}) from None
+            predecessors = []
+            for part in filter(None, (p.strip() for p in _text(r["predecessors"]).split(","))):
+                match = PREDECESSOR.match(part)
+                if not match:
+                    raise ValidationError(_t("Row %(n)s: cannot read the predecessor “%(p)s”.") % {"n": line,
+                                                                                                  "p": part})
+                lag = int(match.group(3) or 0) * (-1 if match.group(2) == "-" else 1)
+                predecessors.append((match.group(1), lag))
+            key = None
+            if _text(r["key"]):
+                try:
+                    key = uuid.UUID(_text(r["key"]))
+                except ValueError:
+                    raise ValidationError(_t("Row %(n)s: the task identity is not valid.") % {"n": line}) from None
+            rows.append({"line": line, "ref": ref, "parent_ref": _text(r["parent_wbs"]), "name": name[:200],
+                         "deliverable": _text(r["deliverable"])[:200], "assignee": users.get(username),
+                         "start": start, "end": end, "effort": effort,
+                         "milestone": _text(r["milestone"]).lower() in yes, "predecessors": predecessors,
+                         "key": key})
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors[:50])
+    if not rows:
+        raise ValidationError(_t("The file has no task rows."))
+    keys = [r["key"] for r in rows if r["key"]]
+    if len(keys) != len(set(keys)):
+        raise ValidationError(_t("A task identity appears twice."))
+    return rows

@@ -1,0 +1,205 @@
+"""REST API of the reporting stage: same matrix, services and workflows as the pages."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.permissions import allowed
+
+from . import services
+from .filtersets import (
+    ActionItemFilterSet,
+    InternalServiceReportFilterSet,
+    MeetingMinutesFilterSet,
+    MonthlyServiceReportFilterSet,
+    QualityMeetingFilterSet,
+    ReportProfileFilterSet,
+)
+from .models import (
+    ActionItem,
+    InternalServiceReport,
+    MeetingAttendee,
+    MeetingMinutes,
+    MetricAnalysis,
+    MonthlyServiceReport,
+    QualityMeeting,
+    ReportProfile,
+)
+
+RECORD_FIELDS = ["id", "url", "number", "version", "title", "status", "status_display", "owner_department",
+                 "author", "customer", "confidentiality", "change_note", "predecessor", "approved_at", "lock_version",
+                 "created", "updated"]
+
+
+class ReportProfileSerializer(ControlledRecordSerializer):
+    class Meta(ControlledRecordSerializer.Meta):
+        model = ReportProfile
+        fields = [*RECORD_FIELDS, "contract", "report_period", "sections", "recipients", "language", "metrics",
+                  "due_day"]
+        read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "customer")
+
+
+class MonthlyServiceReportSerializer(ControlledRecordSerializer):
+    class Meta(ControlledRecordSerializer.Meta):
+        model = MonthlyServiceReport
+        fields = [*RECORD_FIELDS, "contract", "year", "month", "summary", "snapshot", "generated_at", "generation",
+                  "progress", "issued_at", "issued_to"]
+        read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "customer", "snapshot",
+                            "generated_at", "generation", "progress", "issued_at", "issued_to")
+
+
+class MetricAnalysisSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetricAnalysis
+        fields = ["id", "report", "metric_key", "metric_label", "analysis", "improvement", "created", "updated"]
+        read_only_fields = ("report", "metric_key", "metric_label", "created", "updated")
+
+
+class InternalServiceReportSerializer(ControlledRecordSerializer):
+    class Meta(ControlledRecordSerializer.Meta):
+        model = InternalServiceReport
+        fields = [*RECORD_FIELDS, "scope", "department", "year", "month", "conclusions", "snapshot", "generated_at"]
+        read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "snapshot", "generated_at")
+
+
+class QualityMeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QualityMeeting
+        fields = ["id", "title", "year", "month", "start", "end", "location", "chair", "minute_taker",
+                  "internal_report", "agenda", "invitation_sent_at", "organiser", "created", "updated"]
+        read_only_fields = ("invitation_sent_at", "organiser", "created", "updated")
+
+
+class MeetingAttendeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeetingAttendee
+        fields = ["id", "meeting", "user", "present"]
+
+
+class MeetingMinutesSerializer(ControlledRecordSerializer):
+    class Meta(ControlledRecordSerializer.Meta):
+        model = MeetingMinutes
+        fields = [*RECORD_FIELDS, "meeting", "discussion", "decisions", "distributed_at", "distributed_to"]
+        read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "distributed_at", "distributed_to")
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "minutes", "description", "owner", "due_date", "status", "closed_at", "overdue", "created",
+                  "updated"]
+
+
+class ReportProfileViewSet(ControlledRecordViewSet):
+    queryset = ReportProfile.objects.all()
+    serializer_class = ReportProfileSerializer
+    filterset_class = ReportProfileFilterSet
+    select_related = ("contract",)
+
+
+class MonthlyServiceReportViewSet(ControlledRecordViewSet):
+    queryset = MonthlyServiceReport.objects.all()
+    serializer_class = MonthlyServiceReportSerializer
+    filterset_class = MonthlyServiceReportFilterSet
+    select_related = ("contract",)
+
+    @extend_schema(request=None, responses=MonthlyServiceReportSerializer)
+    @action(detail=True, methods=["post"])
+    def generate(self, request, pk=None):
+        """Queue (re)generation; an approved or issued report gets a new version (returned)."""
+        if not allowed(request.user, MonthlyServiceReport, "change"):
+            raise PermissionDenied
+        report = services.start_generation(self.get_object(), request.user)
+        return Response(self.get_serializer(report).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, pk=None):
+        from .exports import monthly_xlsx
+
+        report = self.get_object()
+        return HttpResponse(monthly_xlsx(report),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class MetricAnalysisViewSet(ServiceViewSet):
+    queryset = MetricAnalysis.objects.all()
+    serializer_class = MetricAnalysisSerializer
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+
+class InternalServiceReportViewSet(ControlledRecordViewSet):
+    queryset = InternalServiceReport.objects.all()
+    serializer_class = InternalServiceReportSerializer
+    filterset_class = InternalServiceReportFilterSet
+
+    @extend_schema(request=None, responses=InternalServiceReportSerializer)
+    @action(detail=True, methods=["post"])
+    def generate(self, request, pk=None):
+        if not allowed(request.user, InternalServiceReport, "change"):
+            raise PermissionDenied
+        report = services.generate_internal(self.get_object(), request.user)
+        return Response(self.get_serializer(report).data)
+
+
+class QualityMeetingViewSet(ServiceViewSet):
+    queryset = QualityMeeting.objects.all()
+    serializer_class = QualityMeetingSerializer
+    filterset_class = QualityMeetingFilterSet
+
+    def perform_create(self, serializer):
+        instance = QualityMeeting(**serializer.validated_data, organiser=self.request.user)
+        if not instance.agenda:
+            instance.agenda = services.agenda_from(instance.internal_report)
+        from core import records
+
+        records.create(instance, self.request.user)
+        serializer.instance = instance
+
+    @extend_schema(responses={(200, "text/calendar"): str})
+    @action(detail=True, methods=["get"])
+    def ics(self, request, pk=None):
+        return HttpResponse(services.meeting_ics(self.get_object()), content_type="text/calendar; charset=utf-8")
+
+    @extend_schema(request=None, responses=inline_serializer("InvitationSent", {
+        "recipients": serializers.ListField(child=serializers.EmailField())}))
+    @action(detail=True, methods=["post"])
+    def invite(self, request, pk=None):
+        if not allowed(request.user, QualityMeeting, "change"):
+            raise PermissionDenied
+        return Response({"recipients": services.send_invitation(self.get_object(), request.user)})
+
+
+class MeetingAttendeeViewSet(ServiceViewSet):
+    queryset = MeetingAttendee.objects.all()
+    serializer_class = MeetingAttendeeSerializer
+
+
+class MeetingMinutesViewSet(ControlledRecordViewSet):
+    queryset = MeetingMinutes.objects.all()
+    serializer_class = MeetingMinutesSerializer
+    filterset_class = MeetingMinutesFilterSet
+
+
+class ActionItemViewSet(ServiceViewSet):
+    queryset = ActionItem.objects.all()
+    serializer_class = ActionItemSerializer
+    filterset_class = ActionItemFilterSet
+
+
+ROUTES = [
+    ("reporting/profiles", ReportProfileViewSet),
+    ("reporting/monthly-reports", MonthlyServiceReportViewSet),
+    ("reporting/metric-analyses", MetricAnalysisViewSet),
+    ("reporting/internal-reports", InternalServiceReportViewSet),
+    ("reporting/meetings", QualityMeetingViewSet),
+    ("reporting/attendees", MeetingAttendeeViewSet),
+    ("reporting/minutes", MeetingMinutesViewSet),
+    ("reporting/actions", ActionItemViewSet),
+]

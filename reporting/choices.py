@@ -1,0 +1,57 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportStatus(models.TextChoices):
+    """Monthly service report: the generic review states plus "issued" (sent to the customer)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    ISSUED = "issued", _("Issued")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    DISTRIBUTED = "distributed", _("Distributed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class GenerationStatus(models.TextChoices):
+    NONE = "none", _("Not generated")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Generating")
+    DONE = "done", _("Generated")
+    FAILED = "failed", _("Failed")
+
+
+class Metric(models.TextChoices):
+    """Which figures a report profile shows."""
+
+    RESPONSE = "response", _("Response achievement")
+    RESOLUTION = "resolution", _("Resolution achievement")
+    AVAILABILITY = "availability", _("Availability")
+    MTTR = "mttr", _("MTTR")
+    MTBF = "mtbf", _("MTBF")
+    VOLUME = "volume", _("Volume vs capacity")
+
+
+class ReportLanguage(models.TextChoices):
+    CHINESE = "zh-hans", _("Simplified Chinese")
+    ENGLISH = "en", _("English")
+
+
+class Scope(models.TextChoices):
+    COMPANY = "company", _("Whole company")
+    DEPARTMENT = "department", _("Department")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -1,0 +1,255 @@
+"""Export bodies (PDF/DOCX via core.exporting) and the metric table as XLSX; charts as matplotlib PNGs.
+
+Charts use the shipped Noto Sans SC (core.fonts.ensure_fonts) so Chinese labels render anywhere.
+"""
+
+import io
+from functools import lru_cache
+
+from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
+
+from core.exports import Image, Section, Table, render_xlsx
+
+from .figures import format_row, month_on_month, table_columns
+
+
+@lru_cache(maxsize=1)
+def _font():
+    from matplotlib import font_manager
+
+    from core.fonts import ensure_fonts
+
+    path = ensure_fonts().regular
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    pyplot.rcParams["font.family"] = _font()
+    pyplot.rcParams["axes.unicode_minus"] = False
+    return pyplot
+
+
+def _png(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    _figure().close(fig)
+    return buffer.getvalue()
+
+
+def trend_chart(trend) -> bytes:
+    pyplot = _figure()
+    fig, ax = pyplot.subplots(figsize=(8, 3.4))
+    labels = [p["label"][2:] for p in trend]
+    ax2 = ax.twinx()
+    ax2.bar(labels, [p["volume"] for p in trend], color="#9ec5fe", alpha=0.6, label=_t("Tickets"))
+    for key, label in (("response", _t("Response achievement")), ("resolution", _t("Resolution achievement")),
+                       ("availability", _t("Availability"))):
+        ax.plot(labels, [p[key] if p[key] is not None else float("nan") for p in trend], marker="o", label=label)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("%")
+    ax2.set_ylabel(_t("Tickets"))
+    ax.set_zorder(ax2.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title(_t("12-month trend"))
+    ax.tick_params(axis="x", labelsize=7)
+    return _png(fig)
+
+
+def priority_chart(table) -> bytes:
+    pyplot = _figure()
+    fig, ax = pyplot.subplots(figsize=(8, 3))
+    rows = {(r["kind"], r.get("priority")): r for r in table if r["kind"] in ("response", "resolution")}
+    priorities = ["P1", "P2", "P3", "P4"]
+    width = 0.38
+    for offset, kind, label in ((-width / 2, "response", _t("Response achievement")),
+                                (width / 2, "resolution", _t("Resolution achievement"))):
+        values = [(rows.get((kind, p)) or {}).get("actual") or 0 for p in priorities]
+        ax.bar([i + offset for i in range(4)], values, width, label=label)
+    targets = [(rows.get(("response", p)) or {}).get("target") for p in priorities]
+    ax.plot(range(4), [t if t is not None else float("nan") for t in targets], "r--", label=_t("Target"))
+    ax.set_xticks(range(4), priorities)
+    ax.set_ylim(0, 105)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(_t("Achievement per priority"))
+    return _png(fig)
+
+
+def category_chart(categories) -> bytes:
+    pyplot = _figure()
+    fig, ax = pyplot.subplots(figsize=(8, 3))
+    top = categories[:10]
+    names = [c["category"] for c in top]
+    ax.barh(names, [c["count"] for c in top], label=_t("This month"))
+    ax.barh(names, [c["previous"] for c in top], alpha=0.35, label=_t("Previous month"))
+    ax.invert_yaxis()
+    ax.legend(fontsize=8)
+    ax.set_title(_t("Tickets by category"))
+    return _png(fig)
+
+
+def metric_table(snapshot) -> Table:
+    return Table(table_columns(), [list(format_row(row)) for row in snapshot.get("table", [])],
+                 caption=_t("Service level achievement"))
+
+
+def monthly_sections(report, language):
+    data = report.snapshot or {}
+    if not data:
+        return [Section(_t("Figures"), [_t("The figures have not been generated yet.")])]
+    volume = data["volume"]
+    change = month_on_month(volume["current"], volume["previous"])
+    sections = [Section(_t("Service status summary"), [
+        _t("Contract: %(c)s; customer: %(cu)s; period: %(p)s.") % {"c": f"{data['contract']['number']} "
+                                                                         f"{data['contract']['title']}",
+                                                                    "cu": data["contract"]["customer"],
+                                                                    "p": data["period"]["label"]},
+        report.summary or (_t("All agreed targets were met.") if data.get("all_met")
+                           else _t("Some agreed targets were missed; see the analysis below.")),
+        *data.get("warnings", [])])]
+    sections.append(Section(_t("Service level achievement"), tables=[metric_table(data)],
+                            images=[Image(priority_chart(data["table"]), _t("Achievement per priority"))]))
+    sections.append(Section(_t("Ticket volume and categories"), [
+        _t("Tickets this month: %(n)s; previous month: %(p)s; change: %(c)s.") % {
+            "n": volume["current"], "p": volume["previous"], "c": "—" if change is None else f"{change:+.1f}%"}],
+        tables=[Table([_t("Category"), _t("This month"), _t("Previous month")],
+                      [[c["category"], c["count"], c["previous"]] for c in data["categories"]])],
+        images=[Image(category_chart(data["categories"]), _t("Tickets by category"))] if data["categories"] else []))
+    sections.append(Section(_t("12-month trend"),
+                            tables=[Table([_t("Month"), _t("Response achievement"), _t("Resolution achievement"),
+                                           _t("Availability"), _t("Tickets")],
+                                          [[p["label"], p["response"], p["resolution"], p["availability"],
+                                            p["volume"]] for p in data["trend"]])],
+                            images=[Image(trend_chart(data["trend"]), _t("12-month trend"))]))
+    sections.append(Section(_t("Major incidents"), [] if data["major_incidents"] or data["outages"]
+                            else [_t("No major incident this month.")], tables=[
+        *([Table([_t("Ticket"), _t("Summary"), _t("Created"), _t("Resolved"), _t("Within target")],
+                 [[i["id"], i["summary"], i["created"], i["resolved"], i["resolution_met"]]
+                  for i in data["major_incidents"]], caption=_t("P1 tickets"))] if data["major_incidents"] else []),
+        *([Table([_t("Start"), _t("End"), _t("Minutes"), _t("Planned"), _t("Description")],
+                 [[o["start"], o["end"], o["minutes"], o["planned"], o["description"]] for o in data["outages"]],
+                 caption=_t("Outages"))] if data["outages"] else [])]))
+    problems = data["problems"]
+    sections.append(Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]],
+                                                                [[s["category"], *s["counts"]]
+                                                                 for s in problems["series"]])]))
+    analyses = list(report.analyses.all())
+    sections.append(Section(_t("Analysis of missed targets and improvement actions"),
+                            [] if analyses else [_t("No target was missed.")],
+                            tables=[Table([pgettext("metric table", "Metric"), _t("Analysis"),
+                                           _t("Improvement action")],
+                                          [[a.metric_label, a.analysis, a.improvement] for a in analyses])]
+                            if analyses else []))
+    return sections
+
+
+def monthly_xlsx(report) -> bytes:
+    data = report.snapshot or {}
+    tables = [metric_table(data)]
+    if data:
+        tables.append(Table([_t("Month"), _t("Response achievement"), _t("Resolution achievement"),
+                             _t("Availability"), _t("Tickets")],
+                            [[p["label"], p["response"], p["resolution"], p["availability"], p["volume"]]
+                             for p in data["trend"]], caption=_t("12-month trend")))
+    return render_xlsx(tables, [_t("Metrics"), _t("Trend")][:len(tables)])
+
+
+def internal_table(data) -> Table:
+    def pct(value):
+        return "—" if value is None else f"{value:.2f}%"
+
+    return Table([_t("Customer"), _t("Contract"), _t("Response achievement"), _t("Resolution achievement"),
+                  _t("Availability"), _t("Tickets"), _t("Missed targets"), _t("Monthly report")],
+                 [[line["customer"], line["contract"], pct(line["response"]), pct(line["resolution"]),
+                   pct(line["availability"]), line["volume"], ", ".join(line["missed"]) or "—",
+                   line["report"] or _t("missing")] for line in data.get("lines", [])],
+                 caption=_t("Service status per customer"))
+
+
+def internal_chart(data) -> bytes:
+    pyplot = _figure()
+    fig, ax = pyplot.subplots(figsize=(8, 3))
+    lines = data.get("lines", [])
+    names = [line["customer"] for line in lines]
+    ax.bar([i - 0.2 for i in range(len(names))], [line["response"] or 0 for line in lines], 0.4,
+           label=_t("Response achievement"))
+    ax.bar([i + 0.2 for i in range(len(names))], [line["resolution"] or 0 for line in lines], 0.4,
+           label=_t("Resolution achievement"))
+    ax.set_xticks(range(len(names)), names, fontsize=8)
+    ax.set_ylim(0, 105)
+    ax.legend(fontsize=8)
+    ax.set_title(_t("SLA achievement per customer"))
+    return _png(fig)
+
+
+def internal_sections(report, language):
+    data = report.snapshot or {}
+    if not data:
+        return [Section(_t("Figures"), [_t("The figures have not been generated yet.")])]
+    problems = data["problems"]
+    return [
+        Section(_t("Summary"), [_t("%(n)s contracts, %(m)s of them missing targets.")
+                                % {"n": len(data["lines"]), "m": data["missed_contracts"]}, report.conclusions]),
+        Section(_t("Service status per customer"), tables=[internal_table(data)],
+                images=[Image(internal_chart(data), _t("SLA achievement per customer"))] if data["lines"] else []),
+        Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]],
+                                                    [[s["category"], *s["counts"]] for s in problems["series"]])]),
+        Section(_t("Open P1/P2 tickets"), [] if data["open_high"] else [_t("None.")],
+                tables=[Table([_t("Ticket"), _t("Contract"), _t("Priority"), _t("Summary"), _t("Created")],
+                              [[t["id"], t["contract"], t["priority"], t["summary"], t["created"]]
+                               for t in data["open_high"]])] if data["open_high"] else []),
+        Section(_t("Overdue actions"), [] if data["overdue_actions"] else [_t("None.")],
+                tables=[Table([_t("Action"), _t("Owner"), _t("Due date"), _t("Minutes")],
+                              [[a["description"], a["owner"], a["due"], a["minutes"]]
+                               for a in data["overdue_actions"]])] if data["overdue_actions"] else []),
+    ]
+
+
+def internal_xlsx(report) -> bytes:
+    return render_xlsx([internal_table(report.snapshot or {})], [_t("Customers")])
+
+
+def minutes_sections(minutes, language):
+    meeting = minutes.meeting
+    attendees = list(meeting.attendees.select_related("user"))
+    present = [str(a.user) for a in attendees if a.present is not False]
+    absent = [str(a.user) for a in attendees if a.present is False]
+    sections = [Section(_t("Meeting"), [
+        _t("Meeting: %(t)s") % {"t": meeting.title},
+        _t("Time: %(s)s – %(e)s") % {"s": meeting.start.strftime("%Y-%m-%d %H:%M"),
+                                     "e": meeting.end.strftime("%H:%M")},
+        _t("Location: %(l)s") % {"l": meeting.location or "—"},
+        _t("Chair: %(c)s; minute-taker: %(m)s") % {"c": meeting.chair, "m": meeting.minute_taker},
+        _t("Present: %(p)s") % {"p": ", ".join(present) or "—"},
+        _t("Absent: %(a)s") % {"a": ", ".join(absent) or "—"}])]
+    sections.append(Section(_t("Discussion"), tables=[Table([_t("Agenda item"), _t("Discussion")],
+                                                            [[d.get("item", ""), d.get("discussion", "")]
+                                                             for d in minutes.discussion or []])]))
+    sections.append(Section(_t("Decisions"), [minutes.decisions or "—"]))
+    actions = list(minutes.actions.select_related("owner"))
+    sections.append(Section(_t("Action items"), [] if actions else [_t("None.")], tables=[
+        Table([_t("Action"), _t("Owner"), _t("Due date"), _t("Status"), _t("Closed at")],
+              [[a.description, str(a.owner), a.due_date, a.get_status_display(), a.closed_at] for a in actions])]
+        if actions else []))
+    return sections
+
+
+def profile_sections(profile, language):
+    from projects.choices import ReportPeriod, ReportSection
+
+    from .choices import Metric
+
+    return [Section(_t("Report profile"), [
+        _t("Contract: %(c)s") % {"c": profile.contract},
+        _t("Period: %(p)s") % {"p": ReportPeriod(profile.report_period).label},
+        _t("Content: %(s)s") % {"s": ", ".join(str(ReportSection(s).label) for s in profile.sections) or "—"},
+        _t("Metrics: %(m)s") % {"m": ", ".join(str(Metric(m).label) for m in profile.metrics) or _t("all")},
+        _t("Recipients: %(r)s") % {"r": ", ".join(profile.recipients) or "—"},
+        _t("Due by day %(d)s of the next month") % {"d": profile.due_day}])]

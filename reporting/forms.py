@@ -1,0 +1,270 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core import audit, records
+from core.forms import ControlledRecordForm, ModelForm
+from projects.choices import ReportSection
+
+from .choices import ActionStatus, Metric
+from .models import (
+    ActionItem,
+    InternalServiceReport,
+    MeetingAttendee,
+    MeetingMinutes,
+    MonthlyServiceReport,
+    QualityMeeting,
+    ReportProfile,
+)
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited one per line."""
+
+    widget = forms.Textarea
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def plan_defaults(contract):
+    """The agreed reporting plan of the contract's project plan (SP-4.3.4), if one exists."""
+    from projects.models import ProjectPlan
+
+    plan = ProjectPlan.objects.filter(project__contract__number=contract.number).order_by("-status", "-version") \
+        .filter(status__in=["approved", "in_review", "draft", "returned"]).first()
+    if plan is None:
+        return {}
+    return {"report_period": plan.report_period, "sections": list(plan.report_sections or []),
+            "recipients": [r for r in plan.report_recipients or [] if "@" in r]}
+
+
+class ReportProfileForm(ControlledRecordForm):
+    sections = forms.MultipleChoiceField(label=_("report content"), choices=ReportSection.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    metrics = forms.MultipleChoiceField(label=_("metrics shown"), choices=Metric.choices, required=False,
+                                        widget=forms.CheckboxSelectMultiple,
+                                        help_text=_("None ticked: all metrics."))
+    recipients = LinesField(label=_("customer recipients"), required=False,
+                            help_text=_("E-mail addresses, one per line."))
+
+    class Meta(ControlledRecordForm.Meta):
+        model = ReportProfile
+        fields = ["title", "contract", "owner_department", "report_period", "sections", "metrics", "recipients",
+                  "language", "due_day", "change_note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("sections", "metrics"):
+            self.fields[name].widget.attrs.pop("class", None)
+        contract = self.initial.get("contract")
+        if not self.instance.pk and contract is not None and not self.is_bound:
+            for key, value in plan_defaults(contract).items():
+                self.initial.setdefault(key, value)
+            self.initial.setdefault("title", _t("Report profile: %(c)s") % {"c": contract.title})
+
+
+class MonthlyReportForm(ControlledRecordForm):
+    """The report's own fields plus, per missed target, its analysis and improvement action."""
+
+    class Meta(ControlledRecordForm.Meta):
+        model = MonthlyServiceReport
+        fields = ["title", "contract", "year", "month", "owner_department", "summary", "change_note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["title"].required = False
+        self.analyses = list(self.instance.analyses.all()) if self.instance.pk else []
+        if self.instance.pk:
+            for name in ("contract", "year", "month"):
+                self.fields[name].disabled = True
+        for analysis in self.analyses:
+            self.fields[f"analysis_{analysis.pk}"] = forms.CharField(
+                label=_t("Analysis: %(m)s") % {"m": analysis.metric_label}, required=False,
+                initial=analysis.analysis, widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}))
+            self.fields[f"improvement_{analysis.pk}"] = forms.CharField(
+                label=_t("Improvement action: %(m)s") % {"m": analysis.metric_label}, required=False,
+                initial=analysis.improvement, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        contract, year, month = data.get("contract"), data.get("year"), data.get("month")
+        if not data.get("title") and contract and year and month:
+            label = _t("Monthly service report")
+            data["title"] = f"{contract.customer} {label} {year}-{month:02d}"
+            self.instance.title = data["title"]
+        return data
+
+    def save_related(self, user):
+        for analysis in self.analyses:
+            text = self.cleaned_data.get(f"analysis_{analysis.pk}", "")
+            action = self.cleaned_data.get(f"improvement_{analysis.pk}", "")
+            if (text, action) != (analysis.analysis, analysis.improvement):
+                before = audit.snapshot(analysis)
+                analysis.analysis, analysis.improvement = text, action
+                records.update(analysis, user, before)
+
+
+class InternalReportForm(ControlledRecordForm):
+    class Meta(ControlledRecordForm.Meta):
+        model = InternalServiceReport
+        fields = ["title", "owner_department", "scope", "department", "year", "month", "conclusions", "change_note"]
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+class QualityMeetingForm(ModelForm):
+    attendees = forms.ModelMultipleChoiceField(label=_("attendees"), queryset=_users(), required=False)
+    absent = forms.ModelMultipleChoiceField(label=_("absent"), queryset=_users(), required=False,
+                                            help_text=_("Invited attendees who did not attend."))
+    agenda = LinesField(label=_("agenda"), required=False,
+                        help_text=_("One item per line. Empty: pre-filled from the internal report."))
+
+    class Meta:
+        model = QualityMeeting
+        fields = ["title", "year", "month", "start", "end", "location", "chair", "minute_taker", "internal_report",
+                  "agenda"]
+        widgets = {"start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                   "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not self.instance.pk:
+            self.instance.organiser = user
+        self.fields["attendees"].queryset = _users()
+        self.fields["absent"].queryset = _users()
+        if self.instance.pk:
+            rows = list(self.instance.attendees.all())
+            self.initial["attendees"] = [a.user_id for a in rows]
+            self.initial["absent"] = [a.user_id for a in rows if a.present is False]
+        else:
+            today = timezone.localdate()
+            self.initial.setdefault("year", today.year)
+            self.initial.setdefault("month", today.month)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("agenda"):
+            from .services import agenda_from
+
+            data["agenda"] = agenda_from(data.get("internal_report"))
+            self.instance.agenda = data["agenda"]
+        return data
+
+    def save_related(self, user):
+        meeting = self.instance
+        wanted = {u.pk: u for u in self.cleaned_data.get("attendees") or []}
+        absent = {u.pk for u in self.cleaned_data.get("absent") or []}
+        current = {a.user_id: a for a in meeting.attendees.all()}
+        for user_id, row in current.items():
+            if user_id not in wanted:
+                records.delete(row, user)
+        for user_id, person in wanted.items():
+            present = False if user_id in absent else (True if meeting.end <= timezone.now() else None)
+            row = current.get(user_id)
+            if row is None:
+                records.create(MeetingAttendee(meeting=meeting, user=person, present=present), user)
+            elif row.present != present:
+                before = audit.snapshot(row)
+                row.present = present
+                records.update(row, user, before)
+
+
+NEW_ACTION_ROWS = 3
+
+
+class MinutesForm(ControlledRecordForm):
+    """Minutes with a discussion field per agenda item and action rows (existing ones plus blank ones)."""
+
+    class Meta(ControlledRecordForm.Meta):
+        model = MeetingMinutes
+        fields = ["title", "meeting", "owner_department", "decisions", "change_note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["title"].required = False
+        meeting = self.instance.meeting if self.instance.meeting_id else self.initial.get("meeting")
+        if isinstance(meeting, int | str) and meeting:
+            meeting = QualityMeeting.objects.filter(pk=meeting).first()
+        if self.is_bound and not meeting and self.data.get("meeting"):
+            meeting = QualityMeeting.objects.filter(pk=self.data.get("meeting")).first()
+        self.agenda = list(meeting.agenda or []) if meeting else []
+        said = {d.get("item"): d.get("discussion", "") for d in self.instance.discussion or []}
+        for i, item in enumerate(self.agenda):
+            self.fields[f"discussion_{i}"] = forms.CharField(
+                label=item, required=False, initial=said.get(item, ""),
+                widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+        self.actions = list(self.instance.actions.all()) if self.instance.pk else []
+        users = _users()
+        for key, action in [(str(a.pk), a) for a in self.actions] + [(f"new{i}", None) for i in range(NEW_ACTION_ROWS)]:
+            self.fields[f"action_{key}_description"] = forms.CharField(
+                label=_("action"), required=False, max_length=300, initial=getattr(action, "description", ""),
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+            self.fields[f"action_{key}_owner"] = forms.ModelChoiceField(
+                label=_("owner"), queryset=users, required=False, initial=getattr(action, "owner_id", None),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+            self.fields[f"action_{key}_due"] = forms.DateField(
+                label=_("due date"), required=False, initial=getattr(action, "due_date", None),
+                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+        self.action_keys = [str(a.pk) for a in self.actions] + [f"new{i}" for i in range(NEW_ACTION_ROWS)]
+
+    def action_rows(self):
+        return [(key, self[f"action_{key}_description"], self[f"action_{key}_owner"], self[f"action_{key}_due"])
+                for key in self.action_keys]
+
+    def discussion_fields(self):
+        return [self[f"discussion_{i}"] for i in range(len(self.agenda))]
+
+    def clean(self):
+        data = super().clean()
+        meeting = data.get("meeting")
+        if not data.get("title") and meeting:
+            data["title"] = _t("Minutes: %(m)s") % {"m": meeting.title}
+            self.instance.title = data["title"]
+        self.instance.discussion = [{"item": item, "discussion": data.get(f"discussion_{i}", "")}
+                                    for i, item in enumerate(self.agenda)]
+        for key in self.action_keys:
+            text = data.get(f"action_{key}_description")
+            if text and not (data.get(f"action_{key}_owner") and data.get(f"action_{key}_due")):
+                self.add_error(f"action_{key}_description", _t("An action needs an owner and a due date."))
+        return data
+
+    def save_related(self, user):
+        existing = {str(a.pk): a for a in self.actions}
+        for key in self.action_keys:
+            text = self.cleaned_data.get(f"action_{key}_description")
+            owner = self.cleaned_data.get(f"action_{key}_owner")
+            due = self.cleaned_data.get(f"action_{key}_due")
+            action = existing.get(key)
+            if action is None:
+                if text:
+                    records.create(ActionItem(minutes=self.instance, description=text, owner=owner, due_date=due),
+                                   user)
+            elif not text:
+                records.delete(action, user)
+            elif (text, owner, due) != (action.description, action.owner, action.due_date):
+                before = audit.snapshot(action)
+                action.description, action.owner, action.due_date = text, owner, due
+                records.update(action, user, before)
+
+
+class ActionItemForm(ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["minutes", "description", "owner", "due_date", "status"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") in (ActionStatus.DONE, ActionStatus.CANCELLED) and not self.instance.closed_at:
+            self.instance.closed_at = timezone.now()
+        elif data.get("status") == ActionStatus.OPEN:
+            self.instance.closed_at = None
+        return data

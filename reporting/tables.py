@@ -1,0 +1,70 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import ControlledRecordTable
+
+from .models import (
+    ActionItem,
+    InternalServiceReport,
+    MeetingMinutes,
+    MonthlyServiceReport,
+    QualityMeeting,
+    ReportProfile,
+)
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+class ReportProfileTable(ControlledRecordTable):
+    contract = tables.Column(verbose_name=_("contract"))
+
+    class Meta(ControlledRecordTable.Meta):
+        model = ReportProfile
+        fields = ("number", "version", "title", "contract", "report_period", "language", "due_day", "status", "updated")
+
+
+class MonthlyServiceReportTable(ControlledRecordTable):
+    contract = tables.Column(verbose_name=_("contract"))
+    period = tables.Column(accessor="period_label", verbose_name=_("period"), order_by=("year", "month"))
+
+    class Meta(ControlledRecordTable.Meta):
+        model = MonthlyServiceReport
+        fields = ("number", "version", "title", "contract", "period", "status", "issued_at", "updated")
+
+
+class InternalServiceReportTable(ControlledRecordTable):
+    period = tables.Column(accessor="period_label", verbose_name=_("period"), order_by=("year", "month"))
+
+    class Meta(ControlledRecordTable.Meta):
+        model = InternalServiceReport
+        fields = ("number", "version", "title", "scope", "department", "period", "status", "updated")
+
+
+class QualityMeetingTable(tables.Table):
+    title = tables.Column(linkify=True)
+
+    class Meta:
+        model = QualityMeeting
+        attrs = ATTRS
+        fields = ("title", "year", "month", "start", "location", "chair", "minute_taker")
+
+
+class MeetingMinutesTable(ControlledRecordTable):
+    class Meta(ControlledRecordTable.Meta):
+        model = MeetingMinutes
+        fields = ("number", "version", "title", "meeting", "status", "distributed_at", "updated")
+
+
+class ActionItemTable(tables.Table):
+    description = tables.Column(linkify=True)
+
+    class Meta:
+        model = ActionItem
+        attrs = ATTRS
+        fields = ("description", "owner", "due_date", "status", "closed_at", "minutes")
+
+    def render_status(self, value, record):
+        if record.overdue:
+            return format_html('{} <span class="badge bg-danger">{}</span>', value, _("overdue"))
+        return value

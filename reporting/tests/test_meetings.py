@@ -1,0 +1,101 @@
+"""Internal report, quality meeting (agenda, ICS, invitation), minutes with actions, distribution, dashboard."""
+
+from datetime import UTC, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from core import records, workflow
+from core.context import acting_as
+from reporting import services
+from reporting.choices import MinutesStatus
+from reporting.dashboard import late_reports, reporting_panel
+from reporting.models import ActionItem, InternalServiceReport, MeetingAttendee, MeetingMinutes, QualityMeeting
+
+from .helpers import load_month
+
+
+@pytest.fixture
+def internal(contract, demo):
+    load_month(contract, demo["svc_staff"])
+    user = demo["tsd_staff"]
+    with acting_as(user):
+        report = records.create(InternalServiceReport(title="2026-03 内部服务报告", year=2026, month=3,
+                                                      owner_department=user.department), user)
+        return services.generate_internal(report, user)
+
+
+def test_internal_report_lists_contracts_missing_targets_first(internal):
+    lines = internal.snapshot["lines"]
+    assert len(lines) >= 3  # the demo contracts in force in March 2026
+    assert lines[0]["customer"] == "宁波第一医院" and lines[0]["missed"]
+    assert all(not line["missed"] for line in lines[1:])
+
+
+@pytest.fixture
+def meeting(internal, demo):
+    user = demo["tsd_staff"]
+    start = timezone.now() - timedelta(days=3)
+    with acting_as(user):
+        meeting = records.create(QualityMeeting(
+            title="2026年3月 月度服务质量分析会议", year=2026, month=3, start=start, end=start + timedelta(hours=2),
+            location="三楼会议室", chair=demo["tsd_director"], minute_taker=user, internal_report=internal,
+            agenda=services.agenda_from(internal), organiser=user), user)
+        for name in ("pm", "svc_manager"):
+            records.create(MeetingAttendee(meeting=meeting, user=demo[name], present=name == "pm"), user)
+    return meeting
+
+
+def test_agenda_ics_and_invitation(meeting, demo):
+    assert any("宁波第一医院" in item for item in meeting.agenda)
+    assert any("P1/P2" in item for item in meeting.agenda)
+    ics = services.meeting_ics(meeting)
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in ics.replace("\r\n", "")
+    assert f"DTSTART:{meeting.start.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n" in ics
+    assert "ATTENDEE;CN=" in ics and "mailto:pm@demo.servplan.local" in ics
+    mail.outbox.clear()
+    with acting_as(demo["tsd_staff"]):
+        recipients = services.send_invitation(meeting, demo["tsd_staff"])
+    assert "pm@demo.servplan.local" in recipients
+    assert mail.outbox[0].attachments[0][2].startswith("text/calendar")
+
+
+def test_minutes_actions_approval_distribution_and_overdue(meeting, demo, client_for):
+    user, director = demo["tsd_staff"], demo["tsd_director"]
+    assert meeting in list(reporting_panel(user)["meetings_without_minutes"])
+    with acting_as(user):
+        minutes = records.create(MeetingMinutes(title="会议纪要", meeting=meeting, owner_department=user.department,
+                                                decisions="加强夜间值班",
+                                                discussion=[{"item": meeting.agenda[0], "discussion": "讨论"}]), user)
+        late = records.create(ActionItem(minutes=minutes, description="补充夜班人员", owner=demo["pm"],
+                                         due_date=timezone.localdate() - timedelta(days=1)), user)
+        records.create(ActionItem(minutes=minutes, description="更新知识库", owner=demo["member"],
+                                  due_date=timezone.localdate() + timedelta(days=7)), user)
+        workflow.fire(minutes, "submit", user)
+    with acting_as(director):
+        workflow.fire(minutes, "approve", director)
+    mail.outbox.clear()
+    with acting_as(user):
+        workflow.fire(minutes, "distribute", user)
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.DISTRIBUTED and minutes.distributed_at
+    assert "pm@demo.servplan.local" in minutes.distributed_to and len(mail.outbox) == 1
+    assert list(ActionItem.objects.overdue()) == [late]
+    home = client_for("pm").get("/")
+    assert "补充夜班人员" in home.content.decode() and b"overdue-actions" in home.content
+    panel = reporting_panel(user)
+    assert meeting not in panel["meetings_without_minutes"]
+    client = client_for("tsd_staff")
+    assert client.post(f"/reporting/actionitem/{late.pk}/close/").status_code in (200, 302)
+    late.refresh_from_db()
+    assert late.status == "done" and late.closed_at and not ActionItem.objects.overdue().exists()
+    assert client.get(f"/reporting/meetingminutes/{minutes.pk}/export/?format=docx").status_code == 200
+    assert client.get(f"/api/reporting/actions/?minutes={minutes.pk}").json()
+
+
+def test_late_report_is_listed_after_the_due_day(contract, demo):
+    today = timezone.localdate().replace(day=20)
+    contracts = {item["contract"].number for item in late_reports(today)}
+    assert contract.number in contracts

@@ -1,0 +1,152 @@
+"""Monthly report workflow: frozen figures, regeneration as a new version, the analysis rule, issue, exports."""
+
+import io
+import shutil
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from openpyxl import load_workbook
+
+from conftest import require
+from core import workflow
+from core.context import acting_as
+from core.exporting import export_record
+from core.workflow import WorkflowError
+from reporting import services
+from reporting.choices import ReportStatus
+from reporting.figures import metric_name
+from reporting.models import MonthlyServiceReport
+from servicedata.models import Ticket
+from servicedata.sla import recompute
+
+from .helpers import analyse_all, approve, generated_report, load_month, make_profile
+
+
+@pytest.fixture
+def report(contract, demo):
+    load_month(contract, demo["svc_staff"])
+    make_profile(contract, demo)
+    return generated_report(contract, demo)
+
+
+def test_approval_refused_while_a_missed_target_lacks_analysis(report, demo):
+    pm, manager = demo["pm"], demo["svc_manager"]
+    with acting_as(pm):
+        workflow.fire(report, "submit", pm)
+    with pytest.raises(WorkflowError, match="missed target needs an analysis"):
+        workflow.fire(report, "approve", manager)
+    reasons = dict((t.name, r) for t, r in workflow.available(report, manager))["approve"]
+    assert reasons and "analysis" in reasons[0]
+    first = report.analyses.first()
+    first.analysis = "only an analysis, no action"
+    first.save()
+    with pytest.raises(WorkflowError):
+        workflow.fire(report, "approve", manager)
+    analyse_all(report, pm)
+    workflow.fire(report, "approve", manager)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+
+
+def test_submit_needs_generated_figures(contract, demo):
+    from core import records
+
+    pm = demo["pm"]
+    with acting_as(pm):
+        draft = records.create(MonthlyServiceReport(title="x", contract=contract, year=2026, month=4,
+                                                    owner_department=pm.department), pm)
+        with pytest.raises(WorkflowError, match="Generate"):
+            workflow.fire(draft, "submit", pm)
+
+
+def test_approved_report_is_frozen_and_regeneration_makes_version_2(report, contract, demo):
+    report = approve(report, demo)
+    frozen = report.snapshot
+    pm = demo["pm"]
+    # The service data changes afterwards: every ticket answered at once, a new ticket arrives.
+    Ticket.objects.filter(contract=contract).update(first_response=None, computed_at=None)
+    for ticket in Ticket.objects.filter(contract=contract):
+        Ticket.objects.filter(pk=ticket.pk).update(first_response=ticket.created + timedelta(minutes=1))
+    with acting_as(demo["svc_manager"]):
+        recompute(contract, demo["svc_manager"], comment="test")
+    report.refresh_from_db()
+    assert report.snapshot == frozen and report.status == ReportStatus.APPROVED
+    pdf_before = export_record(report, "pdf")[0]
+    assert pdf_before
+
+    with acting_as(pm):
+        second = services.start_generation(report, pm)
+    second.refresh_from_db()
+    report.refresh_from_db()
+    assert (second.version, second.number, second.predecessor_id) == (2, report.number, report.pk)
+    assert report.snapshot == frozen and report.version == 1
+    assert second.snapshot != frozen
+    new_p1 = {r["key"]: r for r in second.snapshot["table"]}["response_P1"]
+    assert new_p1["actual"] == 100.0
+
+
+def test_issue_emails_the_pdf_to_the_recipients(report, demo):
+    report = approve(report, demo)
+    mail.outbox.clear()
+    with acting_as(demo["svc_manager"]):
+        workflow.fire(report, "issue", demo["svc_manager"])
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ISSUED and report.issued_at is not None
+    assert report.issued_to == ["it-director@nbhospital.example"]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["it-director@nbhospital.example"]
+    name, content, mimetype = message.attachments[0]
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+
+def test_pdf_text_shows_chinese_metric_names_and_values(report, demo):
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    from django.utils import translation
+    from django.utils.translation import pgettext
+
+    with translation.override("zh-hans"):
+        content = export_record(report, "pdf")[0]
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+    rows = {r["key"]: r for r in report.snapshot["table"]}
+    raw = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    compact = "".join(raw.split())  # table cells wrap: compare cell text without spaces and line breaks
+    with translation.override("zh-hans"):
+        names = [metric_name(rows[key]) for key in ("response_P1", "resolution_P1", "availability", "mttr")]
+        missed = pgettext("metric status", "Missed")
+    for name in names:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in name), name  # really Chinese
+        assert "".join(name.split()) in compact, name
+    assert "指标名称" in compact and "服务标准" in compact and "实际值" in compact and "指标状态" in compact
+    assert missed in compact
+    assert f"{rows['response_P1']['actual']:.2f}%" in text
+    assert f"{rows['availability']['actual']:.3f}%" in text
+
+
+def test_xlsx_has_the_metric_table(report, client_for):
+    response = client_for("pm").get(f"/reporting/monthlyservicereport/{report.pk}/xlsx/")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:5] == ["Metric", "Service standard", "Actual", "Status", "Remark"]
+    names = [row[0] for row in values[1:]]
+    assert "Response achievement rate P1" in names and "Service availability rate" in names
+    assert len(values) - 1 == len(report.snapshot["table"])
+
+
+def test_report_pages_and_api(report, client_for):
+    client = client_for("pm")
+    page = client.get(f"/reporting/monthlyservicereport/{report.pk}/")
+    assert page.status_code == 200
+    assert b"metric-table" in page.content and b"report-chart-data" in page.content
+    assert client.get(f"/reporting/monthlyservicereport/{report.pk}/progress/").status_code == 200
+    api = client.get(f"/api/reporting/monthly-reports/{report.pk}/")
+    assert api.status_code == 200 and api.json()["snapshot"]["table"]
+    response = client.post(f"/api/reporting/monthly-reports/{report.pk}/generate/")
+    assert response.status_code == 202
+    assert client_for("auditor").post(f"/api/reporting/monthly-reports/{report.pk}/generate/").status_code == 403
+    assert client.get("/reporting/monthlyservicereport/").status_code == 200

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    *views.ReportProfileViews.urls(),
+    *views.MonthlyServiceReportViews.urls(),
+    *views.InternalServiceReportViews.urls(),
+    *views.QualityMeetingViews.urls(),
+    *views.MeetingMinutesViews.urls(),
+    *views.ActionItemViews.urls(),
+    path("monthlyservicereport/<int:pk>/generate/", views.GenerateReportView.as_view(),
+         name="monthlyservicereport_generate"),
+    path("monthlyservicereport/<int:pk>/progress/", views.ReportProgressView.as_view(),
+         name="monthlyservicereport_progress"),
+    path("monthlyservicereport/<int:pk>/xlsx/", views.MonthlyXlsxView.as_view(), name="monthlyservicereport_xlsx"),
+    path("internalservicereport/<int:pk>/generate/", views.GenerateInternalView.as_view(),
+         name="internalservicereport_generate"),
+    path("internalservicereport/<int:pk>/xlsx/", views.InternalXlsxView.as_view(),
+         name="internalservicereport_xlsx"),
+    path("qualitymeeting/<int:pk>/ics/", views.MeetingIcsView.as_view(), name="qualitymeeting_ics"),
+    path("qualitymeeting/<int:pk>/invite/", views.MeetingInviteView.as_view(), name="qualitymeeting_invite"),
+    path("actionitem/<int:pk>/close/", views.CloseActionView.as_view(), name="actionitem_close"),
+]

@@ -1,0 +1,326 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.views import View
+from django.views.generic import DetailView
+
+from contracts.models import Contract
+from core import audit, records
+from core.choices import AuditAction
+from core.permissions import allowed
+from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, RecordViews, error_messages, hx_redirect
+
+from . import exports, services
+from .choices import ActionStatus
+from .figures import format_row, month_on_month, table_columns
+from .filtersets import (
+    ActionItemFilterSet,
+    InternalServiceReportFilterSet,
+    MeetingMinutesFilterSet,
+    MonthlyServiceReportFilterSet,
+    QualityMeetingFilterSet,
+    ReportProfileFilterSet,
+)
+from .forms import (
+    ActionItemForm,
+    InternalReportForm,
+    MinutesForm,
+    MonthlyReportForm,
+    QualityMeetingForm,
+    ReportProfileForm,
+)
+from .models import (
+    ActionItem,
+    InternalServiceReport,
+    MeetingMinutes,
+    MonthlyServiceReport,
+    QualityMeeting,
+    ReportProfile,
+)
+from .tables import (
+    ActionItemTable,
+    InternalServiceReportTable,
+    MeetingMinutesTable,
+    MonthlyServiceReportTable,
+    QualityMeetingTable,
+    ReportProfileTable,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class InitialFromQueryMixin:
+    """?contract=, ?meeting=, ... pre-select a field of a new record."""
+
+    query_initial = {}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name, model in self.query_initial.items():
+            value = self.request.GET.get(name)
+            if value and value.isdigit():
+                initial[name] = model.objects.filter(pk=value).first()
+        return initial
+
+
+class ProfileEditView(InitialFromQueryMixin, ObjectEditView):
+    query_initial = {"contract": Contract}
+
+
+class ReportEditView(InitialFromQueryMixin, ObjectEditView):
+    query_initial = {"contract": Contract}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        year, month = services.last_month()
+        initial.setdefault("year", year)
+        initial.setdefault("month", month)
+        return initial
+
+
+class MinutesEditView(InitialFromQueryMixin, ObjectEditView):
+    query_initial = {"meeting": QualityMeeting}
+
+
+class MonthlyReportDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        data = report.snapshot or {}
+        context.update(
+            can_generate=allowed(self.request.user, MonthlyServiceReport, "change") and report.is_latest,
+            columns=table_columns(),
+            rows=[(row, format_row(row)) for row in data.get("table", [])],
+            analyses=list(report.analyses.all()),
+            missing=report.missing_analyses() if data else [],
+            data=data,
+            change=month_on_month(data["volume"]["current"], data["volume"]["previous"]) if data else None,
+            chart=_chart_data(data) if data else None,
+        )
+        return context
+
+
+def _chart_data(data):
+    rows = {(r["kind"], r.get("priority")): r for r in data["table"]}
+    priorities = ["P1", "P2", "P3", "P4"]
+    return {
+        "labels": {"response": _t("Response achievement"), "resolution": _t("Resolution achievement"),
+                   "target": _t("Target"), "availability": _t("Availability"), "volume": _t("Tickets"),
+                   "this_month": _t("This month"), "previous": _t("Previous month")},
+        "priorities": priorities,
+        "response": [(rows.get(("response", p)) or {}).get("actual") for p in priorities],
+        "resolution": [(rows.get(("resolution", p)) or {}).get("actual") for p in priorities],
+        "targets": [(rows.get(("response", p)) or {}).get("target") for p in priorities],
+        "trend": {"labels": [p["label"] for p in data["trend"]],
+                  "response": [p["response"] for p in data["trend"]],
+                  "resolution": [p["resolution"] for p in data["trend"]],
+                  "availability": [p["availability"] for p in data["trend"]],
+                  "volume": [p["volume"] for p in data["trend"]]},
+        "categories": {"names": [c["category"] for c in data["categories"][:10]],
+                       "count": [c["count"] for c in data["categories"][:10]],
+                       "previous": [c["previous"] for c in data["categories"][:10]]},
+    }
+
+
+class RecordPostView(LoginRequiredMixin, View):
+    """A POST action on one record; refusals become messages."""
+
+    model = None
+    action = "change"
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.model.objects.restrict(request.user, "view"), pk=pk)
+        if not allowed(request.user, self.model, self.action):
+            raise PermissionDenied
+        try:
+            target = self.act(obj, request) or obj
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_messages(exc)))
+            return hx_redirect(request, obj.get_absolute_url())
+        return hx_redirect(request, target.get_absolute_url())
+
+
+class GenerateReportView(RecordPostView):
+    model = MonthlyServiceReport
+
+    def act(self, report, request):
+        target = services.start_generation(report, request.user)
+        if target.pk != report.pk:
+            messages.info(request, _t("Version %(v)s created: an approved report is never altered.")
+                          % {"v": target.version})
+        messages.success(request, _t("Generation started."))
+        return target
+
+
+class ReportProgressView(PermissionMixin, DetailView):
+    model = MonthlyServiceReport
+    template_name = "reporting/partials/generation.html"
+    context_object_name = "report"
+
+    def get_queryset(self):
+        return self.restricted()
+
+
+class GenerateInternalView(RecordPostView):
+    model = InternalServiceReport
+
+    def act(self, report, request):
+        target = services.generate_internal(report, request.user)
+        messages.success(request, _t("Figures generated."))
+        return target
+
+
+class XlsxView(PermissionMixin, DetailView):
+    builder = None
+
+    def get_queryset(self):
+        return self.restricted()
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        content = type(self).builder(obj)
+        audit.record_entry(AuditAction.EXPORT, obj, comment="xlsx")
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{obj.number}-V{obj.version}.xlsx"'
+        return response
+
+
+class MonthlyXlsxView(XlsxView):
+    model = MonthlyServiceReport
+    builder = exports.monthly_xlsx
+
+
+class InternalXlsxView(XlsxView):
+    model = InternalServiceReport
+    builder = exports.internal_xlsx
+
+
+class InternalDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_generate"] = allowed(self.request.user, InternalServiceReport, "change") and self.object.is_latest
+        context["data"] = self.object.snapshot or {}
+        return context
+
+
+class MeetingDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        context.update(attendees=list(meeting.attendees.select_related("user")), minutes=meeting.minutes,
+                       can_write_minutes=allowed(self.request.user, MeetingMinutes, "add"))
+        return context
+
+
+class MeetingIcsView(PermissionMixin, DetailView):
+    model = QualityMeeting
+
+    def get_queryset(self):
+        return self.restricted()
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+        return response
+
+
+class MeetingInviteView(RecordPostView):
+    model = QualityMeeting
+
+    def act(self, meeting, request):
+        recipients = services.send_invitation(meeting, request.user)
+        messages.success(request, _t("Invitation sent to %(n)s people.") % {"n": len(recipients)})
+
+
+class MinutesDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(actions=list(self.object.actions.select_related("owner")),
+                       can_track=allowed(self.request.user, ActionItem, "change"), today=timezone.localdate())
+        return context
+
+
+class CloseActionView(RecordPostView):
+    """Close (done) or reopen an action: tracked to closure whatever the minutes' state."""
+
+    model = ActionItem
+
+    def act(self, action, request):
+        before = audit.snapshot(action)
+        if request.POST.get("reopen"):
+            action.status, action.closed_at = ActionStatus.OPEN, None
+        else:
+            action.status, action.closed_at = ActionStatus.DONE, timezone.now()
+        records.update(action, request.user, before)
+        messages.success(request, _t("Action “%(a)s” is %(s)s.") % {"a": action, "s": action.get_status_display()})
+
+
+class ReportProfileViews(RecordViews):
+    model = ReportProfile
+    table = ReportProfileTable
+    filterset = ReportProfileFilterSet
+    form = ReportProfileForm
+    edit_view = ProfileEditView
+    select_related = ("owner_department", "author", "contract")
+    detail_fields = ("contract", "report_period", "sections", "metrics", "recipients", "language", "due_day",
+                     "owner_department", "change_note")
+
+
+class MonthlyServiceReportViews(RecordViews):
+    model = MonthlyServiceReport
+    table = MonthlyServiceReportTable
+    filterset = MonthlyServiceReportFilterSet
+    form = MonthlyReportForm
+    edit_view = ReportEditView
+    detail_view = MonthlyReportDetailView
+    select_related = ("owner_department", "author", "contract")
+    detail_fields = ("contract", "year", "month", "summary", "generated_at", "issued_at", "issued_to",
+                     "owner_department", "change_note")
+
+
+class InternalServiceReportViews(RecordViews):
+    model = InternalServiceReport
+    table = InternalServiceReportTable
+    filterset = InternalServiceReportFilterSet
+    form = InternalReportForm
+    detail_view = InternalDetailView
+    select_related = ("owner_department", "author", "department")
+    detail_fields = ("scope", "department", "year", "month", "conclusions", "generated_at", "owner_department")
+
+
+class QualityMeetingViews(RecordViews):
+    model = QualityMeeting
+    table = QualityMeetingTable
+    filterset = QualityMeetingFilterSet
+    form = QualityMeetingForm
+    detail_view = MeetingDetailView
+    select_related = ("chair", "minute_taker")
+    detail_fields = ("year", "month", "start", "end", "location", "chair", "minute_taker", "internal_report",
+                     "invitation_sent_at")
+
+
+class MeetingMinutesViews(RecordViews):
+    model = MeetingMinutes
+    table = MeetingMinutesTable
+    filterset = MeetingMinutesFilterSet
+    form = MinutesForm
+    edit_view = MinutesEditView
+    detail_view = MinutesDetailView
+    select_related = ("owner_department", "author", "meeting")
+    detail_fields = ("meeting", "decisions", "distributed_at", "distributed_to", "owner_department")
+
+
+class ActionItemViews(RecordViews):
+    model = ActionItem
+    table = ActionItemTable
+    filterset = ActionItemFilterSet
+    form = ActionItemForm
+    select_related = ("owner", "minutes")
+    detail_fields = ("minutes", "description", "owner", "due_date", "status", "closed_at")
+
+

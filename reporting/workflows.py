@@ -1,0 +1,82 @@
+"""Record types of the reporting stage and their workflows (roles per transition: core.permissions).
+
+* Report profile: the generic review (changed only through approval).
+* Monthly service report: draft → in review → approved → issued (the PM writes; the Service Department
+  manager approves; "issue" e-mails the PDF to the profile's recipients). Submitting needs generated
+  figures; approving needs an analysis and an improvement action for every missed target.
+* Internal service report: the generic review.
+* Meeting minutes: draft → in review → approved → distributed (e-mailed to the attendees).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import registry
+from core.workflow import (
+    NOT_AUTHOR,
+    Condition,
+    Transition,
+    Workflow,
+    generic_review_workflow,
+    next_review_round,
+    set_approved,
+    supersede_predecessors,
+)
+
+from .choices import MinutesStatus, ReportStatus
+
+
+def _generated(record, user):
+    return record.generated
+
+
+def _analysed(record, user):
+    return not record.missing_analyses()
+
+
+GENERATED = Condition(_generated, _("Generate the report's figures first."))
+ANALYSED = Condition(_analysed, _("Every missed target needs an analysis and an improvement action before "
+                                  "the report can be approved."))
+
+
+def _issue(record, user):
+    from .services import issue_report
+
+    issue_report(record, user)
+
+
+def _distribute(record, user):
+    from .services import distribute_minutes
+
+    distribute_minutes(record, user)
+
+
+def _with_release(states, release_name, release_label, released, effect):
+    s = states
+    return Workflow(
+        states=s,
+        initial=s.DRAFT,
+        transitions=(
+            Transition("submit", _("Submit for review"), (s.DRAFT, s.RETURNED), s.IN_REVIEW,
+                       effects=(next_review_round,),
+                       conditions=(GENERATED,) if s is ReportStatus else ()),
+            Transition("withdraw", _("Withdraw"), (s.IN_REVIEW,), s.DRAFT, style="secondary"),
+            Transition("approve", _("Approve"), (s.IN_REVIEW,), s.APPROVED,
+                       conditions=(NOT_AUTHOR, ANALYSED) if s is ReportStatus else (NOT_AUTHOR,),
+                       effects=(set_approved, supersede_predecessors), style="success"),
+            Transition("return", _("Return for rework"), (s.IN_REVIEW,), s.RETURNED, comment_required=True,
+                       style="warning"),
+            Transition(release_name, release_label, (s.APPROVED,), released, effects=(effect,), style="primary"),
+        ),
+        frozen_states=(s.APPROVED, released),
+    )
+
+
+MONTHLY_REPORT_WORKFLOW = _with_release(ReportStatus, "issue", _("Issue to the customer"), ReportStatus.ISSUED,
+                                        _issue)
+MINUTES_WORKFLOW = _with_release(MinutesStatus, "distribute", _("Distribute"), MinutesStatus.DISTRIBUTED,
+                                 _distribute)
+
+registry.bind("report_profile", "reporting.ReportProfile", generic_review_workflow())
+registry.bind("monthly_report", "reporting.MonthlyServiceReport", MONTHLY_REPORT_WORKFLOW)
+registry.bind("internal_report", "reporting.InternalServiceReport", generic_review_workflow())
+registry.bind("meeting_minutes", "reporting.MeetingMinutes", MINUTES_WORKFLOW)

@@ -1,0 +1,311 @@
+"""REST: tickets (list/filter/push), outages, maintenance windows, import jobs, SLA figures per contract and month."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from contracts.models import Contract
+from core.api import ServiceViewSet
+from core.middleware import bind_actor
+from core.permissions import allowed
+
+from . import sla
+from .filtersets import ImportJobFilterSet, MaintenanceWindowFilterSet, OutageFilterSet, TicketFilterSet
+from .importer import TicketImport
+from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketPause
+from .readers import guess_format, records
+
+MAX_PUSH = 10_000
+
+
+class PauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TicketPause
+        fields = ["start", "end"]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    pauses = PauseSerializer(many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "url", "contract", "customer", "service", "external_system", "external_id", "kind",
+                  "priority", "status", "category", "summary", "configuration_item", "created", "first_response",
+                  "resolved", "closed", "pauses", "response_seconds", "resolution_seconds", "response_breached",
+                  "resolution_breached", "response_due", "resolution_due", "response_met", "resolution_met",
+                  "response_decided", "resolution_decided", "calendar_version", "sla_version", "computed_at"]
+        read_only_fields = fields
+
+
+class PushSerializer(serializers.Serializer):
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all())
+    external_system = serializers.CharField(max_length=40, default="api")
+    time_zone = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    tickets = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=MAX_PUSH,
+                                    help_text="Ticket objects with the import column names (docs/import.md).")
+
+
+PushResult = inline_serializer("TicketPushResult", {
+    "total": serializers.IntegerField(), "created": serializers.IntegerField(),
+    "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(),
+    "error_count": serializers.IntegerField(), "errors": serializers.ListField(child=serializers.DictField()),
+    "computed": serializers.IntegerField(), "rejected": serializers.BooleanField()})
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tickets with their computed SLA clocks. POST pushes a batch through the same validation as a file import."""
+
+    queryset = Ticket.objects.all()
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilterSet
+    ordering_fields = ["created", "priority", "resolved", "response_seconds", "resolution_seconds"]
+
+    def get_queryset(self):
+        return Ticket.objects.restrict(self.request.user, "view").select_related(None) \
+            .prefetch_related("pauses").order_by("-created", "-pk")
+
+    @extend_schema(request=PushSerializer, responses={200: PushResult, 400: PushResult})
+    def create(self, request, *args, **kwargs):
+        """Push tickets: all-or-nothing like a file, idempotent by (external_system, external_id)."""
+        serializer = PushSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        contract = data["contract"]
+        if not Contract.objects.restrict(request.user, "view").filter(pk=contract.pk).exists():
+            raise PermissionDenied
+        items = data["tickets"]
+        importer = TicketImport(contract, request.user, external_system=data["external_system"],
+                                time_zone=data.get("time_zone") or None)
+        result = importer.run(lambda: records(items), name="api push", sha256=_digest(request.body))
+        return Response(result.as_dict(), status=status.HTTP_400_BAD_REQUEST if result.rejected else 200)
+
+
+def _digest(body: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(body or b"").hexdigest()
+
+
+class IntervalSerializer(serializers.ModelSerializer):
+    def validate(self, attrs):
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": _("The end must be after the start.")})
+        return attrs
+
+
+class OutageSerializer(IntervalSerializer):
+    class Meta:
+        model = Outage
+        fields = ["id", "contract", "service", "start", "end", "planned", "announced_at", "description", "created",
+                  "updated"]
+        read_only_fields = ["created", "updated"]
+
+
+class MaintenanceWindowSerializer(IntervalSerializer):
+    class Meta:
+        model = MaintenanceWindow
+        fields = ["id", "contract", "start", "end", "announced_at", "description", "created", "updated"]
+        read_only_fields = ["created", "updated"]
+
+
+class OutageViewSet(ServiceViewSet):
+    queryset = Outage.objects.all()
+    serializer_class = OutageSerializer
+    filterset_class = OutageFilterSet
+
+
+class MaintenanceWindowViewSet(ServiceViewSet):
+    queryset = MaintenanceWindow.objects.all()
+    serializer_class = MaintenanceWindowSerializer
+    filterset_class = MaintenanceWindowFilterSet
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    format = serializers.ChoiceField(choices=ImportJob._meta.get_field("format").choices, required=False)
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "contract", "file", "name", "format", "sha256", "size", "external_system", "time_zone",
+                  "status", "progress", "total_rows", "processed_rows", "created_count", "updated_count",
+                  "unchanged_count", "error_count", "errors", "warnings", "message", "created_by", "created",
+                  "started_at", "finished_at"]
+        read_only_fields = [f for f in fields if f not in {"contract", "file", "format", "external_system",
+                                                            "time_zone"}]
+
+    def validate(self, attrs):
+        if not attrs.get("format"):
+            attrs["format"] = guess_format(attrs["file"].name) if attrs.get("file") else None
+            if not attrs["format"]:
+                raise serializers.ValidationError({"format": _("Give the format: the file name does not tell it.")})
+        return attrs
+
+
+class ImportJobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                       viewsets.GenericViewSet):
+    """Upload a file (multipart) to import it in the background; poll the job for progress and errors."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer
+    filterset_class = ImportJobFilterSet
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return ImportJob.objects.restrict(self.request.user, "view").select_related("contract", "created_by")
+
+    def create(self, request, *args, **kwargs):
+        from .tasks import submit
+
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not Contract.objects.restrict(request.user, "view").filter(pk=data["contract"].pk).exists():
+            raise PermissionDenied
+        job = submit(data["contract"], request.user, data["file"], fmt=data["format"],
+                     external_system=data.get("external_system", "import"), time_zone=data.get("time_zone", ""))
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RecomputePermission(IsAuthenticated):
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        bind_actor(request, request.user)
+        return allowed(request.user, Ticket, "recompute")
+
+
+MONTH = OpenApiParameter("month", str, description="YYYY-MM (default: the current month)")
+
+
+class FigureSerializer(serializers.Serializer):
+    priority = serializers.CharField(help_text="P1..P4; empty for overall")
+    within = serializers.IntegerField()
+    counted = serializers.IntegerField()
+    breached = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+    target_percent = serializers.FloatField(allow_null=True)
+    met = serializers.BooleanField(allow_null=True)
+
+
+class PeriodMetricsSerializer(serializers.Serializer):
+    """servicedata.sla.PeriodMetrics.as_dict() (documentation of the response)."""
+
+    contract_id = serializers.IntegerField()
+    service_id = serializers.IntegerField(allow_null=True)
+    year = serializers.IntegerField()
+    month = serializers.IntegerField()
+    period_start = serializers.DateTimeField()
+    period_end = serializers.DateTimeField()
+    as_of = serializers.DateTimeField()
+    response = FigureSerializer(many=True)
+    response_overall = FigureSerializer()
+    resolution = FigureSerializer(many=True)
+    resolution_overall = FigureSerializer()
+    availability_percent = serializers.FloatField(allow_null=True)
+    availability_target = serializers.FloatField(allow_null=True)
+    availability_met = serializers.BooleanField(allow_null=True)
+    agreed_seconds = serializers.IntegerField()
+    downtime_seconds = serializers.IntegerField()
+    excused_seconds = serializers.IntegerField()
+    outages = serializers.IntegerField()
+    outage_seconds = serializers.IntegerField()
+    mttr_seconds = serializers.FloatField(allow_null=True)
+    mtbf_seconds = serializers.FloatField(allow_null=True)
+    volume = serializers.IntegerField()
+    volume_by_priority = serializers.DictField(child=serializers.IntegerField())
+    capacity_limit = serializers.IntegerField(allow_null=True)
+    capacity_percent = serializers.FloatField(allow_null=True)
+    over_capacity = serializers.BooleanField()
+    all_met = serializers.BooleanField(allow_null=True)
+    sla_version_id = serializers.IntegerField()
+    calendar_version_id = serializers.IntegerField(allow_null=True)
+    missing_holiday_years = serializers.ListField(child=serializers.IntegerField())
+    pending = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class TrendPointSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    response_percent = serializers.FloatField(allow_null=True)
+    resolution_percent = serializers.FloatField(allow_null=True)
+    availability_percent = serializers.FloatField(allow_null=True)
+    volume = serializers.IntegerField()
+
+
+class SlaMetricsViewSet(viewsets.GenericViewSet):
+    """SLA figures (sla.PeriodMetrics) per contract and month; `trend` gives the last 12 months."""
+
+    queryset = Contract.objects.all()
+    serializer_class = serializers.Serializer
+
+    def get_queryset(self):
+        return Contract.objects.restrict(self.request.user, "view").select_related("customer", "service_tier")
+
+    def _month(self, request, contract=None):
+        from .views import parse_month
+
+        if request.query_params.get("month"):
+            parsed = parse_month(request.query_params["month"], None)
+            if parsed is None:
+                raise serializers.ValidationError({"month": _("Give the month as YYYY-MM.")})
+            return parsed
+        if contract is not None:
+            return sla.default_month(contract)
+        today = timezone.localdate()
+        return today.year, today.month
+
+    def _service(self, request):
+        service = request.query_params.get("service")
+        if not service:
+            return None
+        from catalog.models import Service
+
+        return get_object_or_404(Service.objects.all(), pk=service)
+
+    @extend_schema(parameters=[MONTH], responses=inline_serializer("SlaMetricsList", {
+        "contract": serializers.IntegerField(), "metrics": PeriodMetricsSerializer()}, many=True))
+    def list(self, request):
+        """This month's (or ?month=) figures for every contract the caller may see."""
+        year, month = self._month(request)
+        contracts = self.filter_queryset(self.get_queryset()).filter(status="approved")[:50]
+        return Response([{"contract": c.pk, "metrics": sla.period_metrics(c, year, month).as_dict()}
+                         for c in contracts])
+
+    @extend_schema(parameters=[MONTH, OpenApiParameter("service", int)], responses=PeriodMetricsSerializer)
+    def retrieve(self, request, pk=None):
+        contract = self.get_object()
+        year, month = self._month(request, contract)
+        return Response(sla.period_metrics(contract, year, month, service=self._service(request)).as_dict())
+
+    @extend_schema(parameters=[MONTH, OpenApiParameter("months", int)], responses=TrendPointSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def trend(self, request, pk=None):
+        contract = self.get_object()
+        year, month = self._month(request, contract)
+        months = max(1, min(int(request.query_params.get("months", 12) or 12), 36))
+        points = sla.monthly_trend(contract, year, month, months, service=self._service(request))
+        return Response([{"month": p.label, "response_percent": p.response_percent,
+                          "resolution_percent": p.resolution_percent,
+                          "availability_percent": p.availability_percent, "volume": p.volume} for p in points])
+
+    @extend_schema(request=inline_serializer("RecomputeRequest", {
+        "since": serializers.DateField(required=False), "comment": serializers.CharField(required=False)}),
+        responses=inline_serializer("RecomputeResult", {
+            "tickets": serializers.IntegerField(), "calendar_version_id": serializers.IntegerField(),
+            "sla_version_id": serializers.IntegerField()}))
+    @action(detail=True, methods=["post"], permission_classes=[RecomputePermission])
+    def recompute(self, request, pk=None):
+        contract = self.get_object()
+        since = serializers.DateField(required=False, allow_null=True).run_validation(request.data.get("since"))
+        result = sla.recompute(contract, request.user, since=since, comment=request.data.get("comment", ""))
+        return Response({"tickets": result.tickets, "calendar_version_id": result.calendar_version_id,
+                         "sla_version_id": result.sla_version_id})

@@ -1,0 +1,99 @@
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.choices import Priority
+from contracts.models import Contract
+from core.filtersets import SearchFilterSet
+
+from .choices import ImportStatus, TicketKind, TicketStatus
+from .models import ImportJob, MaintenanceWindow, Outage, Ticket
+
+BREACH_CHOICES = [("any", _("Breached (response or resolution)")), ("response", _("Response breached")),
+                  ("resolution", _("Resolution breached")), ("none", _("Within target so far"))]
+
+
+def local_day_start(day):
+    return datetime.combine(day, time(), timezone.get_current_timezone())
+
+
+class TicketFilterSet(SearchFilterSet):
+    search_fields = ("external_id", "summary", "category", "configuration_item")
+    contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("priority"))
+    kind = django_filters.MultipleChoiceFilter(choices=TicketKind.choices, label=_("kind"))
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices, label=_("status"))
+    created_after = django_filters.DateFilter(method="created_from", label=_("created from"))
+    created_before = django_filters.DateFilter(method="created_to", label=_("created to"))
+    breached = django_filters.ChoiceFilter(choices=BREACH_CHOICES, method="breach", label=_("breached"))
+    category = django_filters.CharFilter(lookup_expr="icontains", label=_("category"))
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "contract", "priority", "kind", "status", "category", "created_after", "created_before",
+                  "breached"]
+
+    def created_from(self, queryset, name, value):
+        return queryset.filter(created__gte=local_day_start(value))
+
+    def created_to(self, queryset, name, value):
+        return queryset.filter(created__lt=local_day_start(value + timedelta(days=1)))
+
+    def breach(self, queryset, name, value):
+        now = timezone.now()
+        response = {"response_met": False, "response_decided__lte": now}
+        resolution = {"resolution_met": False, "resolution_decided__lte": now}
+        if value == "response":
+            return queryset.filter(**response)
+        if value == "resolution":
+            return queryset.filter(**resolution)
+        if value == "none":
+            return queryset.exclude(**response).exclude(**resolution)
+        return queryset.breached(now)
+
+
+class ContractTicketFilterSet(TicketFilterSet):
+    """On a contract's own page the contract is fixed."""
+
+    class Meta(TicketFilterSet.Meta):
+        fields = [f for f in TicketFilterSet.Meta.fields if f != "contract"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("contract", None)
+
+
+class IntervalFilterSet(SearchFilterSet):
+    search_fields = ("description",)
+    contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
+    start_after = django_filters.DateFilter(method="start_from", label=_("from"))
+    start_before = django_filters.DateFilter(method="start_to", label=_("to"))
+
+    def start_from(self, queryset, name, value):
+        return queryset.filter(end__gte=local_day_start(value))
+
+    def start_to(self, queryset, name, value):
+        return queryset.filter(start__lt=local_day_start(value + timedelta(days=1)))
+
+
+class OutageFilterSet(IntervalFilterSet):
+    class Meta:
+        model = Outage
+        fields = ["q", "contract", "planned", "start_after", "start_before"]
+
+
+class MaintenanceWindowFilterSet(IntervalFilterSet):
+    class Meta:
+        model = MaintenanceWindow
+        fields = ["q", "contract", "start_after", "start_before"]
+
+
+class ImportJobFilterSet(SearchFilterSet):
+    search_fields = ("name", "sha256")
+    status = django_filters.MultipleChoiceFilter(choices=ImportStatus.choices, label=_("status"))
+
+    class Meta:
+        model = ImportJob
+        fields = ["q", "contract", "status"]

@@ -1,0 +1,307 @@
+"""Pages: tickets (global and per contract, with import), outages, maintenance windows, import jobs, SLA dashboard."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _t
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from contracts.models import Contract
+from core.permissions import allowed
+from core.views import ObjectDetailView, ObjectListView, PermissionMixin, RecordViews, error_messages, hx_redirect
+
+from . import sla
+from .filtersets import (
+    ContractTicketFilterSet,
+    ImportJobFilterSet,
+    MaintenanceWindowFilterSet,
+    OutageFilterSet,
+    TicketFilterSet,
+)
+from .forms import ImportForm, MaintenanceWindowForm, OutageForm
+from .models import ImportJob, MaintenanceWindow, Outage, Ticket
+from .tables import ImportJobTable, MaintenanceWindowTable, OutageTable, TicketTable, business_duration
+
+TICKET_SELECT = ("service",)
+
+
+class ReadOnlyDetailView(ObjectDetailView):
+    """Rows written by imports and services only: no edit button."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(can_change=False, can_delete=False)
+        return context
+
+
+class TicketDetailView(ReadOnlyDetailView):
+    def get_queryset(self):
+        return super().get_queryset().select_related("contract", "service", "customer", "calendar_version",
+                                                     "sla_version").prefetch_related("pauses")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ticket = self.object
+        context["clocks"] = [
+            (_t("Response"), business_duration(ticket.response_seconds), ticket.response_due, ticket.response_met,
+             ticket.response_decided),
+            (_t("Resolution"), business_duration(ticket.resolution_seconds), ticket.resolution_due,
+             ticket.resolution_met, ticket.resolution_decided),
+        ]
+        return context
+
+
+class ReadOnlyViews(RecordViews):
+    """List and detail pages only: the rows are written by imports and services, not by forms."""
+
+    detail_view = ReadOnlyDetailView
+
+    @classmethod
+    def url_for(cls, action, *args):
+        return super().url_for(action, *args) if action in {"list", "detail"} else None
+
+    @classmethod
+    def urls(cls):
+        return read_only_urls(cls, cls.detail_view)
+
+
+def read_only_urls(views, detail_view):
+    base = {"model": views.model, "views": views}
+    route = views.model._meta.model_name
+    return [
+        path(f"{route}/", ObjectListView.as_view(table_class=views.table, filterset_class=views.filterset,
+                                                select_related=views.select_related, **base), name=views.name("list")),
+        path(f"{route}/<int:pk>/", detail_view.as_view(detail_fields=views.detail_fields, **base),
+             name=views.name("detail")),
+    ]
+
+
+class TicketViews(ReadOnlyViews):
+    model = Ticket
+    table = TicketTable
+    filterset = TicketFilterSet
+    select_related = ("service",)
+    detail_view = TicketDetailView
+    detail_fields = ("contract", "customer", "external_system", "external_id", "kind", "priority", "status",
+                     "category", "summary", "service", "configuration_item", "created", "first_response", "resolved",
+                     "closed", "calendar_version", "sla_version", "computed_at")
+
+
+class ImportJobViews(ReadOnlyViews):
+    model = ImportJob
+    table = ImportJobTable
+    filterset = ImportJobFilterSet
+    select_related = ("contract", "created_by")
+    detail_fields = ("contract", "name", "format", "size", "sha256", "external_system", "time_zone", "status",
+                     "total_rows", "created_count", "updated_count", "unchanged_count", "error_count", "message",
+                     "created_by", "started_at", "finished_at")
+
+
+class OutageViews(RecordViews):
+    model = Outage
+    table = OutageTable
+    filterset = OutageFilterSet
+    form = OutageForm
+    select_related = ("contract", "service")
+    detail_fields = ("contract", "service", "start", "end", "planned", "announced_at", "description")
+
+
+class MaintenanceWindowViews(RecordViews):
+    model = MaintenanceWindow
+    table = MaintenanceWindowTable
+    filterset = MaintenanceWindowFilterSet
+    form = MaintenanceWindowForm
+    select_related = ("contract",)
+    detail_fields = ("contract", "start", "end", "announced_at", "description")
+
+
+# ---- per contract -------------------------------------------------------------------------------
+
+class ContractMixin(PermissionMixin):
+    model = Ticket
+
+    def get_contract(self):
+        if not hasattr(self, "_contract"):
+            self._contract = get_object_or_404(
+                Contract.objects.restrict(self.request.user, "view").select_related("customer", "service_tier"),
+                pk=self.kwargs["pk"])
+        return self._contract
+
+
+class ContractTicketsView(ContractMixin, SingleTableMixin, FilterView):
+    """A contract's service data: its tickets with filters, the import form and the latest import jobs."""
+
+    table_class = TicketTable
+    filterset_class = ContractTicketFilterSet
+    paginate_by = 25
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and self.request.htmx.target == "object-table":
+            return ["core/partials/object_table.html"]
+        return ["servicedata/contract_tickets.html"]
+
+    def get_queryset(self):
+        contract = self.get_contract()
+        return self.restricted().filter(contract_id__in=sla.contract_ids(contract)).select_related(*TICKET_SELECT)
+
+    def get_table_pagination(self, table):
+        return {"per_page": min(int(self.request.GET.get("per_page", self.paginate_by) or 25), 500)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.get_contract()
+        can_import = allowed(self.request.user, ImportJob, "add")
+        context.update(
+            contract=contract, model_meta=Ticket._meta, can_import=can_import,
+            import_form=ImportForm() if can_import else None,
+            jobs=ImportJob.objects.filter(contract=contract).select_related("created_by")[:5],
+        )
+        return context
+
+
+class ContractImportView(ContractMixin, View):
+    """POST a file: it becomes an import job; htmx gets the job's progress panel, a browser a redirect."""
+
+    action = "add"
+    model = ImportJob
+
+    def post(self, request, pk):
+        from .tasks import submit
+
+        contract = self.get_contract()
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                for error in errors:
+                    messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+            return hx_redirect(request, reverse("servicedata:contract_tickets", args=[contract.pk]))
+        data = form.cleaned_data
+        try:
+            job = submit(contract, request.user, data["file"], fmt=data["format"],
+                         external_system=data["external_system"], time_zone=data["time_zone"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(error_messages(exc)))
+            return hx_redirect(request, reverse("servicedata:contract_tickets", args=[contract.pk]))
+        if getattr(request, "htmx", False):
+            return render(request, ImportJobProgressView.template_name, {"job": job})
+        messages.info(request, _t("Import of %(name)s started.") % {"name": job.name})
+        return redirect(reverse("servicedata:contract_tickets", args=[contract.pk]) + f"?job={job.pk}")
+
+
+class ImportJobProgressView(PermissionMixin, DetailView):
+    """The progress panel of one import job; htmx re-fetches it every second until the job ends."""
+
+    model = ImportJob
+    template_name = "servicedata/partials/import_progress.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return self.restricted().select_related("contract")
+
+
+# ---- SLA dashboard ------------------------------------------------------------------------------
+
+def parse_month(text, default):
+    try:
+        year, month = (int(p) for p in str(text).split("-", 1))
+        date(year, month, 1)
+        return year, month
+    except (TypeError, ValueError):
+        return default
+
+
+class SlaDashboardView(ContractMixin, TemplateView):
+    template_name = "servicedata/sla_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.get_contract()
+        year, month = parse_month(self.request.GET.get("month"), None) or sla.default_month(contract)
+        metrics = sla.period_metrics(contract, year, month)
+        trend = sla.monthly_trend(contract, year, month)
+        previous = sla.last_months(year, month, 2)[0]
+        following = (year + (month == 12), month % 12 + 1)
+        chart = {
+            "priorities": [f.priority for f in metrics.response],
+            "response": [_round(f.percent) for f in metrics.response],
+            "resolution": [_round(f.percent) for f in metrics.resolution],
+            "targets": [f.target_percent for f in metrics.response],
+            "trend": {"labels": [p.label for p in trend],
+                      "response": [_round(p.response_percent) for p in trend],
+                      "resolution": [_round(p.resolution_percent) for p in trend],
+                      "availability": [_round(p.availability_percent, 3) for p in trend],
+                      "volume": [p.volume for p in trend]},
+            "availability": _round(metrics.availability_percent, 3),
+            "availability_target": metrics.availability_target,
+            "labels": {"response": _t("Response achievement %"), "resolution": _t("Resolution achievement %"),
+                       "target": _t("Target %"), "availability": _t("Availability %"), "volume": _t("Tickets"),
+                       "trend": _t("Last 12 months")},
+        }
+        context.update(
+            contract=contract, metrics=metrics, trend=trend, chart=chart, month=f"{year}-{month:02d}",
+            previous_month=f"{previous[0]}-{previous[1]:02d}", next_month=f"{following[0]}-{following[1]:02d}",
+            rows=list(zip(metrics.response, metrics.resolution, strict=True)),
+            mttr=business_duration(metrics.mttr_seconds) if metrics.mttr_seconds is not None else "—",
+            mtbf=business_duration(metrics.mtbf_seconds) if metrics.mtbf_seconds is not None else "—",
+            downtime=business_duration(metrics.downtime_seconds),
+            excused=business_duration(metrics.excused_seconds),
+            can_recompute=allowed(self.request.user, Ticket, "recompute"),
+            tier=sla.tier_in_force(contract),
+        )
+        return context
+
+
+class SlaOverviewView(PermissionMixin, TemplateView):
+    """Every approved contract the user may see, with this month's headline figures and its dashboard link."""
+
+    model = Ticket
+    template_name = "servicedata/sla_overview.html"
+    limit = 50
+
+    def get_context_data(self, **kwargs):
+        from core.choices import RecordStatus
+
+        context = super().get_context_data(**kwargs)
+        contracts = Contract.objects.restrict(self.request.user, "view").filter(status=RecordStatus.APPROVED) \
+            .select_related("customer", "service_tier").order_by("customer__name", "number")[:self.limit]
+        rows = []
+        for contract in contracts:
+            year, month = sla.default_month(contract)
+            rows.append((contract, f"{year}-{month:02d}", sla.period_metrics(contract, year, month)))
+        context["rows"] = rows
+        return context
+
+
+def _round(value, digits=2):
+    return None if value is None else round(value, digits)
+
+
+class RecomputeView(LoginRequiredMixin, View):
+    """Managers re-measure a contract's tickets with the current calendar and SLA (audited with counts)."""
+
+    def post(self, request, pk):
+        if not allowed(request.user, Ticket, "recompute"):
+            raise PermissionDenied
+        contract = get_object_or_404(Contract.objects.restrict(request.user, "view"), pk=pk)
+        since = None
+        if request.POST.get("since"):
+            try:
+                since = date.fromisoformat(request.POST["since"])
+            except ValueError:
+                messages.error(request, _t("“%(value)s” is not a date.") % {"value": request.POST["since"][:20]})
+                return hx_redirect(request, reverse("servicedata:sla_dashboard", args=[pk]))
+        result = sla.recompute(contract, request.user, since=since, comment=request.POST.get("comment", ""))
+        messages.success(request, _t("Recomputed the SLA clocks of %(n)s tickets with calendar version %(cal)s "
+                                     "and SLA version %(sla)s.") % {
+            "n": result.tickets, "cal": result.calendar_version_id, "sla": result.sla_version_id})
+        url = reverse("servicedata:sla_dashboard", args=[pk])
+        if request.POST.get("month"):
+            url += f"?month={request.POST['month'][:7]}"
+        return hx_redirect(request, url)

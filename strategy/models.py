@@ -1,0 +1,106 @@
+"""Annual IT service business goals and task allocation (SP-2.3), set and approved by the Technical
+Service Division. Projects link to the goals they serve; a goal's progress is rolled up from them."""
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BaseModel, ControlledRecord
+
+
+class AnnualGoals(ControlledRecord):
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2200)])
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta(ControlledRecord.Meta):
+        verbose_name = _("annual goals")
+        verbose_name_plural = _("annual goals")
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="strategy_goals_number_version",
+                                    violation_error_message=_("This number and version already exist.")),
+        ]
+
+    @property
+    def is_editable(self):
+        return self.status in type(self).record_type().workflow.editable_states
+
+    def export_sections(self, language):
+        from .services import goals_sections
+
+        return goals_sections(self, language)
+
+    def copy_children(self, new_version):
+        from .services import copy_goals
+
+        copy_goals(self, new_version)
+
+
+class GoalChild(BaseModel):
+    class Meta:
+        abstract = True
+
+    def goals_record(self):
+        raise NotImplementedError
+
+    def clean(self):
+        try:
+            record = self.goals_record()
+        except ObjectDoesNotExist:
+            return
+        if record.pk and not record.is_editable:
+            raise ValidationError(_t("%(record)s is %(status)s: its goals change only in a draft or returned version.")
+                                  % {"record": record, "status": record.get_status_display()}, code="frozen")
+
+
+class Goal(GoalChild):
+    annual_goals = models.ForeignKey(AnnualGoals, models.CASCADE, related_name="goals", verbose_name=_("annual goals"))
+    code = models.CharField(_("code"), max_length=20, help_text=_("e.g. G1."))
+    name = models.CharField(_("goal"), max_length=200)
+    measure = models.CharField(_("measure"), max_length=200, help_text=_("How achievement is measured."))
+    target = models.CharField(_("target"), max_length=100)
+    owner_department = models.ForeignKey("org.Department", models.PROTECT, related_name="+",
+                                         verbose_name=_("responsible department"))
+
+    class Meta:
+        ordering = ["annual_goals", "code"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [models.UniqueConstraint(fields=["annual_goals", "code"], name="strategy_goal_code_once",
+                                               violation_error_message=_("This goal code is already used."))]
+
+    def __str__(self):
+        return f"{self.annual_goals.year} {self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return self.annual_goals.get_absolute_url()
+
+    def goals_record(self):
+        return self.annual_goals
+
+
+class TaskAllocation(GoalChild):
+    """A task of a goal allocated to a department (and optionally a person) with its due date."""
+
+    goal = models.ForeignKey(Goal, models.CASCADE, related_name="allocations", verbose_name=_("goal"))
+    task = models.CharField(_("task"), max_length=200)
+    department = models.ForeignKey("org.Department", models.PROTECT, related_name="+", verbose_name=_("department"))
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("responsible"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["goal", "pk"]
+        verbose_name = _("task allocation")
+        verbose_name_plural = _("task allocations")
+
+    def __str__(self):
+        return f"{self.goal.code}: {self.task}"
+
+    def get_absolute_url(self):
+        return self.goal.get_absolute_url()
+
+    def goals_record(self):
+        return self.goal.annual_goals

@@ -1,0 +1,4 @@
+from .views import AnnualGoalsViews
+
+app_name = "strategy"
+urlpatterns = AnnualGoalsViews.urls()
