@@ -37,9 +37,8 @@ from presales.api import (
 )
 from projects import api as projects_api
 from reporting import api as reporting_api
+from servicedata.api import ImportJobViewSet, MaintenanceWindowViewSet, OutageViewSet, SlaMetricsViewSet, TicketViewSet
 from strategy import api as strategy_api
-from servicedata.api import (ImportJobViewSet, MaintenanceWindowViewSet, OutageViewSet, SlaMetricsViewSet,
-                             TicketViewSet)
 
 from .views import (
     AuditEntryViewSet,
