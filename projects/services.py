@@ -31,18 +31,17 @@ SKILL_RANK = {"junior": 1, "intermediate": 2, "senior": 3, "expert": 4}
 
 # ---- contracts: the one place that knows what "signed" means ---------------------------------
 
-SIGNED = "signed"  # the contract status issue 4 gives a signed contract
 
 
 def contract_is_signed(contract) -> bool:
     """A project is opened only from a signed contract (SP-4.3.1). The one place that knows what signed means."""
-    return contract.status == SIGNED
+    return contract.is_signed
 
 
 def signed_contracts():
     from contracts.models import Contract
 
-    return Contract.objects.filter(status=SIGNED)
+    return Contract.objects.signed()
 
 
 # ---- opening a project and appointing its manager ---------------------------------------------
