@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         fonts = ensure_fonts()
-        self.stdout.write(f"Fonts ready: {fonts.regular}, {fonts.bold}")
+        if options["verbosity"]:
+            self.stdout.write(f"Fonts ready: {fonts.regular}, {fonts.bold}")
