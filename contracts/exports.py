@@ -50,7 +50,7 @@ def contract_sections(contract, language):
         sla = contract.sla()
         if sla is not None:
             sections.append(Section(_t("Service level agreement"), [
-                f"{sla.number} V{sla.version} · {sla.get_status_display()} · {_t('effective from')} "
+                f"{sla.number} V{sla.version} · {sla.get_status_display()} · " + _t("effective from") + f" "
                 f"{sla.effective_from}"], tables=sla_tables(sla)))
         changes = contract_changes(contract)
         if changes:
@@ -63,10 +63,10 @@ def sla_sections(sla, language):
     with translation.override(language):
         contract = sla.contract
         overview = Section(_t("Agreement"), [
-            f"{_t('Service contract')}: {contract.number} V{contract.version} {contract.title}",
-            f"{_t('Effective from')}: {sla.effective_from}",
-            f"{_t('Drafted from tier')}: {sla.source_tier}",
-            f"{_t('Signed on')}: {sla.signed_on or '—'}",
+            _t("Service contract") + f": {contract.number} V{contract.version} {contract.title}",
+            _t("Effective from") + f": {sla.effective_from}",
+            _t("Drafted from tier") + f": {sla.source_tier}",
+            _t("Signed on") + f": {sla.signed_on or '—'}",
         ], tables=[_parties(contract)])
         services = Table([_t("Service"), _t("Tier")], [[s.service.name, s.tier.name] for s in
                                                        contract.service_lines.select_related("service", "tier")],

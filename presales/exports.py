@@ -34,9 +34,9 @@ def requirement_levels(requirement):
 def requirement_sections(requirement, language):
     with translation.override(language):
         overview = Section(_t("Requirement"), [
-            f"{_t('Kind')}: {requirement.get_kind_display()}",
-            *([f"{_t('Contract to change')}: {requirement.contract}"] if requirement.contract_id else []),
-            f"{_t('Participants')}: " + ", ".join(f"{u} ({u.department or '—'})"
+            _t("Kind") + f": {requirement.get_kind_display()}",
+            *([_t("Contract to change") + f": {requirement.contract}"] if requirement.contract_id else []),
+            _t("Participants") + ": " + ", ".join(f"{u} ({u.department or '—'})"
                                                   for u in requirement.participants.select_related("department")),
         ])
         sections = [overview, *_text_sections([
@@ -75,7 +75,7 @@ def sla_tables(sla, caption_prefix=""):
     targets = Table([_t("Priority"), _t("Response target"), _t("Resolution target"), _t("Target achievement (%)")],
                     [[t.get_priority_display(), duration(t.response_minutes), duration(t.resolution_minutes),
                       f"{t.target_percent:g}"] for t in sla.priority_targets.all()],
-                    caption=f"{caption_prefix}{_t('Targets per priority (business time in the service window)')}")
+                    caption=caption_prefix + _t("Targets per priority (business time in the service window)"))
     levels = Table([_t("Item"), _t("Target / limit")], [
         [_t("Service window"), str(sla.service_window)],
         [_t("Availability target (%)"), f"{sla.availability_target:g}"],
@@ -85,7 +85,7 @@ def sla_tables(sla, caption_prefix=""):
          else _t("no limit")],
         [_t("Users"), sla.max_users if sla.max_users is not None else _t("no limit")],
         [_t("Devices"), sla.max_devices if sla.max_devices is not None else _t("no limit")],
-    ], caption=f"{caption_prefix}{_t('Availability, continuity and capacity')}")
+    ], caption=caption_prefix + _t("Availability, continuity and capacity"))
     return [targets, levels]
 
 
@@ -112,9 +112,9 @@ def proposal_sections(proposal, language):
     with translation.override(language):
         requirement = proposal.requirement
         sections = [Section(_t("Customer and requirement"), [
-            f"{_t('Customer')}: {proposal.customer}",
-            f"{_t('Service requirement')}: {requirement.number} V{requirement.version} {requirement.title}",
-            f"{_t('Kind')}: {requirement.get_kind_display()}",
+            _t("Customer") + f": {proposal.customer}",
+            _t("Service requirement") + f": {requirement.number} V{requirement.version} {requirement.title}",
+            _t("Kind") + f": {requirement.get_kind_display()}",
             *[f"{label}: {text}" for label, text in ((_t("Goals"), requirement.goals), (_t("Scope"), requirement.scope))
               if text],
         ], tables=[t for t in (requirement_levels(requirement),) if t.rows])]

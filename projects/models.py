@@ -538,6 +538,7 @@ class TaskProgress(BaseModel):
             models.UniqueConstraint(fields=["project", "task_key"], name="projects_progress_once_per_task",
                                     violation_error_message=_("This task already has a progress row.")),
             models.CheckConstraint(condition=Q(percent_complete__lte=100), name="projects_progress_percent",
+                                   # xgettext:no-python-format
                                    violation_error_message=_("% complete is at most 100.")),
             models.CheckConstraint(condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=False),
                                    name="projects_progress_end_needs_start",
