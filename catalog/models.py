@@ -366,13 +366,36 @@ class TierChild(BaseModel):
                    "start a new version).") % {"tier": tier, "status": tier.get_status_display()}, code="frozen")
 
 
-class PriorityTarget(StoredDecimalsMixin, TierChild):
-    tier = models.ForeignKey(ServiceTier, models.CASCADE, related_name="priority_targets", verbose_name=_("tier"))
+class PriorityTargetFields(StoredDecimalsMixin, models.Model):
+    """Response and resolution targets for one priority: shared by SLA templates, proposal drafts and signed SLAs."""
+
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
     response_minutes = models.PositiveIntegerField(_("response target (business minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"))
     target_percent = models.DecimalField(_("target achievement (%)"), max_digits=5, decimal_places=2, default=95,
                                          validators=PERCENT)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.priority}: {self.response_minutes}/{self.resolution_minutes} min, {self.target_percent}%"
+
+    @staticmethod
+    def target_checks(order_name, percent_name):
+        """The two checks every target row obeys (names kept per table)."""
+        return [
+            models.CheckConstraint(condition=Q(resolution_minutes__gte=F("response_minutes")), name=order_name,
+                                   violation_error_message=_("The resolution target cannot be shorter than the "
+                                                             "response target.")),
+            models.CheckConstraint(condition=Q(target_percent__gt=0, target_percent__lte=100), name=percent_name,
+                                   violation_error_message=_("The target achievement is a percentage (above 0, "
+                                                             "at most 100).")),
+        ]
+
+
+class PriorityTarget(PriorityTargetFields, TierChild):
+    tier = models.ForeignKey(ServiceTier, models.CASCADE, related_name="priority_targets", verbose_name=_("tier"))
 
     class Meta:
         ordering = ["tier", "priority"]
@@ -381,18 +404,8 @@ class PriorityTarget(StoredDecimalsMixin, TierChild):
         constraints = [
             models.UniqueConstraint(fields=["tier", "priority"], name="catalog_one_target_per_priority",
                                     violation_error_message=_("This tier already has a target for this priority.")),
-            models.CheckConstraint(condition=Q(resolution_minutes__gte=F("response_minutes")),
-                                   name="catalog_resolution_not_before_response",
-                                   violation_error_message=_("The resolution target cannot be shorter than the "
-                                                             "response target.")),
-            models.CheckConstraint(condition=Q(target_percent__gt=0, target_percent__lte=100),
-                                   name="catalog_target_percent",
-                                   violation_error_message=_("The target achievement is a percentage (above 0, "
-                                                             "at most 100).")),
+            *PriorityTargetFields.target_checks("catalog_resolution_not_before_response", "catalog_target_percent"),
         ]
-
-    def __str__(self):
-        return f"{self.priority}: {self.response_minutes}/{self.resolution_minutes} min, {self.target_percent}%"
 
 
 class SkillRequirement(TierChild):

@@ -28,8 +28,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from catalog.choices import Priority
-from catalog.models import StoredDecimalsMixin
+from catalog.models import PriorityTargetFields, StoredDecimalsMixin
 from core.models import BaseModel, ControlledRecord
 from core.querysets import RestrictedQuerySet
 
@@ -297,14 +296,9 @@ class ServiceLevelAgreement(StoredDecimalsMixin, ControlledRecord):
         return sla_sections(self, language)
 
 
-class SlaTarget(StoredDecimalsMixin, ContractChild):
+class SlaTarget(PriorityTargetFields, ContractChild):
     sla = models.ForeignKey(ServiceLevelAgreement, models.CASCADE, related_name="priority_targets",
                             verbose_name=_("service level agreement"))
-    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
-    response_minutes = models.PositiveIntegerField(_("response target (business minutes)"))
-    resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"))
-    target_percent = models.DecimalField(_("target achievement (%)"), max_digits=5, decimal_places=2, default=95,
-                                         validators=PERCENT)
 
     class Meta:
         ordering = ["sla", "priority"]
@@ -313,18 +307,9 @@ class SlaTarget(StoredDecimalsMixin, ContractChild):
         constraints = [
             models.UniqueConstraint(fields=["sla", "priority"], name="contracts_one_sla_target_per_priority",
                                     violation_error_message=_("This SLA already has a target for this priority.")),
-            models.CheckConstraint(condition=Q(resolution_minutes__gte=F("response_minutes")),
-                                   name="contracts_sla_resolution_not_before_response",
-                                   violation_error_message=_("The resolution target cannot be shorter than the "
-                                                             "response target.")),
-            models.CheckConstraint(condition=Q(target_percent__gt=0, target_percent__lte=100),
-                                   name="contracts_sla_target_percent",
-                                   violation_error_message=_("The target achievement is a percentage (above 0, "
-                                                             "at most 100).")),
+            *PriorityTargetFields.target_checks("contracts_sla_resolution_not_before_response",
+                                                "contracts_sla_target_percent"),
         ]
-
-    def __str__(self):
-        return f"{self.priority}: {self.response_minutes}/{self.resolution_minutes} min, {self.target_percent}%"
 
     def record(self):
         return self.sla

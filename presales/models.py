@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority, SkillLevel
-from catalog.models import StoredDecimalsMixin
+from catalog.models import PriorityTargetFields, StoredDecimalsMixin
 from core.choices import RecordStatus
 from core.models import BaseModel, ControlledRecord
 from org.choices import DepartmentKind
@@ -345,14 +345,9 @@ class ProposalLine(StoredDecimalsMixin, RecordChild):
         return tier_targets(self)
 
 
-class ProposalLineTarget(StoredDecimalsMixin, RecordChild):
+class ProposalLineTarget(PriorityTargetFields, RecordChild):
     line = models.ForeignKey(ProposalLine, models.CASCADE, related_name="priority_targets",
                              verbose_name=_("proposal line"))
-    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
-    response_minutes = models.PositiveIntegerField(_("response target (business minutes)"))
-    resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"))
-    target_percent = models.DecimalField(_("target achievement (%)"), max_digits=5, decimal_places=2, default=95,
-                                         validators=PERCENT)
 
     class Meta:
         ordering = ["line", "priority"]
@@ -361,18 +356,9 @@ class ProposalLineTarget(StoredDecimalsMixin, RecordChild):
         constraints = [
             models.UniqueConstraint(fields=["line", "priority"], name="presales_one_target_per_line_priority",
                                     violation_error_message=_("This line already has a target for this priority.")),
-            models.CheckConstraint(condition=Q(resolution_minutes__gte=F("response_minutes")),
-                                   name="presales_line_resolution_not_before_response",
-                                   violation_error_message=_("The resolution target cannot be shorter than the "
-                                                             "response target.")),
-            models.CheckConstraint(condition=Q(target_percent__gt=0, target_percent__lte=100),
-                                   name="presales_line_target_percent",
-                                   violation_error_message=_("The target achievement is a percentage (above 0, "
-                                                             "at most 100).")),
+            *PriorityTargetFields.target_checks("presales_line_resolution_not_before_response",
+                                                "presales_line_target_percent"),
         ]
-
-    def __str__(self):
-        return f"{self.priority}: {self.response_minutes}/{self.resolution_minutes} min, {self.target_percent}%"
 
     def record(self):
         return self.line.proposal
