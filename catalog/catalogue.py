@@ -79,23 +79,13 @@ def set_supporting_services(service, user, services):
 
 
 def delete_with_rows(instance, user, comment=""):
-    """Delete a tier or a calendar together with its rows, each deletion audited.
+    """Delete a tier or a calendar together with its rows.
 
-    A database cascade would make audited rows vanish without an entry, which `manage.py verify_audit` reports
-    as tampering. Rows still referenced elsewhere (a calendar version a ticket was measured with) raise
-    ProtectedError and nothing is deleted.
+    core.records.delete audits every row that cascades with it and refuses rows still referenced elsewhere
+    (a calendar version a ticket was measured with) with a message naming them.
     """
-    from .models import Calendar, ServiceTier
+    from .models import ServiceTier
 
-    with transaction.atomic():
-        if isinstance(instance, ServiceTier):
-            ensure_editable(instance)
-            for row in [*instance.priority_targets.all(), *instance.skills.all()]:
-                records.delete(row, user, comment)
-        elif isinstance(instance, Calendar):
-            for row in [*instance.working_hours.all(), *instance.days.all()]:
-                records.delete(row, user, comment)
-            for version in instance.versions.all():
-                audit.log_delete(version, comment)
-                version.delete()
-        records.delete(instance, user, comment)
+    if isinstance(instance, ServiceTier):
+        ensure_editable(instance)
+    records.delete(instance, user, comment)

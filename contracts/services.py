@@ -18,7 +18,6 @@ from . import review as review_rule
 from .choices import ReviewStatus, SignedStatus, Verdict
 from .models import (
     Contract,
-    ContractReview,
     ContractService,
     PaymentMilestone,
     ReviewOpinion,
@@ -152,10 +151,7 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
 
 
 def delete_sla(sla, user, comment=""):
-    with transaction.atomic():
-        for row in list(sla.priority_targets.all()):
-            records.delete(row, user, comment)
-        records.delete(sla, user, comment)
+    records.delete(sla, user, comment)  # its targets cascade, each audited by core.records
 
 
 # ---- new versions ---------------------------------------------------------------------------------
@@ -190,21 +186,15 @@ def copy_review_children(old, new):
 
 
 def delete_with_rows(instance, user, comment=""):
-    """Delete a draft contract (its rows and draft SLA) or review (its opinions), each deletion audited."""
+    """Delete a draft contract with its draft SLA, or a draft SLA or review.
+
+    Rows that cascade (service lines, milestones, targets, opinions) are audited by core.records.delete;
+    the SLA protects its contract, so a draft contract's SLAs go first.
+    """
     with transaction.atomic():
-        if instance.status != RecordStatus.DRAFT:
-            raise ValidationError(_t("Only a draft may be deleted; controlled records are kept."))
-        if isinstance(instance, Contract):
-            for row in [*instance.service_lines.all(), *instance.milestones.all()]:
-                records.delete(row, user, comment)
+        if isinstance(instance, Contract) and instance.status == RecordStatus.DRAFT:
             for sla in instance.slas.all():
-                delete_sla(sla, user, comment)
-        elif isinstance(instance, ServiceLevelAgreement):
-            return delete_sla(instance, user, comment)
-        elif isinstance(instance, ContractReview):
-            for row in instance.opinions.all():
-                records.delete(row, user, comment)
-            instance.extra_departments.clear()
+                records.delete(sla, user, comment)
         records.delete(instance, user, comment)
 
 

@@ -137,17 +137,5 @@ def environment_summary(customer) -> str:
 
 
 def delete_with_rows(instance, user, comment=""):
-    """Delete a draft requirement or proposal with its rows, each deletion audited (no silent cascades)."""
-    from .models import PresalesProposal, ServiceRequirement
-
-    with transaction.atomic():
-        if isinstance(instance, ServiceRequirement):
-            for row in [*instance.priority_targets.all(), *instance.skills.all()]:
-                records.delete(row, user, comment)
-            set_participants(instance, user, [])
-        elif isinstance(instance, PresalesProposal):
-            for line in instance.lines.all():
-                for row in line.priority_targets.all():
-                    records.delete(row, user, comment)
-                records.delete(line, user, comment)
-        records.delete(instance, user, comment)
+    """Delete a draft requirement or proposal; core.records.delete audits each row that cascades with it."""
+    records.delete(instance, user, comment)
