@@ -378,3 +378,17 @@ class CalendarVersionViewSet(ReadOnlyRowsViewSet):
     queryset = CalendarVersion.objects.all()
     serializer_class = CalendarVersionRowSerializer
     filterset_fields = ["calendar", "number"]
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("catalog/families", ServiceFamilyViewSet),
+    ("catalog/services", CatalogServiceViewSet),
+    ("catalog/tiers", ServiceTierViewSet),
+    ("catalog/calendars", CalendarViewSet),
+    ("catalog/calendar-days", CalendarDayViewSet),
+    ("catalog/calendar-versions", CalendarVersionViewSet),
+    ("catalog/priority-targets", PriorityTargetViewSet),
+    ("catalog/skills", SkillRequirementViewSet),
+    ("catalog/working-hours", WorkingHoursViewSet),
+]

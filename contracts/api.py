@@ -354,3 +354,15 @@ class ReviewOpinionViewSet(ReadOnlyRowsViewSet):
     queryset = ReviewOpinion.objects.all()
     serializer_class = ReviewOpinionSerializer
     filterset_fields = ["review", "department"]
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("contracts/slas", ServiceLevelAgreementViewSet),
+    ("contracts/sla-targets", SlaTargetViewSet),
+    ("contracts/reviews", ContractReviewViewSet),
+    ("contracts/review-opinions", ReviewOpinionViewSet),
+    ("contracts/services", ContractServiceViewSet),
+    ("contracts/payment-milestones", PaymentMilestoneViewSet),
+    ("contracts", ContractViewSet),
+]

@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority
-from core.registry import registry
+from core import navigation
+from core.permissions import crud, declare, review_flow
+from core.registry import SALES_DEPT, RecordType, registry
+from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
     ApprovalRule,
@@ -153,6 +156,32 @@ REVIEW_WORKFLOW = Workflow(
                    comment_required=True, style="warning"),
     ))
 
-registry.bind("service_contract", "contracts.Contract", CONTRACT_WORKFLOW)
-registry.bind("sla", "contracts.ServiceLevelAgreement", SLA_WORKFLOW)
-registry.bind("contract_review", "contracts.ContractReview", REVIEW_WORKFLOW)
+CONTRACT_SCOPE = {"contract": "contract"}
+registry.bind("service_contract", "contracts.Contract", CONTRACT_WORKFLOW, scope={"contract": ""})
+registry.declare(RecordType("sla", _("Service level agreement"), SALES_DEPT, "SP-SLA", spec="SP-1.3"))
+registry.bind("sla", "contracts.ServiceLevelAgreement", SLA_WORKFLOW, scope=CONTRACT_SCOPE)
+registry.bind("contract_review", "contracts.ContractReview", REVIEW_WORKFLOW, scope=CONTRACT_SCOPE)
+
+
+# ---- who may do what, and where it sits in the menu ----------------------------------------------
+# Sales drafts contracts and SLAs and alone signs them (SP-2.7); the Service Department manager or the TSD
+# director approves. The contract review (SP-4.2.1) passes by the rule in contracts/review.py, fired by the
+# opinion that completes it, so whoever gives opinions may record the pass.
+CONTRACT_EDITORS = {R.SALES, R.ADMIN}
+CONTRACT_APPROVERS = {R.SERVICE_MANAGER, R.TSD_DIRECTOR}
+REVIEW_ORGANISERS = {R.SALES, R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
+OPINION_GIVERS = {R.GENERAL_MANAGER, R.MANAGEMENT_REP, R.TSD_DIRECTOR, R.TSD_STAFF, R.SERVICE_MANAGER,
+                  R.SERVICE_STAFF, R.COMMERCE, R.SALES}
+declare({
+    "contracts.contract": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
+    "contracts.contractservice": crud(CONTRACT_EDITORS),
+    "contracts.paymentmilestone": crud(CONTRACT_EDITORS),
+    "contracts.servicelevelagreement": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
+    "contracts.slatarget": crud(CONTRACT_EDITORS),
+    "contracts.contractreview": {**review_flow(REVIEW_ORGANISERS, OPINION_GIVERS), "return": CONTRACT_APPROVERS},
+    "contracts.reviewopinion": {**crud(REVIEW_ORGANISERS), "change": OPINION_GIVERS},
+})
+navigation.add("contract", _("Service contracts"), "contracts:contract_list", "contracts.contract")
+navigation.add("contract", _("Service level agreements"), "contracts:servicelevelagreement_list",
+               "contracts.servicelevelagreement")
+navigation.add("contract", _("Contract review records"), "contracts:contractreview_list", "contracts.contractreview")

@@ -1,15 +1,67 @@
-"""The REST base: same matrix, same services, same audit as the pages."""
+"""The REST base: same matrix, same services, same audit as the pages.
 
+A record type's API is a serializer listing its fields (rows as nested serializers, links as many-to-many
+fields) and a viewset naming its queryset, serializer and filterset. `RecordSerializer` writes the row, its
+rows and its links in one transaction through core.records and core.rows.
+"""
+
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import audit, records, workflow
-from .models import ControlledRecord
+from . import audit, records, rows, workflow
 
 
-class ControlledRecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(serializers.ModelSerializer):
+    """Creates and changes through core.records; nested rows and many-to-many links through core.rows."""
+
+    def create(self, validated_data):
+        related = self._split(validated_data)
+        instance = self.Meta.model(**validated_data)
+        with transaction.atomic():
+            self.save_instance(instance, None)
+            self._write_related(instance, related)
+        return instance
+
+    def update(self, instance, validated_data):
+        related = self._split(validated_data)
+        before = audit.snapshot(instance)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        with transaction.atomic():
+            self.save_instance(instance, before)
+            self._write_related(instance, related)
+        return instance
+
+    def save_instance(self, instance, before):
+        """Write the row itself (a serializer may call a service instead, e.g. to draft rows from a template)."""
+        user = self.context["request"].user
+        if before is None:
+            records.create(instance, user)
+        else:
+            records.update(instance, user, before, expected_lock=self.context["request"].data.get("lock_version"))
+
+    def _split(self, validated_data):
+        """Take the rows and links out of the data: they are written after the row itself."""
+        related = {}
+        for field in self.fields.values():
+            if not field.read_only and field.source in validated_data and \
+                    isinstance(field, serializers.ListSerializer | serializers.ManyRelatedField):
+                related[field.source] = (field, validated_data.pop(field.source))
+        return related
+
+    def _write_related(self, instance, related):
+        user = self.context["request"].user
+        for source, (field, value) in related.items():
+            if isinstance(field, serializers.ManyRelatedField):
+                rows.set_links(instance, source, value, user)
+            else:
+                rows.replace(instance, source, value, user)
+
+
+class ControlledRecordSerializer(RecordSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -21,22 +73,37 @@ class ControlledRecordSerializer(serializers.ModelSerializer):
         return obj.get_absolute_url()
 
 
+class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    select_related = ()
+    prefetch_related = ()
+
+    def get_queryset(self):
+        return self.queryset.model.objects.restrict(self.request.user, "view") \
+            .select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+
 class ServiceViewSet(viewsets.ModelViewSet):
     """Writes go through core.records (audit, numbering, optimistic locking)."""
 
     select_related = ()
+    prefetch_related = ()
 
     def get_queryset(self):
-        action_name = "view"
-        return self.queryset.model.objects.restrict(self.request.user, action_name) \
-            .select_related(*self.select_related)
+        return self.queryset.model.objects.restrict(self.request.user, "view") \
+            .select_related(*self.select_related).prefetch_related(*self.prefetch_related)
 
     def perform_create(self, serializer):
+        if isinstance(serializer, RecordSerializer):
+            serializer.save()
+            return
         instance = serializer.Meta.model(**serializer.validated_data)
         records.create(instance, self.request.user)
         serializer.instance = instance
 
     def perform_update(self, serializer):
+        if isinstance(serializer, RecordSerializer):
+            serializer.save()
+            return
         instance = serializer.instance
         before = audit.snapshot(instance)
         expected = self.request.data.get("lock_version")
@@ -80,6 +147,3 @@ class ControlledRecordViewSet(ServiceViewSet):
         return Response([{"transition": t.name, "label": str(t.label), "blocked_by": reasons}
                          for t, reasons in workflow.available(record, request.user)])
 
-
-def is_record(model):
-    return issubclass(model, ControlledRecord)

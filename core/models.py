@@ -37,12 +37,12 @@ class ControlledRecord(BaseModel):
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, default=RecordStatus.DRAFT, editable=False,
                               db_index=True)
-    owner_department = models.ForeignKey("org.Department", models.PROTECT, related_name="+",
+    owner_department = models.ForeignKey(settings.SERVPLAN_DEPARTMENT_MODEL, models.PROTECT, related_name="+",
                                          verbose_name=_("drafting department"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", editable=False,
                                verbose_name=_("author"))
-    customer = models.ForeignKey("customers.Customer", models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("customer"))
+    customer = models.ForeignKey(settings.SERVPLAN_CUSTOMER_MODEL, models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("customer"))
     confidentiality = models.CharField(_("confidentiality"), max_length=20, choices=Confidentiality.choices,
                                        default=Confidentiality.INTERNAL)
     retention_years = models.PositiveSmallIntegerField(_("retention (years)"), default=5)
@@ -83,8 +83,65 @@ class ControlledRecord(BaseModel):
     def versions(self):
         return type(self).objects.filter(number=self.number).order_by("-version")
 
-    def copy_children(self, new_version):
-        """Copy child rows (lines, tasks, ...) to a new version; record types override."""
+    @property
+    def is_editable(self):
+        return self.status in type(self).record_type().workflow.editable_states
+
+    def scope_object(self, name):
+        """The record's project, contract or customer, read along the path its record type declares."""
+        path = type(self).record_type().scope.get(name)
+        if path is None:
+            return None
+        value = self
+        for step in filter(None, path.split("__")):
+            value = getattr(value, step, None)
+        return value
+
+    # A new version starts from these fields' defaults (e.g. "issued_at"), not from the approved version.
+    new_version_resets = ()
+
+    def version_source(self):
+        """The version whose rows a new version copies: this one, unless a record type knows better."""
+        return self
+
+    def on_new_version(self, draft, user):
+        """Effects on other records when a new version is started (rows are copied by core.rows)."""
+
+
+class ChildRow(BaseModel):
+    """A row of one version of a controlled record: its lines, targets, tasks, findings.
+
+    The row names the foreign key to what it belongs to in `parent_field` (the record, or a row above it
+    for rows of rows). From that one declaration core knows the record's rows: `core.rows` copies them
+    into a new version and replaces them from a list; `core.records` refuses to create, change or delete
+    them once the record is frozen (approved, issued...), unless the row says it stays open
+    (`frozen_with_record = False`, e.g. review findings closed after the review).
+    """
+
+    parent_field = ""
+    # The fields that identify a row among its siblings when rows are replaced from a list (default: id).
+    row_key = ()
+    frozen_with_record = True
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return self.owner_record().get_absolute_url()
+
+    def parent(self):
+        return getattr(self, self.parent_field)
+
+    def owner_record(self):
+        parent = self.parent()
+        return parent.owner_record() if isinstance(parent, ChildRow) else parent
+
+    def clean(self):
+        super().clean()
+        from .rows import ensure_rows_editable
+
+        if self.frozen_with_record and getattr(self, f"{self.parent_field}_id", None) is not None:
+            ensure_rows_editable(self.owner_record())
 
 
 class NumberingScheme(BaseModel):
@@ -213,11 +270,11 @@ class RecordIndex(models.Model):
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=RecordStatus.choices, db_index=True)
-    department = models.ForeignKey("org.Department", models.PROTECT, related_name="+",
+    department = models.ForeignKey(settings.SERVPLAN_DEPARTMENT_MODEL, models.PROTECT, related_name="+",
                                    verbose_name=_("drafting department"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("author"))
-    customer = models.ForeignKey("customers.Customer", models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("customer"))
+    customer = models.ForeignKey(settings.SERVPLAN_CUSTOMER_MODEL, models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("customer"))
     project_label = models.CharField(_("project"), max_length=200, blank=True, db_index=True)
     contract_label = models.CharField(_("contract"), max_length=200, blank=True)
     is_latest = models.BooleanField(_("latest version"), default=True, db_index=True)

@@ -12,9 +12,9 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
-from . import audit
+from . import audit, rows
 from .choices import AuditAction, RecordStatus
-from .models import ControlledRecord, NumberingScheme, NumberSequence, RecordIndex
+from .models import ChildRow, ControlledRecord, NumberingScheme, NumberSequence, RecordIndex
 from .permissions import allowed
 
 
@@ -52,8 +52,8 @@ def reindex(record):
         "department_id": record.owner_department_id,
         "author_id": record.author_id,
         "customer_id": record.customer_id,
-        "project_label": str(getattr(record, "project", "") or ""),
-        "contract_label": str(getattr(record, "contract", "") or ""),
+        "project_label": str(record.scope_object("project") or ""),
+        "contract_label": str(record.scope_object("contract") or ""),
         "is_latest": not type(record).objects.filter(predecessor=record).exists(),
         "created": record.created,
         "updated": record.updated,
@@ -134,8 +134,14 @@ def new_version(record, user, comment=""):
         draft.lock_version = 0
         draft.review_round = 0
         draft.change_note = ""
+        for name in model.new_version_resets:
+            setattr(draft, name, model._meta.get_field(name).get_default())
         draft.save(force_insert=True)
-        current.copy_children(draft)
+        rows.copy_rows(current.version_source(), draft, user)
+        rows.copy_links(current, draft, user)
+        current.on_new_version(draft, user)
+        if hasattr(current, "copy_children"):  # record types not yet declaring ChildRow rows (issue 9, in progress)
+            current.copy_children(draft)
         audit.record_entry(AuditAction.NEW_VERSION, draft, snap=audit.snapshot(draft), comment=comment, user=user,
                            changes={"version": [current.version, draft.version], "predecessor": [None, current.pk]})
         reindex(draft)
@@ -153,6 +159,8 @@ def delete(instance, user, comment=""):
             if instance.status != RecordStatus.DRAFT:
                 raise ValidationError(_t("Only a draft may be deleted; controlled records are kept."))
             predecessor = instance.predecessor
+        elif isinstance(instance, ChildRow) and instance.frozen_with_record:
+            rows.ensure_rows_editable(instance.owner_record())
         collector = Collector(using=router.db_for_write(model))
         try:
             collector.collect([instance])
@@ -165,8 +173,8 @@ def delete(instance, user, comment=""):
             for row in queryset:
                 collector.add([row])
         collector.fast_deletes = []
-        for rows in collector.data.values():
-            for row in rows:
+        for deleted in collector.data.values():
+            for row in deleted:
                 _forget(row)
                 audit.log_delete(row, comment if row is instance else _t("deleted with %(obj)s") % {"obj": instance},
                                  user=user)

@@ -22,6 +22,9 @@ class RecordType:
     retention_years: int = 5
     model_label: str | None = None
     workflow: object = None
+    # Where a record's project, contract and customer are read from: paths of foreign keys ("project__contract";
+    # "" is the record itself). Indexed in the register; the object-level permissions filter by them.
+    scope: dict = field(default_factory=lambda: {"customer": "customer"})
     extra: dict = field(default_factory=dict)
 
     @property
@@ -41,10 +44,11 @@ class Registry:
         self._types[record_type.code] = record_type
         return record_type
 
-    def bind(self, code: str, model_label: str, workflow, **extra):
+    def bind(self, code: str, model_label: str, workflow, scope: dict | None = None, **extra):
         record_type = self._types[code]
         record_type.model_label = model_label.lower()
         record_type.workflow = workflow
+        record_type.scope.update(scope or {})
         record_type.extra.update(extra)
         return record_type
 
@@ -90,18 +94,3 @@ for code, label, drafted_by, prefix in [
     ("acceptance_certificate", _("Project acceptance certificate"), PROJECT_TEAM, "SP-ACC"),
 ]:
     registry.declare(RecordType(code, label, drafted_by, prefix, spec="SP-5", in_spec_register=True))
-
-# The signed SLA attached to a contract (SP-1.3, SP-2.7: Sales organises its review and signing; issue 4).
-registry.declare(RecordType("sla", _("Service level agreement"), SALES_DEPT, "SP-SLA", spec="SP-1.3"))
-
-# The project stage's records beyond SPEC section 5 (issue 5).
-registry.declare(RecordType("plan_review", _("Project plan review record"), PROJECT_TEAM, "SP-REV", spec="SP-4.3.5"))
-registry.declare(RecordType("change_request", _("Work plan change request"), PROJECT_TEAM, "SP-CHG",
-                            spec="SP-4.4.3"))
-# The reporting stage's records beyond SPEC section 5 (issue 6).
-registry.declare(RecordType("report_profile", _("Report profile"), PROJECT_TEAM, "SP-RPP", spec="SP-4.5.1"))
-registry.declare(RecordType("internal_report", _("Internal service report"), TSD, "SP-ISR", spec="SP-4.5.1"))
-registry.declare(RecordType("annual_goals", _("Annual IT service business goals"), TSD, "SP-GOAL", spec="SP-2.3"))
-
-registry.declare(RecordType("procedure_document", _("Procedure document"), _("Quality / document control"),
-                            "SP-PROC", spec="SP-1.4", retention_years=10))

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
 
-from org.choices import Role
+from core.roles import Role
 
 from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
 from .forms import NumberingSchemeForm

@@ -113,3 +113,12 @@ class OperatingDataViewSet(ServiceViewSet):
     serializer_class = OperatingDataSerializer
     filterset_class = OperatingDataFilterSet
     select_related = ("customer",)
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("customers/contacts", ContactViewSet),
+    ("customers/configuration-items", ConfigurationItemViewSet),
+    ("customers/operating-data", OperatingDataViewSet),
+    ("customers", CustomerViewSet),
+]

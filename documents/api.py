@@ -17,3 +17,9 @@ class ProcedureDocumentViewSet(ControlledRecordViewSet):
     serializer_class = ProcedureDocumentSerializer
     filterset_class = ProcedureDocumentFilterSet
     select_related = ("owner_department", "author")
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("documents/procedures", ProcedureDocumentViewSet),
+]

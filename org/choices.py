@@ -2,23 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Role(models.TextChoices):
-    """The roles of SPEC section 2, plus auditor and administrator."""
-
-    GENERAL_MANAGER = "general_manager", _("General Manager")
-    MANAGEMENT_REP = "management_rep", _("Management Representative")
-    TSD_DIRECTOR = "tsd_director", _("Technical Service Division Director")
-    TSD_STAFF = "tsd_staff", _("Technical Service Division staff")
-    SERVICE_MANAGER = "service_manager", _("Service Department Manager")
-    SERVICE_STAFF = "service_staff", _("Service Department staff")
-    PROJECT_MANAGER = "project_manager", _("Project Manager")
-    TEAM_MEMBER = "team_member", _("Project team member")
-    COMMERCE = "commerce", _("Commerce Department")
-    SALES = "sales", _("Sales Department")
-    AUDITOR = "auditor", _("Auditor")
-    ADMIN = "admin", _("Administrator")
-
-
 class DepartmentKind(models.TextChoices):
     MANAGEMENT = "management", _("Company management")
     TECHNICAL_SERVICE_DIVISION = "tsd", _("Technical Service Division")

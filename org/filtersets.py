@@ -2,8 +2,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import SearchFilterSet
+from core.roles import Role
 
-from .choices import DepartmentKind, Role
+from .choices import DepartmentKind
 from .models import Delegation, Department, User
 
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import records
 from core.forms import ModelForm
+from core.roles import Role
 
-from .choices import Role
 from .models import Delegation, Department, RoleAssignment, User
 
 

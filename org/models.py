@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
+from core.roles import Role
 
-from .choices import DepartmentKind, Role
+from .choices import DepartmentKind
 
 
 class Department(BaseModel):

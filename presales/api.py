@@ -264,3 +264,15 @@ class ProposalLineTargetViewSet(ReadOnlyRowsViewSet):
     queryset = ProposalLineTarget.objects.all()
     serializer_class = ProposalLineTargetRowSerializer
     filterset_fields = ["line", "priority"]
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("presales/requirements", ServiceRequirementViewSet),
+    ("presales/requirement-targets", RequirementTargetViewSet),
+    ("presales/requirement-skills", RequirementSkillViewSet),
+    ("presales/proposals", PresalesProposalViewSet),
+    ("presales/proposal-lines", ProposalLineViewSet),
+    ("presales/proposal-line-targets", ProposalLineTargetViewSet),
+    ("presales/staff-skills", StaffSkillViewSet),
+]

@@ -2,8 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core import navigation
 from core.choices import RecordStatus
+from core.permissions import crud, declare, review_flow
 from core.registry import SALES_DEPT, RecordType, registry
+from core.roles import Role as R
 from core.workflow import NOT_AUTHOR, Condition, generic_review_workflow
 
 
@@ -37,5 +40,26 @@ PROPOSAL_WORKFLOW = generic_review_workflow(submit_conditions=(HAS_LINES, REQUIR
 
 registry.declare(RecordType("service_requirement", _("Service requirement"), SALES_DEPT, "SP-REQ",
                             spec="SP-4.1.1"))
-registry.bind("service_requirement", "presales.ServiceRequirement", REQUIREMENT_WORKFLOW)
+registry.bind("service_requirement", "presales.ServiceRequirement", REQUIREMENT_WORKFLOW,
+              scope={"contract": "contract"})
 registry.bind("presales_proposal", "presales.PresalesProposal", PROPOSAL_WORKFLOW)
+
+
+# ---- who may do what, and where it sits in the menu ----------------------------------------------
+# Sales and the Service Department collect requirements together (SP-4.1); the Service Department drafts the
+# proposal and its manager approves it (Sales never approves a proposal). Staff skills and free capacity,
+# read by the fit check, are kept by the managers.
+REQUIREMENT_EDITORS = {R.SALES, R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
+PROPOSAL_DRAFTERS = {R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
+declare({
+    "presales.servicerequirement": review_flow(REQUIREMENT_EDITORS, {R.SERVICE_MANAGER, R.TSD_DIRECTOR}),
+    "presales.requirementtarget": crud(REQUIREMENT_EDITORS),
+    "presales.requirementskill": crud(REQUIREMENT_EDITORS),
+    "presales.presalesproposal": review_flow(PROPOSAL_DRAFTERS, {R.SERVICE_MANAGER}),
+    "presales.proposalline": crud(PROPOSAL_DRAFTERS),
+    "presales.proposallinetarget": crud(PROPOSAL_DRAFTERS),
+    "presales.staffskill": crud({R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.ADMIN}),
+})
+navigation.add("presales", _("Service requirements"), "presales:servicerequirement_list", "presales.servicerequirement")
+navigation.add("presales", _("Pre-sales proposals"), "presales:presalesproposal_list", "presales.presalesproposal")
+navigation.add("presales", _("Staff skills and capacity"), "presales:staffskill_list", "presales.staffskill")

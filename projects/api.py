@@ -548,3 +548,23 @@ class ChangeRequestViewSet(ProjectRecordViewSet):
     @action(detail=True, methods=["get"])
     def comparison(self, request, pk=None):
         return Response(services.comparison_for(self.get_object()) or {})
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("projects/projects", ProjectViewSet),
+    ("projects/team", TeamMemberViewSet),
+    ("projects/initiation-applications", InitiationApplicationViewSet),
+    ("projects/initiation-plans", InitiationPlanViewSet),
+    ("projects/project-plans", ProjectPlanViewSet),
+    ("projects/quality-objectives", QualityObjectiveViewSet),
+    ("projects/plan-milestones", PlanMilestoneViewSet),
+    ("projects/plan-risks", PlanRiskViewSet),
+    ("projects/plan-reviews", PlanReviewViewSet),
+    ("projects/review-findings", ReviewFindingViewSet),
+    ("projects/work-plans", WorkPlanViewSet),
+    ("projects/tasks", TaskViewSet),
+    ("projects/dependencies", DependencyViewSet),
+    ("projects/task-progress", TaskProgressViewSet),
+    ("projects/change-requests", ChangeRequestViewSet),
+]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.forms import FormsetFormMixin, RowFormSet
 from catalog.models import PriorityTarget
 from core.forms import ControlledRecordForm, ModelForm
-from org.choices import Role
+from core.roles import Role
 from org.models import User
 
 from . import services

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _t
 from core import audit, records
 from core.choices import AuditAction, RecordStatus
 from core.permissions import allowed
-from org.choices import Role
+from core.roles import Role
 
 from . import scheduling
 from .choices import ChangeStatus, ProjectKind, ProjectRole, WorkPlanStatus

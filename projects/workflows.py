@@ -19,9 +19,12 @@
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core import workflow
+from core import navigation, workflow
 from core.choices import RecordStatus
-from core.registry import registry
+from core.permissions import crud, declare, review_flow
+from core.registry import PROJECT_TEAM, RecordType, registry
+from core.roles import READ_ALL
+from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
     Condition,
@@ -248,12 +251,62 @@ CHANGE_WORKFLOW = Workflow(
     frozen_states=(),
 )
 
-registry.bind("initiation_application", "projects.InitiationApplication", INITIATION_WORKFLOW)
-registry.bind("initiation_plan", "projects.InitiationPlan", INITIATION_PLAN_WORKFLOW)
-registry.bind("project_plan", "projects.ProjectPlan", PLAN_WORKFLOW)
-registry.bind("plan_review", "projects.PlanReview", REVIEW_WORKFLOW)
-registry.bind("work_plan", "projects.WorkPlan", WORK_PLAN_WORKFLOW)
-registry.bind("change_request", "projects.ChangeRequest", CHANGE_WORKFLOW)
+# A project record's contract is its project's.
+PROJECT_SCOPE = {"project": "project", "contract": "project__contract"}
+registry.bind("initiation_application", "projects.InitiationApplication", INITIATION_WORKFLOW, scope=PROJECT_SCOPE)
+registry.bind("initiation_plan", "projects.InitiationPlan", INITIATION_PLAN_WORKFLOW, scope=PROJECT_SCOPE)
+registry.bind("project_plan", "projects.ProjectPlan", PLAN_WORKFLOW, scope=PROJECT_SCOPE)
+registry.declare(RecordType("plan_review", _("Project plan review record"), PROJECT_TEAM, "SP-REV",
+                            spec="SP-4.3.5"))
+registry.bind("plan_review", "projects.PlanReview", REVIEW_WORKFLOW, scope=PROJECT_SCOPE)
+registry.bind("work_plan", "projects.WorkPlan", WORK_PLAN_WORKFLOW, scope=PROJECT_SCOPE)
+registry.declare(RecordType("change_request", _("Work plan change request"), PROJECT_TEAM, "SP-CHG",
+                            spec="SP-4.4.3"))
+registry.bind("change_request", "projects.ChangeRequest", CHANGE_WORKFLOW, scope=PROJECT_SCOPE)
 
 __all__ = ["CHANGE_WORKFLOW", "INITIATION_WORKFLOW", "PLAN_WORKFLOW", "REVIEW_WORKFLOW", "REVISION_FLOW",
            "RecordStatus", "WORK_PLAN_WORKFLOW"]
+
+
+# ---- who may do what, and where it sits in the menu ----------------------------------------------
+# The Service Department opens projects and appoints PMs; the PM and the project team write the plans; the TSD
+# approves plans; the Service Department manager approves work plans and their changes.
+PROJECT_OPENERS = {R.SERVICE_MANAGER, R.SERVICE_STAFF, R.ADMIN}
+PLAN_AUTHORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.ADMIN}
+WORK_PLAN_EDITORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.TEAM_MEMBER, R.ADMIN}
+PROGRESS_RECORDERS = {R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
+PM, SM = {R.PROJECT_MANAGER}, {R.SERVICE_MANAGER}
+declare({
+    "projects.project": {**crud(PROJECT_OPENERS, delete={R.ADMIN}), "change": PROJECT_OPENERS | PM,
+                         "appoint": SM | {R.ADMIN}},
+    "projects.teammember": crud({R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.ADMIN}),
+    # The initiation application: department manager THEN Technical Service Division (two transitions).
+    "projects.initiationapplication": {**review_flow(PLAN_AUTHORS, {R.TSD_DIRECTOR}), "approve_department": SM,
+                                       "return": SM, "division_return": {R.TSD_DIRECTOR}},
+    "projects.initiationplan": review_flow(PLAN_AUTHORS, {R.SERVICE_MANAGER, R.TSD_DIRECTOR}),
+    "projects.projectplan": review_flow(PLAN_AUTHORS, {R.TSD_DIRECTOR}),
+    "projects.qualityobjective": crud(PLAN_AUTHORS),
+    "projects.planmilestone": crud(PLAN_AUTHORS),
+    "projects.planrisk": crud(PLAN_AUTHORS),
+    "projects.planreview": {**crud(PLAN_AUTHORS), "conclude": PLAN_AUTHORS},
+    "projects.reviewfinding": crud(PLAN_AUTHORS),
+    # Only the Service Department manager (or a delegate) approves a work plan; revisions move through the
+    # change request, whose transitions fire the *_revision ones.
+    "projects.workplan": {**crud(WORK_PLAN_EDITORS), "submit": PM, "withdraw": PM, "approve": SM, "return": SM,
+                          "submit_revision": PM, "approve_revision": SM, "rework_revision": SM,
+                          "reject_revision": SM},
+    "projects.task": crud(WORK_PLAN_EDITORS),
+    "projects.dependency": crud(WORK_PLAN_EDITORS),
+    "projects.taskprogress": {"view": READ_ALL, "add": PROGRESS_RECORDERS, "change": PROGRESS_RECORDERS},
+    "projects.changerequest": {**crud(PM | {R.ADMIN}), "request": PM, "check": PM, "approve": SM, "rework": SM,
+                               "reject": SM},
+})
+navigation.add("planning", _("Projects"), "projects:project_list", "projects.project")
+navigation.add("planning", _("Project initiation applications"), "projects:initiationapplication_list",
+               "projects.initiationapplication")
+navigation.add("planning", _("Project initiation plans"), "projects:initiationplan_list", "projects.initiationplan")
+navigation.add("planning", _("Project plans"), "projects:projectplan_list", "projects.projectplan")
+navigation.add("planning", _("Plan reviews"), "projects:planreview_list", "projects.planreview")
+navigation.add("implementation", _("Project work plans"), "projects:workplan_list", "projects.workplan")
+navigation.add("implementation", _("Work plan change requests"), "projects:changerequest_list",
+               "projects.changerequest")

@@ -10,7 +10,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.registry import registry
+from core import navigation
+from core.permissions import crud, declare, review_flow
+from core.registry import PROJECT_TEAM, TSD, RecordType, registry
+from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
     Condition,
@@ -76,7 +79,38 @@ MONTHLY_REPORT_WORKFLOW = _with_release(ReportStatus, "issue", _("Issue to the c
 MINUTES_WORKFLOW = _with_release(MinutesStatus, "distribute", _("Distribute"), MinutesStatus.DISTRIBUTED,
                                  _distribute)
 
-registry.bind("report_profile", "reporting.ReportProfile", generic_review_workflow())
-registry.bind("monthly_report", "reporting.MonthlyServiceReport", MONTHLY_REPORT_WORKFLOW)
+registry.declare(RecordType("report_profile", _("Report profile"), PROJECT_TEAM, "SP-RPP", spec="SP-4.5.1"))
+CONTRACT_SCOPE = {"contract": "contract"}
+registry.bind("report_profile", "reporting.ReportProfile", generic_review_workflow(), scope=CONTRACT_SCOPE)
+registry.bind("monthly_report", "reporting.MonthlyServiceReport", MONTHLY_REPORT_WORKFLOW, scope=CONTRACT_SCOPE)
+registry.declare(RecordType("internal_report", _("Internal service report"), TSD, "SP-ISR", spec="SP-4.5.1"))
 registry.bind("internal_report", "reporting.InternalServiceReport", generic_review_workflow())
 registry.bind("meeting_minutes", "reporting.MeetingMinutes", MINUTES_WORKFLOW)
+
+
+# ---- who may do what, and where it sits in the menu ----------------------------------------------
+# The PM writes the monthly report, the Service Department manager approves and then issues it; the TSD runs
+# the internal report and the monthly quality meeting and its minutes (SP-4.5.1).
+REPORT_AUTHORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.ADMIN}
+MEETING_ORGANISERS = {R.TSD_STAFF, R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.ADMIN}
+ACTION_OWNERS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.TEAM_MEMBER}
+declare({
+    "reporting.reportprofile": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER}),
+    "reporting.monthlyservicereport": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER},
+                                                  issue={R.SERVICE_MANAGER, R.PROJECT_MANAGER}),
+    "reporting.metricanalysis": crud(REPORT_AUTHORS),
+    "reporting.internalservicereport": review_flow(MEETING_ORGANISERS, {R.TSD_DIRECTOR}),
+    "reporting.qualitymeeting": crud(MEETING_ORGANISERS),
+    "reporting.meetingattendee": crud(MEETING_ORGANISERS),
+    "reporting.meetingminutes": review_flow(MEETING_ORGANISERS, {R.TSD_DIRECTOR, R.MANAGEMENT_REP},
+                                            distribute=MEETING_ORGANISERS),
+    "reporting.actionitem": crud(MEETING_ORGANISERS | ACTION_OWNERS),
+})
+navigation.add("monitoring", _("Monthly service reports"), "reporting:monthlyservicereport_list",
+               "reporting.monthlyservicereport")
+navigation.add("monitoring", _("Report profiles"), "reporting:reportprofile_list", "reporting.reportprofile")
+navigation.add("monitoring", _("Internal service reports"), "reporting:internalservicereport_list",
+               "reporting.internalservicereport")
+navigation.add("monitoring", _("Quality meetings"), "reporting:qualitymeeting_list", "reporting.qualitymeeting")
+navigation.add("monitoring", _("Meeting minutes"), "reporting:meetingminutes_list", "reporting.meetingminutes")
+navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", "reporting.actionitem")

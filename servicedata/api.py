@@ -309,3 +309,13 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
         result = sla.recompute(contract, request.user, since=since, comment=request.data.get("comment", ""))
         return Response({"tickets": result.tickets, "calendar_version_id": result.calendar_version_id,
                          "sla_version_id": result.sla_version_id})
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("servicedata/sla", SlaMetricsViewSet, "sla-metrics"),
+    ("servicedata/tickets", TicketViewSet),
+    ("servicedata/outages", OutageViewSet),
+    ("servicedata/maintenance-windows", MaintenanceWindowViewSet),
+    ("servicedata/import-jobs", ImportJobViewSet),
+]

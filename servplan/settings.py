@@ -88,6 +88,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "servplan.urls"
 WSGI_APPLICATION = "servplan.wsgi.application"
 AUTH_USER_MODEL = "org.User"
+# The models core's records point at for their drafting department and customer, named here (as
+# AUTH_USER_MODEL is) so that core names no app.
+SERVPLAN_DEPARTMENT_MODEL = "org.Department"
+SERVPLAN_CUSTOMER_MODEL = "customers.Customer"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"

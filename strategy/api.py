@@ -58,3 +58,11 @@ class TaskAllocationViewSet(ServiceViewSet):
     queryset = TaskAllocation.objects.all()
     serializer_class = TaskAllocationSerializer
     filterset_class = TaskAllocationFilterSet
+
+
+# Registered by api/urls.py under /api/.
+ROUTES = [
+    ("strategy/annual-goals", AnnualGoalsViewSet),
+    ("strategy/goals", GoalViewSet),
+    ("strategy/task-allocations", TaskAllocationViewSet),
+]

@@ -7,8 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from api.urls import router
 from core.permissions import MATRIX
 from core.registry import registry
+from core.roles import Role
 from core.workflow import acting_capacity
-from org.choices import Role
 
 ROLE_USER = {
     Role.GENERAL_MANAGER: "gm", Role.MANAGEMENT_REP: "mr", Role.TSD_DIRECTOR: "tsd_director",

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core import records, workflow
 from core.context import acting_as
 from core.permissions import MATRIX
+from core.roles import Role
 from core.workflow import WorkflowError
-from org.choices import Role
 
 from .helpers import approved_plan, approved_work_plan, demo_contract, opened_project, work_plan
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from core.context import acting_as
-from org.choices import Role
+from core.roles import Role
 from org.models import User
 
 from ...calendars import parse_years, seed_china_holidays

@@ -13,9 +13,10 @@ from core import audit, records, workflow
 from core.context import acting_as
 from core.models import NumberingScheme
 from core.registry import registry
+from core.roles import Role
 from customers.models import Customer
 from documents.models import ProcedureDocument
-from org.choices import DepartmentKind, Role
+from org.choices import DepartmentKind
 from org.models import Department, RoleAssignment, User
 from presales import demo as presales_demo
 from projects import demo as projects_demo

@@ -1,0 +1,27 @@
+"""The roles of SPEC section 2 (plus auditor and administrator): what the permission matrix is written in.
+
+They are the procedure's, not one app's, so they live with the matrix; org assigns them to people.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    GENERAL_MANAGER = "general_manager", _("General Manager")
+    MANAGEMENT_REP = "management_rep", _("Management Representative")
+    TSD_DIRECTOR = "tsd_director", _("Technical Service Division Director")
+    TSD_STAFF = "tsd_staff", _("Technical Service Division staff")
+    SERVICE_MANAGER = "service_manager", _("Service Department Manager")
+    SERVICE_STAFF = "service_staff", _("Service Department staff")
+    PROJECT_MANAGER = "project_manager", _("Project Manager")
+    TEAM_MEMBER = "team_member", _("Project team member")
+    COMMERCE = "commerce", _("Commerce Department")
+    SALES = "sales", _("Sales Department")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+EVERYONE = frozenset(Role.values)
+STAFF = EVERYONE - {Role.AUDITOR}
+READ_ALL = EVERYONE

@@ -1,0 +1,55 @@
+"""REST endpoints of core's own tables: the Record Register, the audit trail, numbering schemes."""
+
+from rest_framework import serializers
+
+from .api import RestrictedReadOnlyViewSet, ServiceViewSet
+from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
+from .models import AuditEntry, NumberingScheme, RecordIndex
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["seq", "at", "user", "username", "action", "content_type", "object_id", "object_repr", "changes",
+                  "comment", "request_id", "ip", "prev_hash", "hash"]
+
+
+class RecordIndexSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecordIndex
+        fields = ["id", "record_type", "number", "version", "title", "status", "department", "author", "customer",
+                  "project_label", "contract_label", "is_latest", "created", "updated", "url"]
+
+
+class NumberingSchemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NumberingScheme
+        fields = ["id", "record_type", "prefix", "pattern"]
+
+
+class AuditEntryViewSet(RestrictedReadOnlyViewSet):
+    queryset = AuditEntry.objects.all()
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditEntryFilterSet
+    lookup_field = "seq"
+
+
+class RecordIndexViewSet(RestrictedReadOnlyViewSet):
+    """The Record Register: every record of every type."""
+
+    queryset = RecordIndex.objects.all()
+    serializer_class = RecordIndexSerializer
+    filterset_class = RecordIndexFilterSet
+
+
+class NumberingSchemeViewSet(ServiceViewSet):
+    queryset = NumberingScheme.objects.all()
+    serializer_class = NumberingSchemeSerializer
+    filterset_class = NumberingSchemeFilterSet
+
+
+ROUTES = [
+    ("numbering-schemes", NumberingSchemeViewSet),
+    ("audit", AuditEntryViewSet),
+    ("register", RecordIndexViewSet),
+]
