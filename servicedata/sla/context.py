@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from catalog.models import Service, ServiceTier
+from core.businesstime import MISSING
 from core.choices import RecordStatus
-
-from ..engine import MISSING
 
 
 def tier_in_force(contract) -> ServiceTier:
