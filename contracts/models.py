@@ -28,7 +28,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import PriorityTargetFields, StoredDecimalsMixin
+from catalog.models import PriorityTargetFields
+from core.fields import StoredDecimalsMixin
 from core.models import BaseModel, ControlledRecord
 from core.querysets import RestrictedQuerySet
 
