@@ -7,10 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.generic.edit import FormView
 
-from catalog.views import PrefilledEditView
 from core.choices import RecordStatus
 from core.permissions import allowed
-from core.views import ObjectDeleteView, ObjectDetailView, RecordActionView, RecordViews, error_messages, hx_redirect
+from core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    PrefilledEditView,
+    RecordActionView,
+    RecordViews,
+    error_messages,
+    hx_redirect,
+)
 
 from . import review as review_rule
 from . import services

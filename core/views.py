@@ -247,6 +247,18 @@ class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
         return context
 
 
+class PrefilledEditView(ObjectEditView):
+    """An add page opened from a parent (…/add/?service=3) starts with that parent chosen."""
+
+    prefill = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object is None:
+            initial.update({name: self.request.GET[name] for name in self.prefill if name in self.request.GET})
+        return initial
+
+
 class ObjectDeleteView(PermissionMixin, ModelTemplateMixin, DetailView):
     action = "delete"
     generic_template = "core/object_delete.html"

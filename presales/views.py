@@ -4,9 +4,16 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _t
 
-from catalog.views import PrefilledEditView
 from core.permissions import allowed
-from core.views import ObjectDeleteView, ObjectDetailView, RecordActionView, RecordViews, error_messages, hx_redirect
+from core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    PrefilledEditView,
+    RecordActionView,
+    RecordViews,
+    error_messages,
+    hx_redirect,
+)
 
 from . import fitcheck, services
 from .filtersets import (
