@@ -21,6 +21,7 @@ from django_tables2 import SingleTableMixin
 
 from . import audit, records, workflow
 from .choices import AuditAction
+from .extensions import detail_panels
 from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
@@ -144,6 +145,7 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
             can_change=allowed(user, self.model, "change"),
             can_delete=allowed(user, self.model, "delete"),
             views=self.views,
+            detail_panels=detail_panels(obj, user),
         )
         if isinstance(obj, ControlledRecord):
             ct_filter = {"content_type__model": self.model._meta.model_name,

@@ -88,16 +88,7 @@ class PresalesProposalDetailView(ObjectDetailView):
             can_run_fit=context["editable"] and allowed(user, PresalesProposal, "change"),
             can_edit_lines=context["editable"] and allowed(user, ProposalLine, "change"),
         )
-        context.update(self.contract_context(proposal, user))
         return context
-
-    def contract_context(self, proposal, user):
-        """Contracts drafted from this proposal, and whether the user may draft one (contracts app)."""
-        try:
-            from contracts.views import proposal_contract_context
-        except ImportError:
-            return {}
-        return proposal_contract_context(proposal, user)
 
 
 class ProposalEditView(PrefilledEditView):

@@ -51,7 +51,7 @@ def generate_tickets(contract, tickets: int, seed: int, months: int = 3, end: da
     """Yield import records (dicts of text) for `tickets` tickets over the `months` months before `end`."""
     zone = sla.contract_zone(contract)
     spec = sla.contract_calendar(contract).current_version().to_spec()
-    tier = sla.tier_in_force(contract)
+    tier = contract.tier_in_force()
     rng = np.random.default_rng(seed)
     end = (end or datetime.now(UTC)).replace(second=0, microsecond=0)
     start = end - timedelta(days=round(30.44 * months))

@@ -7,15 +7,6 @@ import numpy as np
 
 from catalog.models import Service, ServiceTier
 from core.businesstime import MISSING
-from core.choices import RecordStatus
-
-
-def tier_in_force(contract) -> ServiceTier:
-    """The contract's SLA: its tier, or the latest approved version of that tier if it was revised."""
-    tier = contract.service_tier
-    latest = ServiceTier.objects.filter(number=tier.number, status=RecordStatus.APPROVED) \
-        .order_by("-version").first()
-    return latest or tier
 
 
 def sla_for(contract, day):
