@@ -50,10 +50,10 @@ def child(backend, rows, csv_path):
     from core.context import acting_as
     from org.models import User
     from servicedata import bulk, sla
+    from servicedata.columns import open_ticket_reader
     from servicedata.generator import generate_tickets, write_csv
     from servicedata.importer import INSERT_FIELDS, TicketImport
     from servicedata.models import Ticket, TicketPause
-    from servicedata.readers import open_reader
 
     contract = demo_contract("hzbank")
     user = User.objects.get(username="admin")
@@ -66,7 +66,7 @@ def child(backend, rows, csv_path):
     def run_import(label):
         started = time.perf_counter()
         with open(csv_path, "rb") as handle, acting_as(user):
-            reader = open_reader("csv", handle, csv_path.stat().st_size)
+            reader = open_ticket_reader("csv", handle, csv_path.stat().st_size)
             outcome = TicketImport(contract, user, external_system="bench", compute=False).run(
                 reader.rows, name=csv_path.name, sha256="bench")
         elapsed = time.perf_counter() - started
@@ -101,7 +101,7 @@ def child(backend, rows, csv_path):
     now = int(time.time())
     tickets, pauses = [], []
     with open(csv_path, "rb") as handle:
-        for number, record in open_reader("csv", handle).rows():
+        for number, record in open_ticket_reader("csv", handle).rows():
             row, _errors = normalise(number, record)
             tickets.append((next_id, contract.pk, contract.customer_id, *row[:13], "0" * 32, False, False, now, now))
             pauses += [(next_id, s, e) for s, e in row[13]]

@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from servicedata.engine import (
+from core.businesstime import (
     BusinessClock,
     CalendarSpec,
     china_holidays,

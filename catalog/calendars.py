@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 
 from core import audit, records
-from servicedata.engine import CalendarSpec, MissingHolidayDataWarning, china_holidays
+from core.businesstime import CalendarSpec, MissingHolidayDataWarning, china_holidays
 
 from .choices import DayKind, DaySource, HolidaySource, Weekday
 from .models import Calendar, CalendarDay, CalendarVersion, hhmm

@@ -8,8 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core import audit, records
-from core.forms import ControlledRecordForm, ModelForm
+from core.forms import ControlledRecordForm, FormsetFormMixin, ModelForm, RowFormSet
 
 from . import calendars
 from .catalogue import ensure_editable, record_supporting_change
@@ -25,62 +24,6 @@ from .models import (
     WorkingHours,
     minutes_of,
 )
-
-
-def save_formset(formset, user):
-    """Write an inline formset's deletions, changes and additions through core.records (audited).
-
-    The formset validated its rows as a whole, so rows skip the one-by-one sibling check while written.
-    """
-    model = formset.model
-    existing = [f.instance.pk for f in formset.initial_forms if f.instance.pk]
-    before = {row.pk: audit.snapshot(row) for row in model.objects.filter(pk__in=existing)}
-    formset.save(commit=False)
-    for row in formset.deleted_objects:
-        records.delete(row, user)
-    for row, _fields in formset.changed_objects:
-        row._siblings_validated = True
-        records.update(row, user, before[row.pk])
-    for row in formset.new_objects:
-        row._siblings_validated = True
-        records.create(row, user)
-
-
-class FormsetFormMixin:
-    """A model form carrying inline formsets: valid only when they all are."""
-
-    formset_classes: dict = {}
-
-    def build_formsets(self, data=None, files=None):
-        self.formsets = {name: cls(data, files, instance=self.instance, prefix=name)
-                         for name, cls in self.get_formset_classes().items()}
-
-    def get_formset_classes(self):
-        return self.formset_classes
-
-    def is_valid(self):
-        valid = super().is_valid()
-        return all([fs.is_valid() for fs in self.formsets.values()]) and valid
-
-    def save_formsets(self, user):
-        for formset in self.formsets.values():
-            save_formset(formset, user)
-
-
-class RowFormSet(forms.BaseInlineFormSet):
-    """Inline rows rendered as a compact Bootstrap table."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        for field in form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control form-control-sm")
-
 
 # ---- calendars ------------------------------------------------------------------------------
 
@@ -210,19 +153,18 @@ class ServiceForm(ModelForm):
         record_supporting_change(self.instance, user, self._supporting_before)
 
 
-class PriorityTargetForm(forms.ModelForm):
-    class Meta:
-        model = PriorityTarget
-        fields = ["priority", "response_minutes", "resolution_minutes", "target_percent"]
-
-
 class SkillRequirementForm(forms.ModelForm):
     class Meta:
         model = SkillRequirement
         fields = ["skill", "level", "headcount"]
 
 
+PRIORITY_TARGET_FIELDS = ("priority", "response_minutes", "resolution_minutes", "target_percent")
+
+
 class PriorityFormSet(RowFormSet):
+    """One row per priority: the empty rows start with the priorities not listed yet."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         have = {form.instance.priority for form in self.initial_forms}
@@ -232,9 +174,11 @@ class PriorityFormSet(RowFormSet):
             form.fields["priority"].initial = priority
 
 
-def priority_formset_class(tier):
-    existing = tier.priority_targets.count() if tier.pk else 0
-    return inlineformset_factory(ServiceTier, PriorityTarget, form=PriorityTargetForm, formset=PriorityFormSet,
+def priority_formset(parent_model, model, fields, instance):
+    """The priority-target rows of a tier, requirement, proposal line or SLA: at most one row per priority."""
+    parent_field = next(f.name for f in model._meta.fields if getattr(f, "related_model", None) is parent_model)
+    existing = model.objects.filter(**{parent_field: instance}).count() if instance.pk else 0
+    return inlineformset_factory(parent_model, model, fields=fields, formset=PriorityFormSet,
                                  extra=max(0, len(Priority.values) - existing), max_num=len(Priority.values),
                                  validate_max=True, can_delete=True)
 
@@ -257,7 +201,8 @@ class ServiceTierForm(FormsetFormMixin, ControlledRecordForm):
         self.build_formsets(self.data or None, self.files or None)
 
     def get_formset_classes(self):
-        return {"targets": priority_formset_class(self.instance), "skills": SkillFormSet}
+        return {"targets": priority_formset(ServiceTier, PriorityTarget, PRIORITY_TARGET_FIELDS, self.instance),
+                "skills": SkillFormSet}
 
     def save_related(self, user):
         ensure_editable(self.instance)

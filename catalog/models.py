@@ -13,9 +13,7 @@ silently changes a past figure.
 """
 
 import zoneinfo
-from contextlib import suppress
 from datetime import time
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -26,6 +24,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import RecordStatus
+from core.fields import StoredDecimalsMixin
 from core.models import BaseModel, ControlledRecord
 from core.querysets import RestrictedQuerySet
 
@@ -45,20 +44,6 @@ def validate_time_zone(value):
 def validate_years(value):
     if not isinstance(value, list) or not all(isinstance(y, int) and 1900 <= y <= 2200 for y in value):
         raise ValidationError(_("Give a list of years, e.g. [2025, 2026]."), code="years")
-
-
-class StoredDecimalsMixin:
-    """Decimals held with the places the column stores (99 -> 99.00), so the audit snapshot taken before the
-    save equals the row read back later (manage.py verify_audit compares them)."""
-
-    def clean_fields(self, exclude=None):
-        super().clean_fields(exclude)
-        for f in self._meta.concrete_fields:
-            value = getattr(self, f.attname)
-            if isinstance(f, models.DecimalField) and value is not None:
-                # An invalid value was reported by clean_fields, or the field was excluded from validation.
-                with suppress(InvalidOperation):
-                    setattr(self, f.attname, Decimal(value).quantize(Decimal(1).scaleb(-f.decimal_places)))
 
 
 # ---- business calendars ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from servicedata.engine import MISSING
+from core.businesstime import MISSING
 
 from .choices import Priority
 
@@ -28,7 +28,7 @@ def target_arrays(tier, priorities) -> tuple[np.ndarray, np.ndarray]:
     """Per-ticket (response, resolution) target seconds for an array of priority codes.
 
     A priority the tier has no target for gets MISSING (-1), which the engine reads as "no target, never
-    breached" (servicedata.engine.compute_ticket_clocks).
+    breached" (core.businesstime.compute_ticket_clocks).
     """
     targets = tier_targets(tier)
     codes = list(Priority.values)

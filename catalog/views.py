@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import RecordStatus
 from core.permissions import allowed
-from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, RecordViews, error_messages, hx_redirect
+from core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    PrefilledEditView,
+    RecordViews,
+    error_messages,
+    hx_redirect,
+)
 
 from . import calendars
 from .catalogue import delete_with_rows
@@ -57,18 +64,6 @@ class CalendarDayDeleteView(ProtectedDeleteView):
         calendar = obj.calendar
         super().delete(obj, request)
         calendars.record_version(calendar, request.user, _t("Day %(day)s deleted.") % {"day": obj.date})
-
-
-class PrefilledEditView(ObjectEditView):
-    """An add page opened from a parent (…/add/?service=3) starts with that parent chosen."""
-
-    prefill = ()
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if self.object is None:
-            initial.update({name: self.request.GET[name] for name in self.prefill if name in self.request.GET})
-        return initial
 
 
 class ServiceTierEditView(PrefilledEditView):

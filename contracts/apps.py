@@ -7,4 +7,6 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from . import workflows  # noqa: F401  (binds the contract, SLA and contract review record types)
+        from . import panels, workflows  # noqa: F401  (workflows binds the contract, SLA and review record types)
+
+        panels.register()

@@ -3,11 +3,10 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from catalog.forms import FormsetFormMixin, RowFormSet
+from catalog.forms import priority_formset
 from catalog.models import ServiceTier
-from core.forms import ControlledRecordForm
+from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet
 from org.models import Department
-from presales.forms import priority_formset
 
 from .choices import Verdict
 from .models import (

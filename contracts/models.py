@@ -28,7 +28,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import PriorityTargetFields, StoredDecimalsMixin
+from catalog.models import PriorityTargetFields, ServiceTier
+from core.choices import RecordStatus
+from core.fields import StoredDecimalsMixin
 from core.models import BaseModel, ControlledRecord
 from core.querysets import RestrictedQuerySet
 
@@ -125,16 +127,20 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
 
     # ---- what the SLA engine measures against ---------------------------------------------------
 
+    def tier_in_force(self):
+        """The catalogue SLA: the contract's tier, or the latest approved version of that tier if it was revised."""
+        latest = ServiceTier.objects.filter(number=self.service_tier.number, status=RecordStatus.APPROVED) \
+            .order_by("-version").first()
+        return latest or self.service_tier
+
     def sla_schedule(self):
         """[(effective from, sla)], sorted: the catalogue tier first (None: from the beginning), then every signed
         SLA of any version of this contract from its effective date. Signed SLAs are never edited, so a ticket's
         SLA is a function of its created date."""
-        from servicedata.sla import tier_in_force
-
         signed = ServiceLevelAgreement.objects.filter(contract__number=self.number, signed_on__isnull=False) \
             .select_related("service_window").prefetch_related("priority_targets") \
             .order_by("effective_from", "version")
-        return [(None, tier_in_force(self)), *((s.effective_from, s) for s in signed)]
+        return [(None, self.tier_in_force()), *((s.effective_from, s) for s in signed)]
 
     def sla_for(self, day):
         """The SLA in force on `day` (a date): the signed SLA whose effective date is the latest on or before it,

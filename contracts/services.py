@@ -150,10 +150,6 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
     return contract
 
 
-def delete_sla(sla, user, comment=""):
-    records.delete(sla, user, comment)  # its targets cascade, each audited by core.records
-
-
 # ---- new versions ---------------------------------------------------------------------------------
 
 def copy_contract_children(old, new):

@@ -2,15 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.generic.edit import FormView
 
-from catalog.views import PrefilledEditView
 from core.choices import RecordStatus
 from core.permissions import allowed
-from core.views import ObjectDeleteView, ObjectDetailView, RecordActionView, RecordViews, error_messages, hx_redirect
+from core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    PrefilledEditView,
+    RecordActionView,
+    RecordViews,
+    error_messages,
+    hx_redirect,
+)
 
 from . import review as review_rule
 from . import services
@@ -37,14 +44,11 @@ class DeleteWithRowsView(ObjectDeleteView):
 
 class ContractDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
-        from servicedata.models import Ticket
-
         context = super().get_context_data(**kwargs)
         contract, user = self.object, self.request.user
         reviews = list(contract.reviews.select_related("author").prefetch_related("opinions")
                        .order_by("-created"))
         context.update(
-            can_view_service_data=allowed(user, Ticket, "view"),
             service_lines=contract.service_lines.select_related("service", "tier"),
             milestones=contract.milestones.all(),
             milestone_total=sum(m.amount for m in contract.milestones.all()),
@@ -104,13 +108,6 @@ class ContractFromProposalView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(proposal=self.proposal, changed=self.proposal.requirement.contract)
         return context
-
-
-def proposal_contract_context(proposal, user):
-    """For the proposal page: the contracts drafted from it and whether the user may draft one now."""
-    return {"contracts": proposal.contracts.order_by("number", "-version"),
-            "can_draft_contract": proposal.status == RecordStatus.APPROVED and allowed(user, Contract, "add"),
-            "draft_contract_url": reverse("contracts:contract_from_proposal", args=[proposal.pk])}
 
 
 class ContractViews(RecordViews):

@@ -1,5 +1,6 @@
 from django import forms
 
+from . import audit, records
 from .models import NumberingScheme
 from .views import LockedFormMixin
 
@@ -47,3 +48,58 @@ class NumberingSchemeForm(ModelForm):
         self.fields["record_type"] = forms.ChoiceField(label=self.fields["record_type"].label,
                                                        choices=record_type_choices(),
                                                        widget=forms.Select(attrs={"class": "form-select"}))
+
+
+def save_formset(formset, user):
+    """Write an inline formset's deletions, changes and additions through core.records (audited).
+
+    The formset validated its rows as a whole, so rows skip the one-by-one sibling check while written.
+    """
+    model = formset.model
+    existing = [f.instance.pk for f in formset.initial_forms if f.instance.pk]
+    before = {row.pk: audit.snapshot(row) for row in model.objects.filter(pk__in=existing)}
+    formset.save(commit=False)
+    for row in formset.deleted_objects:
+        records.delete(row, user)
+    for row, _fields in formset.changed_objects:
+        row._siblings_validated = True
+        records.update(row, user, before[row.pk])
+    for row in formset.new_objects:
+        row._siblings_validated = True
+        records.create(row, user)
+
+
+class FormsetFormMixin:
+    """A model form carrying inline formsets: valid only when they all are."""
+
+    formset_classes: dict = {}
+
+    def build_formsets(self, data=None, files=None):
+        self.formsets = {name: cls(data, files, instance=self.instance, prefix=name)
+                         for name, cls in self.get_formset_classes().items()}
+
+    def get_formset_classes(self):
+        return self.formset_classes
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return all([fs.is_valid() for fs in self.formsets.values()]) and valid
+
+    def save_formsets(self, user):
+        for formset in self.formsets.values():
+            save_formset(formset, user)
+
+
+class RowFormSet(forms.BaseInlineFormSet):
+    """Inline child rows rendered as a compact Bootstrap table."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control form-control-sm")

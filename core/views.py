@@ -21,6 +21,7 @@ from django_tables2 import SingleTableMixin
 
 from . import audit, records, workflow
 from .choices import AuditAction
+from .extensions import detail_panels
 from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
@@ -144,6 +145,7 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
             can_change=allowed(user, self.model, "change"),
             can_delete=allowed(user, self.model, "delete"),
             views=self.views,
+            detail_panels=detail_panels(obj, user),
         )
         if isinstance(obj, ControlledRecord):
             ct_filter = {"content_type__model": self.model._meta.model_name,
@@ -245,6 +247,18 @@ class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
         context = super().get_context_data(**kwargs)
         context.update(object=self.object, model_meta=self.model._meta, views=self.views)
         return context
+
+
+class PrefilledEditView(ObjectEditView):
+    """An add page opened from a parent (…/add/?service=3) starts with that parent chosen."""
+
+    prefill = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object is None:
+            initial.update({name: self.request.GET[name] for name in self.prefill if name in self.request.GET})
+        return initial
 
 
 class ObjectDeleteView(PermissionMixin, ModelTemplateMixin, DetailView):

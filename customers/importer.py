@@ -1,6 +1,6 @@
 """Import a customer's IT environment (configuration items) or operating data from XLSX/CSV.
 
-The file is read with the service-data readers (servicedata.readers: CSV in
+The file is read with the shared tabular readers (core.tabular: CSV in
 UTF-8 or GB18030 with a sniffed separator, XLSX streamed) with this table's
 own columns, accepted in English or Chinese. Like the ticket import it
 validates every row first and writes only a clean file: any bad row (a
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit, records
 from core.choices import AuditAction
-from servicedata.readers import CsvReader, FileError, XlsxReader, guess_format, header_mapper
+from core.tabular import CsvReader, FileError, XlsxReader, guess_format, header_mapper
 
 from .choices import ImportKind, ItemKind
 from .models import ConfigurationItem, OperatingData

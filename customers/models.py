@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import StoredDecimalsMixin
+from core.fields import StoredDecimalsMixin
 from core.models import BaseModel
 
 from .choices import ItemKind

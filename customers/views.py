@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic.edit import FormView
 
-from catalog.views import PrefilledEditView
 from core.permissions import allowed
-from core.views import ObjectDetailView, RecordViews
+from core.views import ObjectDetailView, PrefilledEditView, RecordViews
 
 from . import importer
 from .choices import ImportKind

@@ -3,11 +3,10 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from catalog.choices import Priority
-from catalog.forms import FormsetFormMixin, RowFormSet, save_formset
+from catalog.forms import priority_formset
 from catalog.models import ServiceTier
 from core.choices import RecordStatus
-from core.forms import ControlledRecordForm, ModelForm
+from core.forms import ControlledRecordForm, FormsetFormMixin, ModelForm, RowFormSet, save_formset
 
 from . import services
 from .models import (
@@ -23,35 +22,11 @@ from .models import (
 NUMBER = forms.NumberInput(attrs={"min": 0})
 
 
-class PriorityRowsFormSet(RowFormSet):
-    """One row per priority: the empty rows start with the priorities not listed yet."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        have = {form.instance.priority for form in self.initial_forms}
-        missing = [p for p in Priority.values if p not in have]
-        for form, priority in zip(self.extra_forms, missing, strict=False):
-            form.initial.setdefault("priority", priority)
-            form.fields["priority"].initial = priority
-
-
 def compact_text_areas(form, rows=3):
     """Many free-text fields on one page: short boxes that grow as the user types (browser resize handle)."""
     for field in form.fields.values():
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs["rows"] = rows
-
-
-def priority_formset(parent_model, model, fields, instance):
-    existing = model.objects.filter(**{model._meta.get_field(_parent_field(model, parent_model)).name: instance}) \
-        .count() if instance.pk else 0
-    return inlineformset_factory(parent_model, model, fields=fields, formset=PriorityRowsFormSet,
-                                 extra=max(0, len(Priority.values) - existing), max_num=len(Priority.values),
-                                 validate_max=True, can_delete=True)
-
-
-def _parent_field(model, parent_model):
-    return next(f.name for f in model._meta.fields if getattr(f, "related_model", None) is parent_model)
 
 
 # ---- service requirements ------------------------------------------------------------------------

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority, SkillLevel
-from catalog.models import PriorityTargetFields, StoredDecimalsMixin
+from catalog.models import PriorityTargetFields
 from core.choices import RecordStatus
+from core.fields import StoredDecimalsMixin
 from core.models import BaseModel, ControlledRecord
 from org.choices import DepartmentKind
 

@@ -4,9 +4,16 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _t
 
-from catalog.views import PrefilledEditView
 from core.permissions import allowed
-from core.views import ObjectDeleteView, ObjectDetailView, RecordActionView, RecordViews, error_messages, hx_redirect
+from core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    PrefilledEditView,
+    RecordActionView,
+    RecordViews,
+    error_messages,
+    hx_redirect,
+)
 
 from . import fitcheck, services
 from .filtersets import (
@@ -81,16 +88,7 @@ class PresalesProposalDetailView(ObjectDetailView):
             can_run_fit=context["editable"] and allowed(user, PresalesProposal, "change"),
             can_edit_lines=context["editable"] and allowed(user, ProposalLine, "change"),
         )
-        context.update(self.contract_context(proposal, user))
         return context
-
-    def contract_context(self, proposal, user):
-        """Contracts drafted from this proposal, and whether the user may draft one (contracts app)."""
-        try:
-            from contracts.views import proposal_contract_context
-        except ImportError:
-            return {}
-        return proposal_contract_context(proposal, user)
 
 
 class ProposalEditView(PrefilledEditView):

@@ -79,7 +79,7 @@ def build_snapshot(contract, year, month, profile=None, progress=lambda percent:
     progress(5)
     zone = sla.contract_zone(contract)
     metrics = sla.period_metrics(contract, year, month)
-    tier = sla.tier_in_force(contract)
+    tier = contract.tier_in_force()
     targets = tier.targets()
     progress(35)
     start, end = sla.month_bounds(year, month, zone)

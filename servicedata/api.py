@@ -15,12 +15,13 @@ from contracts.models import Contract
 from core.api import ServiceViewSet
 from core.middleware import bind_actor
 from core.permissions import allowed
+from core.tabular import guess_format
 
 from . import sla
+from .columns import records
 from .filtersets import ImportJobFilterSet, MaintenanceWindowFilterSet, OutageFilterSet, TicketFilterSet
 from .importer import TicketImport
 from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketPause
-from .readers import guess_format, records
 
 MAX_PUSH = 10_000
 

@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ModelForm
+from core.tabular import guess_format
 
 from .choices import ImportFormat
 from .models import MaintenanceWindow, Outage
-from .readers import guess_format
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

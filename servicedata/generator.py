@@ -18,8 +18,9 @@ import numpy as np
 
 from catalog.choices import Priority
 from catalog.targets import target_arrays
+from core import businesstime
 
-from . import engine, sla
+from . import sla
 
 PRIORITY_MIX = {Priority.P1: 0.03, Priority.P2: 0.12, Priority.P3: 0.45, Priority.P4: 0.40}
 KIND_MIX = {"incident": 0.6, "service_request": 0.3, "change": 0.1}
@@ -50,13 +51,13 @@ def generate_tickets(contract, tickets: int, seed: int, months: int = 3, end: da
     """Yield import records (dicts of text) for `tickets` tickets over the `months` months before `end`."""
     zone = sla.contract_zone(contract)
     spec = sla.contract_calendar(contract).current_version().to_spec()
-    tier = sla.tier_in_force(contract)
+    tier = contract.tier_in_force()
     rng = np.random.default_rng(seed)
     end = (end or datetime.now(UTC)).replace(second=0, microsecond=0)
     start = end - timedelta(days=round(30.44 * months))
     end_s, start_s = int(end.timestamp()), int(start.timestamp())
-    clock = engine.BusinessClock.from_spec(spec, start.astimezone(zone).date() - timedelta(days=1),
-                                           end.astimezone(zone).date() + timedelta(days=120))
+    clock = businesstime.BusinessClock.from_spec(spec, start.astimezone(zone).date() - timedelta(days=1),
+                                                 end.astimezone(zone).date() + timedelta(days=120))
     n = int(tickets)
     created = _arrivals(rng, clock, start_s, end_s, n, zone)
     order = np.argsort(created, kind="stable")

@@ -32,12 +32,12 @@ from django.utils.translation import gettext as _t
 
 from core import audit
 from core.choices import AuditAction
+from core.tabular import FileError
 
 from . import bulk
 from .bulk import BackgroundWriter
 from .models import Ticket, TicketPause
 from .normalise import EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
-from .readers import FileError
 
 MAX_REPORTED_ERRORS = 500
 BATCH_SIZE = 5000

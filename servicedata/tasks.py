@@ -30,8 +30,10 @@ def _progress_writer(job_id):
 
 def run_job(job: ImportJob) -> ImportJob:
     """Run an import job in this process (the task body; also used by tests and the command)."""
+    from core.tabular import FileError
+
+    from .columns import open_ticket_reader
     from .importer import TicketImport
-    from .readers import FileError, open_reader
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING, started_at=timezone.now(),
                                                progress=0)
@@ -39,7 +41,7 @@ def run_job(job: ImportJob) -> ImportJob:
     with acting_as(job.created_by, request_id=f"import-{job.pk}"):
         try:
             with job.file.open("rb") as handle:
-                reader = open_reader(job.format, handle, job.size or None)
+                reader = open_ticket_reader(job.format, handle, job.size or None)
 
                 def tracked(phase, done, fraction):
                     progress(phase, done, reader.fraction() if phase == "validating" else fraction)

@@ -253,7 +253,7 @@ class SlaDashboardView(ContractMixin, TemplateView):
             downtime=business_duration(metrics.downtime_seconds),
             excused=business_duration(metrics.excused_seconds),
             can_recompute=allowed(self.request.user, Ticket, "recompute"),
-            tier=sla.tier_in_force(contract),
+            tier=contract.tier_in_force(),
         )
         return context
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from core import audit, records
+from core.businesstime import BusinessClock, CalendarSpec
 from core.context import acting_as
-from servicedata.engine import BusinessClock, CalendarSpec
 
 from .. import calendars
 from ..choices import DayKind, DaySource, HolidaySource

@@ -27,7 +27,6 @@ from .context import (
     sla_for,
     sla_schedule,
     sla_version_id,
-    tier_in_force,
 )
 from .figures import (
     Figure,
@@ -44,4 +43,4 @@ from .figures import (
 __all__ = ["ComputeResult", "Figure", "PeriodMetrics", "TrendPoint", "availability_figures", "compute_pending",
            "contract_calendar", "contract_ids", "contract_zone", "default_month", "last_months", "measure",
            "month_bounds", "monthly_trend", "period_metrics", "recompute", "resolution_due", "service_lookup",
-           "sla_for", "sla_schedule", "sla_version_id", "tier_in_force"]
+           "sla_for", "sla_schedule", "sla_version_id"]

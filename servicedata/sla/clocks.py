@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from catalog.targets import target_arrays
-from core import audit
+from core import audit, businesstime
+from core.businesstime import MISSING
 from core.choices import AuditAction
 
-from .. import bulk, engine
-from ..engine import MISSING
+from .. import bulk
 from ..models import Ticket, TicketPause
 from .context import contract_calendar, contract_ids, contract_zone, sla_schedule, sla_version_id
 
@@ -93,7 +93,7 @@ def resolution_due(clock, created, resolved, target, p_ticket, p_start, p_end):
 def _clock_for(spec, arrays, as_of, max_target):
     # Margin so every due instant fits: a business hour a day at least, plus a month of holidays.
     margin = 31 + int(max(max_target, 0) // 3600)
-    return engine.BusinessClock.covering(spec, *arrays, np.array([as_of]), margin_days=margin)
+    return businesstime.BusinessClock.covering(spec, *arrays, np.array([as_of]), margin_days=margin)
 
 
 def measure(spec, tier, created, responded, resolved, priority, p_ticket, p_start, p_end, as_of):
@@ -103,8 +103,8 @@ def measure(spec, tier, created, responded, resolved, priority, p_ticket, p_star
                        max(int(resolution_target.max(initial=0)), int(response_target.max(initial=0))))
     responded = np.where(responded > as_of, MISSING, responded)
     resolved = np.where(resolved > as_of, MISSING, resolved)
-    clocks = engine.compute_ticket_clocks(clock, created, responded, resolved, response_target, resolution_target,
-                                          as_of, p_ticket, p_start, p_end)
+    clocks = businesstime.compute_ticket_clocks(clock, created, responded, resolved, response_target,
+                                                resolution_target, as_of, p_ticket, p_start, p_end)
     out = {}
     for name, done_at, target, seconds, breached, due in (
             ("response", responded, response_target, clocks.response_seconds, clocks.response_breached,

@@ -6,17 +6,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from catalog.models import Service, ServiceTier
-from core.choices import RecordStatus
-
-from ..engine import MISSING
-
-
-def tier_in_force(contract) -> ServiceTier:
-    """The contract's SLA: its tier, or the latest approved version of that tier if it was revised."""
-    tier = contract.service_tier
-    latest = ServiceTier.objects.filter(number=tier.number, status=RecordStatus.APPROVED) \
-        .order_by("-version").first()
-    return latest or tier
+from core.businesstime import MISSING
 
 
 def sla_for(contract, day):

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _t
 
 from catalog.calendars import holiday_warning
 from catalog.choices import Priority
+from core import businesstime
+from core.businesstime import MISSING
 
-from .. import engine
-from ..engine import MISSING
 from ..models import MaintenanceWindow, Outage, Ticket
 from .context import contract_calendar, contract_ids, contract_zone, epochs, sla_for, sla_version_id
 
@@ -34,7 +34,7 @@ class Figure:
 
     @property
     def percent(self) -> float | None:
-        return engine.Achievement(self.within, self.counted).percent
+        return businesstime.Achievement(self.within, self.counted).percent
 
     @property
     def breached(self) -> int:
@@ -85,7 +85,7 @@ class PeriodMetrics:
 
     @property
     def availability_percent(self) -> float | None:
-        return engine.Availability(self.agreed_seconds, self.downtime_seconds, self.excused_seconds).percent
+        return businesstime.Availability(self.agreed_seconds, self.downtime_seconds, self.excused_seconds).percent
 
     @property
     def availability_met(self) -> bool | None:
@@ -164,13 +164,16 @@ def _outage_arrays(contract, start, end, service=None):
 
 
 def availability_figures(window_clock, period_start: int, period_end: int, arrays):
-    """(engine.Availability, engine.OutageStats): failures are outages not excused as announced maintenance."""
+    """(Availability, OutageStats) of the business-time engine.
+
+    Failures are outages not excused as announced maintenance.
+    """
     o_start, o_end, planned, announced, w_start, w_end = arrays
-    avail = engine.availability(window_clock, period_start, period_end, o_start, o_end, planned=planned,
-                                announced_at=announced, maintenance_start=w_start, maintenance_end=w_end)
-    in_window = _inside(o_start, o_end, *engine.merge_intervals(w_start, w_end))
+    avail = businesstime.availability(window_clock, period_start, period_end, o_start, o_end, planned=planned,
+                                      announced_at=announced, maintenance_start=w_start, maintenance_end=w_end)
+    in_window = _inside(o_start, o_end, *businesstime.merge_intervals(w_start, w_end))
     excused = planned & (announced != MISSING) & (announced <= o_start) & in_window
-    stats = engine.outage_stats(period_start, period_end, o_start[~excused], o_end[~excused])
+    stats = businesstime.outage_stats(period_start, period_end, o_start[~excused], o_end[~excused])
     return avail, stats
 
 
@@ -195,7 +198,7 @@ def _window_clock(tier, start: datetime, end: datetime):
     zone = ZoneInfo(calendar.time_zone)
     first = start.astimezone(zone).date() - timedelta(days=1)
     last = end.astimezone(zone).date() + timedelta(days=1)
-    return engine.BusinessClock.from_spec(version.to_spec(), first, last), version
+    return businesstime.BusinessClock.from_spec(version.to_spec(), first, last), version
 
 
 def period_metrics(contract, year: int, month: int, service=None, as_of: datetime | None = None) -> PeriodMetrics:

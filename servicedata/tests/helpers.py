@@ -6,8 +6,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.context import acting_as
+from servicedata.columns import open_ticket_reader
 from servicedata.importer import TicketImport
-from servicedata.readers import open_reader
 
 HEADER = ["external_id", "priority", "kind", "created", "first_response", "resolved", "closed", "category", "pauses"]
 
@@ -23,7 +23,7 @@ def csv_bytes(rows, header=HEADER):
 
 def import_bytes(contract, user, data, fmt="csv", **kwargs):
     with acting_as(user):
-        reader = open_reader(fmt, io.BytesIO(data), len(data))
+        reader = open_ticket_reader(fmt, io.BytesIO(data), len(data))
         importer = TicketImport(contract, user, **kwargs)
         return importer.run(reader.rows, name=f"test.{fmt}", sha256="x",
                             ignored_columns=lambda: reader.ignored_columns)

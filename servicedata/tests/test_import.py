@@ -137,7 +137,7 @@ def test_chinese_headers_xlsx_and_json(contract, demo):
 
 
 def test_json_array_streams_across_chunks(contract, demo, monkeypatch):
-    from servicedata.readers import JsonReader
+    from core.tabular import JsonReader
 
     monkeypatch.setattr(JsonReader, "CHUNK", 7)  # objects cut at every possible place
     items = [{"external_id": f"C-{i}", "priority": "P3", "created": "2026-03-02 09:00", "category": "网络故障"}
@@ -158,13 +158,13 @@ def _csv_file(path, contract, rows):
 
 def _peak(path, contract, user, system):
     from core.context import acting_as
+    from servicedata.columns import open_ticket_reader
     from servicedata.importer import TicketImport
-    from servicedata.readers import open_reader
 
     tracemalloc.start()
     tracemalloc.reset_peak()
     with open(path, "rb") as handle, acting_as(user):
-        reader = open_reader("csv", handle)
+        reader = open_ticket_reader("csv", handle)
         result = TicketImport(contract, user, external_system=system, compute=False).run(reader.rows, name=path.name)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

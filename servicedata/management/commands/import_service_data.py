@@ -10,10 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from contracts.models import Contract
 from core.context import acting_as
 from core.permissions import allowed
+from core.tabular import guess_format
 from org.models import User
+from servicedata.columns import open_ticket_reader
 from servicedata.importer import TicketImport
 from servicedata.models import ImportJob
-from servicedata.readers import guess_format, open_reader
 
 
 class Command(BaseCommand):
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             self.stderr.flush()
 
         with path.open("rb") as handle, acting_as(user, request_id="import_service_data"):
-            reader = open_reader(fmt, handle, path.stat().st_size)
+            reader = open_ticket_reader(fmt, handle, path.stat().st_size)
             importer = TicketImport(contract, user, external_system=options["system"], time_zone=options["tz"],
                                     progress=progress, compute=not options["no_compute"])
             result = importer.run(reader.rows, name=path.name, sha256=digest.hexdigest(),

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from servicedata.engine import (
+from core.businesstime import (
     MISSING,
     BusinessClock,
     CalendarSpec,

@@ -1,12 +1,13 @@
-"""Streaming readers for ticket files: CSV, XLSX and JSON, one row at a time.
+"""Streaming readers for tabular files: CSV, XLSX and JSON, one row at a time.
 
 Each reader yields ``(row_number, {canonical field: raw value})``; nothing
 holds the whole file. Row numbers are what a person sees: the line of a CSV
 file (header = 1), the row of the spreadsheet, the line of a JSON Lines file
 or the item number (1-based) of a JSON array.
 
-Column names are accepted in English or Chinese (docs/import.md lists them);
-a name is matched case-insensitively, ignoring spaces, dashes and underscores.
+Which columns a table has is the caller's: a ``header_mapper`` lists the
+canonical fields with the names accepted for each (English or Chinese); a name
+is matched case-insensitively, ignoring spaces, dashes and underscores.
 """
 
 import codecs
@@ -17,31 +18,10 @@ import re
 
 from django.utils.translation import gettext as _t
 
-# canonical field -> accepted column names (the first is the canonical English one)
-COLUMNS = {
-    "external_id": ("external_id", "id", "ticket_id", "ticket", "number", "工单号", "工单编号", "单号", "编号"),
-    "external_system": ("external_system", "system", "source", "来源系统", "系统", "来源"),
-    "kind": ("kind", "type", "ticket_type", "类型", "工单类型"),
-    "priority": ("priority", "优先级", "级别"),
-    "status": ("status", "state", "状态"),
-    "created": ("created", "created_at", "opened", "opened_at", "创建时间", "报告时间", "提交时间"),
-    "first_response": ("first_response", "responded", "responded_at", "response", "首次响应时间", "响应时间"),
-    "resolved": ("resolved", "resolved_at", "解决时间"),
-    "closed": ("closed", "closed_at", "关闭时间"),
-    "category": ("category", "分类", "类别", "故障分类"),
-    "service": ("service", "service_code", "服务", "服务项"),
-    "configuration_item": ("configuration_item", "ci", "配置项"),
-    "summary": ("summary", "title", "subject", "标题", "摘要"),
-    "pauses": ("pauses", "pause", "挂起时段", "暂停时段", "等待客户时段"),
-}
-REQUIRED = ("external_id", "priority", "created")
 
-
-def _norm(name) -> str:
+def normalise_name(name) -> str:
+    """A column name as compared: no surrounding space or BOM, no inner spaces, dashes or underscores, lower case."""
     return re.sub(r"[\s_\-]+", "", str(name or "").strip().lstrip("\ufeff")).lower()
-
-
-_ALIASES = {_norm(alias): field for field, aliases in COLUMNS.items() for alias in aliases}
 
 
 class FileError(Exception):
@@ -52,43 +32,52 @@ class FileError(Exception):
         self.row, self.field, self.message = row, field, message
 
 
-def header_mapper(columns, required):
-    """A `map_header` for another table: {canonical field: accepted names}, the fields that must be present."""
-    aliases = {_norm(alias): field for field, names in columns.items() for alias in names}
+class HeaderMapper:
+    """Maps a file's header to canonical fields: {canonical field: accepted names}, the fields that must be present.
 
-    def mapper(header):
+    Called with a header it returns ({column index: field}, [ignored column names]) or raises FileError
+    naming the missing columns and the names accepted for them.
+    """
+
+    def __init__(self, columns, required):
+        self.columns, self.required = columns, required
+        self.aliases = {normalise_name(alias): field for field, names in columns.items() for alias in names}
+
+    def field_for(self, name) -> str | None:
+        return self.aliases.get(normalise_name(name))
+
+    def __call__(self, header):
         mapping, ignored, seen = {}, [], set()
         for index, name in enumerate(header):
-            field = aliases.get(_norm(name))
+            field = self.field_for(name)
             if field is None or field in seen:
                 if str(name or "").strip():
                     ignored.append(str(name))
                 continue
             mapping[index] = field
             seen.add(field)
-        missing = [f for f in required if f not in seen]
+        missing = [f for f in self.required if f not in seen]
         if missing:
             raise FileError(_t("Required column(s) missing: %(cols)s. Accepted names: %(names)s.") % {
                 "cols": ", ".join(missing),
-                "names": "; ".join(f"{f}: {'/'.join(columns[f])}" for f in missing)}, field=",".join(missing))
+                "names": "; ".join(f"{f}: {'/'.join(self.columns[f])}" for f in missing)}, field=",".join(missing))
         return mapping, ignored
 
-    return mapper
 
-
-# Column index -> canonical ticket field, and the ignored column names; FileError if a required one is missing.
-map_header = header_mapper(COLUMNS, REQUIRED)
+def header_mapper(columns, required) -> HeaderMapper:
+    """A header mapper for one kind of table (tickets, a customer's IT environment, ...)."""
+    return HeaderMapper(columns, required)
 
 
 class Reader:
     """Base: `rows()` yields (row_number, record); `header_info` holds ignored columns; `fraction()` progress."""
 
-    def __init__(self, fileobj, size=None, header_mapper=None):
+    def __init__(self, fileobj, size=None, *, header_mapper):
         self.fileobj = fileobj
         self.size = size
         self.ignored_columns = []
-        # Other tables (e.g. a customer's IT environment) read with their own columns: header_mapper(COLUMNS).
-        self.map_header = header_mapper or map_header
+        # The table's own columns: tickets, a customer's IT environment, ... (a HeaderMapper or any callable).
+        self.map_header = header_mapper
 
     def fraction(self) -> float:
         try:
@@ -164,8 +153,8 @@ class XlsxReader(Reader):
 class JsonReader(Reader):
     """A JSON array of objects, read in chunks with raw_decode, or JSON Lines (one object per line).
 
-    Object keys follow the same column names as CSV; `pauses` may be a list of
-    {"start": ..., "end": ...} objects.
+    Object keys follow the same column names as CSV (the header mapper's ``field_for``); a value may be any JSON
+    value, e.g. a list of {"start": ..., "end": ...} objects.
     """
 
     CHUNK = 1 << 16
@@ -186,12 +175,12 @@ class JsonReader(Reader):
             if not isinstance(obj, dict):
                 raise FileError(_t("Item %(n)s is not an object.") % {"n": number}, row=number)
             if mapping is None:
-                mapping, self.ignored_columns = map_header(list(obj))
+                mapping, self.ignored_columns = self.map_header(list(obj))
             record = {}
             for key, value in obj.items():
                 field = fields.get(key, "")
                 if field == "":
-                    field = fields[key] = _ALIASES.get(_norm(key))
+                    field = fields[key] = self.map_header.field_for(key)
                 if field is not None and field not in record:
                     record[field] = value
             yield number, record
@@ -254,20 +243,6 @@ class JsonReader(Reader):
             text.detach()
 
 
-def records(items):
-    """(number, record) for a list of dicts pushed through the API: keys mapped like column names."""
-    fields = {}
-    for number, obj in enumerate(items, start=1):
-        record = {}
-        for key, value in (obj.items() if isinstance(obj, dict) else ()):
-            field = fields.get(key, "")
-            if field == "":
-                field = fields[key] = _ALIASES.get(_norm(key))
-            if field is not None and field not in record:
-                record[field] = value
-        yield number, record
-
-
 READERS = {"csv": CsvReader, "xlsx": XlsxReader, "json": JsonReader}
 
 
@@ -277,5 +252,5 @@ def guess_format(name: str) -> str | None:
             "ndjson": "json"}.get(extension)
 
 
-def open_reader(fmt, fileobj, size=None) -> Reader:
-    return READERS[fmt](fileobj, size)
+def open_reader(fmt, fileobj, size=None, *, header_mapper) -> Reader:
+    return READERS[fmt](fileobj, size, header_mapper=header_mapper)
