@@ -14,8 +14,9 @@ from .choices import AuditAction
 
 
 def ensure_rows_editable(record):
-    """Refuse a write to a record's rows unless the record is a draft or returned."""
-    if record.pk and not record.is_editable:
+    """Refuse a write to a record's rows unless the record is a draft or returned (a parent that is not a
+    controlled record, such as a calendar or a meeting, has no such rule)."""
+    if record.pk and not getattr(record, "is_editable", True):
         raise ValidationError(
             _t("%(record)s is %(status)s: its rows change only in a draft or returned version (start a new "
                "version to change it).") % {"record": record, "status": record.get_status_display()},
