@@ -9,11 +9,11 @@ from django.views.generic.edit import FormView
 
 from core.choices import RecordStatus
 from core.permissions import allowed
+from core.record_actions import RecordActionView
 from core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     PrefilledEditView,
-    RecordActionView,
     RecordViews,
     error_messages,
     hx_redirect,

@@ -1,15 +1,16 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import audit, records
 from .models import NumberingScheme
-from .views import LockedFormMixin
 
 
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates render forms with one include."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user  # the person filling the form in; every edit page passes it
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -26,9 +27,15 @@ class ModelForm(BootstrapMixin, forms.ModelForm):
     pass
 
 
+class LockedFormMixin(forms.ModelForm):
+    """Carries the record's lock_version so a stale edit is refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class ControlledRecordForm(BootstrapMixin, LockedFormMixin):
     def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if user is not None and not self.instance.pk and "owner_department" in self.fields:
             self.fields["owner_department"].initial = user.department_id
 
@@ -103,3 +110,8 @@ class RowFormSet(forms.BaseInlineFormSet):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)

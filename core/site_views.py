@@ -83,3 +83,14 @@ class NumberingSchemeViews(RecordViews):
     filterset = NumberingSchemeFilterSet
     form = NumberingSchemeForm
     detail_fields = ("record_type", "prefix", "pattern")
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from .dashboard import dashboard_for
+
+        context = super().get_context_data(**kwargs)
+        context.update(dashboard_for(self.request.user))
+        return context

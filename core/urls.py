@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import site_views
-from .views import HomeView
+from .site_views import HomeView
 
 app_name = "core"
 urlpatterns = [

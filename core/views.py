@@ -3,18 +3,15 @@
 import csv
 import io
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
-from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -22,26 +19,12 @@ from django_tables2 import SingleTableMixin
 from . import audit, records, workflow
 from .choices import AuditAction
 from .extensions import detail_panels
+from .forms import AttachmentForm
 from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
-from .uploads import check_upload
-
-
-def hx_redirect(request, url):
-    """After a save: htmx gets HX-Location, a plain browser a redirect."""
-    if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return HttpResponseRedirect(url)
-
-
-def error_messages(exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        return [f"{field}: {m}" if field != "__all__" else str(m)
-                for field, errs in exc.message_dict.items() for m in errs]
-    return exc.messages
+from .record_actions import AttachView, ExportView, NewVersionView, TransitionView
+from .responses import error_messages, hx_redirect
 
 
 class ModelTemplateMixin:
@@ -175,12 +158,6 @@ def _display(obj, name):
     return "—" if value in (None, "") else value
 
 
-class LockedFormMixin(forms.ModelForm):
-    """Carries the record's lock_version so a stale edit is refused."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
     template_suffix = "_edit"
     generic_template = "core/object_edit.html"
@@ -201,8 +178,7 @@ class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
         kwargs["instance"] = self.object
         if isinstance(self.object, ControlledRecord):
             kwargs.setdefault("initial", {})["lock_version"] = self.object.lock_version
-        if "user" in self.get_form_class().__init__.__code__.co_varnames:
-            kwargs["user"] = self.request.user
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_form_class(self):
@@ -280,89 +256,6 @@ class ObjectDeleteView(PermissionMixin, ModelTemplateMixin, DetailView):
         return hx_redirect(request, self.views.url_for("list"))
 
 
-class RecordActionView(LoginRequiredMixin, View):
-    """POST-only actions on a record: a transition, a new version, an attachment."""
-
-    model = None
-    views = None
-
-    def get_object(self):
-        return get_object_or_404(self.model.objects.restrict(self.request.user, "view"), pk=self.kwargs["pk"])
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            target = self.act(obj, request) or obj
-        except (ValidationError, PermissionDenied) as exc:
-            text = " ".join(error_messages(exc)) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, text or _t("You may not do this."))
-            if isinstance(exc, PermissionDenied):
-                raise
-            return hx_redirect(request, obj.get_absolute_url())
-        return hx_redirect(request, target.get_absolute_url())
-
-
-class TransitionView(RecordActionView):
-    def act(self, obj, request):
-        outcome = workflow.fire(obj, request.POST.get("transition", ""), request.user, request.POST.get("comment", ""))
-        messages.success(request, outcome.message)
-
-
-class NewVersionView(RecordActionView):
-    def act(self, obj, request):
-        draft = records.new_version(obj, request.user, comment=request.POST.get("comment", ""))
-        messages.info(request, _t("Version %(v)s created as a draft; version %(old)s stays in force until it is "
-                                  "approved.") % {"v": draft.version, "old": obj.version})
-        return draft
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
-
-
-class AttachView(RecordActionView):
-    def act(self, obj, request):
-        if not allowed(request.user, self.model, "change"):
-            raise PermissionDenied
-        form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            raise ValidationError(error_messages(ValidationError(form.errors)))
-        upload = form.cleaned_data["file"]
-        info = check_upload(upload)
-        attachment = Attachment(record=obj, file=upload, name=upload.name[:200], size=info["size"],
-                                sha256=info["sha256"], content_kind=info["kind"],
-                                description=form.cleaned_data["description"], uploaded_by=request.user)
-        with transaction.atomic():
-            attachment.save()
-            audit.record_entry(AuditAction.ATTACH, obj, comment=attachment.name, user=request.user,
-                               changes={"attachment": [None, {"name": attachment.name, "sha256": info["sha256"],
-                                                               "size": info["size"]}]})
-        messages.success(request, _t("Attached %(name)s.") % {"name": attachment.name})
-
-
-class ExportView(LoginRequiredMixin, View):
-    """GET ?format=pdf|docx: the record as a document a person would print or send."""
-
-    model = None
-    views = None
-    detail_fields = ()
-
-    def get(self, request, pk):
-        obj = get_object_or_404(self.model.objects.restrict(request.user, "view"), pk=pk)
-        fmt = request.GET.get("format", "pdf")
-        from .exporting import export_record
-
-        try:
-            content, content_type, filename = export_record(obj, fmt, request, body_fields=self.detail_fields)
-        except KeyError:
-            raise Http404 from None
-        audit.record_entry(AuditAction.EXPORT, obj, comment=fmt)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-
 class RecordViews:
     """Declare a model's pages in a few lines; `urls()` returns its URL patterns.
 
@@ -418,14 +311,4 @@ class RecordViews:
             ]
         return patterns
 
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        from .dashboard import dashboard_for
-
-        context = super().get_context_data(**kwargs)
-        context.update(dashboard_for(self.request.user))
-        return context
 

