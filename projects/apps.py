@@ -7,4 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from . import workflows  # noqa: F401  (binds the record types)
+        from strategy import progress
+
+        from . import services, workflows  # noqa: F401  (workflows binds the record types)
+
+        progress.register_provider(services.project_progress)

@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import FormsetFormMixin, RowFormSet
+from core.editing import ensure_editable
 from core.forms import ControlledRecordForm
 
 from .models import AnnualGoals, Goal, TaskAllocation
@@ -58,8 +59,6 @@ class AnnualGoalsForm(FormsetFormMixin, ControlledRecordForm):
                                                                   goals_record=self.instance)
 
     def save_related(self, user):
-        from projects.services import ensure_editable
-
         ensure_editable(self.instance)
         self.save_formsets(user)
 
