@@ -21,8 +21,6 @@ SKILL_RANK = {"junior": 1, "intermediate": 2, "senior": 3, "expert": 4}
 
 # ---- contracts: the one place that knows what "signed" means ---------------------------------
 
-
-
 def contract_is_signed(contract) -> bool:
     """A project is opened only from a signed contract (SP-4.3.1). The one place that knows what signed means."""
     return contract.is_signed

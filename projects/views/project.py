@@ -197,6 +197,8 @@ class ProjectViews(RecordViews):
         ]
 
 
+# ---- the base of every project record's pages --------------------------------------------------
+
 class ProjectRecordEditView(PrefilledEditView):
     prefill = ("project",)
 
