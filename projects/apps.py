@@ -9,6 +9,8 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from strategy import progress
 
-        from . import services, workflows  # noqa: F401  (workflows binds the record types)
+        from . import workflows  # noqa: F401  (binds the record types)
+        from .services import project_progress
 
-        progress.register_provider(services.project_progress)
+        # Strategy comes before projects in the procedure and never imports them: goals ask through this provider.
+        progress.register_provider(project_progress)
