@@ -138,10 +138,10 @@ class ChildRow(BaseModel):
 
     def clean(self):
         super().clean()
-        from .rows import ensure_rows_editable
+        from .rows import ensure_editable
 
         if self.frozen_with_record and getattr(self, f"{self.parent_field}_id", None) is not None:
-            ensure_rows_editable(self.owner_record())
+            ensure_editable(self.owner_record())
 
 
 class NumberingScheme(BaseModel):

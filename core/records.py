@@ -160,7 +160,7 @@ def delete(instance, user, comment=""):
                 raise ValidationError(_t("Only a draft may be deleted; controlled records are kept."))
             predecessor = instance.predecessor
         elif isinstance(instance, ChildRow) and instance.frozen_with_record:
-            rows.ensure_rows_editable(instance.owner_record())
+            rows.ensure_editable(instance.owner_record())
         collector = Collector(using=router.db_for_write(model))
         try:
             collector.collect([instance])

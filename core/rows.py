@@ -13,13 +13,13 @@ from . import audit, records
 from .choices import AuditAction
 
 
-def ensure_rows_editable(record):
-    """Refuse a write to a record's rows unless the record is a draft or returned (a parent that is not a
-    controlled record, such as a calendar or a meeting, has no such rule)."""
+def ensure_editable(record):
+    """Refuse a change to a record or its rows and links unless the record is a draft or returned (a parent that
+    is not a controlled record, such as a calendar or a meeting, has no such rule)."""
     if record.pk and not getattr(record, "is_editable", True):
         raise ValidationError(
-            _t("%(record)s is %(status)s: its rows change only in a draft or returned version (start a new "
-               "version to change it).") % {"record": record, "status": record.get_status_display()},
+            _t("%(record)s is %(status)s: it changes only in a draft or returned version (start a new version "
+               "to change it).") % {"record": record, "status": record.get_status_display()},
             code="frozen")
 
 

@@ -7,4 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
+        from strategy import progress
+
         from . import workflows  # noqa: F401  (binds the record types)
+        from .services import project_progress
+
+        # Strategy comes before projects in the procedure and never imports them: goals ask through this provider.
+        progress.register_provider(project_progress)

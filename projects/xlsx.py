@@ -85,73 +85,110 @@ def _text(value):
 
 def read_tasks(upload, plan):
     """Rows of an uploaded XLSX as dicts for services.import_tasks; ValidationError lists every bad row."""
-    from openpyxl import load_workbook
+    raw = sheet_rows(upload)
+    users = users_named(_text(cells["assignee"]) for _line, cells in raw)
+    rows, errors, seen_refs = [], [], set()
+    for line, cells in raw:
+        try:
+            rows.append(task_row(line, cells, users, seen_refs))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors[:50])
+    check_whole_import(rows)
+    return rows
 
-    from org.models import User
+
+def sheet_rows(upload):
+    """(line, {column: value}) for every non-blank row of the first sheet below the header."""
+    from openpyxl import load_workbook
 
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
         raise ValidationError(_t("The file is not an XLSX workbook.")) from exc
-    sheet = book.worksheets[0]
-    raw = []
-    for line, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        values = list(values) + [None] * (len(COLUMNS) - len(values))
-        if not any(v not in (None, "") for v in values[:len(COLUMNS)]):
+    rows = []
+    for line, values in enumerate(book.worksheets[0].iter_rows(min_row=2, values_only=True), start=2):
+        cells = (list(values) + [None] * len(COLUMNS))[:len(COLUMNS)]
+        if all(value in (None, "") for value in cells):
             continue
-        raw.append((line, dict(zip(COLUMNS, values[:len(COLUMNS)], strict=True))))
-        if len(raw) > MAX_ROWS:
+        rows.append((line, dict(zip(COLUMNS, cells, strict=True))))
+        if len(rows) > MAX_ROWS:
             raise ValidationError(_t("At most %(n)s tasks per import.") % {"n": MAX_ROWS})
-    usernames = {_text(r["assignee"]) for _line, r in raw if _text(r["assignee"])}
-    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
-    yes = {"yes", "y", "true", "1", "是", _t("yes").lower()}
-    rows, errors, refs = [], [], set()
-    for line, r in raw:
-        try:
-            ref = _text(r["WBS"]) or f"row{line}"
-            if ref in refs:
-                raise ValidationError(_t("Row %(n)s: the WBS %(ref)s is used twice.") % {"n": line, "ref": ref})
-            refs.add(ref)
-            name = _text(r["task"])
-            if not name:
-                raise ValidationError(_t("Row %(n)s: the task has no name.") % {"n": line})
-            start, end = _date(r["planned_start"], line, _t("Planned start")), \
-                _date(r["planned_end"], line, _t("Planned end"))
-            if end < start:
-                raise ValidationError(_t("Row %(n)s: the task ends before it starts.") % {"n": line})
-            username = _text(r["assignee"])
-            if username and username not in users:
-                raise ValidationError(_t("Row %(n)s: unknown user “%(u)s”.") % {"n": line, "u": username})
-            try:
-                effort = Decimal(str(r["effort_hours"] or 0)).quantize(Decimal("0.1"))
-            except InvalidOperation:
-                raise ValidationError(_t("Row %(n)s: the effort is not a number.") % {"n": line}) from None
-            predecessors = []
-            for part in filter(None, (p.strip() for p in _text(r["predecessors"]).split(","))):
-                match = PREDECESSOR.match(part)
-                if not match:
-                    raise ValidationError(_t("Row %(n)s: cannot read the predecessor “%(p)s”.") % {"n": line,
-                                                                                                  "p": part})
-                lag = int(match.group(3) or 0) * (-1 if match.group(2) == "-" else 1)
-                predecessors.append((match.group(1), lag))
-            key = None
-            if _text(r["key"]):
-                try:
-                    key = uuid.UUID(_text(r["key"]))
-                except ValueError:
-                    raise ValidationError(_t("Row %(n)s: the task identity is not valid.") % {"n": line}) from None
-            rows.append({"line": line, "ref": ref, "parent_ref": _text(r["parent_wbs"]), "name": name[:200],
-                         "deliverable": _text(r["deliverable"])[:200], "assignee": users.get(username),
-                         "start": start, "end": end, "effort": effort,
-                         "milestone": _text(r["milestone"]).lower() in yes, "predecessors": predecessors,
-                         "key": key})
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError(errors[:50])
+    return rows
+
+
+def users_named(usernames):
+    from org.models import User
+
+    return {user.username: user for user in User.objects.filter(username__in={name for name in usernames if name})}
+
+
+def task_row(line, cells, users, seen_refs):
+    """One row as a dict for services.import_tasks; raises ValidationError at the row's first problem."""
+    ref = _reference(line, cells, seen_refs)
+    name = _text(cells["task"])
+    if not name:
+        raise ValidationError(_t("Row %(n)s: the task has no name.") % {"n": line})
+    start = _date(cells["planned_start"], line, _t("Planned start"))
+    end = _date(cells["planned_end"], line, _t("Planned end"))
+    if end < start:
+        raise ValidationError(_t("Row %(n)s: the task ends before it starts.") % {"n": line})
+    username = _text(cells["assignee"])
+    if username and username not in users:
+        raise ValidationError(_t("Row %(n)s: unknown user “%(u)s”.") % {"n": line, "u": username})
+    return {"line": line, "ref": ref, "parent_ref": _text(cells["parent_wbs"]), "name": name[:200],
+            "deliverable": _text(cells["deliverable"])[:200], "assignee": users.get(username),
+            "start": start, "end": end, "effort": _effort(cells["effort_hours"], line),
+            "milestone": _is_yes(cells["milestone"]), "predecessors": _predecessors(cells["predecessors"], line),
+            "key": _task_key(cells["key"], line)}
+
+
+def check_whole_import(rows):
     if not rows:
         raise ValidationError(_t("The file has no task rows."))
-    keys = [r["key"] for r in rows if r["key"]]
+    keys = [row["key"] for row in rows if row["key"]]
     if len(keys) != len(set(keys)):
         raise ValidationError(_t("A task identity appears twice."))
-    return rows
+
+
+def _reference(line, cells, seen_refs):
+    """The row's WBS (or `row<line>` without one), which parents and predecessors refer to; unique in the file."""
+    ref = _text(cells["WBS"]) or f"row{line}"
+    if ref in seen_refs:
+        raise ValidationError(_t("Row %(n)s: the WBS %(ref)s is used twice.") % {"n": line, "ref": ref})
+    seen_refs.add(ref)
+    return ref
+
+
+def _effort(value, line):
+    try:
+        return Decimal(str(value or 0)).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise ValidationError(_t("Row %(n)s: the effort is not a number.") % {"n": line}) from None
+
+
+def _is_yes(value):
+    return _text(value).lower() in {"yes", "y", "true", "1", "是", _t("yes").lower()}
+
+
+def _predecessors(value, line):
+    """[(WBS, lag in days)] from "1.2, 1.3+2"."""
+    predecessors = []
+    for part in filter(None, (p.strip() for p in _text(value).split(","))):
+        match = PREDECESSOR.match(part)
+        if not match:
+            raise ValidationError(_t("Row %(n)s: cannot read the predecessor “%(p)s”.") % {"n": line, "p": part})
+        lag = int(match.group(3) or 0) * (-1 if match.group(2) == "-" else 1)
+        predecessors.append((match.group(1), lag))
+    return predecessors
+
+
+def _task_key(value, line):
+    """The task identity of a row exported from this plan, or None for a new task."""
+    if not _text(value):
+        return None
+    try:
+        return uuid.UUID(_text(value))
+    except ValueError:
+        raise ValidationError(_t("Row %(n)s: the task identity is not valid.") % {"n": line}) from None

@@ -2,8 +2,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from catalog.forms import FormsetFormMixin, RowFormSet
-from core.forms import ControlledRecordForm
+from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet
+from core.rows import ensure_editable
 
 from .models import AnnualGoals, Goal, TaskAllocation
 
@@ -58,8 +58,6 @@ class AnnualGoalsForm(FormsetFormMixin, ControlledRecordForm):
                                                                   goals_record=self.instance)
 
     def save_related(self, user):
-        from projects.services import ensure_editable
-
         ensure_editable(self.instance)
         self.save_formsets(user)
 

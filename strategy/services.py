@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _t
 from core import audit
 from core.exports import Section, Table
 
+from .progress import project_progress
+
 
 def copy_goals(old, new):
     """Copy goals and their task allocations to the new version; projects linked to a goal follow it."""
@@ -28,8 +30,6 @@ def copy_goals(old, new):
 
 def goal_progress(goal):
     """(% rolled up, [(project, % or None)]): the mean progress of the linked projects with a baseline."""
-    from projects.services import project_progress
-
     rows = [(project, project_progress(project)) for project in goal.projects.all()]
     known = [p for _project, p in rows if p is not None]
     return (round(sum(known) / len(known), 1) if known else None), rows

@@ -1,0 +1,56 @@
+"""Services of the project stage, one module per sub-domain; pages, API, workflows and tests call them here."""
+
+from .changes import (
+    COMPARED_FIELDS,
+    compare,
+    compared_label,
+    comparison_for,
+    latest_version,
+    open_change,
+    start_revision,
+)
+from .plans import copy_rows, resolve_finding
+from .progress import can_record_progress, progress_by_key, project_progress, record_progress
+from .project import (
+    SKILL_RANK,
+    appoint_manager,
+    can_manage_team,
+    check_team_rights,
+    contract_is_signed,
+    next_project_code,
+    open_project,
+    over_allocations,
+    peak_allocation,
+    project_of_contract_chain,
+    remove_member,
+    save_member,
+    signed_contracts,
+    skill_gaps,
+    team_user_ids,
+    team_warnings,
+)
+from .workplan import (
+    copy_tasks,
+    delete_task,
+    dependency_problems,
+    import_tasks,
+    plan_links,
+    plan_problems,
+    renumber,
+    reschedule,
+    roll_up_parents,
+    save_task,
+    schedule_of,
+    task_problems,
+)
+
+__all__ = [
+    "COMPARED_FIELDS", "SKILL_RANK", "appoint_manager", "can_manage_team", "can_record_progress",
+    "check_team_rights", "compare", "compared_label", "comparison_for", "contract_is_signed", "copy_rows",
+    "copy_tasks", "delete_task", "dependency_problems", "import_tasks", "latest_version", "next_project_code",
+    "open_change", "open_project", "over_allocations", "peak_allocation", "plan_links", "plan_problems",
+    "progress_by_key", "project_of_contract_chain", "project_progress", "record_progress", "remove_member",
+    "renumber", "reschedule", "resolve_finding", "roll_up_parents", "save_member", "save_task", "schedule_of",
+    "signed_contracts", "skill_gaps", "start_revision", "task_describer", "task_problems", "team_user_ids",
+    "team_warnings", "wbs_order",
+]
