@@ -7,7 +7,6 @@ from django.db import transaction
 
 from contracts.models import Contract
 from core import records
-from core.choices import RecordStatus
 from core.context import acting_as
 from org.models import User
 from servicedata.generator import generate_tickets, outage_plan, write_csv
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         if options["contract"]:
             contracts = contracts.filter(pk__in=options["contract"])
         else:
-            contracts = contracts.filter(status=RecordStatus.APPROVED)
+            contracts = contracts.in_force()
         contracts = list(contracts.order_by("pk"))
         if not contracts:
             raise CommandError("No contract to generate data for (load the demo or give --contract).")
