@@ -1,4 +1,9 @@
-"""Demo contracts, loaded by `manage.py load_demo` after the catalogue demo (idempotent; audited)."""
+"""Demo contracts, loaded by `manage.py load_demo` after the catalogue and pre-sales demos (idempotent; audited).
+
+Three contracts approved (served while the paperwork is signed), and the pre-sales chain carried on: the
+contract drafted from the approved 温州水务 proposal, its SLA, the contract review with the Service Department's
+and Commerce's opinions, signing (which signs the SLA).
+"""
 
 from datetime import date
 
@@ -8,6 +13,8 @@ from core import audit, records, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
 from customers.models import Customer
+from presales.demo import REQUIREMENT_TITLE
+from presales.models import PresalesProposal
 
 from .models import Contract
 
@@ -22,14 +29,19 @@ CONTRACTS = [
 ]
 
 
-def load(users, departments):
-    """Create and approve the demo contracts that do not exist yet; returns them."""
+def load(context):
+    _approved_contracts(context.users, context.departments)
+    proposal = PresalesProposal.objects.filter(requirement__title=REQUIREMENT_TITLE,
+                                               status=RecordStatus.APPROVED).order_by("-version").first()
+    if proposal is not None:
+        load_chain(proposal, context.users, context.departments)
+
+
+def _approved_contracts(users, departments):
+    """Create and approve the demo contracts that do not exist yet (in any version)."""
     author, approver = users["sales"], users["svc_manager"]
-    result = []
     for code, title, service, tier_name, calendar, start, end, limit in CONTRACTS:
-        existing = Contract.objects.filter(title=title).order_by("-version").first()
-        if existing is not None:
-            result.append(existing)
+        if Contract.objects.filter(title=title).exists():
             continue
         tier = ServiceTier.objects.filter(service__code=service, name=tier_name, status=RecordStatus.APPROVED) \
             .order_by("-version").first()
@@ -41,13 +53,11 @@ def load(users, departments):
             workflow.fire(contract, "submit", author, "提交评审")
         with acting_as(approver, request_id="load_demo"):
             workflow.fire(contract, "approve", approver, "同意")
-        contract.refresh_from_db()
-        result.append(contract)
-    return result
 
 
-# ---- the pre-sales → signed SLA chain (called by presales.demo with its approved proposal) ----------
+# ---- the pre-sales → signed SLA chain, from presales.demo's approved proposal ---------------------
 
+CHAIN_TITLE = "温州水务 营收系统应用运维服务合同"
 CHAIN_START, CHAIN_END = date(2026, 10, 1), date(2027, 9, 30)
 
 
@@ -58,12 +68,11 @@ def load_chain(proposal, users, departments):
     from .models import ContractReview
     from .services import contract_from_proposal, give_opinion
 
-    existing = proposal.contracts.order_by("-version").first()
-    if existing is not None:
-        return existing
+    if Contract.objects.filter(title=CHAIN_TITLE).exists():
+        return
     sales, staff, manager, commerce = users["sales"], users["svc_staff"], users["svc_manager"], users["commerce"]
     with acting_as(sales, request_id="load_demo"):
-        contract = contract_from_proposal(proposal, sales, title="温州水务 营收系统应用运维服务合同",
+        contract = contract_from_proposal(proposal, sales, title=CHAIN_TITLE,
                                           start_date=CHAIN_START, end_date=CHAIN_END,
                                           owner_department=departments["sales"])
         before = audit.snapshot(contract)
@@ -92,5 +101,3 @@ def load_chain(proposal, users, departments):
     with acting_as(sales, request_id="load_demo"):
         contract.refresh_from_db()
         workflow.fire(contract, "sign", sales, "双方已盖章签署")
-    contract.refresh_from_db()
-    return contract

@@ -37,8 +37,9 @@ TASKS = [
 ]
 
 
-def load(users, departments):
+def load(context):
     """Open one demo project from a signed contract, with its plans approved and an approved work plan."""
+    users = context.users
     if Project.objects.exists():
         return None
     contract = services.signed_contracts().filter(projects__isnull=True).order_by("pk").first()
