@@ -9,6 +9,7 @@ from importlib import import_module
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
 
 from core.demo import DEMO_PASSWORD, DemoContext
@@ -25,7 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         context = DemoContext()
-        with transaction.atomic():
+        # The demo's customers and staff are fictional: what it issues and distributes is e-mailed to no one.
+        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             for module in demo_modules():
                 module.load(context)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
