@@ -16,7 +16,7 @@ from servicedata.models import MaintenanceWindow, Outage, Ticket
 
 class Command(BaseCommand):
     help = ("Generate realistic synthetic tickets, pauses, outages and maintenance windows for contracts "
-            "(default: every approved contract), deterministic for a seed, imported through the normal "
+            "(default: every contract in force), deterministic for a seed, imported through the normal "
             "validated import (idempotent: the same seed again changes nothing).")
 
     def add_arguments(self, parser):
