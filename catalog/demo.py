@@ -51,8 +51,9 @@ SKILLS = {
 }
 
 
-def load(users, departments):
+def load(context):
     """Create the demo calendars, service family, services and approved tiers that do not exist yet."""
+    users, departments = context.users, context.departments
     admin = users["admin"]
     with acting_as(admin, request_id="load_demo"):
         windows = {BEIJING_5X8: _beijing_5x8(admin), ALWAYS_OPEN: _always_open(admin)}

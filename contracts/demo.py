@@ -1,4 +1,9 @@
-"""Demo contracts, loaded by `manage.py load_demo` after the catalogue demo (idempotent; audited)."""
+"""Demo contracts, loaded by `manage.py load_demo` after the catalogue and pre-sales demos (idempotent; audited).
+
+Three contracts approved (served while the paperwork is signed), and the pre-sales chain carried on: the
+contract drafted from the approved 温州水务 proposal, its SLA, the contract review with the Service Department's
+and Commerce's opinions, signing (which signs the SLA).
+"""
 
 from datetime import date
 
@@ -8,28 +13,38 @@ from core import audit, records, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
 from customers.models import Customer
+from presales.demo import REQUIREMENT_TITLE
+from presales.models import PresalesProposal
 
-from .models import Contract
+from .choices import Verdict
+from .models import Contract, ContractReview
+from .services import contract_from_proposal, ensure_opinions, give_opinion, sla_from
 
-# customer code, title, service code, tier name, business calendar, start, end, tickets/month override
+# customer code, title, service code, tier name, business calendar, start, end, tickets/month override, signed
 CONTRACTS = [
     ("hzbank", "杭州联合银行 应用运维服务合同（金牌 5x8）", "application", "金", BEIJING_5X8,
-     date(2026, 1, 1), date(2027, 12, 31), None),
+     date(2026, 1, 1), date(2027, 12, 31), None, False),
     ("szmetro", "苏州轨道交通 网络运维服务合同（7x24）", "network", "金", ALWAYS_OPEN,
-     date(2026, 1, 1), date(2026, 12, 31), 2000),
+     date(2026, 1, 1), date(2026, 12, 31), 2000, False),
     ("nbhospital", "宁波第一医院 桌面运维服务合同（银牌 5x8）", "desktop", "银", BEIJING_5X8,
-     date(2026, 3, 1), date(2027, 2, 28), None),
+     date(2026, 3, 1), date(2027, 2, 28), None, True),
 ]
 
 
-def load(users, departments):
-    """Create and approve the demo contracts that do not exist yet; returns them."""
+def load(context):
+    _approved_contracts(context.users, context.departments)
+    proposal = PresalesProposal.objects.filter(requirement__title=REQUIREMENT_TITLE,
+                                               status=RecordStatus.APPROVED).order_by("-version").first()
+    if proposal is not None:
+        load_chain(proposal, context.users, context.departments)
+
+
+def _approved_contracts(users, departments):
+    """Create and approve the demo contracts that do not exist yet (in any version); sign those marked so, with
+    their SLA from the catalogue tier and a passed contract review."""
     author, approver = users["sales"], users["svc_manager"]
-    result = []
-    for code, title, service, tier_name, calendar, start, end, limit in CONTRACTS:
-        existing = Contract.objects.filter(title=title).order_by("-version").first()
-        if existing is not None:
-            result.append(existing)
+    for code, title, service, tier_name, calendar, start, end, limit, signed in CONTRACTS:
+        if Contract.objects.filter(title=title).exists():
             continue
         tier = ServiceTier.objects.filter(service__code=service, name=tier_name, status=RecordStatus.APPROVED) \
             .order_by("-version").first()
@@ -38,32 +53,32 @@ def load(users, departments):
                 title=title, customer=Customer.objects.get(code=code), owner_department=departments["sales"],
                 start_date=start, end_date=end, service_tier=tier, calendar=Calendar.objects.get(name=calendar),
                 monthly_ticket_limit=limit), author, comment="初版")
+            sla = sla_from(tier, contract, start, author) if signed else None
+            if sla is not None:
+                workflow.fire(sla, "submit", author, "SLA 提交评审")
             workflow.fire(contract, "submit", author, "提交评审")
         with acting_as(approver, request_id="load_demo"):
+            if sla is not None:
+                workflow.fire(sla, "approve", approver, "SLA 指标可交付，同意")
             workflow.fire(contract, "approve", approver, "同意")
-        contract.refresh_from_db()
-        result.append(contract)
-    return result
+        if signed:
+            _review_and_sign(contract, users, departments, {})
 
 
-# ---- the pre-sales → signed SLA chain (called by presales.demo with its approved proposal) ----------
+# ---- the pre-sales → signed SLA chain, from presales.demo's approved proposal ---------------------
 
+CHAIN_TITLE = "温州水务 营收系统应用运维服务合同"
 CHAIN_START, CHAIN_END = date(2026, 10, 1), date(2027, 9, 30)
 
 
 def load_chain(proposal, users, departments):
     """Contract from the approved proposal, its SLA approved, the review with the Service Department's and
     Commerce's opinions passed, the contract signed (which signs the SLA). Idempotent."""
-    from .choices import Verdict
-    from .models import ContractReview
-    from .services import contract_from_proposal, give_opinion
-
-    existing = proposal.contracts.order_by("-version").first()
-    if existing is not None:
-        return existing
-    sales, staff, manager, commerce = users["sales"], users["svc_staff"], users["svc_manager"], users["commerce"]
+    if Contract.objects.filter(title=CHAIN_TITLE).exists():
+        return
+    sales, manager = users["sales"], users["svc_manager"]
     with acting_as(sales, request_id="load_demo"):
-        contract = contract_from_proposal(proposal, sales, title="温州水务 营收系统应用运维服务合同",
+        contract = contract_from_proposal(proposal, sales, title=CHAIN_TITLE,
                                           start_date=CHAIN_START, end_date=CHAIN_END,
                                           owner_department=departments["sales"])
         before = audit.snapshot(contract)
@@ -77,20 +92,30 @@ def load_chain(proposal, users, departments):
     with acting_as(manager, request_id="load_demo"):
         workflow.fire(sla, "approve", manager, "SLA 指标可交付，同意")
         workflow.fire(contract, "approve", manager, "同意")
+    _review_and_sign(contract, users, departments, {
+        "commerce": (Verdict.CONDITIONAL, "备份服务器采购须在合格供方名录内比价，供货周期不超过 30 天。")},
+        conclusion="合同条款、SLA 与售前方案一致，同意签署。")
+
+
+# department code: the demo user who signs its review opinion
+OPINION_GIVERS = {"service": "svc_staff", "commerce": "commerce"}
+
+
+def _review_and_sign(contract, users, departments, verdicts, conclusion="合同条款、SLA 与服务能力一致，同意签署。"):
+    """The Service Department's contract review, every required department's opinion (agree unless `verdicts`
+    says otherwise), then Sales signs (which signs the SLA)."""
+    staff, sales = users["svc_staff"], users["sales"]
     with acting_as(staff, request_id="load_demo"):
         review = records.create(ContractReview(contract=contract, owner_department=departments["service"],
-                                               conclusion="合同条款、SLA 与售前方案一致，同意签署。"), staff)
-        from .services import ensure_opinions
-
+                                               conclusion=conclusion), staff)
         ensure_opinions(review, staff)
         workflow.fire(review, "submit", staff, "请各部门评审")
-        give_opinion(review.opinions.get(department=departments["service"]), staff, Verdict.AGREE,
-                     review.opinions.get(department=departments["service"]).comment)
-    with acting_as(commerce, request_id="load_demo"):
-        give_opinion(review.opinions.get(department=departments["commerce"]), commerce, Verdict.CONDITIONAL,
-                     "备份服务器采购须在合格供方名录内比价，供货周期不超过 30 天。")
+    for code, username in OPINION_GIVERS.items():
+        opinion = review.opinions.filter(department=departments[code]).first()
+        if opinion is not None:
+            verdict, comment = verdicts.get(code, (Verdict.AGREE, opinion.comment or "同意"))
+            with acting_as(users[username], request_id="load_demo"):
+                give_opinion(opinion, users[username], verdict, comment)
     with acting_as(sales, request_id="load_demo"):
         contract.refresh_from_db()
         workflow.fire(contract, "sign", sales, "双方已盖章签署")
-    contract.refresh_from_db()
-    return contract

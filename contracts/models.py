@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,16 @@ class ContractQuerySet(RestrictedQuerySet):
     def signed(self):
         """Contract versions signed and not yet superseded by a signed change."""
         return self.filter(status=SignedStatus.SIGNED)
+
+    def in_force(self):
+        """The one definition of a contract in force, what monitoring and reporting cover: per contract number,
+        the signed version, else the latest approved one (served before signature). An approved change of a signed
+        contract is not in force until it is signed."""
+        same_number = Contract.objects.filter(number=OuterRef("number"))
+        signed_version = same_number.filter(status=SignedStatus.SIGNED)
+        later_approved = same_number.filter(status=SignedStatus.APPROVED, version__gt=OuterRef("version"))
+        return self.filter(Q(status=SignedStatus.SIGNED)
+                           | Q(status=SignedStatus.APPROVED) & ~Exists(signed_version) & ~Exists(later_approved))
 
 
 class Contract(StoredDecimalsMixin, ControlledRecord):
@@ -103,6 +113,10 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
         return self.status == SignedStatus.SIGNED
 
     @property
+    def is_in_force(self) -> bool:
+        return type(self).objects.in_force().filter(pk=self.pk).exists()
+
+    @property
     def is_change(self) -> bool:
         return self.predecessor_id is not None
 
@@ -115,10 +129,8 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
         return self.monthly_ticket_limit or self.service_tier.max_tickets_per_month
 
     def in_force(self):
-        """The version in force: the latest signed one, else the latest approved one, else this one."""
-        versions = type(self).objects.filter(number=self.number)
-        return versions.filter(status=SignedStatus.SIGNED).order_by("-version").first() \
-            or versions.filter(status=SignedStatus.APPROVED).order_by("-version").first() or self
+        """The version in force (see ContractQuerySet.in_force), else this one."""
+        return type(self).objects.filter(number=self.number).in_force().order_by("-version").first() or self
 
     def sla(self):
         """This version's SLA record (or None)."""

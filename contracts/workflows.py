@@ -123,9 +123,9 @@ def _review_steps(submit_conditions=(), approve_conditions=(NOT_AUTHOR,), submit
                    conditions=submit_conditions, effects=(next_review_round, *submit_effects)),
         Transition("withdraw", _("Withdraw"), (S.IN_REVIEW,), S.DRAFT, style="secondary"),
         Transition("approve", _("Approve"), (S.IN_REVIEW,), S.APPROVED, conditions=approve_conditions,
-                   approval=ApprovalRule(), effects=(set_approved,), style="success"),
+                   approval=ApprovalRule(), effects=(set_approved,), style="success", decides=True),
         Transition("return", _("Return for rework"), (S.IN_REVIEW,), S.RETURNED, comment_required=True,
-                   style="warning"),
+                   style="warning", decides=True),
     )
 
 
@@ -151,9 +151,10 @@ REVIEW_WORKFLOW = Workflow(
                    ReviewStatus.IN_REVIEW, effects=(next_review_round, request_opinions)),
         Transition("withdraw", _("Withdraw"), (ReviewStatus.IN_REVIEW,), ReviewStatus.DRAFT, style="secondary"),
         Transition("approve", _("Record as passed"), (ReviewStatus.IN_REVIEW,), ReviewStatus.APPROVED,
-                   conditions=(RULE_MET,), effects=(set_approved, supersede_predecessors), style="success"),
+                   conditions=(RULE_MET,), effects=(set_approved, supersede_predecessors), style="success",
+                   decides=True),
         Transition("return", _("Return for rework"), (ReviewStatus.IN_REVIEW,), ReviewStatus.RETURNED,
-                   comment_required=True, style="warning"),
+                   comment_required=True, style="warning", decides=True),
     ))
 
 CONTRACT_SCOPE = {"contract": "contract"}

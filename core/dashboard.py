@@ -8,15 +8,26 @@ from .permissions import roles_for
 from .registry import registry
 
 
-def approvable_types(user):
-    """Record type codes whose approve/return transitions the user (or a delegator) holds."""
+def awaiting_states(user):
+    """{record type code: states} in which a record waits on the user: the sources of its deciding transitions
+    (approvals and returns) that the user holds by role or by delegation."""
     roles = set(user.own_roles) | set(user.delegated_roles)
-    codes = []
+    result = {}
     for record_type in registry:
-        if record_type.implemented and roles & (roles_for(record_type.model_label, "approve")
-                                                | roles_for(record_type.model_label, "return")):
-            codes.append(record_type.code)
-    return codes
+        if not record_type.implemented or record_type.workflow is None:
+            continue
+        for transition in record_type.workflow.transitions:
+            if transition.decides and roles & roles_for(record_type.model_label, transition.name):
+                result.setdefault(record_type.code, set()).update(transition.sources)
+    return result
+
+
+def awaiting(user):
+    """Records others wrote that wait on the user's decision."""
+    waiting = Q(pk__in=[])
+    for code, states in awaiting_states(user).items():
+        waiting |= Q(record_type=code, status__in=sorted(states))
+    return RecordIndex.objects.filter(waiting).exclude(author=user)
 
 
 # Extra dashboard panels registered by apps (`register_panel`): a panel is a callable (user) -> dict with at
@@ -35,8 +46,7 @@ def extra_panels(user):
 
 
 def dashboard_for(user):
-    pending = RecordIndex.objects.filter(status=RecordStatus.IN_REVIEW, record_type__in=approvable_types(user)) \
-        .exclude(author=user).select_related("department", "author", "customer")[:50]
+    pending = awaiting(user).select_related("department", "author", "customer")[:50]
     mine = RecordIndex.objects.filter(author=user, is_latest=True) \
         .filter(Q(status=RecordStatus.DRAFT) | Q(status=RecordStatus.RETURNED) | Q(status=RecordStatus.IN_REVIEW)) \
         .select_related("department", "customer")[:50]

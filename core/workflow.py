@@ -66,6 +66,8 @@ class Transition:
     approval: ApprovalRule | None = None
     effects: tuple = ()  # (record, user) -> None, run after the state changed, same transaction
     style: str = "primary"
+    # An approval or a return: a record in one of `sources` waits on whoever may fire it (their to-do list).
+    decides: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,9 @@ def generic_review_workflow(*, approval=None, submit_conditions=(), approve_cond
                        style="secondary"),
             Transition("approve", _("Approve"), (RecordStatus.IN_REVIEW,), RecordStatus.APPROVED,
                        conditions=tuple(approve_conditions), approval=approval or ApprovalRule(),
-                       effects=(set_approved, supersede_predecessors), style="success"),
+                       effects=(set_approved, supersede_predecessors), style="success", decides=True),
             Transition("return", _("Return for rework"), (RecordStatus.IN_REVIEW,), RecordStatus.RETURNED,
-                       comment_required=True, style="warning"),
+                       comment_required=True, style="warning", decides=True),
         ),
     )
 

@@ -1,20 +1,16 @@
 """Demo pre-sales data, loaded by `manage.py load_demo` (idempotent; every write through the services).
 
-The company's staff skills, a customer of its own (so the other demo customers keep one contract each) with
-its IT environment and operating data, and the pre-sales chain for it: a service requirement collected by
-Sales and the Service Department, the Service Department's proposal (fit check run, approved), then the
-contract stage (contracts.demo.load_chain): contract drafted from the proposal, contract review with the
-Service Department's and Commerce's opinions, signing, signed SLA.
+The company's staff skills and the pre-sales chain for the customer whose environment customers.demo loads
+(温州水务): a service requirement collected by Sales and the Service Department and the Service Department's
+proposal (fit check run, approved). contracts.demo carries the chain on to a signed contract.
 """
-
-from datetime import date
 
 from catalog.choices import Priority, SkillLevel
 from catalog.models import Calendar, ServiceTier
 from core import records, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
-from customers.models import ConfigurationItem, Contact, Customer, OperatingData
+from customers.models import Customer
 
 from . import fitcheck, services
 from .models import PresalesProposal, RequirementSkill, RequirementTarget, ServiceRequirement, StaffSkill
@@ -33,19 +29,7 @@ STAFF_SKILLS = [
     ("svc_manager", "防火墙与 VPN", SkillLevel.SENIOR, 40),
 ]
 
-CUSTOMER = ("wzwater", "温州市水务集团", "Wenzhou Water Group", "公用事业")
-CONTACTS = [("林国栋", "信息中心主任", "信息中心", "0577-88926601", True), ("陈晓燕", "信息中心运维组长", "信息中心",
-                                                                       "0577-88926605", False)]
-ITEMS = [
-    ("server", "营收系统应用服务器", "Dell PowerEdge R750 / CentOS 7.9", 6, "总部数据中心 A 机房"),
-    ("server", "营收数据库服务器", "Huawei TaiShan 200 / Oracle 19c RAC", 2, "总部数据中心 A 机房"),
-    ("application", "营业收费系统", "V6.2", 1, "总部数据中心"),
-    ("application", "客服热线系统", "V3.0", 1, "总部数据中心"),
-    ("network", "核心交换机", "Huawei S12708", 2, "总部数据中心"),
-    ("storage", "集中存储", "Huawei OceanStor 5500 V5", 1, "总部数据中心"),
-]
-OPERATING = [(date(2026, 7, 1), 820, 96, 2, "99.860", 58), (date(2026, 8, 1), 790, 88, 1, "99.910", 35),
-             (date(2026, 9, 1), 845, 102, 2, "99.880", 49)]
+CUSTOMER = "wzwater"
 
 REQUIREMENT_TITLE = "温州水务 营收系统应用运维服务需求"
 REQUIREMENT = {
@@ -65,22 +49,12 @@ REQUIRED_TARGETS = {Priority.P1: (30, 480), Priority.P2: (60, 960)}
 REQUIRED_SKILLS = [("Oracle / MySQL 数据库 (OCP)", SkillLevel.EXPERT, 1)]
 
 
-def load(users, departments):
-    """Everything above that does not exist yet; then the contract stage of the chain."""
-    admin = users["admin"]
+def load(context):
+    """The staff skills and the requirement → proposal chain, if the requirement does not exist yet."""
+    users, admin = context.users, context.users["admin"]
     with acting_as(admin, request_id="load_demo"):
         _staff_skills(users, admin)
-    code, name, name_en, industry = CUSTOMER
-    with acting_as(users["sales"], request_id="load_demo"):
-        customer = Customer.objects.filter(code=code).first() or records.create(
-            Customer(code=code, name=name, name_en=name_en, industry=industry), users["sales"])
-        _environment(customer, users["sales"])
-    proposal = _chain(customer, users, departments)
-    from contracts import demo as contracts_demo
-
-    if hasattr(contracts_demo, "load_chain"):
-        contracts_demo.load_chain(proposal, users, departments)
-    return proposal
+    _chain(Customer.objects.get(code=CUSTOMER), users, context.departments)
 
 
 def _staff_skills(users, admin):
@@ -90,26 +64,9 @@ def _staff_skills(users, admin):
                            admin)
 
 
-def _environment(customer, sales):
-    for name, title, department, phone, primary in CONTACTS:
-        if not customer.contacts.filter(name=name).exists():
-            records.create(Contact(customer=customer, name=name, job_title=title, department=department,
-                                   phone=phone, primary=primary), sales)
-    for kind, name, model_version, count, location in ITEMS:
-        if not customer.configuration_items.filter(kind=kind, name=name).exists():
-            records.create(ConfigurationItem(customer=customer, kind=kind, name=name, model_version=model_version,
-                                             count=count, location=location), sales)
-    for period, tickets, incidents, major, availability, downtime in OPERATING:
-        if not customer.operating_data.filter(period=period).exists():
-            records.create(OperatingData(customer=customer, period=period, ticket_volume=tickets,
-                                         incident_count=incidents, major_incident_count=major,
-                                         availability_percent=availability, downtime_minutes=downtime), sales)
-
-
 def _chain(customer, users, departments):
-    existing = PresalesProposal.objects.filter(requirement__title=REQUIREMENT_TITLE).order_by("-version").first()
-    if existing is not None:
-        return existing
+    if ServiceRequirement.objects.filter(title=REQUIREMENT_TITLE).exists():
+        return
     sales, staff, manager = users["sales"], users["svc_staff"], users["svc_manager"]
     with acting_as(sales, request_id="load_demo"):
         requirement = records.create(ServiceRequirement(
@@ -141,5 +98,3 @@ def _chain(customer, users, departments):
         workflow.fire(proposal, "submit", staff, "提交评审")
     with acting_as(manager, request_id="load_demo"):
         workflow.fire(proposal, "approve", manager, "符合性检查全部满足，同意")
-    proposal.refresh_from_db()
-    return proposal

@@ -1,18 +1,26 @@
-"""Demo project, loaded by `manage.py load_demo` (idempotent, through the services, audited).
+"""Demo projects, loaded by `manage.py load_demo` (idempotent, through the services, audited).
 
-Only when a signed demo contract exists (contract signing is the contract stage's work); otherwise skipped.
+From the signed 温州水务 contract, a running project: initiation application and initiation plan approved, the
+project plan reviewed and approved, the work plan approved as baseline, and a change request checked and waiting
+for the Service Department manager. From the signed hospital contract, a project just opened: its initiation
+application approved by the department and waiting for the Technical Service Division director.
+Each step is skipped when its contract is not signed or its record exists.
 """
 
 from datetime import date, timedelta
 from decimal import Decimal
 
+from contracts.demo import CHAIN_TITLE
+from contracts.models import Contract
 from core import records, workflow
 from core.context import acting_as
 
 from . import services
 from .models import (
+    ChangeRequest,
     Dependency,
     InitiationApplication,
+    InitiationPlan,
     PlanMilestone,
     PlanReview,
     PlanRisk,
@@ -37,26 +45,63 @@ TASKS = [
 ]
 
 
-def load(users, departments):
-    """Open one demo project from a signed contract, with its plans approved and an approved work plan."""
-    if Project.objects.exists():
-        return None
-    contract = services.signed_contracts().filter(projects__isnull=True).order_by("pk").first()
-    if contract is None:
-        return None
-    manager, pm, member, director = users["svc_manager"], users["pm"], users["member"], users["tsd_director"]
+HOSPITAL_CUSTOMER = "nbhospital"
+
+
+def load(context):
+    users = context.users
+    running = _signed(title=CHAIN_TITLE)
+    if running is not None:
+        project = Project.objects.filter(contract__number=running.number).first() or _running_project(running, users)
+        _initiation_plan(project, users)
+        _change_request(project, users)
+    opening = _signed(customer__code=HOSPITAL_CUSTOMER)
+    if opening is not None and not Project.objects.filter(contract__number=opening.number).exists():
+        _opening_project(opening, users)
+
+
+def _signed(**lookup):
+    return Contract.objects.signed().filter(**lookup).order_by("-version").first()
+
+
+def _open(contract, users, allocation):
+    manager, pm = users["svc_manager"], users["pm"]
     with acting_as(manager, request_id="load_demo"):
         project = services.open_project(contract, manager, category="operations")
         services.appoint_manager(project, pm, manager)
     with acting_as(pm, request_id="load_demo"):
-        services.save_member(TeamMember(project=project, user=member, role="engineer", allocation=80,
+        services.save_member(TeamMember(project=project, user=users["member"], role="engineer", allocation=allocation,
                                         start_date=project.start_date, end_date=project.end_date), pm)
-        application = records.create(InitiationApplication(
-            project=project, title=f"{project.name} 立项申请", owner_department=pm.department, contract=contract,
-            category="operations", project_manager=pm, planned_start=project.start_date,
-            planned_end=project.end_date, budget=Decimal("480000"), necessity="客户核心业务系统需要专业运维保障。",
-            feasibility="服务部具备相应技能，人员可按计划到位。"), pm, comment="初版")
-        workflow.fire(application, "submit", pm)
+    return project
+
+
+def _application(project, pm, budget):
+    application = records.create(InitiationApplication(
+        project=project, title=f"{project.name} 立项申请", owner_department=pm.department, contract=project.contract,
+        category="operations", project_manager=pm, planned_start=project.start_date,
+        planned_end=project.end_date, budget=Decimal(budget), necessity="客户核心业务系统需要专业运维保障。",
+        feasibility="服务部具备相应技能，人员可按计划到位。"), pm, comment="初版")
+    workflow.fire(application, "submit", pm)
+    return application
+
+
+def _opening_project(contract, users):
+    """Opened, application approved by the department: on the Technical Service Division director's to-do list."""
+    project = _open(contract, users, allocation=20)
+    pm, manager = users["pm"], users["svc_manager"]
+    with acting_as(pm, request_id="load_demo"):
+        application = _application(project, pm, "260000")
+    with acting_as(manager, request_id="load_demo"):
+        workflow.fire(application, "approve_department", manager, "同意，请事业部审批")
+    return project
+
+
+def _running_project(contract, users):
+    """Opened, initiation and plans approved, the work plan approved as the baseline."""
+    manager, pm, director = users["svc_manager"], users["pm"], users["tsd_director"]
+    project = _open(contract, users, allocation=80)
+    with acting_as(pm, request_id="load_demo"):
+        application = _application(project, pm, "480000")
         plan = _plan(project, pm, users)
     with acting_as(manager, request_id="load_demo"):
         workflow.fire(application, "approve_department", manager, "同意")
@@ -69,6 +114,44 @@ def load(users, departments):
     with acting_as(manager, request_id="load_demo"):
         workflow.fire(work_plan, "approve", manager, "同意，作为基线执行")
     return project
+
+
+def _initiation_plan(project, users):
+    if InitiationPlan.objects.filter(project=project).exists():
+        return
+    pm, director = users["pm"], users["tsd_director"]
+    with acting_as(pm, request_id="load_demo"):
+        plan = records.create(InitiationPlan(
+            project=project, title=f"{project.name} 立项计划", owner_department=pm.department,
+            objectives="三个月内完成交接并进入常态化运维，SLA 全部达标。",
+            scope="营收系统应用与数据库、客服热线系统、中间件及其服务器。",
+            organisation="项目经理杨帆全面负责；运维工程师黄晓明驻场；数据库专家远程二线支持。",
+            schedule="第 1 月交接与调研；第 2 月监控接入与手册编制；第 3 月起常态化运维。",
+            resources="项目经理 1 名、驻场工程师 1 名、数据库专家 0.5 名。", budget=Decimal("480000")),
+            pm, comment="初版")
+        workflow.fire(plan, "submit", pm)
+    with acting_as(director, request_id="load_demo"):
+        workflow.fire(plan, "approve", director, "同意")
+
+
+def _change_request(project, users):
+    """The customer asks for the runbooks a week later: the revised work plan is checked and awaits approval."""
+    baseline = project.baseline()
+    if baseline is None or ChangeRequest.objects.filter(project=project).exists():
+        return
+    pm, staff = users["pm"], users["svc_staff"]
+    with acting_as(pm, request_id="load_demo"):
+        change = records.create(ChangeRequest(
+            project=project, baseline=baseline, title=f"{project.name} 运维手册交付推迟一周",
+            reason="客户要求先完成营业网点扩容，运维手册与应急预案编制顺延一周。", owner_department=pm.department),
+            pm, comment="初版")
+        workflow.fire(change, "request", pm, "客户书面提出")
+    with acting_as(staff, request_id="load_demo"):
+        revision = services.start_revision(change, staff)
+        task = revision.tasks.get(name="运维手册与应急预案编制")
+        services.reschedule(revision, task, task.planned_start + timedelta(days=7), staff)
+    with acting_as(pm, request_id="load_demo"):
+        workflow.fire(change, "check", pm, "修订计划已核对")
 
 
 def _plan(project, pm, users):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _t
 
 from contracts.models import Contract
 from core import audit, records
-from core.choices import AuditAction, RecordStatus
+from core.choices import AuditAction
 from servicedata import sla
 from servicedata.models import Ticket
 
@@ -136,10 +136,10 @@ def distribute_minutes(minutes, user):
 # ---- internal report ----------------------------------------------------------------------------
 
 def contracts_in_scope(scope, department, year, month):
-    """Approved contracts (the version in force) running in the month, of the department or the company."""
+    """Contracts in force (one version per contract) running in the month, of the department or the company."""
     first = date(year, month, 1)
     last = date(year + (month == 12), month % 12 + 1, 1)
-    rows = Contract.objects.filter(status=RecordStatus.APPROVED, start_date__lt=last, end_date__gte=first) \
+    rows = Contract.objects.in_force().filter(start_date__lt=last, end_date__gte=first) \
         .select_related("customer", "service_tier").order_by("number", "-version")
     if scope == Scope.DEPARTMENT and department is not None:
         from .models import ReportProfile

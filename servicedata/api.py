@@ -277,7 +277,7 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """This month's (or ?month=) figures for every contract the caller may see."""
         year, month = self._month(request)
-        contracts = self.filter_queryset(self.get_queryset()).filter(status="approved")[:50]
+        contracts = self.filter_queryset(self.get_queryset()).in_force()[:50]
         return Response([{"contract": c.pk, "metrics": sla.period_metrics(c, year, month).as_dict()}
                          for c in contracts])
 

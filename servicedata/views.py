@@ -259,17 +259,15 @@ class SlaDashboardView(ContractMixin, TemplateView):
 
 
 class SlaOverviewView(PermissionMixin, TemplateView):
-    """Every approved contract the user may see, with this month's headline figures and its dashboard link."""
+    """Every contract in force the user may see, with this month's headline figures and its dashboard link."""
 
     model = Ticket
     template_name = "servicedata/sla_overview.html"
     limit = 50
 
     def get_context_data(self, **kwargs):
-        from core.choices import RecordStatus
-
         context = super().get_context_data(**kwargs)
-        contracts = Contract.objects.restrict(self.request.user, "view").filter(status=RecordStatus.APPROVED) \
+        contracts = Contract.objects.restrict(self.request.user, "view").in_force() \
             .select_related("customer", "service_tier").order_by("customer__name", "number")[:self.limit]
         rows = []
         for contract in contracts:

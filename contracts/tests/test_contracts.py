@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Calendar, ServiceTier
+from contracts.choices import SignedStatus
 from contracts.models import Contract
 from core.choices import AuditAction, RecordStatus
 from core.models import AuditEntry
@@ -23,12 +24,15 @@ def _form(**overrides):
     return data
 
 
-def test_demo_contracts_are_approved(demo):
+def test_demo_contracts_are_approved_or_signed(demo):
     contracts = Contract.objects.filter(proposal__isnull=True).order_by("pk")
     assert contracts.count() == 3
-    assert all(c.status == RecordStatus.APPROVED and c.number.startswith("SP-CON-") for c in contracts)
-    # The fourth went through the whole pre-sales stage and is signed (presales.demo, contracts.demo.load_chain).
-    assert list(Contract.objects.signed().values_list("title", flat=True)) == ["温州水务 营收系统应用运维服务合同"]
+    assert all(c.status in (RecordStatus.APPROVED, SignedStatus.SIGNED) and c.number.startswith("SP-CON-")
+               for c in contracts)
+    # The fourth went through the whole pre-sales stage and is signed (presales.demo, contracts.demo.load_chain);
+    # of the three others, the hospital's is signed too (its SLA from the tier, its review passed).
+    assert sorted(Contract.objects.signed().values_list("title", flat=True)) == sorted(
+        ["温州水务 营收系统应用运维服务合同", "宁波第一医院 桌面运维服务合同（银牌 5x8）"])
     hz = contracts.get(customer__code="hzbank")
     assert hz.business_calendar.name == "5x8 北京" and hz.service_tier.service_window.name == "7x24"
     assert hz.ticket_limit == hz.service_tier.max_tickets_per_month

@@ -263,19 +263,17 @@ def test_annual_goals_roll_up_project_progress(demo, client_for):
     assert Goal.objects.get(annual_goals=draft, code="G1").projects.get() == project
 
 
-def test_demo_loader_opens_one_project_from_a_signed_contract(demo):
+def test_demo_loader_opens_a_running_project_from_the_signed_contract(demo):
+    from contracts.demo import CHAIN_TITLE
+    from core.demo import DemoContext
     from projects import demo as projects_demo
-    from projects import services
     from projects.models import Project, ProjectPlan, WorkPlan
 
-    project = Project.objects.first()  # load_demo opened it when a signed demo contract exists
-    if project is None:
-        if not services.signed_contracts().exists():
-            assert projects_demo.load(demo, None) is None, "no signed contract: skipped quietly"
-        signed_contract()
-        project = projects_demo.load(demo, None)
+    project = Project.objects.get(contract__title=CHAIN_TITLE)  # load_demo opened it from the signed contract
     assert project.manager == demo["pm"] and project.team.count() == 2
     assert ProjectPlan.objects.get(project=project).status == "approved"
-    baseline = WorkPlan.objects.get(project=project)
+    baseline = WorkPlan.objects.get(project=project, version=1)
     assert baseline.status == "approved" and baseline.tasks.count() == 7
-    assert projects_demo.load(demo, None) is None and Project.objects.count() == 1
+    count = Project.objects.count()
+    projects_demo.load(DemoContext(users=demo))
+    assert Project.objects.count() == count

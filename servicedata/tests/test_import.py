@@ -44,7 +44,7 @@ def test_import_then_reimport_changes_nothing(contract, demo):
     assert list(Ticket.objects.order_by("pk").values()) == snapshot  # not even `updated` moved
 
     # One audit entry per import, with the counts and the file's digest.
-    entries = AuditEntry.objects.filter(action=AuditAction.BULK).order_by("seq")
+    entries = AuditEntry.objects.filter(action=AuditAction.BULK, changes__contract=contract.pk).order_by("seq")
     assert [e.changes["created"] for e in entries] == [3, 0]
     assert entries.last().changes["unchanged"] == 3 and entries.last().changes["sha256"] == "x"
 
@@ -64,11 +64,11 @@ def test_bad_row_rejects_the_whole_file_with_row_and_field(contract, demo):
     rows = GOOD + [{"external_id": "INC-9", "priority": "P2", "created": "2026-03-05 9:61"}]
     result = import_bytes(contract, demo["svc_staff"], csv_bytes(rows))
     assert result.rejected and result.created == 0
-    assert not Ticket.objects.exists()
+    assert not Ticket.objects.filter(contract=contract).exists()
     assert result.errors == [{"row": 5, "field": "created", "message": result.errors[0]["message"],
                               "value": "2026-03-05 9:61"}]
     assert "2026-03-05 9:61" in result.errors[0]["message"]
-    entry = AuditEntry.objects.get(action=AuditAction.BULK)
+    entry = AuditEntry.objects.get(action=AuditAction.BULK, changes__contract=contract.pk)
     assert entry.changes["rejected"] is True and entry.changes["created"] == 0
 
 
@@ -77,7 +77,7 @@ def test_unknown_priority(contract, demo):
     result = import_bytes(contract, demo["svc_staff"], csv_bytes(rows))
     assert [(e["row"], e["field"]) for e in result.errors] == [(3, "priority")]
     assert "P7" in result.errors[0]["message"]
-    assert not Ticket.objects.exists()
+    assert not Ticket.objects.filter(contract=contract).exists()
 
 
 def test_duplicate_ids_in_one_file(contract, demo):
@@ -85,7 +85,7 @@ def test_duplicate_ids_in_one_file(contract, demo):
     result = import_bytes(contract, demo["svc_staff"], csv_bytes(rows))
     assert [(e["row"], e["field"]) for e in result.errors] == [(4, "external_id")]
     assert "row 2" in result.errors[0]["message"]
-    assert not Ticket.objects.exists()
+    assert not Ticket.objects.filter(contract=contract).exists()
 
 
 def test_resolved_before_created_and_other_checks(contract, demo):
@@ -100,7 +100,7 @@ def test_resolved_before_created_and_other_checks(contract, demo):
     result = import_bytes(contract, demo["svc_staff"], csv_bytes(rows))
     assert [(e["row"], e["field"]) for e in result.errors] == [
         (2, "resolved"), (3, "first_response"), (4, "external_id"), (4, "kind"), (5, "created"), (6, "pauses")]
-    assert not Ticket.objects.exists()
+    assert not Ticket.objects.filter(contract=contract).exists()
 
 
 def test_missing_required_column_is_reported_on_the_header(contract, demo):

@@ -64,8 +64,8 @@ def test_upload_runs_the_job_and_shows_progress(contract, client_for):
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.DONE and job.created_count == 3 and job.progress == 100
     assert 'hx-trigger="every 1s"' not in response.content.decode()  # finished: polling stops
-    assert Ticket.objects.count() == 3
-    entry = AuditEntry.objects.get(action=AuditAction.BULK)
+    assert Ticket.objects.filter(contract=contract).count() == 3
+    entry = AuditEntry.objects.get(action=AuditAction.BULK, changes__contract=contract.pk)
     assert entry.object_id == str(job.pk) and entry.changes["sha256"] == job.sha256
 
     bad = csv_bytes(GOOD + [{"external_id": "B-1", "priority": "P9", "created": "2026-03-03 09:00"}])
@@ -151,7 +151,7 @@ def test_api_push_and_list(contract, client_for):
     chinese = {"contract": contract.pk, "tickets": [{"工单号": "ZH-1", "优先级": "高", "创建时间": "2026-03-03 09:00"}]}
     assert client_for("pm").post("/api/servicedata/tickets/", chinese, content_type="application/json") \
         .json()["created"] == 1
-    listing = client_for("auditor").get("/api/servicedata/tickets/", {"priority": "P1"}).json()
+    listing = client_for("auditor").get("/api/servicedata/tickets/", {"priority": "P1", "contract": contract.pk}).json()
     assert listing["count"] == 1 and listing["results"][0]["response_seconds"] == 20 * 60
 
 

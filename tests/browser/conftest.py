@@ -107,7 +107,7 @@ def page(browser, live_server, transactional_db):
 
 def login(page, live_server, username):
     """Sign in through the real login form as a demo user; lands on the dashboard."""
-    from org.management.commands.load_demo import DEMO_PASSWORD
+    from core.demo import DEMO_PASSWORD
 
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)

@@ -7,7 +7,6 @@ from django.db import transaction
 
 from contracts.models import Contract
 from core import records
-from core.choices import RecordStatus
 from core.context import acting_as
 from org.models import User
 from servicedata.generator import generate_tickets, outage_plan, write_csv
@@ -17,7 +16,7 @@ from servicedata.models import MaintenanceWindow, Outage, Ticket
 
 class Command(BaseCommand):
     help = ("Generate realistic synthetic tickets, pauses, outages and maintenance windows for contracts "
-            "(default: every approved contract), deterministic for a seed, imported through the normal "
+            "(default: every contract in force), deterministic for a seed, imported through the normal "
             "validated import (idempotent: the same seed again changes nothing).")
 
     def add_arguments(self, parser):
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         if options["contract"]:
             contracts = contracts.filter(pk__in=options["contract"])
         else:
-            contracts = contracts.filter(status=RecordStatus.APPROVED)
+            contracts = contracts.in_force()
         contracts = list(contracts.order_by("pk"))
         if not contracts:
             raise CommandError("No contract to generate data for (load the demo or give --contract).")

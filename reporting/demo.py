@@ -1,0 +1,135 @@
+"""Demo reporting (SP-4.5.1), loaded last by `manage.py load_demo` (idempotent; audited).
+
+For the signed 温州水务 contract: the report profile agreed with the customer (its recipients), the monthly
+report of the last full month generated from the service data (synchronously), analysed, approved and issued;
+the Technical Service Division's internal report of that month, the quality meeting, and its minutes approved
+and distributed with action items, one of them overdue. The bank's report profile waits for approval, and the
+contracts without a report for last month show on the late-report panel.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from contracts.demo import CHAIN_TITLE
+from contracts.models import Contract
+from core import audit, records, workflow
+from core.context import acting_as
+from core.demo import REQUEST_ID
+from projects.choices import ReportSection
+from servicedata.demo import full_months
+from servicedata.models import Ticket
+
+from . import services
+from .models import (
+    ActionItem,
+    InternalServiceReport,
+    MeetingAttendee,
+    MeetingMinutes,
+    MonthlyServiceReport,
+    QualityMeeting,
+    ReportProfile,
+)
+
+# contract lookup, recipients, approved
+PROFILES = [
+    ({"title": CHAIN_TITLE}, ["lin.guodong@wzwater.example", "chen.xiaoyan@wzwater.example"], True),
+    ({"customer__code": "hzbank"}, ["it-ops@hzbank.example"], False),
+]
+ANALYSIS = ("夜间与节假日值守人手不足，部分 P1/P2 工单响应超时。", "增加节假日值班工程师，P1 工单自动电话升级。")
+
+
+def load(context):
+    users = context.users
+    for lookup, recipients, approved in PROFILES:
+        contract = Contract.objects.in_force().filter(**lookup).first()
+        if contract is not None:
+            _profile(contract, recipients, approved, users)
+    contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
+    if contract is None or not Ticket.objects.filter(contract__number=contract.number).exists():
+        return
+    end, _months = full_months(contract)
+    month_start = (end - timedelta(days=1)).replace(day=1)
+    year, month = month_start.year, month_start.month
+    _monthly_report(contract, year, month, users)
+    internal = _internal_report(year, month, users, context.departments)
+    _meeting(internal, year, month, users)
+
+
+def _profile(contract, recipients, approved, users):
+    if ReportProfile.objects.filter(contract__number=contract.number).exists():
+        return
+    pm, manager = users["pm"], users["svc_manager"]
+    with acting_as(pm, request_id=REQUEST_ID):
+        profile = records.create(ReportProfile(
+            title=f"{contract.customer.name} 服务报告约定", contract=contract, owner_department=pm.department,
+            recipients=recipients, sections=list(ReportSection.values)), pm, comment="与客户确认")
+        workflow.fire(profile, "submit", pm, "提交审批")
+    if approved:
+        with acting_as(manager, request_id=REQUEST_ID):
+            workflow.fire(profile, "approve", manager, "同意")
+
+
+def _monthly_report(contract, year, month, users):
+    if services.report_for(contract, year, month) is not None:
+        return
+    pm, manager = users["pm"], users["svc_manager"]
+    with acting_as(pm, request_id=REQUEST_ID):
+        report = records.create(MonthlyServiceReport(
+            title=f"{contract.customer.name} 服务月报 {year}-{month:02d}", contract=contract, year=year, month=month,
+            owner_department=pm.department,
+            summary="本月系统运行总体平稳，完成例行维护一次，未发生重大安全事件。"), pm, comment="初版")
+        report = services.run_generation(report, pm)
+        for analysis in report.analyses.all():
+            before = audit.snapshot(analysis)
+            analysis.analysis, analysis.improvement = ANALYSIS
+            records.update(analysis, pm, before)
+        workflow.fire(report, "submit", pm, "提交审批")
+    with acting_as(manager, request_id=REQUEST_ID):
+        workflow.fire(report, "approve", manager, "同意")
+    with acting_as(pm, request_id=REQUEST_ID):
+        workflow.fire(report, "issue", pm, "发送客户")
+
+
+def _internal_report(year, month, users, departments):
+    existing = InternalServiceReport.objects.filter(year=year, month=month).order_by("-version").first()
+    if existing is not None:
+        return existing
+    staff, director = users["tsd_staff"], users["tsd_director"]
+    with acting_as(staff, request_id=REQUEST_ID):
+        report = records.create(InternalServiceReport(
+            title=f"{year}-{month:02d} 内部服务报告", year=year, month=month, owner_department=departments["tsd"],
+            conclusions="各合同服务总体达标；未达标指标在质量分析会上逐项分析。"), staff, comment="初版")
+        report = services.generate_internal(report, staff)
+        workflow.fire(report, "submit", staff, "提交审批")
+    with acting_as(director, request_id=REQUEST_ID):
+        workflow.fire(report, "approve", director, "同意")
+    return report
+
+
+def _meeting(internal, year, month, users):
+    if QualityMeeting.objects.filter(year=year, month=month).exists():
+        return
+    staff, director = users["tsd_staff"], users["tsd_director"]
+    start = (timezone.now() - timedelta(days=7)).replace(hour=6, minute=0, second=0, microsecond=0)  # 14:00 北京
+    today = timezone.localdate()
+    with acting_as(staff, request_id=REQUEST_ID):
+        meeting = records.create(QualityMeeting(
+            title=f"{year}年{month}月 月度服务质量分析会议", year=year, month=month, start=start,
+            end=start + timedelta(hours=2), location="三楼会议室", chair=director, minute_taker=staff,
+            internal_report=internal, agenda=services.agenda_from(internal), organiser=staff), staff)
+        for username, present in (("pm", True), ("svc_manager", True), ("svc_staff", False)):
+            records.create(MeetingAttendee(meeting=meeting, user=users[username], present=present), staff)
+        minutes = records.create(MeetingMinutes(
+            title=f"{meeting.title} 纪要", meeting=meeting, owner_department=staff.department,
+            decisions="节假日增加值班工程师；P1 工单启用自动电话升级。",
+            discussion=[{"item": item, "discussion": "已讨论，见决议。"} for item in meeting.agenda[:2]]), staff)
+        records.create(ActionItem(minutes=minutes, description="排定节假日值班表并报客户备案", owner=users["pm"],
+                                  due_date=today - timedelta(days=3)), staff)
+        records.create(ActionItem(minutes=minutes, description="配置 P1 工单自动电话升级", owner=users["member"],
+                                  due_date=today + timedelta(days=14)), staff)
+        workflow.fire(minutes, "submit", staff, "提交审批")
+    with acting_as(director, request_id=REQUEST_ID):
+        workflow.fire(minutes, "approve", director, "同意")
+    with acting_as(staff, request_id=REQUEST_ID):
+        workflow.fire(minutes, "distribute", staff, "分发与会人员")
