@@ -97,8 +97,8 @@ class FormsetFormMixin:
             save_formset(formset, user)
 
 
-class RowFormSet(forms.BaseInlineFormSet):
-    """Inline child rows rendered as a compact Bootstrap table."""
+class CompactRowsMixin:
+    """Rows rendered as a compact Bootstrap table."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -110,6 +110,14 @@ class RowFormSet(forms.BaseInlineFormSet):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class RowFormSet(CompactRowsMixin, forms.BaseInlineFormSet):
+    """A record's child rows (inline formset)."""
+
+
+class RowModelFormSet(CompactRowsMixin, forms.BaseModelFormSet):
+    """Rows chosen by a query rather than one foreign key (e.g. the task allocations of all of a record's goals)."""
 
 
 class AttachmentForm(forms.Form):

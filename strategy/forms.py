@@ -2,7 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet
+from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet, RowModelFormSet
 from core.rows import ensure_editable
 
 from .models import AnnualGoals, Goal, TaskAllocation
@@ -19,7 +19,7 @@ class AllocationForm(forms.ModelForm):
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class AllocationFormSet(RowFormSet):
+class AllocationFormSet(RowModelFormSet):
     """Task allocations of all goals of one record, edited as one flat table (goal chosen per row)."""
 
     def __init__(self, *args, goals_record=None, **kwargs):

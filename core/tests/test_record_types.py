@@ -135,7 +135,7 @@ class FormReader(HTMLParser):
         if tag == "option" and self._select and "selected" in attrs:
             self.data[self._select].append(attrs.get("value", ""))
         name = attrs.get("name")
-        if not name:
+        if not name or "disabled" in attrs:  # a browser posts no disabled field
             return
         kind = attrs.get("type", "text")
         if tag == "input" and kind in ("checkbox", "radio"):
@@ -162,10 +162,10 @@ class FormReader(HTMLParser):
 
 
 def form_values(html):
-    """The record's edit form: the one carrying its title."""
+    """The record's edit form: the one carrying its lock version."""
     reader = FormReader()
     reader.feed(html)
-    return next(form for form in reader.forms if "title" in form)
+    return next(form for form in reader.forms if "lock_version" in form)
 
 
 @by_code
