@@ -1,10 +1,7 @@
 """The REST root: core's routes and every app's `api.ROUTES`, found at start-up (no app is named here)."""
 
 from importlib import import_module
-from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
 from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -13,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from core import site_api
+from core.apps import project_apps
 
 
 class TokenView(ObtainAuthToken):
@@ -24,9 +22,8 @@ class TokenView(ObtainAuthToken):
 def app_routes():
     """(prefix, viewset[, basename]) of core and of each installed app with an `api` module declaring ROUTES."""
     routes = list(site_api.ROUTES)
-    for config in apps.get_app_configs():
-        ours = Path(config.path).parent == settings.BASE_DIR
-        if ours and config.name != "core" and module_has_submodule(config.module, "api"):
+    for config in project_apps():
+        if config.name != "core" and module_has_submodule(config.module, "api"):
             routes += getattr(import_module(f"{config.name}.api"), "ROUTES", [])
     # Deeper prefixes first: "contracts/slas/" must not be read as the contract with pk "slas".
     return sorted(routes, key=lambda route: -route[0].count("/"))

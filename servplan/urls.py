@@ -2,7 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
 from django.views.i18n import JavaScriptCatalog
+
+from core.apps import project_apps
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -11,17 +14,10 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("org/", include("org.urls")),
-    path("customers/", include("customers.urls")),
-    path("catalog/", include("catalog.urls")),
-    path("documents/", include("documents.urls")),
-    path("contracts/", include("contracts.urls")),
-    path("presales/", include("presales.urls")),
-    path("servicedata/", include("servicedata.urls")),
-    path("projects/", include("projects.urls")),
-    path("strategy/", include("strategy.urls")),
-    path("reporting/", include("reporting.urls")),
     path("api/", include("api.urls")),
 ]
+# Every stage app's pages under its own name (/presales/, /contracts/, ...): adding an app adds its pages.
+urlpatterns += [path(f"{config.label}/", include(f"{config.name}.urls")) for config in project_apps()
+                if config.name not in ("core", "api") and module_has_submodule(config.module, "urls")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -277,3 +277,47 @@ def test_rows_of_an_approved_record_are_frozen(record_type, demo, client_for):
         assert model.objects.filter(pk=row.pk).exists()
         response = client.patch(url, {}, content_type="application/json")
         assert response.status_code in (400, 405), response.content
+
+
+# ---- create ----------------------------------------------------------------------------------------
+
+def posted_copy(record_type, record, client):
+    """What a client would POST to create a record like `record`: its API representation, writable fields only."""
+    url = api_of(record_type.model)
+    data = client.get(f"{url}{record.pk}/").json()
+    serializer = client.options(url).json().get("actions", {}).get("POST", {})
+    return {name: value for name, value in data.items()
+            if name in serializer and not serializer[name].get("read_only")}
+
+
+@by_code
+def test_create_over_the_api(record_type, demo, client_for):
+    model = record_type.model
+    record = draft(record_type, demo)
+    client = client_for(allowed_user(model, "add"))
+    data = posted_copy(record_type, record, client)
+    url = api_of(model)
+    assert client_for(refused_user(model, "add")).post(url, data, content_type="application/json").status_code == 403
+    response = client.post(url, data, content_type="application/json")
+    if response.status_code == 400:  # a rule of the type (one per project, ...) refuses a copy: it says which field
+        assert response.json(), response.content
+        return
+    assert response.status_code == 201, response.content
+    created = model.objects.get(pk=response.json()["id"])
+    assert created.status == record_type.workflow.initial and created.version == 1
+    assert audit_count(created, AuditAction.CREATE) == 1
+
+
+# ---- transitions through the page ------------------------------------------------------------------
+
+@by_code
+def test_transition_on_the_page(record_type, demo, client_for):
+    record = draft(record_type, demo)
+    url = page(record_type.model, "transition", record.pk)
+    t = next(t for t in record_type.workflow.transitions if record.status in t.sources)
+    refused = client_for(refused_user(record_type.model, t.name)).post(url, {"transition": t.name, "comment": "x"})
+    assert refused.status_code == 403
+    response = client_for(allowed_user(record_type.model, t.name)).post(url, {"transition": t.name, "comment": "x"})
+    assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
+    record.refresh_from_db()
+    assert record.status in (t.target, *t.sources)

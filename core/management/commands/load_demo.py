@@ -6,18 +6,18 @@ through the record service, so the demo data has its audit trail too.
 
 from importlib import import_module
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
 
+from core.apps import project_apps
 from core.demo import DEMO_PASSWORD, DemoContext
 
 
 def demo_modules():
     """The apps' demo modules, in INSTALLED_APPS order: each app's data after the data it builds on."""
-    return [import_module(f"{config.name}.demo") for config in apps.get_app_configs()
+    return [import_module(f"{config.name}.demo") for config in project_apps()
             if module_has_submodule(config.module, "demo")]
 
 
