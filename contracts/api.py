@@ -66,21 +66,22 @@ class ContractSerializer(ControlledRecordSerializer):
         return slas[0].pk if slas else None
 
 
-class ContractFromProposalSerializer(serializers.Serializer):
-    """What Sales gives to draft a contract from an approved proposal; both look-ups see only what the user may."""
+class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id looked up among the objects the caller may see (`restrict(user, "view")`)."""
 
-    proposal = serializers.PrimaryKeyRelatedField(queryset=PresalesProposal.objects.none())
+    def get_queryset(self):
+        return self.queryset.model.objects.restrict(self.context["request"].user, "view")
+
+
+class ContractFromProposalSerializer(serializers.Serializer):
+    """What Sales gives to draft a contract from an approved proposal."""
+
+    proposal = VisiblePrimaryKeyField(queryset=PresalesProposal.objects.all())
     title = serializers.CharField(required=False, allow_blank=True, default="")
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False)
     effective_from = serializers.DateField(required=False, help_text="For a change: when the new SLA applies.")
-    owner_department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.none(), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.context["request"].user
-        self.fields["proposal"].queryset = PresalesProposal.objects.restrict(user, "view")
-        self.fields["owner_department"].queryset = Department.objects.restrict(user, "view")
+    owner_department = VisiblePrimaryKeyField(queryset=Department.objects.all(), required=False)
 
 
 class ContractViewSet(ControlledRecordViewSet):
