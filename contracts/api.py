@@ -10,8 +10,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
 from core.drf import MatrixPermission
+from core.permissions import allowed
 from org.models import Department
 from presales.models import PresalesProposal
 
@@ -65,11 +66,22 @@ class ContractSerializer(ControlledRecordSerializer):
         return slas[0].pk if slas else None
 
 
-FromProposal = inline_serializer("ContractFromProposal", {
-    "proposal": serializers.IntegerField(), "title": serializers.CharField(required=False),
-    "start_date": serializers.DateField(required=False), "end_date": serializers.DateField(required=False),
-    "effective_from": serializers.DateField(required=False, help_text="For a change: when the new SLA applies."),
-    "owner_department": serializers.IntegerField(required=False)})
+class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id looked up among the objects the caller may see (`restrict(user, "view")`)."""
+
+    def get_queryset(self):
+        return self.queryset.model.objects.restrict(self.context["request"].user, "view")
+
+
+class ContractFromProposalSerializer(serializers.Serializer):
+    """What Sales gives to draft a contract from an approved proposal."""
+
+    proposal = VisiblePrimaryKeyField(queryset=PresalesProposal.objects.all())
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    effective_from = serializers.DateField(required=False, help_text="For a change: when the new SLA applies.")
+    owner_department = VisiblePrimaryKeyField(queryset=Department.objects.all(), required=False)
 
 
 class ContractViewSet(ControlledRecordViewSet):
@@ -82,45 +94,21 @@ class ContractViewSet(ControlledRecordViewSet):
     filterset_class = ContractFilterSet
     select_related = ("owner_department", "author", "customer")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("service_lines", "milestones", "slas")
-
-    def _write(self, serializer, write):
-        children = {name: serializer.validated_data.pop(name) for name in services.CHILD_RELATIONS
-                    if name in serializer.validated_data}
-        with transaction.atomic():
-            write(serializer)
-            for name, rows in children.items():
-                model, keys = services.CHILD_RELATIONS[name]
-                services.replace_rows(serializer.instance, "contract", name, model, keys, rows, self.request.user)
-
-    def perform_create(self, serializer):
-        self._write(serializer, super().perform_create)
-
-    def perform_update(self, serializer):
-        self._write(serializer, super().perform_update)
+    prefetch_related = ("service_lines", "milestones", "slas")
 
     def perform_destroy(self, instance):
-        services.delete_with_rows(instance, self.request.user)
+        services.delete_draft_contract(instance, self.request.user)
 
-    @extend_schema(request=FromProposal, responses={201: ContractSerializer})
+    @extend_schema(request=ContractFromProposalSerializer, responses={201: ContractSerializer})
     @action(detail=False, methods=["post"], url_path="from-proposal")
     def from_proposal(self, request):
         """Draft the contract (or, for a change, the contract's next version) from an approved proposal."""
-        from core.permissions import allowed
-
         if not allowed(request.user, Contract, "add"):
             return Response(status=status.HTTP_403_FORBIDDEN)
-        proposal = get_object_or_404(PresalesProposal.objects.restrict(request.user, "view"),
-                                     pk=request.data.get("proposal"))
-        dates = serializers.DateField(required=False)
-        values = {name: dates.to_internal_value(request.data[name]) for name in ("start_date", "end_date",
-                                                                                   "effective_from")
-                  if request.data.get(name)}
-        department = get_object_or_404(Department, pk=request.data["owner_department"]) \
-            if request.data.get("owner_department") else None
-        contract = services.contract_from_proposal(proposal, request.user, title=request.data.get("title", ""),
-                                                   owner_department=department, **values)
+        given = ContractFromProposalSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        contract = services.contract_from_proposal(data.pop("proposal"), request.user, **data)
         contract = self.get_queryset().get(pk=contract.pk)
         return Response(self.get_serializer(contract).data, status=status.HTTP_201_CREATED)
 
@@ -176,26 +164,7 @@ class ServiceLevelAgreementViewSet(ControlledRecordViewSet):
     filterset_class = ServiceLevelAgreementFilterSet
     select_related = ("contract", "customer", "owner_department", "author")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("priority_targets")
-
-    def _write(self, serializer, write):
-        targets = serializer.validated_data.pop("priority_targets", None)
-        with transaction.atomic():
-            write(serializer)
-            if targets is not None:
-                model, keys = services.SLA_TARGETS
-                services.replace_rows(serializer.instance, "sla", "priority_targets", model, keys, targets,
-                                      self.request.user)
-
-    def perform_create(self, serializer):
-        self._write(serializer, super().perform_create)
-
-    def perform_update(self, serializer):
-        self._write(serializer, super().perform_update)
-
-    def perform_destroy(self, instance):
-        services.delete_with_rows(instance, self.request.user)
+    prefetch_related = ("priority_targets",)
 
 
 @extend_schema_field({"type": "string", "pattern": "^(|agree|conditional|disagree)$",
@@ -239,6 +208,18 @@ class ContractReviewSerializer(ControlledRecordSerializer):
                 "pending": [d.pk for d in outcome.pending], "disagreed": [d.pk for d in outcome.disagreed],
                 "reasons": outcome.reasons()}
 
+    def create(self, validated_data):
+        with transaction.atomic():
+            return self._with_opinions_requested(super().create(validated_data))
+
+    def update(self, instance, validated_data):
+        with transaction.atomic():
+            return self._with_opinions_requested(super().update(instance, validated_data))
+
+    def _with_opinions_requested(self, review):
+        services.request_opinions_after_save(review, self.context["request"].user)
+        return review
+
 
 class MayViewReview(MatrixPermission):
     """Giving an opinion needs only to see the review here; contracts.services.give_opinion checks the role and the
@@ -254,9 +235,11 @@ class MayViewReview(MatrixPermission):
         return allowed(request.user, ContractReview, "view")
 
 
-OpinionRequest = inline_serializer("OpinionRequest", {
-    "opinion": serializers.IntegerField(required=False), "department": serializers.IntegerField(required=False),
-    "verdict": VerdictField(choices=Verdict.choices), "comment": serializers.CharField(required=False)})
+class OpinionRequestSerializer(serializers.Serializer):
+    opinion = serializers.IntegerField(required=False, help_text="The opinion row; or name its department.")
+    department = serializers.IntegerField(required=False, help_text="Default: the caller's department.")
+    verdict = VerdictField(choices=Verdict.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ContractReviewViewSet(ControlledRecordViewSet):
@@ -268,47 +251,36 @@ class ContractReviewViewSet(ControlledRecordViewSet):
     filterset_class = ContractReviewFilterSet
     select_related = ("contract", "customer", "owner_department", "author")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("opinions", "extra_departments")
+    prefetch_related = ("opinions", "extra_departments")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "departments_by_kind": review_rule.departments_by_kind()}
 
-    def _write(self, serializer, write):
-        departments = serializer.validated_data.pop("extra_departments", None)
-        with transaction.atomic():
-            write(serializer)
-            if departments is not None:
-                services.set_extra_departments(serializer.instance, self.request.user, departments)
-            if serializer.instance.status in ("draft", "returned"):
-                services.ensure_opinions(serializer.instance, self.request.user)
-
-    def perform_create(self, serializer):
-        self._write(serializer, super().perform_create)
-
-    def perform_update(self, serializer):
-        self._write(serializer, super().perform_update)
-
-    def perform_destroy(self, instance):
-        services.delete_with_rows(instance, self.request.user)
-
-    @extend_schema(request=OpinionRequest, responses=ContractReviewSerializer)
+    @extend_schema(request=OpinionRequestSerializer, responses=ContractReviewSerializer)
     @action(detail=True, methods=["post"], permission_classes=[MayViewReview])
     def opinion(self, request, pk=None):
         """Give the opinion of the caller's department (by `opinion` id or `department` id)."""
-        from core.permissions import allowed
-
         review = self.get_object()
         if not allowed(request.user, ReviewOpinion, "change"):
             raise PermissionDenied(_t("Your role may not give review opinions."))
-        lookup = {"pk": request.data["opinion"]} if request.data.get("opinion") else \
-            {"department_id": request.data.get("department") or request.user.department_id}
-        opinion = get_object_or_404(review.opinions, **lookup)
-        services.give_opinion(opinion, request.user, request.data.get("verdict", ""), request.data.get("comment", ""))
+        given = OpinionRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        lookup = {"pk": data["opinion"]} if data.get("opinion") else \
+            {"department_id": data.get("department") or request.user.department_id}
+        opinion = get_object_or_404(ReviewOpinion.objects.restrict(request.user, "view").filter(review=review),
+                                    **lookup)
+        services.give_opinion(opinion, request.user, data["verdict"], data["comment"])
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
 
-# ---- read-only views of child rows (written through their parent above) ---------------------
+# ---- child rows across records: read here, written through their record above -------------------
+
+class RowsViewSet(ServiceViewSet):
+    """Rows are written only through their record, so these lists answer reads and refuse writes."""
+
+    http_method_names = ["get", "head", "options"]
+
 
 class ReadOnlyRowsViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
@@ -320,7 +292,7 @@ class ContractServiceRowSerializer(ContractServiceSerializer):
         fields = ["id", "contract", *ContractServiceSerializer.Meta.fields]
 
 
-class ContractServiceViewSet(ReadOnlyRowsViewSet):
+class ContractServiceViewSet(RowsViewSet):
     queryset = ContractService.objects.all()
     serializer_class = ContractServiceRowSerializer
     filterset_fields = ["contract", "service", "tier"]
@@ -331,7 +303,7 @@ class PaymentMilestoneRowSerializer(PaymentMilestoneSerializer):
         fields = ["id", "contract", *PaymentMilestoneSerializer.Meta.fields]
 
 
-class PaymentMilestoneViewSet(ReadOnlyRowsViewSet):
+class PaymentMilestoneViewSet(RowsViewSet):
     queryset = PaymentMilestone.objects.all()
     serializer_class = PaymentMilestoneRowSerializer
     filterset_fields = ["contract"]
@@ -342,7 +314,7 @@ class SlaTargetRowSerializer(SlaTargetSerializer):
         fields = ["id", "sla", *SlaTargetSerializer.Meta.fields]
 
 
-class SlaTargetViewSet(ReadOnlyRowsViewSet):
+class SlaTargetViewSet(RowsViewSet):
     queryset = SlaTarget.objects.all()
     serializer_class = SlaTargetRowSerializer
     filterset_fields = ["sla", "priority"]

@@ -8,7 +8,7 @@ from catalog.models import ServiceTier
 from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet
 from org.models import Department
 
-from .choices import Verdict
+from .choices import SignedStatus, Verdict
 from .models import (
     Contract,
     ContractReview,
@@ -120,16 +120,17 @@ class ContractReviewForm(ControlledRecordForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["title"].required = False
         self.fields["extra_departments"].widget.attrs.pop("class", None)
-        self.fields["contract"].queryset = Contract.objects.exclude(status__in=("signed", "superseded")) \
+        self.fields["contract"].queryset = Contract.objects.exclude(status__in=(SignedStatus.SIGNED,
+                                                                                SignedStatus.SUPERSEDED)) \
             .select_related("customer")
-        if self.instance.pk:
+        if self.instance.pk:  # a review stays with its contract, even once that is signed (a new review version)
             self.fields["contract"].disabled = True
+            self.fields["contract"].queryset = Contract.objects.filter(pk=self.instance.contract_id)
 
     def save_related(self, user):
-        from .services import ensure_opinions
+        from .services import request_opinions_after_save
 
-        if self.instance.status in ("draft", "returned"):
-            ensure_opinions(self.instance, user)
+        request_opinions_after_save(self.instance, user)
 
 
 class OpinionForm(forms.ModelForm):

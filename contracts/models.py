@@ -31,10 +31,10 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import PriorityTargetFields, ServiceTier
 from core.choices import RecordStatus
 from core.fields import StoredDecimalsMixin
-from core.models import BaseModel, ControlledRecord
+from core.models import BaseModel, ChildRow, ControlledRecord
 from core.querysets import RestrictedQuerySet
 
-from .choices import SignedStatus, Verdict
+from .choices import ReviewStatus, SignedStatus, Verdict
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -162,10 +162,11 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
         dates = [start for start, _sla in schedule[1:]]
         return schedule[bisect_right(dates, day)][1]
 
-    def copy_children(self, new_version):
-        from .services import copy_contract_children
+    def on_new_version(self, draft, user):
+        """The contract's next version carries the next version of its SLA."""
+        from .services import next_sla_for
 
-        copy_contract_children(self, new_version)
+        next_sla_for(self, draft, user)
 
     def export_sections(self, language):
         from .exports import contract_sections
@@ -173,32 +174,11 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
         return contract_sections(self, language)
 
 
-class ContractChild(BaseModel):
-    """A row of one contract version, writable only while that version is a draft or returned."""
-
-    class Meta:
-        abstract = True
-
-    def record(self):
-        return self.contract
-
-    def get_absolute_url(self):
-        return self.record().get_absolute_url()
-
-    def clean(self):
-        try:
-            record = self.record()
-        except ObjectDoesNotExist:
-            return
-        if record.pk and record.status not in type(record).record_type().workflow.editable_states:
-            raise ValidationError(
-                _t("%(record)s is %(status)s: its rows change only in a draft or returned version (revise it to "
-                   "start a new version).") % {"record": record, "status": record.get_status_display()},
-                code="frozen")
-
-
-class ContractService(StoredDecimalsMixin, ContractChild):
+class ContractService(StoredDecimalsMixin, ChildRow):
     """A catalogue service the contract covers, at a tier, with its price."""
+
+    parent_field = "contract"
+    row_key = ("tier",)
 
     contract = models.ForeignKey(Contract, models.CASCADE, related_name="service_lines",
                                  verbose_name=_("service contract"))
@@ -223,7 +203,10 @@ class ContractService(StoredDecimalsMixin, ContractChild):
         return super().full_clean(*args, **kwargs)
 
 
-class PaymentMilestone(StoredDecimalsMixin, ContractChild):
+class PaymentMilestone(StoredDecimalsMixin, ChildRow):
+    parent_field = "contract"
+    row_key = ("name",)
+
     contract = models.ForeignKey(Contract, models.CASCADE, related_name="milestones",
                                  verbose_name=_("service contract"))
     name = models.CharField(_("milestone"), max_length=200, help_text=_("e.g. 签约后首付款, 第二季度服务费."))
@@ -303,18 +286,16 @@ class ServiceLevelAgreement(StoredDecimalsMixin, ControlledRecord):
 
         return tier_targets(self)
 
-    def copy_children(self, new_version):
-        from .services import copy_sla_children
-
-        copy_sla_children(self, new_version)
-
     def export_sections(self, language):
         from .exports import sla_sections
 
         return sla_sections(self, language)
 
 
-class SlaTarget(PriorityTargetFields, ContractChild):
+class SlaTarget(PriorityTargetFields, ChildRow):
+    parent_field = "sla"
+    row_key = ("priority",)
+
     sla = models.ForeignKey(ServiceLevelAgreement, models.CASCADE, related_name="priority_targets",
                             verbose_name=_("service level agreement"))
 
@@ -328,10 +309,6 @@ class SlaTarget(PriorityTargetFields, ContractChild):
             *PriorityTargetFields.target_checks("contracts_sla_resolution_not_before_response",
                                                 "contracts_sla_target_percent"),
         ]
-
-    def record(self):
-        return self.sla
-
 
 class ContractReview(ControlledRecord):
     """合同评审记录: the opinions of the required departments on one contract version (SP-4.2.1)."""
@@ -364,19 +341,18 @@ class ContractReview(ControlledRecord):
 
         return outcome(self)
 
-    def copy_children(self, new_version):
-        from .services import copy_review_children
-
-        copy_review_children(self, new_version)
-
     def export_sections(self, language):
         from .exports import review_sections
 
         return review_sections(self, language)
 
 
-class ReviewOpinion(ContractChild):
-    """One department's opinion: given (signed) when its signer and date are set."""
+class ReviewOpinion(BaseModel):
+    """One department's opinion: given (signed) when its signer and date are set.
+
+    Not a ChildRow: opinions are given after the review is submitted, and a new version of a review asks the
+    departments again instead of copying their signed opinions.
+    """
 
     review = models.ForeignKey(ContractReview, models.CASCADE, related_name="opinions",
                                verbose_name=_("contract review record"))
@@ -401,8 +377,8 @@ class ReviewOpinion(ContractChild):
     def __str__(self):
         return f"{self.department}: {self.get_verdict_display() or '—'}"
 
-    def record(self):
-        return self.review
+    def get_absolute_url(self):
+        return self.review.get_absolute_url()
 
     @property
     def given(self) -> bool:
@@ -414,7 +390,7 @@ class ReviewOpinion(ContractChild):
         except ObjectDoesNotExist:
             return
         # Opinions are given while the review collects them; its own fields change only as a draft.
-        if review.pk and review.status not in ("draft", "returned", "in_review"):
+        if review.pk and review.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.IN_REVIEW):
             raise ValidationError(_t("%(review)s is %(status)s: its opinions can no longer change.")
                                   % {"review": review, "status": review.get_status_display()}, code="frozen")
         if self.verdict == Verdict.CONDITIONAL and not self.comment.strip():

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _t
 from core import audit, records, workflow
 from core.choices import RecordStatus
 from core.permissions import allowed
-from presales.services import replace_rows
 
 from . import review as review_rule
 from .choices import ReviewStatus, SignedStatus, Verdict
 from .models import (
     Contract,
+    ContractReview,
     ContractService,
     PaymentMilestone,
     ReviewOpinion,
@@ -27,23 +27,6 @@ from .models import (
 
 SLA_FIELDS = ("service_window_id", "availability_target", "rto_minutes", "rpo_minutes", "max_tickets_per_month",
               "max_users", "max_devices")
-CHILD_RELATIONS = {
-    "service_lines": (ContractService, ("tier",)),
-    "milestones": (PaymentMilestone, ("name",)),
-}
-SLA_TARGETS = (SlaTarget, ("priority",))
-
-
-def _copy(rows, **parent):
-    for row in rows:
-        row.pk = row.id = None
-        row._state.adding = True
-        for name, value in parent.items():
-            setattr(row, name, value)
-        row.save(force_insert=True)
-        audit.log_create(row, _t("Copied to the new version."))
-
-
 # ---- drafting a contract from an approved proposal -------------------------------------------------
 
 def add_months(day, months):
@@ -150,48 +133,33 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
     return contract
 
 
-# ---- new versions ---------------------------------------------------------------------------------
+# ---- new versions and deletion ---------------------------------------------------------------------
 
-def copy_contract_children(old, new):
-    """Copy services and milestones to the contract's next version; its SLA gets a next version too."""
-    _copy(list(old.service_lines.all()), contract=new)
-    _copy(list(old.milestones.all()), contract=new)
-    sla = old.sla()
+def next_sla_for(contract, draft, user):
+    """The contract's next version gets its SLA's next version (or, for an SLA not yet approved, a copy)."""
+    sla = contract.sla()
     if sla is None:
         return
-    user = new.author
     if sla.status in (SignedStatus.APPROVED, SignedStatus.SIGNED) and sla.is_latest:
-        draft = records.new_version(sla, user, comment=_t("Change of contract %(c)s.") % {"c": new.number})
-        before = audit.snapshot(draft)
-        draft.contract = new
-        records.update(draft, user, before)
+        next_sla = records.new_version(sla, user, comment=_t("Change of contract %(c)s.") % {"c": draft.number})
+        before = audit.snapshot(next_sla)
+        next_sla.contract = draft
+        records.update(next_sla, user, before)
     else:
-        sla_from(sla, new, sla.effective_from, user)
+        sla_from(sla, draft, sla.effective_from, user)
 
 
-def copy_sla_children(old, new):
-    _copy(list(old.priority_targets.all()), sla=new)
+def delete_draft_contract(contract, user, comment=""):
+    """Delete a draft contract with its draft SLAs: an SLA protects its contract, so the SLAs go first.
 
-
-def copy_review_children(old, new):
-    departments = list(old.extra_departments.values_list("pk", flat=True))
-    if departments:
-        new.extra_departments.set(departments)
-        audit.record_entry("update", new, changes={"extra_departments": [[], sorted(departments)]},
-                           snap=audit.snapshot(new))
-
-
-def delete_with_rows(instance, user, comment=""):
-    """Delete a draft contract with its draft SLA, or a draft SLA or review.
-
-    Rows that cascade (service lines, milestones, targets, opinions) are audited by core.records.delete;
-    the SLA protects its contract, so a draft contract's SLAs go first.
+    core.records.delete audits every row that cascades (services, milestones, targets) and refuses a contract
+    still used by another record.
     """
     with transaction.atomic():
-        if isinstance(instance, Contract) and instance.status == RecordStatus.DRAFT:
-            for sla in instance.slas.all():
+        if contract.status == SignedStatus.DRAFT:
+            for sla in contract.slas.all():
                 records.delete(sla, user, comment)
-        records.delete(instance, user, comment)
+        records.delete(contract, user, comment)
 
 
 # ---- contract review ------------------------------------------------------------------------------
@@ -219,6 +187,22 @@ def service_basis(contract) -> tuple[str, str]:
         opinion += " " + _t("SLA %(number)s: availability %(availability)s%%, service window %(window)s.") % {
             "number": sla.number, "availability": f"{sla.availability_target:g}", "window": sla.service_window}
     return basis, opinion
+
+
+def may_start_review(contract, user) -> bool:
+    """A contract review starts for a contract in review or approved, unless one is already under way (draft, in
+    review, returned) or has passed; only a superseded review leaves room for another."""
+    return allowed(user, ContractReview, "add") \
+        and contract.status in (SignedStatus.IN_REVIEW, SignedStatus.APPROVED) \
+        and not any(review.status in (ReviewStatus.DRAFT, ReviewStatus.IN_REVIEW, ReviewStatus.RETURNED,
+                                      ReviewStatus.APPROVED) for review in contract.reviews.all())
+
+
+def request_opinions_after_save(review, user):
+    """A review being drafted (or reworked) asks every required department as soon as it is saved, so the list of
+    opinions follows the contract and the departments named."""
+    if review.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        ensure_opinions(review, user)
 
 
 def ensure_opinions(review, user):
@@ -255,16 +239,3 @@ def give_opinion(opinion, user, verdict, comment):
         if review_rule.outcome(review).passed:
             workflow.fire(review, "approve", user, _t("Every required department agreed."))
     return opinion
-
-
-def set_extra_departments(review, user, departments):
-    before = sorted(review.extra_departments.values_list("pk", flat=True))
-    review.extra_departments.set(departments)
-    after = sorted(review.extra_departments.values_list("pk", flat=True))
-    if before != after:
-        audit.record_entry("update", review, user=user, changes={"extra_departments": [before, after]},
-                           snap=audit.snapshot(review))
-
-
-__all__ = ["CHILD_RELATIONS", "SLA_TARGETS", "replace_rows", "contract_from_proposal", "give_opinion",
-           "ensure_opinions"]

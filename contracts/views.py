@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.generic.edit import FormView
 
-from core.choices import RecordStatus
 from core.permissions import allowed
 from core.record_actions import RecordActionView
 from core.views import (
@@ -21,6 +20,7 @@ from core.views import (
 
 from . import review as review_rule
 from . import services
+from .choices import ReviewStatus
 from .diff import contract_changes, sla_changes
 from .filtersets import ContractFilterSet, ContractReviewFilterSet, ServiceLevelAgreementFilterSet
 from .forms import ContractForm, ContractReviewForm, FromProposalForm, OpinionForm, ServiceLevelAgreementForm
@@ -28,11 +28,13 @@ from .models import Contract, ContractReview, ReviewOpinion, ServiceLevelAgreeme
 from .tables import ContractReviewTable, ContractTable, ServiceLevelAgreementTable
 
 
-class DeleteWithRowsView(ObjectDeleteView):
+class ContractDeleteView(ObjectDeleteView):
+    """A draft contract goes with its draft SLA (contracts.services.delete_draft_contract)."""
+
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         try:
-            services.delete_with_rows(obj, request.user, comment=request.POST.get("comment", ""))
+            services.delete_draft_contract(obj, request.user, comment=request.POST.get("comment", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(error_messages(exc)))
             return redirect(obj.get_absolute_url())
@@ -55,10 +57,7 @@ class ContractDetailView(ObjectDetailView):
             sla=contract.sla(),
             reviews=reviews,
             review_outcome=review_rule.outcome(reviews[0]) if reviews else None,
-            can_start_review=allowed(user, ContractReview, "add") and contract.status in (
-                RecordStatus.IN_REVIEW, RecordStatus.APPROVED) and not any(
-                r.status in (RecordStatus.DRAFT, RecordStatus.IN_REVIEW, RecordStatus.RETURNED,
-                             RecordStatus.APPROVED) for r in reviews),
+            can_start_review=services.may_start_review(contract, user),
             changes=contract_changes(contract),
             sla_in_force=contract.sla_for(timezone.localdate()) if contract.is_signed else None,
         )
@@ -117,7 +116,7 @@ class ContractViews(RecordViews):
     form = ContractForm
     select_related = ("owner_department", "author", "customer", "service_tier")
     detail_view = ContractDetailView
-    delete_view = DeleteWithRowsView
+    delete_view = ContractDeleteView
     detail_fields = ("proposal", "start_date", "end_date", "value", "customer_signatory",
                      "company_signatory", "payment_terms", "involves_procurement", "service_tier", "calendar",
                      "monthly_ticket_limit", "user_limit", "signed_on", "signed_by", "owner_department",
@@ -149,7 +148,6 @@ class ServiceLevelAgreementViews(RecordViews):
     form = ServiceLevelAgreementForm
     select_related = ("contract", "customer", "owner_department", "author")
     detail_view = SlaDetailView
-    delete_view = DeleteWithRowsView
     detail_fields = ("contract", "effective_from", "signed_on", "source_tier", "service_window",
                      "availability_target", "rto_minutes", "rpo_minutes", "continuity", "max_tickets_per_month",
                      "max_users", "max_devices", "change_note")
@@ -164,7 +162,7 @@ class ReviewDetailView(ObjectDetailView):
         outcome = review_rule.outcome(review)
         required = {d.pk for d in outcome.required}
         opinions = list(review.opinions.select_related("department", "signer"))
-        may_give = review.status == RecordStatus.IN_REVIEW and allowed(user, ReviewOpinion, "change")
+        may_give = review.status == ReviewStatus.IN_REVIEW and allowed(user, ReviewOpinion, "change")
         context.update(
             contract=review.contract,
             outcome=outcome,
@@ -203,7 +201,6 @@ class ContractReviewViews(RecordViews):
     select_related = ("contract", "customer", "owner_department", "author")
     detail_view = ReviewDetailView
     edit_view = ReviewEditView
-    delete_view = DeleteWithRowsView
     detail_fields = ("contract", "owner_department", "confidentiality", "conclusion", "change_note")
 
     @classmethod

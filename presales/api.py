@@ -1,13 +1,12 @@
 """REST endpoints of pre-sales (registered in api/urls.py under presales/...): same matrix, services, workflow."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RecordSerializer, ServiceViewSet
 from core.permissions import allowed
 from org.models import User
 
@@ -62,9 +61,6 @@ class ServiceRequirementSerializer(ControlledRecordSerializer):
         return obj.missing_participants()
 
 
-CHILDREN = ("priority_targets", "skills", "participants")
-
-
 class ServiceRequirementViewSet(ControlledRecordViewSet):
     """Service requirements (SP-4.1.1–4.1.3). Rows are sent as whole lists (`priority_targets`, `skills`,
     `participants`) and written only while the requirement is a draft or returned."""
@@ -73,30 +69,7 @@ class ServiceRequirementViewSet(ControlledRecordViewSet):
     serializer_class = ServiceRequirementSerializer
     filterset_class = ServiceRequirementFilterSet
     select_related = ("customer", "contract", "owner_department", "author", "service_window")
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("priority_targets", "skills", "participants__department")
-
-    def _write(self, serializer, write):
-        children = {name: serializer.validated_data.pop(name) for name in CHILDREN
-                    if name in serializer.validated_data}
-        with transaction.atomic():
-            write(serializer)
-            requirement = serializer.instance
-            if "participants" in children:
-                services.set_participants(requirement, self.request.user, children.pop("participants"))
-            for name, rows in children.items():
-                model, keys = services.CHILD_RELATIONS[name]
-                services.replace_rows(requirement, "requirement", name, model, keys, rows, self.request.user)
-
-    def perform_create(self, serializer):
-        self._write(serializer, super().perform_create)
-
-    def perform_update(self, serializer):
-        self._write(serializer, super().perform_update)
-
-    def perform_destroy(self, instance):
-        services.delete_with_rows(instance, self.request.user)
+    prefetch_related = ("priority_targets", "skills", "participants__department")
 
 
 class ProposalLineTargetSerializer(serializers.ModelSerializer):
@@ -105,7 +78,7 @@ class ProposalLineTargetSerializer(serializers.ModelSerializer):
         fields = ["priority", "response_minutes", "resolution_minutes", "target_percent"]
 
 
-class ProposalLineSerializer(serializers.ModelSerializer):
+class ProposalLineSerializer(RecordSerializer):
     priority_targets = ProposalLineTargetSerializer(many=True, required=False,
                                                     help_text="The draft SLA's targets; copied from the tier when "
                                                               "the line is created.")
@@ -118,6 +91,13 @@ class ProposalLineSerializer(serializers.ModelSerializer):
         read_only_fields = ("service",)
         extra_kwargs = {"service_window": {"required": False}, "availability_target": {"required": False}}
 
+    def create(self, validated_data):
+        validated_data.pop("priority_targets", None)  # a new line's draft SLA is its tier's, adjusted afterwards
+        return super().create(validated_data)
+
+    def save_instance(self, instance, before):
+        services.save_line(instance, self.context["request"].user, before)
+
 
 class ProposalLineViewSet(ServiceViewSet):
     """Lines of a proposal: POST {proposal, tier, price} drafts the SLA from the tier; PATCH adjusts it
@@ -127,28 +107,7 @@ class ProposalLineViewSet(ServiceViewSet):
     serializer_class = ProposalLineSerializer
     filterset_class = ProposalLineFilterSet
     select_related = ("proposal", "service", "tier", "service_window")
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("priority_targets")
-
-    def perform_create(self, serializer):
-        serializer.validated_data.pop("priority_targets", None)
-        with transaction.atomic():
-            super().perform_create(serializer)
-            services.apply_tier(serializer.instance, self.request.user)
-
-    def perform_update(self, serializer):
-        targets = serializer.validated_data.pop("priority_targets", None)
-        tier_changed = "tier" in serializer.validated_data and serializer.validated_data["tier"] != \
-            serializer.instance.tier
-        with transaction.atomic():
-            super().perform_update(serializer)
-            if tier_changed:
-                services.apply_tier(serializer.instance, self.request.user)
-            if targets is not None:
-                model, keys = services.LINE_TARGETS
-                services.replace_rows(serializer.instance, "line", "priority_targets", model, keys, targets,
-                                      self.request.user)
+    prefetch_related = ("priority_targets",)
 
 
 class PresalesProposalSerializer(ControlledRecordSerializer):
@@ -169,6 +128,12 @@ class PresalesProposalSerializer(ControlledRecordSerializer):
     def get_fit_check_current(self, obj) -> bool:
         return bool(obj.fit_check) and obj.fit_check_current()
 
+    def save_instance(self, instance, before):
+        if before is None:
+            instance.environment_summary = services.starting_environment_summary(instance.requirement,
+                                                                                 instance.environment_summary)
+        super().save_instance(instance, before)
+
 
 class PresalesProposalViewSet(ControlledRecordViewSet):
     """Pre-sales proposals (SP-4.1.4–4.1.5). Lines are written through presales/proposal-lines; `fit-check` runs
@@ -178,20 +143,7 @@ class PresalesProposalViewSet(ControlledRecordViewSet):
     serializer_class = PresalesProposalSerializer
     filterset_class = PresalesProposalFilterSet
     select_related = ("customer", "requirement", "owner_department", "author")
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("lines__priority_targets", "requirement__priority_targets",
-                                                       "requirement__skills")
-
-    def perform_create(self, serializer):
-        requirement = serializer.validated_data.get("requirement")
-        if requirement is not None and not serializer.validated_data.get("environment_summary") \
-                and requirement.customer_id:
-            serializer.validated_data["environment_summary"] = services.environment_summary(requirement.customer)
-        super().perform_create(serializer)
-
-    def perform_destroy(self, instance):
-        services.delete_with_rows(instance, self.request.user)
+    prefetch_related = ("lines__priority_targets", "requirement__priority_targets", "requirement__skills")
 
     @extend_schema(request=None, responses=inline_serializer("FitCheck", {
         "misses": serializers.IntegerField(), "meets": serializers.BooleanField(),
@@ -222,11 +174,12 @@ class StaffSkillViewSet(ServiceViewSet):
     select_related = ("user",)
 
 
-# ---- read-only views of child rows (written through their parent above) ---------------------
+# ---- child rows across records: read here, written through their record above -------------------
 
-class ReadOnlyRowsViewSet(viewsets.ReadOnlyModelViewSet):
-    def get_queryset(self):
-        return self.queryset.model.objects.restrict(self.request.user, "view")
+class RowsViewSet(ServiceViewSet):
+    """Rows are written only through their record (or line), so these lists answer reads and refuse writes."""
+
+    http_method_names = ["get", "head", "options"]
 
 
 class RequirementTargetRowSerializer(RequirementTargetSerializer):
@@ -234,7 +187,7 @@ class RequirementTargetRowSerializer(RequirementTargetSerializer):
         fields = ["id", "requirement", *RequirementTargetSerializer.Meta.fields]
 
 
-class RequirementTargetViewSet(ReadOnlyRowsViewSet):
+class RequirementTargetViewSet(RowsViewSet):
     """Required response/resolution times of every requirement version; written through presales/requirements."""
 
     queryset = RequirementTarget.objects.all()
@@ -247,7 +200,7 @@ class RequirementSkillRowSerializer(RequirementSkillSerializer):
         fields = ["id", "requirement", *RequirementSkillSerializer.Meta.fields]
 
 
-class RequirementSkillViewSet(ReadOnlyRowsViewSet):
+class RequirementSkillViewSet(RowsViewSet):
     queryset = RequirementSkill.objects.all()
     serializer_class = RequirementSkillRowSerializer
     filterset_fields = ["requirement", "level"]
@@ -258,7 +211,7 @@ class ProposalLineTargetRowSerializer(ProposalLineTargetSerializer):
         fields = ["id", "line", *ProposalLineTargetSerializer.Meta.fields]
 
 
-class ProposalLineTargetViewSet(ReadOnlyRowsViewSet):
+class ProposalLineTargetViewSet(RowsViewSet):
     """Draft SLA targets of every proposal line; written through presales/proposal-lines."""
 
     queryset = ProposalLineTarget.objects.all()

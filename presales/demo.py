@@ -7,7 +7,7 @@ proposal (fit check run, approved). contracts.demo carries the chain on to a sig
 
 from catalog.choices import Priority, SkillLevel
 from catalog.models import Calendar, ServiceTier
-from core import records, workflow
+from core import records, rows, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
 from customers.models import Customer
@@ -72,7 +72,7 @@ def _chain(customer, users, departments):
         requirement = records.create(ServiceRequirement(
             title=REQUIREMENT_TITLE, customer=customer, owner_department=departments["sales"],
             service_window=Calendar.objects.get(name="5x8 北京"), **REQUIREMENT), sales, comment="初版")
-        services.set_participants(requirement, sales, [sales, staff])
+        rows.set_links(requirement, "participants", [sales, staff], sales)
         for priority, (response, resolution) in REQUIRED_TARGETS.items():
             records.create(RequirementTarget(requirement=requirement, priority=priority, response_minutes=response,
                                              resolution_minutes=resolution), sales)

@@ -114,10 +114,9 @@ class PresalesProposalForm(FormsetFormMixin, ControlledRecordForm):
 
     def clean(self):
         data = super().clean()
-        requirement = data.get("requirement")
-        if requirement is not None and not (data.get("environment_summary") or "").strip() and requirement.customer:
-            data["environment_summary"] = services.environment_summary(requirement.customer)
-            self.instance.environment_summary = data["environment_summary"]
+        data["environment_summary"] = services.starting_environment_summary(data.get("requirement"),
+                                                                            data.get("environment_summary"))
+        self.instance.environment_summary = data["environment_summary"]
         return data
 
     def save_related(self, user):

@@ -20,7 +20,7 @@ free capacity %) that project staffing can read later.
 """
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -31,37 +31,13 @@ from catalog.choices import Priority, SkillLevel
 from catalog.models import PriorityTargetFields
 from core.choices import RecordStatus
 from core.fields import StoredDecimalsMixin
-from core.models import BaseModel, ControlledRecord
+from core.models import BaseModel, ChildRow, ControlledRecord
 from org.choices import DepartmentKind
 
 from .choices import RequirementKind
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 LEVEL_RANK = {level: rank for rank, level in enumerate(SkillLevel.values)}
-
-
-class RecordChild(BaseModel):
-    """A row of one version of a controlled record, writable only while that version is a draft or returned."""
-
-    class Meta:
-        abstract = True
-
-    def record(self):
-        raise NotImplementedError
-
-    def get_absolute_url(self):
-        return self.record().get_absolute_url()
-
-    def clean(self):
-        try:
-            record = self.record()
-        except ObjectDoesNotExist:
-            return
-        if record.pk and record.status not in type(record).record_type().workflow.editable_states:
-            raise ValidationError(
-                _t("%(record)s is %(status)s: its rows change only in a draft or returned version (revise it to "
-                   "start a new version).") % {"record": record, "status": record.get_status_display()},
-                code="frozen")
 
 
 # ---- service requirements (SP-4.1.1 – 4.1.3) -------------------------------------------------------
@@ -128,18 +104,16 @@ class ServiceRequirement(StoredDecimalsMixin, ControlledRecord):
         needed = ((DepartmentKind.SALES, _t("Sales Department")), (DepartmentKind.SERVICE, _t("Service Department")))
         return [label for kind, label in needed if kind not in kinds]
 
-    def copy_children(self, new_version):
-        from .services import copy_requirement_children
-
-        copy_requirement_children(self, new_version)
-
     def export_sections(self, language):
         from .exports import requirement_sections
 
         return requirement_sections(self, language)
 
 
-class RequirementTarget(RecordChild):
+class RequirementTarget(ChildRow):
+    parent_field = "requirement"
+    row_key = ("priority",)
+
     requirement = models.ForeignKey(ServiceRequirement, models.CASCADE, related_name="priority_targets",
                                     verbose_name=_("service requirement"))
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
@@ -162,11 +136,10 @@ class RequirementTarget(RecordChild):
     def __str__(self):
         return f"{self.priority}: {self.response_minutes}/{self.resolution_minutes} min"
 
-    def record(self):
-        return self.requirement
+class RequirementSkill(ChildRow):
+    parent_field = "requirement"
+    row_key = ("skill", "level")
 
-
-class RequirementSkill(RecordChild):
     requirement = models.ForeignKey(ServiceRequirement, models.CASCADE, related_name="skills",
                                     verbose_name=_("service requirement"))
     skill = models.CharField(_("skill"), max_length=100)
@@ -187,10 +160,6 @@ class RequirementSkill(RecordChild):
 
     def __str__(self):
         return f"{self.skill} ({self.get_level_display()}) × {self.headcount}"
-
-    def record(self):
-        return self.requirement
-
 
 # ---- the company's service capability ----------------------------------------------------------
 
@@ -272,19 +241,16 @@ class PresalesProposal(ControlledRecord):
 
         return bool(self.fit_check_digest) and self.fit_check_digest == content_digest(self)
 
-    def copy_children(self, new_version):
-        from .services import copy_proposal_children
-
-        copy_proposal_children(self, new_version)
-
     def export_sections(self, language):
         from .exports import proposal_sections
 
         return proposal_sections(self, language)
 
 
-class ProposalLine(StoredDecimalsMixin, RecordChild):
+class ProposalLine(StoredDecimalsMixin, ChildRow):
     """A catalogue service at a tier, with the draft SLA copied from the tier and adjusted for this customer."""
+
+    parent_field = "proposal"
 
     proposal = models.ForeignKey(PresalesProposal, models.CASCADE, related_name="lines",
                                  verbose_name=_("pre-sales proposal"))
@@ -320,10 +286,6 @@ class ProposalLine(StoredDecimalsMixin, RecordChild):
 
     def __str__(self):
         return f"{self.service} · {self.tier.name}" if self.tier_id else str(self.service)
-
-    def record(self):
-        return self.proposal
-
     def full_clean(self, *args, **kwargs):
         if self.tier_id:
             self.service_id = self.tier.service_id
@@ -346,7 +308,10 @@ class ProposalLine(StoredDecimalsMixin, RecordChild):
         return tier_targets(self)
 
 
-class ProposalLineTarget(PriorityTargetFields, RecordChild):
+class ProposalLineTarget(PriorityTargetFields, ChildRow):
+    parent_field = "line"
+    row_key = ("priority",)
+
     line = models.ForeignKey(ProposalLine, models.CASCADE, related_name="priority_targets",
                              verbose_name=_("proposal line"))
 
@@ -360,6 +325,3 @@ class ProposalLineTarget(PriorityTargetFields, RecordChild):
             *PriorityTargetFields.target_checks("presales_line_resolution_not_before_response",
                                                 "presales_line_target_percent"),
         ]
-
-    def record(self):
-        return self.line.proposal

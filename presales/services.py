@@ -1,40 +1,11 @@
-"""Writes to pre-sales records beyond a single row: draft SLAs from tiers, child rows, new versions (all audited)."""
+"""Writes to pre-sales records beyond a single row: draft SLAs from tiers, a proposal's starting text (audited)."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _t
 
 from core import audit, records
 
-from .models import ProposalLine, ProposalLineTarget, RequirementSkill, RequirementTarget
-
-
-def _copy_rows(rows, **parent):
-    for row in rows:
-        row.pk = row.id = None
-        row._state.adding = True
-        for name, value in parent.items():
-            setattr(row, name, value)
-        row.save(force_insert=True)
-        audit.log_create(row, _t("Copied to the new version."))
-
-
-def copy_requirement_children(old, new):
-    """Copy a requirement version's rows and participants to its new version (core.records.new_version)."""
-    _copy_rows(list(old.priority_targets.all()), requirement=new)
-    _copy_rows(list(old.skills.all()), requirement=new)
-    participants = list(old.participants.values_list("pk", flat=True))
-    if participants:
-        new.participants.set(participants)
-        audit.record_entry("update", new, changes={"participants": [[], sorted(participants)]},
-                           snap=audit.snapshot(new))
-
-
-def copy_proposal_children(old, new):
-    for line in old.lines.prefetch_related("priority_targets"):
-        targets = list(line.priority_targets.all())
-        _copy_rows([line], proposal=new)
-        _copy_rows(targets, line=line)
+from .models import ProposalLine, ProposalLineTarget
 
 
 def apply_tier(line, user):
@@ -64,54 +35,20 @@ def apply_tier(line, user):
 
 def add_line(proposal, tier, user, price=0, notes=""):
     """A new line at `tier` with its draft SLA copied from the tier."""
+    return save_line(ProposalLine(proposal=proposal, tier=tier, price=price, notes=notes), user)
+
+
+def save_line(line, user, before=None):
+    """Write a proposal line (new when `before` is None); a new line, or one moved to another tier, gets its
+    draft SLA from the tier."""
     with transaction.atomic():
-        line = records.create(ProposalLine(proposal=proposal, tier=tier, price=price, notes=notes), user)
-        return apply_tier(line, user)
-
-
-CHILD_RELATIONS = {
-    "priority_targets": (RequirementTarget, ("priority",)),
-    "skills": (RequirementSkill, ("skill", "level")),
-}
-LINE_TARGETS = (ProposalLineTarget, ("priority",))
-
-
-def replace_rows(parent, parent_field, related_name, model, key_fields, rows, user):
-    """Make the parent's rows of one relation equal `rows` (dicts), matched by key: each write audited.
-
-    Used by the API, where a client sends the whole list.
-    """
-    with transaction.atomic():
-        current = {tuple(getattr(r, f) for f in key_fields): r for r in getattr(parent, related_name).all()}
-        wanted = {}
-        for data in rows:
-            key = tuple(data.get(f) for f in key_fields)
-            if key in wanted:
-                raise ValidationError({related_name: _t("%(key)s is listed twice.")
-                                       % {"key": " / ".join(map(str, key))}})
-            wanted[key] = data
-        for key, row in current.items():
-            if key not in wanted:
-                records.delete(row, user)
-        for key, data in wanted.items():
-            row = current.get(key)
-            if row is None:
-                records.create(model(**{parent_field: parent}, **data), user)
-                continue
-            before = audit.snapshot(row)
-            for name, value in data.items():
-                setattr(row, name, value)
-            if audit.diff(before, audit.snapshot(row)):
-                records.update(row, user, before)
-
-
-def set_participants(requirement, user, participants):
-    before = sorted(requirement.participants.values_list("pk", flat=True))
-    requirement.participants.set(participants)
-    after = sorted(requirement.participants.values_list("pk", flat=True))
-    if before != after:
-        audit.record_entry("update", requirement, user=user, changes={"participants": [before, after]},
-                           snap=audit.snapshot(requirement))
+        if before is None:
+            records.create(line, user)
+        else:
+            records.update(line, user, before)
+        if before is None or before.get("tier_id") != line.tier_id:
+            apply_tier(line, user)
+    return line
 
 
 def environment_summary(customer) -> str:
@@ -136,6 +73,8 @@ def environment_summary(customer) -> str:
     return "\n".join(lines)
 
 
-def delete_with_rows(instance, user, comment=""):
-    """Delete a draft requirement or proposal; core.records.delete audits each row that cascades with it."""
-    records.delete(instance, user, comment)
+def starting_environment_summary(requirement, summary=""):
+    """A proposal's summary of the customer's systems as written, or, when left empty, drafted from the customer."""
+    if (summary or "").strip() or requirement is None or requirement.customer is None:
+        return summary or ""
+    return environment_summary(requirement.customer)

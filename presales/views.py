@@ -1,19 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils.translation import gettext as _t
 
 from core.permissions import allowed
 from core.record_actions import RecordActionView
-from core.views import (
-    ObjectDeleteView,
-    ObjectDetailView,
-    PrefilledEditView,
-    RecordViews,
-    error_messages,
-    hx_redirect,
-)
+from core.views import ObjectDetailView, PrefilledEditView, RecordViews
 
 from . import fitcheck, services
 from .filtersets import (
@@ -25,21 +17,6 @@ from .filtersets import (
 from .forms import PresalesProposalForm, ProposalLineForm, ServiceRequirementForm, StaffSkillForm
 from .models import PresalesProposal, ProposalLine, ServiceRequirement, StaffSkill
 from .tables import PresalesProposalTable, ProposalLineTable, ServiceRequirementTable, StaffSkillTable
-
-
-class DeleteWithRowsView(ObjectDeleteView):
-    """Deleting a draft takes its rows with it, each deletion audited."""
-
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            services.delete_with_rows(obj, request.user, comment=request.POST.get("comment", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(error_messages(exc)))
-            return redirect(obj.get_absolute_url())
-        messages.success(request, _t("Deleted %(obj)s.") % {"obj": obj})
-        return hx_redirect(request, self.views.url_for("list"))
-
 
 # ---- service requirements ------------------------------------------------------------------------
 
@@ -65,7 +42,6 @@ class ServiceRequirementViews(RecordViews):
     form = ServiceRequirementForm
     select_related = ("customer", "owner_department", "author")
     detail_view = ServiceRequirementDetailView
-    delete_view = DeleteWithRowsView
     detail_fields = ("kind", "contract", "owner_department", "confidentiality", "goals", "scope", "requirements",
                      "strategy", "delivery_approach", "impact_technology", "impact_regulation",
                      "impact_user_environment", "continuity_notes", "change_note")
@@ -128,7 +104,6 @@ class PresalesProposalViews(RecordViews):
     select_related = ("customer", "requirement", "owner_department", "author")
     detail_view = PresalesProposalDetailView
     edit_view = ProposalEditView
-    delete_view = DeleteWithRowsView
     detail_fields = ("owner_department", "confidentiality", "environment_summary", "solution", "capability", "risks",
                      "price_notes", "change_note")
 

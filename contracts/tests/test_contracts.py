@@ -81,3 +81,33 @@ def test_export(client_for, demo):
     contract = Contract.objects.get(customer__code="hzbank")
     response = client_for("auditor").get(reverse("contracts:contract_export", args=[contract.pk]), {"format": "docx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_when_a_review_may_start_and_whom_it_asks(demo):
+    """The page's "start a review" and the opinion rows asked for on save are decisions of contracts.services."""
+    from contracts.models import ContractReview
+    from contracts.services import contract_from_proposal, may_start_review, request_opinions_after_save
+    from core import records, workflow
+    from core.context import acting_as
+    from org.choices import DepartmentKind
+    from presales.models import PresalesProposal
+
+    sales, staff = demo["sales"], demo["svc_staff"]
+    proposal = PresalesProposal.objects.get(title="温州水务 营收系统应用运维服务售前方案")
+    with acting_as(sales):
+        contract = contract_from_proposal(proposal, sales, title="评审时机合同")
+        assert not may_start_review(contract, sales)  # a draft contract is not reviewed yet
+        workflow.fire(contract, "submit", sales)
+    assert may_start_review(contract, staff)
+    assert not may_start_review(contract, demo["auditor"])  # the auditor may not start one
+    with acting_as(staff):
+        review = records.create(ContractReview(contract=contract, owner_department=staff.department), staff)
+        assert not review.opinions.exists()
+        request_opinions_after_save(review, staff)
+    assert [o.department.kind for o in review.opinions.all()] == [DepartmentKind.SERVICE]
+    assert not may_start_review(contract, staff)  # one is under way
+    with acting_as(staff):
+        workflow.fire(review, "submit", staff)
+        review.opinions.get().delete()
+        request_opinions_after_save(review, staff)  # collecting opinions: nobody is asked again on save
+    assert not review.opinions.exists()

@@ -1,7 +1,7 @@
 """Rows for pre-sales tests, made through the same services the app uses."""
 
 from catalog.models import Calendar, ServiceTier
-from core import records, workflow
+from core import records, rows, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
 from customers.models import Customer
@@ -26,7 +26,7 @@ def requirement(sales, staff, customer="szmetro", title="票务清分系统应�
     with acting_as(sales):
         req = records.create(ServiceRequirement(title=title, customer=Customer.objects.get(code=customer),
                                                 owner_department=sales.department, **values), sales)
-        services.set_participants(req, sales, [sales, staff])
+        rows.set_links(req, "participants", [sales, staff], sales)
         for priority, (response, resolution) in (targets or {"P1": (60, 960)}).items():
             records.create(RequirementTarget(requirement=req, priority=priority, response_minutes=response,
                                              resolution_minutes=resolution), sales)

@@ -8,14 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Calendar
-from core import records, workflow
+from core import records, rows, workflow
 from core.choices import AuditAction, RecordStatus
 from core.context import acting_as
 from core.models import AuditEntry
 from core.tests.test_exports import run_tool
 from core.workflow import WorkflowError
 from customers.models import Customer
-from presales import fitcheck, services
+from presales import fitcheck
 from presales.models import PresalesProposal, ProposalLine, ServiceRequirement, StaffSkill
 
 from . import helpers
@@ -209,8 +209,8 @@ def test_staff_capacity_is_given_out_once(demo):
             before = records.audit.snapshot(row)
             row.free_capacity_percent = Decimal("30")
             records.update(row, admin, before)
-        services.replace_rows(requirement, "requirement", "skills", *services.CHILD_RELATIONS["skills"],
-                              [{"skill": "Linux 系统管理 (RHCE)", "level": "senior", "headcount": 1}], admin)
+        rows.replace(requirement, "skills", [{"skill": "Linux 系统管理 (RHCE)", "level": "senior", "headcount": 1}],
+                     admin)
     result = fitcheck.compute(proposal)
     by_skill = {s["skill"]: s for s in result["staff"]}
     middleware = by_skill["中间件 (Tomcat / Nginx / WebLogic)"]
