@@ -6,11 +6,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RestrictedReadOnlyViewSet
 from core.drf import MatrixPermission
 from core.permissions import allowed
 from org.models import Department
@@ -274,25 +274,14 @@ class ContractReviewViewSet(ControlledRecordViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=review.pk)).data)
 
 
-# ---- child rows across records: read here, written through their record above -------------------
-
-class RowsViewSet(ServiceViewSet):
-    """Rows are written only through their record, so these lists answer reads and refuse writes."""
-
-    http_method_names = ["get", "head", "options"]
-
-
-class ReadOnlyRowsViewSet(viewsets.ReadOnlyModelViewSet):
-    def get_queryset(self):
-        return self.queryset.model.objects.restrict(self.request.user, "view")
-
+# ---- child rows across records: read here, written only through their record above ----------
 
 class ContractServiceRowSerializer(ContractServiceSerializer):
     class Meta(ContractServiceSerializer.Meta):
         fields = ["id", "contract", *ContractServiceSerializer.Meta.fields]
 
 
-class ContractServiceViewSet(RowsViewSet):
+class ContractServiceViewSet(RestrictedReadOnlyViewSet):
     queryset = ContractService.objects.all()
     serializer_class = ContractServiceRowSerializer
     filterset_fields = ["contract", "service", "tier"]
@@ -303,7 +292,7 @@ class PaymentMilestoneRowSerializer(PaymentMilestoneSerializer):
         fields = ["id", "contract", *PaymentMilestoneSerializer.Meta.fields]
 
 
-class PaymentMilestoneViewSet(RowsViewSet):
+class PaymentMilestoneViewSet(RestrictedReadOnlyViewSet):
     queryset = PaymentMilestone.objects.all()
     serializer_class = PaymentMilestoneRowSerializer
     filterset_fields = ["contract"]
@@ -314,13 +303,13 @@ class SlaTargetRowSerializer(SlaTargetSerializer):
         fields = ["id", "sla", *SlaTargetSerializer.Meta.fields]
 
 
-class SlaTargetViewSet(RowsViewSet):
+class SlaTargetViewSet(RestrictedReadOnlyViewSet):
     queryset = SlaTarget.objects.all()
     serializer_class = SlaTargetRowSerializer
     filterset_fields = ["sla", "priority"]
 
 
-class ReviewOpinionViewSet(ReadOnlyRowsViewSet):
+class ReviewOpinionViewSet(RestrictedReadOnlyViewSet):
     """Opinions of every review; given through contracts/reviews/{id}/opinion/."""
 
     queryset = ReviewOpinion.objects.all()

@@ -22,7 +22,6 @@ from core.workflow import (
     Condition,
     Transition,
     Workflow,
-    _apply,
     next_review_round,
     set_approved,
     supersede_predecessors,
@@ -85,12 +84,7 @@ RULE_MET = Condition(review_rule.passes, _("Every required department must agree
 
 def _supersede_earlier(record, user):
     """Earlier versions still approved or signed become superseded (they stay readable)."""
-    previous = record.predecessor
-    while previous is not None:
-        if previous.status in (S.APPROVED, S.SIGNED):
-            _apply(previous, "supersede", S.SUPERSEDED, user, None,
-                   _t("Superseded by version %(v)s.") % {"v": record.version})
-        previous = previous.predecessor
+    supersede_predecessors(record, user, states=(S.APPROVED, S.SIGNED))
 
 
 def record_signature(contract, user):

@@ -96,6 +96,9 @@ def update(instance, user, before: dict, expected_lock=None, comment=""):
                 raise StaleEdit(_t("Someone else saved this record after you opened it. Your changes "
                                        "were not saved: reload the page to see their version, then edit again."))
             instance.lock_version = current.lock_version + 1
+        elif isinstance(instance, ChildRow) and instance.frozen_with_record:
+            # The row's record as stored, so a row cannot be moved out of a frozen record either.
+            rows.ensure_editable(model.objects.get(pk=instance.pk).owner_record())
         instance.full_clean()
         instance.save()
         audit.log_update(instance, before, comment, user=user)

@@ -119,11 +119,11 @@ def set_approved(record, user):
     type(record).objects.filter(pk=record.pk).update(approved_at=timezone.now())
 
 
-def supersede_predecessors(record, user):
-    """When a new version is approved, approved earlier versions become superseded."""
+def supersede_predecessors(record, user, states=(RecordStatus.APPROVED,)):
+    """When a new version is approved, earlier versions still in force become superseded (they stay readable)."""
     previous = record.predecessor
     while previous is not None:
-        if previous.status == RecordStatus.APPROVED:
+        if previous.status in states:
             _apply(previous, "supersede", RecordStatus.SUPERSEDED, user, None,
                    _t("Superseded by version %(v)s.") % {"v": record.version})
         previous = previous.predecessor

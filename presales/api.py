@@ -6,7 +6,13 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RecordSerializer, ServiceViewSet
+from core.api import (
+    ControlledRecordSerializer,
+    ControlledRecordViewSet,
+    RecordSerializer,
+    RestrictedReadOnlyViewSet,
+    ServiceViewSet,
+)
 from core.permissions import allowed
 from org.models import User
 
@@ -174,20 +180,14 @@ class StaffSkillViewSet(ServiceViewSet):
     select_related = ("user",)
 
 
-# ---- child rows across records: read here, written through their record above -------------------
-
-class RowsViewSet(ServiceViewSet):
-    """Rows are written only through their record (or line), so these lists answer reads and refuse writes."""
-
-    http_method_names = ["get", "head", "options"]
-
+# ---- child rows across records: read here, written only through their record above ----------
 
 class RequirementTargetRowSerializer(RequirementTargetSerializer):
     class Meta(RequirementTargetSerializer.Meta):
         fields = ["id", "requirement", *RequirementTargetSerializer.Meta.fields]
 
 
-class RequirementTargetViewSet(RowsViewSet):
+class RequirementTargetViewSet(RestrictedReadOnlyViewSet):
     """Required response/resolution times of every requirement version; written through presales/requirements."""
 
     queryset = RequirementTarget.objects.all()
@@ -200,7 +200,7 @@ class RequirementSkillRowSerializer(RequirementSkillSerializer):
         fields = ["id", "requirement", *RequirementSkillSerializer.Meta.fields]
 
 
-class RequirementSkillViewSet(RowsViewSet):
+class RequirementSkillViewSet(RestrictedReadOnlyViewSet):
     queryset = RequirementSkill.objects.all()
     serializer_class = RequirementSkillRowSerializer
     filterset_fields = ["requirement", "level"]
@@ -211,7 +211,7 @@ class ProposalLineTargetRowSerializer(ProposalLineTargetSerializer):
         fields = ["id", "line", *ProposalLineTargetSerializer.Meta.fields]
 
 
-class ProposalLineTargetViewSet(RowsViewSet):
+class ProposalLineTargetViewSet(RestrictedReadOnlyViewSet):
     """Draft SLA targets of every proposal line; written through presales/proposal-lines."""
 
     queryset = ProposalLineTarget.objects.all()
