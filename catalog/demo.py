@@ -8,6 +8,7 @@ from core.context import acting_as
 from . import calendars
 from .choices import HolidaySource, Priority, ServiceStatus, SkillLevel
 from .models import Calendar, PriorityTarget, Service, ServiceFamily, ServiceTier, SkillRequirement, WorkingHours
+from .services import set_supporting_services
 
 BEIJING_5X8 = "5x8 北京"
 ALWAYS_OPEN = "7x24"
@@ -95,8 +96,6 @@ def _services(owner, admin):
         result[code] = Service.objects.filter(code=code).first() or records.create(
             Service(family=family, code=code, name=name, description=description, owner=owner,
                     status=ServiceStatus.LIVE), admin)
-    from .catalogue import set_supporting_services
-
     for code, _name, _description, supporting in SERVICES:
         if supporting and not result[code].supporting_services.exists():
             set_supporting_services(result[code], admin, [result[s] for s in supporting])
