@@ -2,21 +2,26 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.api import (
+    ControlledRecordSerializer,
+    ControlledRecordViewSet,
+    RecordSerializer,
+    RestrictedReadOnlyViewSet,
+    ServiceViewSet,
+)
 from core.permissions import allowed
 
 from . import calendars
-from .catalogue import CHILD_RELATIONS, delete_with_rows, replace_children, set_supporting_services
-from .choices import DaySource, Weekday
+from .choices import Weekday
 from .filtersets import (
     CalendarDayFilterSet,
     CalendarFilterSet,
@@ -35,32 +40,23 @@ from .models import (
     SkillRequirement,
     WorkingHours,
 )
-
-
-class ProtectedDestroyMixin:
-    def perform_destroy(self, instance):
-        try:
-            delete_with_rows(instance, self.request.user)
-        except ProtectedError as exc:
-            raise ValidationError(_t("%(obj)s is still in use (%(n)s rows refer to it) and cannot be deleted.")
-                                  % {"obj": instance, "n": len(exc.protected_objects)}) from None
-
+from .services import check_supporting_services
 
 # ---- catalogue ------------------------------------------------------------------------------
 
-class ServiceFamilySerializer(serializers.ModelSerializer):
+class ServiceFamilySerializer(RecordSerializer):
     class Meta:
         model = ServiceFamily
         fields = ["id", "code", "name", "description", "created", "updated"]
 
 
-class ServiceFamilyViewSet(ProtectedDestroyMixin, ServiceViewSet):
+class ServiceFamilyViewSet(ServiceViewSet):
     queryset = ServiceFamily.objects.all()
     serializer_class = ServiceFamilySerializer
     filterset_class = ServiceFamilyFilterSet
 
 
-class ServiceSerializer(serializers.ModelSerializer):
+class ServiceSerializer(RecordSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     supporting_services = serializers.PrimaryKeyRelatedField(many=True, queryset=Service.objects.all(),
                                                              required=False)
@@ -70,29 +66,17 @@ class ServiceSerializer(serializers.ModelSerializer):
         fields = ["id", "family", "code", "name", "description", "owner", "status", "status_display",
                   "supporting_services", "created", "updated"]
 
+    def validate_supporting_services(self, services):
+        check_supporting_services(self.instance, services)
+        return services
 
-class CatalogServiceViewSet(ProtectedDestroyMixin, ServiceViewSet):
+
+class CatalogServiceViewSet(ServiceViewSet):
     queryset = Service.objects.all()
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilterSet
     select_related = ("family", "owner")
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("supporting_services")
-
-    def perform_create(self, serializer):
-        supporting = serializer.validated_data.pop("supporting_services", None)
-        with transaction.atomic():
-            super().perform_create(serializer)
-            if supporting is not None:
-                set_supporting_services(serializer.instance, self.request.user, supporting)
-
-    def perform_update(self, serializer):
-        supporting = serializer.validated_data.pop("supporting_services", None)
-        with transaction.atomic():
-            super().perform_update(serializer)
-            if supporting is not None:
-                set_supporting_services(serializer.instance, self.request.user, supporting)
+    prefetch_related = ("supporting_services",)
 
 
 class PriorityTargetSerializer(serializers.ModelSerializer):
@@ -122,31 +106,15 @@ class ServiceTierSerializer(ControlledRecordSerializer):
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "title")
 
 
-class ServiceTierViewSet(ProtectedDestroyMixin, ControlledRecordViewSet):
-    """SLA templates. Child rows are sent as whole lists (`priority_targets`, `skills`) and written only while
-    the tier is a draft or returned; an approved tier is revised with `new-version`."""
+class ServiceTierViewSet(ControlledRecordViewSet):
+    """SLA templates. Rows are sent as whole lists (`priority_targets`, `skills`) and written only while the tier
+    is a draft or returned; an approved tier is revised with `new-version`."""
 
     queryset = ServiceTier.objects.all()
     serializer_class = ServiceTierSerializer
     filterset_class = ServiceTierFilterSet
     select_related = ("service", "service_window", "owner_department", "author")
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("priority_targets", "skills")
-
-    def _write(self, serializer, write):
-        children = {name: serializer.validated_data.pop(name) for name in CHILD_RELATIONS
-                    if name in serializer.validated_data}
-        with transaction.atomic():
-            write(serializer)
-            for name, rows in children.items():
-                replace_children(serializer.instance, self.request.user, name, rows)
-
-    def perform_create(self, serializer):
-        self._write(serializer, super().perform_create)
-
-    def perform_update(self, serializer):
-        self._write(serializer, super().perform_update)
+    prefetch_related = ("priority_targets", "skills")
 
 
 # ---- calendars ------------------------------------------------------------------------------
@@ -166,7 +134,7 @@ class AdjustedWorkdayHoursField(serializers.ChoiceField):
     """Same choices as WorkingHours.weekday; typed here so the schema has one Weekday enum, not two names."""
 
 
-class CalendarSerializer(serializers.ModelSerializer):
+class CalendarSerializer(RecordSerializer):
     working_hours = WorkingHoursSerializer(many=True, required=False)
     adjusted_workday_hours_from = AdjustedWorkdayHoursField(choices=Weekday.choices, required=False)
     holiday_years = serializers.ListField(child=serializers.IntegerField(min_value=1900, max_value=2200),
@@ -179,6 +147,24 @@ class CalendarSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
                   "holiday_source", "holiday_years", "working_hours", "current_version", "missing_years", "created",
                   "updated"]
+
+    def validate_working_hours(self, rows):
+        calendars.check_shifts(rows)
+        return rows
+
+    def create(self, validated_data):
+        with transaction.atomic():
+            return self._freeze(super().create(validated_data))
+
+    def update(self, instance, validated_data):
+        with transaction.atomic():
+            return self._freeze(super().update(instance, validated_data))
+
+    def _freeze(self, calendar):
+        """Every effective write through the API is a new frozen calendar version."""
+        version = calendars.record_version(calendar, self.context["request"].user, _t("Changed through the API."))
+        calendar.latest_version_number = version.number
+        return calendar
 
     def get_current_version(self, obj) -> int | None:
         if hasattr(obj, "latest_version_number"):
@@ -196,39 +182,40 @@ class CalendarVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "digest", "created", "created_by", "comment"]
 
 
-class CalendarDaySerializer(serializers.ModelSerializer):
+class CalendarDaySerializer(RecordSerializer):
     class Meta:
         model = CalendarDay
         fields = ["id", "calendar", "date", "kind", "name", "source", "created", "updated"]
         read_only_fields = ["source"]
 
+    def save_instance(self, instance, before):
+        calendars.save_day(instance, self.context["request"].user, before)
 
-class CalendarViewSet(ProtectedDestroyMixin, ServiceViewSet):
+
+class SeedRequestSerializer(serializers.Serializer):
+    years = serializers.CharField(required=False, allow_blank=True, default="", help_text="e.g. 2024-2027.")
+
+    def validate_years(self, text):
+        try:
+            years = calendars.parse_years(text)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        if not years:
+            raise serializers.ValidationError(_t("Give the years to seed, e.g. 2024-2027."))
+        return years
+
+
+class CalendarViewSet(ServiceViewSet):
     """Business calendars. Every effective write records a new frozen calendar version."""
 
     queryset = Calendar.objects.all()
     serializer_class = CalendarSerializer
     filterset_class = CalendarFilterSet
 
+    prefetch_related = ("working_hours",)
+
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("working_hours") \
-            .annotate(latest_version_number=Max("versions__number"))
-
-    def _write(self, serializer, write):
-        hours = serializer.validated_data.pop("working_hours", None)
-        with transaction.atomic():
-            write(serializer)
-            calendar = serializer.instance
-            if hours is not None:
-                calendars.replace_working_hours(calendar, self.request.user, hours)
-            version = calendars.record_version(calendar, self.request.user, _t("Changed through the API."))
-            calendar.latest_version_number = version.number
-
-    def perform_create(self, serializer):
-        self._write(serializer, super().perform_create)
-
-    def perform_update(self, serializer):
-        self._write(serializer, super().perform_update)
+        return super().get_queryset().annotate(latest_version_number=Max("versions__number"))
 
     @extend_schema(responses=CalendarVersionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -263,7 +250,7 @@ class CalendarViewSet(ProtectedDestroyMixin, ServiceViewSet):
             days = days.filter(date__year=int(year))
         return Response(CalendarDaySerializer(days, many=True).data)
 
-    @extend_schema(request=inline_serializer("SeedRequest", {"years": serializers.CharField()}),
+    @extend_schema(request=SeedRequestSerializer,
                    responses=inline_serializer("SeedResult", {
                        "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
                        "removed": serializers.IntegerField(), "kept_manual": serializers.IntegerField(),
@@ -276,13 +263,9 @@ class CalendarViewSet(ProtectedDestroyMixin, ServiceViewSet):
         calendar = self.get_object()
         if not allowed(request.user, Calendar, "change"):
             raise PermissionDenied(_t("Your role may not change calendars."))
-        try:
-            years = calendars.parse_years(request.data.get("years", ""))
-        except ValueError as exc:
-            raise ValidationError({"years": str(exc)}) from None
-        if not years:
-            raise ValidationError({"years": _t("Give the years to seed, e.g. 2024-2027.")})
-        result = calendars.seed_china_holidays(calendar, years, request.user)
+        wanted = SeedRequestSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        result = calendars.seed_china_holidays(calendar, wanted.validated_data["years"], request.user)
         return Response({"created": result.created, "updated": result.updated, "removed": result.removed,
                          "kept_manual": result.kept_manual, "seeded_years": result.seeded_years,
                          "missing_years": result.missing_years, "version": result.version.number,
@@ -297,35 +280,17 @@ class CalendarDayViewSet(ServiceViewSet):
     filterset_class = CalendarDayFilterSet
     select_related = ("calendar",)
 
-    def perform_create(self, serializer):
-        with transaction.atomic():
-            super().perform_create(serializer)
-            day = serializer.instance
-            calendars.record_version(day.calendar, self.request.user, _t("Day %(day)s added.") % {"day": day.date})
-
-    def perform_update(self, serializer):
-        with transaction.atomic():
-            serializer.instance.source = DaySource.MANUAL
-            if serializer.validated_data.get("calendar", serializer.instance.calendar) != serializer.instance.calendar:
-                raise ValidationError({"calendar": _t("A day cannot move to another calendar.")})
-            super().perform_update(serializer)
-            day = serializer.instance
-            calendars.record_version(day.calendar, self.request.user, _t("Day %(day)s edited.") % {"day": day.date})
-
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            calendar = instance.calendar
-            super().perform_destroy(instance)
-            calendars.record_version(calendar, self.request.user, _t("Day %(day)s deleted.") % {"day": instance.date})
+        calendars.delete_day(instance, self.request.user)
 
 
-# ---- read-only views of child rows (written through their parent above) ---------------------
+# ---- rows, read one by one (written only as nested lists through their tier or calendar above) ---------
 
-class ReadOnlyRowsViewSet(viewsets.ReadOnlyModelViewSet):
-    select_related = ()
+class RowViewSet(ServiceViewSet):
+    """The writes of a row are its parent's (a PATCH of the tier with its `priority_targets`): a row's own
+    write methods answer 405, so one write path keeps the frozen and set-wide checks."""
 
-    def get_queryset(self):
-        return self.queryset.model.objects.restrict(self.request.user, "view").select_related(*self.select_related)
+    http_method_names = ["get", "head", "options"]
 
 
 class PriorityTargetRowSerializer(PriorityTargetSerializer):
@@ -333,7 +298,7 @@ class PriorityTargetRowSerializer(PriorityTargetSerializer):
         fields = ["id", "tier", *PriorityTargetSerializer.Meta.fields]
 
 
-class PriorityTargetViewSet(ReadOnlyRowsViewSet):
+class PriorityTargetViewSet(RowViewSet):
     """Targets of every tier version; filter with ?tier=ID. Written through catalog/tiers."""
 
     queryset = PriorityTarget.objects.all()
@@ -346,7 +311,7 @@ class SkillRequirementRowSerializer(SkillRequirementSerializer):
         fields = ["id", "tier", *SkillRequirementSerializer.Meta.fields]
 
 
-class SkillRequirementViewSet(ReadOnlyRowsViewSet):
+class SkillRequirementViewSet(RowViewSet):
     """Skill requirements of every tier version; filter with ?tier=ID. Written through catalog/tiers."""
 
     queryset = SkillRequirement.objects.all()
@@ -359,7 +324,7 @@ class WorkingHoursRowSerializer(WorkingHoursSerializer):
         fields = ["id", "calendar", *WorkingHoursSerializer.Meta.fields]
 
 
-class WorkingHoursViewSet(ReadOnlyRowsViewSet):
+class WorkingHoursViewSet(RowViewSet):
     """Shifts of every calendar; filter with ?calendar=ID. Written through catalog/calendars."""
 
     queryset = WorkingHours.objects.all()
@@ -372,7 +337,7 @@ class CalendarVersionRowSerializer(CalendarVersionSerializer):
         fields = ["id", "calendar", *CalendarVersionSerializer.Meta.fields, "data"]
 
 
-class CalendarVersionViewSet(ReadOnlyRowsViewSet):
+class CalendarVersionViewSet(RestrictedReadOnlyViewSet):
     """Frozen calendar versions (id = what a measurement stores); filter with ?calendar=ID."""
 
     queryset = CalendarVersion.objects.all()

@@ -27,10 +27,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 
 from core import audit, records
+from core import rows as core_rows
 from core.businesstime import CalendarSpec, MissingHolidayDataWarning, china_holidays
 
 from .choices import DayKind, DaySource, HolidaySource, Weekday
-from .models import Calendar, CalendarDay, CalendarVersion, hhmm
+from .models import Calendar, CalendarDay, CalendarVersion, hhmm, minutes_of
 
 _SPEC_CACHE: dict[str, CalendarSpec] = {}
 _SPEC_CACHE_SIZE = 128
@@ -178,24 +179,45 @@ def shift_problems(rows) -> list[str]:
     return problems
 
 
-def replace_working_hours(calendar: Calendar, user, rows):
-    """Make the calendar's shifts equal `rows` (dicts weekday/start/end), validated as a set; audited."""
-    from .models import WorkingHours, minutes_of
-
+def check_shifts(rows):
+    """Refuse a set of shifts (dicts weekday/start/end) with a reversed or an overlapping shift, naming the rows."""
     problems = shift_problems([(_t("Row %(n)s") % {"n": i}, r["weekday"], minutes_of(r["start"]),
                                 minutes_of(r["end"], is_end=True)) for i, r in enumerate(rows, start=1)])
     if problems:
-        raise ValidationError({"working_hours": problems})
-    wanted = {(r["weekday"], r["start"], r["end"]) for r in rows}
+        raise ValidationError(problems)
+
+
+def replace_working_hours(calendar: Calendar, user, rows):
+    """Make the calendar's shifts equal `rows` (dicts weekday/start/end), validated as a set; audited."""
+    try:
+        check_shifts(rows)
+    except ValidationError as exc:
+        raise ValidationError({"working_hours": exc.messages}) from None
+    core_rows.replace(calendar, "working_hours", rows, user)
+
+
+# ---- holidays and adjusted workdays, edited one by one --------------------------------------------
+
+def save_day(day: CalendarDay, user, before=None):
+    """Write a day edited by a person (re-seeding leaves it alone) and freeze the calendar's new version."""
     with transaction.atomic():
-        current = {(r.weekday, r.start, r.end): r for r in calendar.working_hours.all()}
-        for key, row in current.items():
-            if key not in wanted:
-                records.delete(row, user)
-        for weekday, start, end in sorted(wanted - set(current)):
-            row = WorkingHours(calendar=calendar, weekday=weekday, start=start, end=end)
-            row._siblings_validated = True
-            records.create(row, user)
+        day.source = DaySource.MANUAL
+        if before is None:
+            records.create(day, user)
+            comment = _t("Day %(day)s added.")
+        else:
+            if before.get("calendar_id") not in (None, day.calendar_id):
+                raise ValidationError({"calendar": _t("A day cannot move to another calendar.")})
+            records.update(day, user, before)
+            comment = _t("Day %(day)s edited.")
+        record_version(day.calendar, user, comment % {"day": day.date})
+    return day
+
+
+def delete_day(day: CalendarDay, user, comment=""):
+    with transaction.atomic():
+        records.delete(day, user, comment)
+        record_version(day.calendar, user, _t("Day %(day)s deleted.") % {"day": day.date})
 
 
 # ---- seeding China's holidays ---------------------------------------------------------------

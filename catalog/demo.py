@@ -7,7 +7,8 @@ from core.context import acting_as
 
 from . import calendars
 from .choices import HolidaySource, Priority, ServiceStatus, SkillLevel
-from .models import Calendar, PriorityTarget, Service, ServiceFamily, ServiceTier, SkillRequirement, WorkingHours
+from .models import Calendar, PriorityTarget, Service, ServiceFamily, ServiceTier, SkillRequirement
+from .services import set_supporting_services
 
 BEIJING_5X8 = "5x8 北京"
 ALWAYS_OPEN = "7x24"
@@ -70,9 +71,9 @@ def _beijing_5x8(admin):
                                            holiday_source=HolidaySource.CHINA,
                                            description="北京办公时间：周一至周五 09:00–12:00、13:00–18:00，"
                                                        "法定节假日休息，调休上班日照常服务。"), admin)
-        for weekday in range(5):
-            for start, end in ((time(9), time(12)), (time(13), time(18))):
-                records.create(WorkingHours(calendar=calendar, weekday=weekday, start=start, end=end), admin)
+        calendars.replace_working_hours(calendar, admin, [
+            {"weekday": weekday, "start": start, "end": end}
+            for weekday in range(5) for start, end in ((time(9), time(12)), (time(13), time(18)))])
     calendars.seed_china_holidays(calendar, DEMO_HOLIDAY_YEARS, admin, comment="load_demo")
     return calendar
 
@@ -96,8 +97,6 @@ def _services(owner, admin):
         result[code] = Service.objects.filter(code=code).first() or records.create(
             Service(family=family, code=code, name=name, description=description, owner=owner,
                     status=ServiceStatus.LIVE), admin)
-    from .catalogue import set_supporting_services
-
     for code, _name, _description, supporting in SERVICES:
         if supporting and not result[code].supporting_services.exists():
             set_supporting_services(result[code], admin, [result[s] for s in supporting])

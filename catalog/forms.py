@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ControlledRecordForm, FormsetFormMixin, ModelForm, RowFormSet
 
 from . import calendars
-from .catalogue import ensure_editable, record_supporting_change
 from .choices import DaySource, HolidaySource, Priority
 from .models import (
     Calendar,
@@ -144,13 +143,8 @@ class ServiceForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._supporting_before = sorted(self.instance.supporting_services.values_list("pk", flat=True)) \
-            if self.instance.pk else []
-        if self.instance.pk:
+        if self.instance.pk:  # a service never supports itself (catalog.services.check_supporting_services)
             self.fields["supporting_services"].queryset = Service.objects.exclude(pk=self.instance.pk)
-
-    def save_related(self, user):
-        record_supporting_change(self.instance, user, self._supporting_before)
 
 
 class SkillRequirementForm(forms.ModelForm):
@@ -190,7 +184,7 @@ SkillFormSet = inlineformset_factory(ServiceTier, SkillRequirement, form=SkillRe
 class ServiceTierForm(FormsetFormMixin, ControlledRecordForm):
     class Meta(ControlledRecordForm.Meta):
         model = ServiceTier
-        fields = ["service", "name", "owner_department", "confidentiality", "description", "service_window",
+        fields = ["service", "name", "title", "owner_department", "confidentiality", "description", "service_window",
                   "availability_target", "rto_minutes", "rpo_minutes", "max_tickets_per_month", "max_users",
                   "max_devices", "change_note"]
 
@@ -198,6 +192,10 @@ class ServiceTierForm(FormsetFormMixin, ControlledRecordForm):
         super().__init__(*args, user=user, **kwargs)
         if self.instance.pk:  # a tier belongs to one service for all its versions
             self.fields["service"].disabled = True
+        # Shown, never typed: the title is made from the service and the tier name when saved.
+        self.fields["title"].disabled = True
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Made from the service and the tier name.")
         self.build_formsets(self.data or None, self.files or None)
 
     def get_formset_classes(self):
@@ -205,5 +203,4 @@ class ServiceTierForm(FormsetFormMixin, ControlledRecordForm):
                 "skills": SkillFormSet}
 
     def save_related(self, user):
-        ensure_editable(self.instance)
         self.save_formsets(user)

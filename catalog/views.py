@@ -3,8 +3,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -22,7 +20,6 @@ from core.views import (
 )
 
 from . import calendars
-from .catalogue import delete_with_rows
 from .choices import DayKind, Weekday
 from .filtersets import (
     CalendarDayFilterSet,
@@ -36,34 +33,18 @@ from .models import Calendar, CalendarDay, Service, ServiceFamily, ServiceTier
 from .tables import CalendarDayTable, CalendarTable, ServiceFamilyTable, ServiceTable, ServiceTierTable
 
 
-class ProtectedDeleteView(ObjectDeleteView):
-    """Deleting a row still in use (a calendar a tier counts in, a service with tiers) is refused politely."""
+class CalendarDayDeleteView(ObjectDeleteView):
+    """Deleting a day also freezes the calendar's new version (catalog.calendars.delete_day)."""
 
     def post(self, request, *args, **kwargs):
-        obj = self.get_object()
+        day = self.get_object()
         try:
-            with transaction.atomic():
-                self.delete(obj, request)
-        except ProtectedError as exc:
-            used_by = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
-            messages.error(request, _t("%(obj)s is still used by %(used_by)s and cannot be deleted.")
-                           % {"obj": obj, "used_by": used_by})
-            return redirect(obj.get_absolute_url())
+            calendars.delete_day(day, request.user, comment=request.POST.get("comment", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(error_messages(exc)))
-            return redirect(obj.get_absolute_url())
-        messages.success(request, _t("Deleted %(obj)s.") % {"obj": obj})
+            return redirect(day.get_absolute_url())
+        messages.success(request, _t("Deleted %(obj)s.") % {"obj": day})
         return hx_redirect(request, self.views.url_for("list"))
-
-    def delete(self, obj, request):
-        delete_with_rows(obj, request.user, comment=request.POST.get("comment", ""))
-
-
-class CalendarDayDeleteView(ProtectedDeleteView):
-    def delete(self, obj, request):
-        calendar = obj.calendar
-        super().delete(obj, request)
-        calendars.record_version(calendar, request.user, _t("Day %(day)s deleted.") % {"day": obj.date})
 
 
 class ServiceTierEditView(PrefilledEditView):
@@ -117,7 +98,6 @@ class ServiceFamilyViews(RecordViews):
     form = ServiceFamilyForm
     detail_fields = ("code", "name", "description")
     detail_view = ServiceFamilyDetailView
-    delete_view = ProtectedDeleteView
 
 
 class ServiceViews(RecordViews):
@@ -128,7 +108,6 @@ class ServiceViews(RecordViews):
     select_related = ("family", "owner")
     detail_fields = ("family", "code", "name", "description", "owner", "status")
     detail_view = ServiceDetailView
-    delete_view = ProtectedDeleteView
 
 
 class ServiceTierViews(RecordViews):
@@ -141,7 +120,6 @@ class ServiceTierViews(RecordViews):
                      "rto_minutes", "rpo_minutes", "max_tickets_per_month", "max_users", "max_devices",
                      "change_note")
     detail_view = ServiceTierDetailView
-    delete_view = ProtectedDeleteView
     edit_view = ServiceTierEditView
 
 
@@ -235,7 +213,6 @@ class CalendarViews(RecordViews):
     detail_fields = ("name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
                      "holiday_source")
     detail_view = CalendarDetailView
-    delete_view = ProtectedDeleteView
 
 
 class CalendarDayViews(RecordViews):

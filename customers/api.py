@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ServiceViewSet
+from core.api import RecordSerializer, ServiceViewSet
 from core.permissions import allowed
 
 from . import importer
@@ -17,14 +17,22 @@ from .models import ConfigurationItem, Contact, Customer, OperatingData
 from .views import IMPORT_MODELS
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(RecordSerializer):
     class Meta:
         model = Customer
         fields = ["id", "code", "name", "name_en", "industry", "address", "active", "notes", "created", "updated"]
 
 
-ImportRequest = inline_serializer("CustomerImportRequest", {
-    "kind": serializers.ChoiceField(choices=ImportKind.choices), "file": serializers.FileField()})
+class ImportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices)
+    file = serializers.FileField()
+
+
+class ImportTemplateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices)
+    file_format = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
+
+
 ImportResponse = inline_serializer("CustomerImportResult", {
     "kind": serializers.CharField(), "rows": serializers.IntegerField(), "created": serializers.IntegerField(),
     "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(), "ok": serializers.BooleanField(),
@@ -37,16 +45,15 @@ class CustomerViewSet(ServiceViewSet):
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
 
-    @extend_schema(request={"multipart/form-data": ImportRequest}, responses={200: ImportResponse, 400: ImportResponse})
+    @extend_schema(request={"multipart/form-data": ImportRequestSerializer},
+                   responses={200: ImportResponse, 400: ImportResponse})
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_file(self, request, pk=None):
         """Import configuration items or operating data (XLSX/CSV); all rows are checked before any is written."""
         customer = self.get_object()
-        kind = request.data.get("kind", "")
-        upload = request.FILES.get("file")
-        if kind not in ImportKind.values or upload is None:
-            return Response({"kind": [f"one of {', '.join(ImportKind.values)}"] if kind not in ImportKind.values
-                             else [], "file": [] if upload else ["required"]}, status=status.HTTP_400_BAD_REQUEST)
+        wanted = ImportRequestSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        kind, upload = wanted.validated_data["kind"], wanted.validated_data["file"]
         model = IMPORT_MODELS[kind]
         if not (allowed(request.user, model, "add") and allowed(request.user, model, "change")):
             raise PermissionDenied
@@ -59,17 +66,16 @@ class CustomerViewSet(ServiceViewSet):
     @action(detail=False, methods=["get"], url_path="import-template")
     def import_template(self, request):
         """The empty import template (`kind` items|operating, `file_format` xlsx|csv)."""
-        kind, fmt = request.query_params.get("kind", ""), request.query_params.get("file_format", "xlsx")
-        if kind not in ImportKind.values or fmt not in ("xlsx", "csv"):
-            return Response({"detail": "kind: items|operating, file_format: xlsx|csv"},
-                            status=status.HTTP_400_BAD_REQUEST)
-        content, content_type, name = importer.template(kind, fmt)
+        wanted = ImportTemplateSerializer(data=request.query_params)
+        wanted.is_valid(raise_exception=True)
+        content, content_type, name = importer.template(wanted.validated_data["kind"],
+                                                        wanted.validated_data["file_format"])
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(RecordSerializer):
     class Meta:
         model = Contact
         fields = ["id", "customer", "name", "job_title", "department", "phone", "email", "primary", "notes",
@@ -83,7 +89,7 @@ class ContactViewSet(ServiceViewSet):
     select_related = ("customer",)
 
 
-class ConfigurationItemSerializer(serializers.ModelSerializer):
+class ConfigurationItemSerializer(RecordSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -100,7 +106,7 @@ class ConfigurationItemViewSet(ServiceViewSet):
     select_related = ("customer",)
 
 
-class OperatingDataSerializer(serializers.ModelSerializer):
+class OperatingDataSerializer(RecordSerializer):
     class Meta:
         model = OperatingData
         fields = ["id", "customer", "period", "ticket_volume", "incident_count", "major_incident_count",

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.api import RestrictedReadOnlyViewSet, ServiceViewSet
+from core.api import RecordSerializer, RestrictedReadOnlyViewSet, ServiceViewSet
 
 from .filtersets import DelegationFilterSet, DepartmentFilterSet, UserFilterSet
 from .models import Delegation, Department, User
@@ -25,11 +25,15 @@ class UserSerializer(serializers.ModelSerializer):
         return sorted(a.role for a in obj.role_assignments.all())
 
 
-class DelegationSerializer(serializers.ModelSerializer):
+class DelegationSerializer(RecordSerializer):
     class Meta:
         model = Delegation
         fields = ["id", "delegator", "delegate", "start", "end", "reason", "revoked", "created"]
         read_only_fields = ["delegator", "created"]
+
+    def create(self, validated_data):
+        # The signed-in user delegates their own approvals, never someone else's.
+        return super().create({**validated_data, "delegator": self.context["request"].user})
 
 
 class DepartmentViewSet(RestrictedReadOnlyViewSet):
@@ -53,10 +57,6 @@ class DelegationViewSet(ServiceViewSet):
     filterset_class = DelegationFilterSet
     select_related = ("delegator", "delegate")
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer):
-        serializer.validated_data["delegator"] = self.request.user
-        super().perform_create(serializer)
 
 
 ROUTES = [

@@ -79,7 +79,7 @@ def test_rows_of_an_approved_tier_are_frozen(demo):
     row.response_minutes = 1
     with acting_as(demo["svc_staff"]), pytest.raises(ValidationError) as caught:
         records.update(row, demo["svc_staff"], before)
-    assert "revise it" in " ".join(caught.value.messages)
+    assert "start a new version" in " ".join(caught.value.messages)
 
 
 def test_submit_needs_every_priority(demo):
