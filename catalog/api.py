@@ -286,19 +286,12 @@ class CalendarDayViewSet(ServiceViewSet):
 
 # ---- rows, read one by one (written only as nested lists through their tier or calendar above) ---------
 
-class RowViewSet(ServiceViewSet):
-    """The writes of a row are its parent's (a PATCH of the tier with its `priority_targets`): a row's own
-    write methods answer 405, so one write path keeps the frozen and set-wide checks."""
-
-    http_method_names = ["get", "head", "options"]
-
-
 class PriorityTargetRowSerializer(PriorityTargetSerializer):
     class Meta(PriorityTargetSerializer.Meta):
         fields = ["id", "tier", *PriorityTargetSerializer.Meta.fields]
 
 
-class PriorityTargetViewSet(RowViewSet):
+class PriorityTargetViewSet(RestrictedReadOnlyViewSet):
     """Targets of every tier version; filter with ?tier=ID. Written through catalog/tiers."""
 
     queryset = PriorityTarget.objects.all()
@@ -311,7 +304,7 @@ class SkillRequirementRowSerializer(SkillRequirementSerializer):
         fields = ["id", "tier", *SkillRequirementSerializer.Meta.fields]
 
 
-class SkillRequirementViewSet(RowViewSet):
+class SkillRequirementViewSet(RestrictedReadOnlyViewSet):
     """Skill requirements of every tier version; filter with ?tier=ID. Written through catalog/tiers."""
 
     queryset = SkillRequirement.objects.all()
@@ -324,7 +317,7 @@ class WorkingHoursRowSerializer(WorkingHoursSerializer):
         fields = ["id", "calendar", *WorkingHoursSerializer.Meta.fields]
 
 
-class WorkingHoursViewSet(RowViewSet):
+class WorkingHoursViewSet(RestrictedReadOnlyViewSet):
     """Shifts of every calendar; filter with ?calendar=ID. Written through catalog/calendars."""
 
     queryset = WorkingHours.objects.all()
