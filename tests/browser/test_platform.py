@@ -16,6 +16,8 @@ ADD_URL = "/documents/proceduredocument/add/"
 TITLE = "事件管理程序"
 
 
+PAGE_SIZE = 25  # rows on one page of a list
+
 def translated(text, language):
     with translation.override(language):
         return str(text)
@@ -133,7 +135,7 @@ def test_form_error_names_the_field_and_writes_nothing(page, live_server, demo):
     # Only the login wrote to the audit trail meanwhile; no create entry.
     assert not AuditEntry.objects.filter(seq__gt=audit_before, action="create").exists()
     page.goto(f"{live_server.url}/register/")
-    assert page.locator("#object-table tbody tr").count() == rows_before
+    assert page.locator("#object-table tbody tr").count() == min(rows_before, PAGE_SIZE)
 
 
 def upload(page, name, content, mime="application/pdf"):
@@ -185,7 +187,7 @@ def test_register_filter_dropdown_narrows_the_list_and_the_export(page, live_ser
     with page.expect_response(lambda r: "/register/" in r.url and r.request.headers.get("hx-request") == "true"):
         page.locator(".filter-multi-menu input[value='approved']").check()
     page.wait_for_function("n => !document.querySelector('#object-table').textContent.includes(n)", arg=draft_number)
-    assert table.locator("tr").count() == approved.count()
+    assert table.locator("tr").count() == min(approved.count(), PAGE_SIZE)
     assert "status=approved" in page.url, "the filter is pushed into the address bar"
     assert "status=approved" in page.locator("#export-csv").get_attribute("href"), "export follows the filter"
     assert page.locator("#id_status .filter-chosen").inner_text() == approved_label("zh-hans")
