@@ -66,3 +66,18 @@ def client_for(client, demo):
         return c
 
     return make
+
+
+@pytest.fixture
+def queries_of():
+    """queries_of(client, url) -> how many SQL statements a successful GET ran (for query budgets)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client, url):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(captured.captured_queries)
+
+    return count

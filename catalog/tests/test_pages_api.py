@@ -4,8 +4,6 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from core import records
 from core.choices import RecordStatus
@@ -239,13 +237,6 @@ def test_api_calendar_spec_and_seed(client_for, demo):
 
 # ---- query budgets -------------------------------------------------------------------------
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 def _make_services(demo, n, start):
     admin = demo["admin"]
     for i in range(start, start + n):
@@ -281,12 +272,12 @@ def _make_days(demo, n, start):
     ("/catalog/calendarday/?per_page=500", "/api/catalog/calendar-days/?limit=500", _make_days),
     ("/catalog/servicefamily/?per_page=500", "/api/catalog/priority-targets/?limit=500", _make_tiers),
 ])
-def test_list_query_count_does_not_grow_with_rows(client_for, demo, page, api, maker):
+def test_list_query_count_does_not_grow_with_rows(client_for, demo, page, api, maker, queries_of):
     client = client_for("admin")
     maker(demo, 10, 0)
-    small = (_queries(client, page), _queries(client, api))
+    small = (queries_of(client, page), queries_of(client, api))
     maker(demo, 40, 10)
-    large = (_queries(client, page), _queries(client, api))
+    large = (queries_of(client, page), queries_of(client, api))
     assert large == small, f"queries grew with rows: {small} -> {large}"
 
 

@@ -5,8 +5,6 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Calendar
 from contracts.models import Contract, ContractReview, ServiceLevelAgreement
@@ -375,13 +373,6 @@ def test_changed_sla_must_take_effect_later(demo):
 
 # ---- query budgets --------------------------------------------------------------------------------
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 def _contracts(demo, n):
     from contracts.services import contract_from_proposal
 
@@ -397,14 +388,14 @@ def _contracts(demo, n):
             ensure_opinions(review, demo["sales"])
 
 
-def test_list_query_counts_do_not_grow_with_rows(demo, client_for):
+def test_list_query_counts_do_not_grow_with_rows(demo, client_for, queries_of):
     client = client_for("admin")
     urls = ("/contracts/contract/?per_page=500", "/api/contracts/?limit=500",
             "/contracts/servicelevelagreement/?per_page=500", "/api/contracts/slas/?limit=500",
             "/contracts/contractreview/?per_page=500", "/api/contracts/reviews/?limit=500",
             "/api/contracts/sla-targets/?limit=500", "/api/contracts/review-opinions/?limit=500")
     _contracts(demo, 10)
-    small = [_queries(client, url) for url in urls]
+    small = [queries_of(client, url) for url in urls]
     _contracts(demo, 40)
-    large = [_queries(client, url) for url in urls]
+    large = [queries_of(client, url) for url in urls]
     assert large == small, f"queries grew with rows: {small} -> {large}"

@@ -7,8 +7,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from core import audit, records
 from core.models import Attachment, AuditEntry, NumberingScheme, RecordIndex
@@ -200,13 +198,6 @@ def _make_customers(user, n):
         records.create(Customer(code=f"c{i}-{Customer.objects.count()}", name=f"客户{i}"), user)
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize("page,api,maker", [
     ("/documents/proceduredocument/?per_page=500", "/api/documents/procedures/?limit=500", _make_documents),
     ("/customers/customer/?per_page=500", "/api/customers/?limit=500", _make_customers),
@@ -214,14 +205,14 @@ def _queries(client, url):
     ("/audit/?per_page=500", "/api/audit/?limit=500", _make_documents),
     ("/org/user/?per_page=500", "/api/org/users/?limit=500", None),
 ])
-def test_list_query_count_does_not_grow_with_rows(client_for, demo, page, api, maker):
+def test_list_query_count_does_not_grow_with_rows(client_for, demo, page, api, maker, queries_of):
     client = client_for("admin")
     maker = maker or (lambda user, n: [records.create(type(user)(username=f"u{i}-{n}", department=user.department,
                                                                  password="!unusable"), user) for i in range(n)])
     maker(demo["svc_staff"] if maker is _make_documents else demo["admin"], 10)
-    small = (_queries(client, page), _queries(client, api))
+    small = (queries_of(client, page), queries_of(client, api))
     maker(demo["svc_staff"] if maker is _make_documents else demo["admin"], 190)
-    large = (_queries(client, page), _queries(client, api))
+    large = (queries_of(client, page), queries_of(client, api))
     assert large == small, f"queries grew with rows: {small} -> {large}"
 
 

@@ -5,8 +5,6 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from core import records
@@ -191,20 +189,13 @@ def _make_rows(admin, customer, n, start):
             records.create(Contact(customer=customer, name=f"联系人{i}"), admin)
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
-def test_query_counts_do_not_grow_with_rows(client_for, demo, bank):
+def test_query_counts_do_not_grow_with_rows(client_for, demo, bank, queries_of):
     client = client_for("admin")
     urls = ("/customers/configurationitem/?per_page=500", "/api/customers/configuration-items/?limit=500",
             "/customers/contact/?per_page=500", "/api/customers/contacts/?limit=500",
             f"/customers/customer/{bank.pk}/")
     _make_rows(demo["admin"], bank, 10, 0)
-    small = [_queries(client, url) for url in urls]
+    small = [queries_of(client, url) for url in urls]
     _make_rows(demo["admin"], bank, 40, 10)
-    large = [_queries(client, url) for url in urls]
+    large = [queries_of(client, url) for url in urls]
     assert large == small, f"queries grew with rows: {small} -> {large}"

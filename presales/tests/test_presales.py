@@ -4,8 +4,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Calendar
 from core import records, rows, workflow
@@ -339,13 +337,6 @@ def test_proposal_exports_pdf_and_docx(demo, client_for, tmp_path):
 
 # ---- query budgets -------------------------------------------------------------------------------
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 def _make(demo, n):
     manager = demo["svc_manager"]
     for _ in range(n):
@@ -353,14 +344,14 @@ def _make(demo, n):
         helpers.proposal(manager, requirement, check=True)
 
 
-def test_list_query_counts_do_not_grow_with_rows(demo, client_for):
+def test_list_query_counts_do_not_grow_with_rows(demo, client_for, queries_of):
     client = client_for("admin")
     urls = ("/presales/servicerequirement/?per_page=500", "/api/presales/requirements/?limit=500",
             "/presales/presalesproposal/?per_page=500", "/api/presales/proposals/?limit=500",
             "/api/presales/proposal-lines/?limit=500", "/presales/staffskill/?per_page=500",
             "/api/presales/staff-skills/?limit=500")
     _make(demo, 10)
-    small = [_queries(client, url) for url in urls]
+    small = [queries_of(client, url) for url in urls]
     _make(demo, 40)
-    large = [_queries(client, url) for url in urls]
+    large = [queries_of(client, url) for url in urls]
     assert large == small, f"queries grew with rows: {small} -> {large}"
