@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import context
+from .choices import AuditAction
 from .models import AuditChainHead, AuditEntry
 
 GENESIS = "0" * 64
@@ -132,18 +133,18 @@ def record_entry(action, instance=None, *, changes=None, snap=None, comment="", 
 
 def log_create(instance, comment="", user=None):
     snap = snapshot(instance)
-    return record_entry("create", instance, changes={k: [None, v] for k, v in snap.items()}, snap=snap,
+    return record_entry(AuditAction.CREATE, instance, changes={k: [None, v] for k, v in snap.items()}, snap=snap,
                         comment=comment, user=user)
 
 
 def log_update(instance, before: dict, comment="", user=None):
     snap = snapshot(instance)
     changes = diff(before, snap)
-    return record_entry("update", instance, changes=changes, snap=snap, comment=comment, user=user)
+    return record_entry(AuditAction.UPDATE, instance, changes=changes, snap=snap, comment=comment, user=user)
 
 
 def log_delete(instance, comment="", user=None):
-    return record_entry("delete", instance, changes={k: [v, None] for k, v in snapshot(instance).items()},
+    return record_entry(AuditAction.DELETE, instance, changes={k: [v, None] for k, v in snapshot(instance).items()},
                         comment=comment, user=user)
 
 
