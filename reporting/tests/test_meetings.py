@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from core import records, workflow
 from core.context import acting_as
-from reporting import services
 from reporting.choices import MinutesStatus
 from reporting.dashboard import late_reports, reporting_panel
 from reporting.models import ActionItem, InternalServiceReport, MeetingAttendee, MeetingMinutes, QualityMeeting
+from reporting.services import meetings
+from reporting.services.internal import generate_internal
 
 from .helpers import load_month
 
@@ -23,7 +24,7 @@ def internal(contract, demo):
     with acting_as(user):
         report = records.create(InternalServiceReport(title="2026-03 内部服务报告", year=2026, month=3,
                                                       owner_department=user.department), user)
-        return services.generate_internal(report, user)
+        return generate_internal(report, user)
 
 
 def test_internal_report_lists_contracts_missing_targets_first(internal):
@@ -41,7 +42,7 @@ def meeting(internal, demo):
         meeting = records.create(QualityMeeting(
             title="2026年3月 月度服务质量分析会议", year=2026, month=3, start=start, end=start + timedelta(hours=2),
             location="三楼会议室", chair=demo["tsd_director"], minute_taker=user, internal_report=internal,
-            agenda=services.agenda_from(internal), organiser=user), user)
+            agenda=meetings.agenda_from(internal), organiser=user), user)
         for name in ("pm", "svc_manager"):
             records.create(MeetingAttendee(meeting=meeting, user=demo[name], present=name == "pm"), user)
     return meeting
@@ -50,14 +51,14 @@ def meeting(internal, demo):
 def test_agenda_ics_and_invitation(meeting, demo):
     assert any("宁波第一医院" in item for item in meeting.agenda)
     assert any("P1/P2" in item for item in meeting.agenda)
-    ics = services.meeting_ics(meeting)
+    ics = meetings.meeting_ics(meeting)
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
     assert "\n" not in ics.replace("\r\n", "")
     assert f"DTSTART:{meeting.start.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n" in ics
     assert "ATTENDEE;CN=" in ics and "mailto:pm@demo.servplan.local" in ics
     mail.outbox.clear()
     with acting_as(demo["tsd_staff"]):
-        recipients = services.send_invitation(meeting, demo["tsd_staff"])
+        recipients = meetings.send_invitation(meeting, demo["tsd_staff"])
     assert "pm@demo.servplan.local" in recipients
     assert mail.outbox[0].attachments[0][2].startswith("text/calendar")
 
