@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from conftest import require
-from core import workflow
+from core import records, workflow
 from core.context import acting_as
 from core.exporting import export_record
 from core.workflow import WorkflowError
@@ -107,6 +107,12 @@ def test_issue_emails_the_pdf_to_the_recipients(report, demo):
     assert message.to == ["it-director@nbhospital.example"]
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+    with acting_as(demo["pm"]):  # the next version is a fresh draft: not issued, with the analyses carried over
+        draft = records.new_version(report, demo["pm"])
+    assert (draft.issued_at, draft.issued_to) == (None, [])
+    assert sorted(draft.analyses.values_list("metric_key", "improvement")) == \
+        sorted(report.analyses.values_list("metric_key", "improvement"))
 
 
 def test_pdf_text_shows_chinese_metric_names_and_values(report, demo):
