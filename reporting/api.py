@@ -117,6 +117,9 @@ class ActionRowSerializer(RecordSerializer):
     """An action of the minutes; `id` names an existing row to keep (a row left out is deleted)."""
 
     id = serializers.IntegerField(required=False, allow_null=True)
+    # Read-only here (it changes through the action's `status` endpoint), so documented as text: one enum
+    # component, the endpoint's, keeps the schema's enum names unambiguous.
+    status = serializers.CharField(read_only=True)
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -136,6 +139,7 @@ class MeetingMinutesSerializer(ControlledRecordSerializer):
 
 
 class ActionItemSerializer(RecordSerializer):
+    status = serializers.CharField(read_only=True)  # see ActionRowSerializer
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
