@@ -1,5 +1,6 @@
 """REST API of the reporting stage: same matrix, services and workflows as the pages."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -7,10 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RecordSerializer, ServiceViewSet
 from core.permissions import allowed
 
-from . import services
+from .choices import ActionStatus
 from .filtersets import (
     ActionItemFilterSet,
     InternalServiceReportFilterSet,
@@ -29,6 +30,7 @@ from .models import (
     QualityMeeting,
     ReportProfile,
 )
+from .services import internal, meetings, monthly
 
 RECORD_FIELDS = ["id", "url", "number", "version", "title", "status", "status_display", "owner_department",
                  "author", "customer", "confidentiality", "change_note", "predecessor", "approved_at", "lock_version",
@@ -43,20 +45,37 @@ class ReportProfileSerializer(ControlledRecordSerializer):
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "customer")
 
 
+class AnalysisRowSerializer(RecordSerializer):
+    """A missed target's analysis as a row of its report (matched by metric; rows follow the figures)."""
+
+    class Meta:
+        model = MetricAnalysis
+        fields = ["id", "metric_key", "metric_label", "analysis", "improvement"]
+        read_only_fields = ("id", "metric_label")
+
+
+class MetricAnalysisSerializer(AnalysisRowSerializer):
+    class Meta(AnalysisRowSerializer.Meta):
+        fields = [*AnalysisRowSerializer.Meta.fields, "report", "created", "updated"]
+        read_only_fields = ("report", "metric_key", "metric_label", "created", "updated")
+
+
 class MonthlyServiceReportSerializer(ControlledRecordSerializer):
+    analyses = AnalysisRowSerializer(many=True, required=False)
+
     class Meta(ControlledRecordSerializer.Meta):
         model = MonthlyServiceReport
         fields = [*RECORD_FIELDS, "contract", "year", "month", "summary", "snapshot", "generated_at", "generation",
-                  "progress", "issued_at", "issued_to"]
+                  "progress", "issued_at", "issued_to", "analyses"]
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "customer", "snapshot",
                             "generated_at", "generation", "progress", "issued_at", "issued_to")
 
-
-class MetricAnalysisSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = MetricAnalysis
-        fields = ["id", "report", "metric_key", "metric_label", "analysis", "improvement", "created", "updated"]
-        read_only_fields = ("report", "metric_key", "metric_label", "created", "updated")
+    def validate_analyses(self, value):
+        try:
+            monthly.check_analyses(self.instance, value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
 
 
 class InternalServiceReportSerializer(ControlledRecordSerializer):
@@ -66,34 +85,72 @@ class InternalServiceReportSerializer(ControlledRecordSerializer):
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "snapshot", "generated_at")
 
 
-class QualityMeetingSerializer(serializers.ModelSerializer):
+class AttendeeRowSerializer(RecordSerializer):
+    class Meta:
+        model = MeetingAttendee
+        fields = ["id", "user", "present"]
+        read_only_fields = ("id",)
+
+
+class QualityMeetingSerializer(RecordSerializer):
+    attendees = AttendeeRowSerializer(many=True, required=False)
+
     class Meta:
         model = QualityMeeting
         fields = ["id", "title", "year", "month", "start", "end", "location", "chair", "minute_taker",
-                  "internal_report", "agenda", "invitation_sent_at", "organiser", "created", "updated"]
+                  "internal_report", "agenda", "invitation_sent_at", "organiser", "attendees", "created", "updated"]
         read_only_fields = ("invitation_sent_at", "organiser", "created", "updated")
 
+    def save_instance(self, instance, before):
+        if before is None:
+            meetings.prepare_meeting(instance, self.context["request"].user)
+        super().save_instance(instance, before)
 
-class MeetingAttendeeSerializer(serializers.ModelSerializer):
+
+class MeetingAttendeeSerializer(RecordSerializer):
     class Meta:
         model = MeetingAttendee
         fields = ["id", "meeting", "user", "present"]
 
 
+class ActionRowSerializer(RecordSerializer):
+    """An action of the minutes; `id` names an existing row to keep (a row left out is deleted)."""
+
+    id = serializers.IntegerField(required=False, allow_null=True)
+    # Read-only here (it changes through the action's `status` endpoint), so documented as text: one enum
+    # component, the endpoint's, keeps the schema's enum names unambiguous.
+    status = serializers.CharField(read_only=True)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "description", "owner", "due_date", "status", "closed_at", "overdue"]
+        read_only_fields = ("status", "closed_at")
+
+
 class MeetingMinutesSerializer(ControlledRecordSerializer):
+    actions = ActionRowSerializer(many=True, required=False)
+
     class Meta(ControlledRecordSerializer.Meta):
         model = MeetingMinutes
-        fields = [*RECORD_FIELDS, "meeting", "discussion", "decisions", "distributed_at", "distributed_to"]
+        fields = [*RECORD_FIELDS, "meeting", "discussion", "decisions", "distributed_at", "distributed_to",
+                  "actions"]
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "distributed_at", "distributed_to")
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(RecordSerializer):
+    status = serializers.CharField(read_only=True)  # see ActionRowSerializer
     overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = ActionItem
         fields = ["id", "minutes", "description", "owner", "due_date", "status", "closed_at", "overdue", "created",
                   "updated"]
+        read_only_fields = ("status", "closed_at", "created", "updated")
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
 
 
 class ReportProfileViewSet(ControlledRecordViewSet):
@@ -108,6 +165,7 @@ class MonthlyServiceReportViewSet(ControlledRecordViewSet):
     serializer_class = MonthlyServiceReportSerializer
     filterset_class = MonthlyServiceReportFilterSet
     select_related = ("contract",)
+    prefetch_related = ("analyses",)
 
     @extend_schema(request=None, responses=MonthlyServiceReportSerializer)
     @action(detail=True, methods=["post"])
@@ -115,7 +173,7 @@ class MonthlyServiceReportViewSet(ControlledRecordViewSet):
         """Queue (re)generation; an approved or issued report gets a new version (returned)."""
         if not allowed(request.user, MonthlyServiceReport, "change"):
             raise PermissionDenied
-        report = services.start_generation(self.get_object(), request.user)
+        report = monthly.start_generation(self.get_object(), request.user)
         return Response(self.get_serializer(report).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
@@ -144,7 +202,7 @@ class InternalServiceReportViewSet(ControlledRecordViewSet):
     def generate(self, request, pk=None):
         if not allowed(request.user, InternalServiceReport, "change"):
             raise PermissionDenied
-        report = services.generate_internal(self.get_object(), request.user)
+        report = internal.generate_internal(self.get_object(), request.user)
         return Response(self.get_serializer(report).data)
 
 
@@ -152,20 +210,12 @@ class QualityMeetingViewSet(ServiceViewSet):
     queryset = QualityMeeting.objects.all()
     serializer_class = QualityMeetingSerializer
     filterset_class = QualityMeetingFilterSet
-
-    def perform_create(self, serializer):
-        instance = QualityMeeting(**serializer.validated_data, organiser=self.request.user)
-        if not instance.agenda:
-            instance.agenda = services.agenda_from(instance.internal_report)
-        from core import records
-
-        records.create(instance, self.request.user)
-        serializer.instance = instance
+    prefetch_related = ("attendees",)
 
     @extend_schema(responses={(200, "text/calendar"): str})
     @action(detail=True, methods=["get"])
     def ics(self, request, pk=None):
-        return HttpResponse(services.meeting_ics(self.get_object()), content_type="text/calendar; charset=utf-8")
+        return HttpResponse(meetings.meeting_ics(self.get_object()), content_type="text/calendar; charset=utf-8")
 
     @extend_schema(request=None, responses=inline_serializer("InvitationSent", {
         "recipients": serializers.ListField(child=serializers.EmailField())}))
@@ -173,7 +223,7 @@ class QualityMeetingViewSet(ServiceViewSet):
     def invite(self, request, pk=None):
         if not allowed(request.user, QualityMeeting, "change"):
             raise PermissionDenied
-        return Response({"recipients": services.send_invitation(self.get_object(), request.user)})
+        return Response({"recipients": meetings.send_invitation(self.get_object(), request.user)})
 
 
 class MeetingAttendeeViewSet(ServiceViewSet):
@@ -185,12 +235,24 @@ class MeetingMinutesViewSet(ControlledRecordViewSet):
     queryset = MeetingMinutes.objects.all()
     serializer_class = MeetingMinutesSerializer
     filterset_class = MeetingMinutesFilterSet
+    prefetch_related = ("actions",)
 
 
 class ActionItemViewSet(ServiceViewSet):
     queryset = ActionItem.objects.all()
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
+
+    @extend_schema(request=ActionStatusSerializer, responses=ActionItemSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        """Close, cancel or reopen the action (its status changes only here)."""
+        if not allowed(request.user, ActionItem, "change"):
+            raise PermissionDenied
+        data = ActionStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = meetings.set_action_status(self.get_object(), data.validated_data["status"], request.user)
+        return Response(self.get_serializer(item).data)
 
 
 ROUTES = [

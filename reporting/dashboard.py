@@ -4,8 +4,9 @@ from django.utils import timezone
 
 from core.dashboard import register_panel
 from core.permissions import allowed
+from projects.choices import ReportPeriod
 
-from .choices import ReportStatus
+from .choices import ReportStatus, Scope
 from .models import ActionItem, MeetingMinutes, MonthlyServiceReport, QualityMeeting, ReportProfile, profile_for
 
 DEFAULT_DUE_DAY = 10
@@ -16,14 +17,15 @@ def late_reports(today=None):
     """(contract, report or None, due date) for last month's reports missing or unapproved after the due day."""
     from datetime import date
 
-    from .services import contracts_in_scope, last_month, report_for
+    from .services.internal import contracts_in_scope
+    from .services.monthly import last_month, report_for
 
     today = today or timezone.localdate()
     year, month = last_month(today)
     late = []
-    for contract in contracts_in_scope("company", None, year, month):
+    for contract in contracts_in_scope(Scope.COMPANY, None, year, month):
         profile = profile_for(contract)
-        if profile is not None and profile.report_period == "quarterly" and month % 3:
+        if profile is not None and profile.report_period == ReportPeriod.QUARTERLY and month % 3:
             continue
         due_day = profile.due_day if profile is not None else DEFAULT_DUE_DAY
         due = date(today.year, today.month, min(due_day, 28))

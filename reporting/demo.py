@@ -20,7 +20,6 @@ from projects.choices import ReportSection
 from servicedata.demo import full_months
 from servicedata.models import Ticket
 
-from . import services
 from .models import (
     ActionItem,
     InternalServiceReport,
@@ -30,6 +29,7 @@ from .models import (
     QualityMeeting,
     ReportProfile,
 )
+from .services import internal, meetings, monthly
 
 # contract lookup, recipients, approved
 PROFILES = [
@@ -71,7 +71,7 @@ def _profile(contract, recipients, approved, users):
 
 
 def _monthly_report(contract, year, month, users):
-    if services.report_for(contract, year, month) is not None:
+    if monthly.report_for(contract, year, month) is not None:
         return
     pm, manager = users["pm"], users["svc_manager"]
     with acting_as(pm, request_id=REQUEST_ID):
@@ -79,7 +79,7 @@ def _monthly_report(contract, year, month, users):
             title=f"{contract.customer.name} 服务月报 {year}-{month:02d}", contract=contract, year=year, month=month,
             owner_department=pm.department,
             summary="本月系统运行总体平稳，完成例行维护一次，未发生重大安全事件。"), pm, comment="初版")
-        report = services.run_generation(report, pm)
+        report = monthly.run_generation(report, pm)
         for analysis in report.analyses.all():
             before = audit.snapshot(analysis)
             analysis.analysis, analysis.improvement = ANALYSIS
@@ -100,7 +100,7 @@ def _internal_report(year, month, users, departments):
         report = records.create(InternalServiceReport(
             title=f"{year}-{month:02d} 内部服务报告", year=year, month=month, owner_department=departments["tsd"],
             conclusions="各合同服务总体达标；未达标指标在质量分析会上逐项分析。"), staff, comment="初版")
-        report = services.generate_internal(report, staff)
+        report = internal.generate_internal(report, staff)
         workflow.fire(report, "submit", staff, "提交审批")
     with acting_as(director, request_id=REQUEST_ID):
         workflow.fire(report, "approve", director, "同意")
@@ -117,7 +117,7 @@ def _meeting(internal, year, month, users):
         meeting = records.create(QualityMeeting(
             title=f"{year}年{month}月 月度服务质量分析会议", year=year, month=month, start=start,
             end=start + timedelta(hours=2), location="三楼会议室", chair=director, minute_taker=staff,
-            internal_report=internal, agenda=services.agenda_from(internal), organiser=staff), staff)
+            internal_report=internal, agenda=meetings.agenda_from(internal), organiser=staff), staff)
         for username, present in (("pm", True), ("svc_manager", True), ("svc_staff", False)):
             records.create(MeetingAttendee(meeting=meeting, user=users[username], present=present), staff)
         minutes = records.create(MeetingMinutes(

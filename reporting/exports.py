@@ -253,3 +253,16 @@ def profile_sections(profile, language):
         _t("Metrics: %(m)s") % {"m": ", ".join(str(Metric(m).label) for m in profile.metrics) or _t("all")},
         _t("Recipients: %(r)s") % {"r": ", ".join(profile.recipients) or "—"},
         _t("Due by day %(d)s of the next month") % {"d": profile.due_day}])]
+
+
+def record_pdf(record) -> bytes:
+    """The record as the PDF that is e-mailed (in its report profile's language, if it has one)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from core.exporting import build_document
+    from core.exports import render_pdf
+
+    language = getattr(getattr(record, "profile", None), "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_pdf(build_document(record, language=language))

@@ -4,20 +4,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core import audit, records
+from core import rows
+from core.choices import RecordStatus
 from core.forms import ControlledRecordForm, ModelForm
 from projects.choices import ReportSection
 
-from .choices import ActionStatus, Metric
+from .choices import Metric
 from .models import (
     ActionItem,
     InternalServiceReport,
-    MeetingAttendee,
     MeetingMinutes,
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
 )
+from .services import meetings, monthly
 
 
 class LinesField(forms.CharField):
@@ -37,7 +38,8 @@ def plan_defaults(contract):
     from projects.models import ProjectPlan
 
     plan = ProjectPlan.objects.filter(project__contract__number=contract.number).order_by("-status", "-version") \
-        .filter(status__in=["approved", "in_review", "draft", "returned"]).first()
+        .filter(status__in=[RecordStatus.APPROVED, RecordStatus.IN_REVIEW, RecordStatus.DRAFT, RecordStatus.RETURNED]) \
+        .first()
     if plan is None:
         return {}
     return {"report_period": plan.report_period, "sections": list(plan.report_sections or []),
@@ -101,13 +103,10 @@ class MonthlyReportForm(ControlledRecordForm):
         return data
 
     def save_related(self, user):
-        for analysis in self.analyses:
-            text = self.cleaned_data.get(f"analysis_{analysis.pk}", "")
-            action = self.cleaned_data.get(f"improvement_{analysis.pk}", "")
-            if (text, action) != (analysis.analysis, analysis.improvement):
-                before = audit.snapshot(analysis)
-                analysis.analysis, analysis.improvement = text, action
-                records.update(analysis, user, before)
+        data = self.cleaned_data
+        monthly.save_analyses(self.instance, {a.metric_key: (data.get(f"analysis_{a.pk}", ""),
+                                                             data.get(f"improvement_{a.pk}", ""))
+                                              for a in self.analyses}, user)
 
 
 class InternalReportForm(ControlledRecordForm):
@@ -137,7 +136,7 @@ class QualityMeetingForm(ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and not self.instance.pk:
-            self.instance.organiser = user
+            meetings.organise(self.instance, user)
         self.fields["attendees"].queryset = _users()
         self.fields["absent"].queryset = _users()
         if self.instance.pk:
@@ -151,30 +150,13 @@ class QualityMeetingForm(ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("agenda"):
-            from .services import agenda_from
-
-            data["agenda"] = agenda_from(data.get("internal_report"))
-            self.instance.agenda = data["agenda"]
+        data["agenda"] = meetings.agenda_or_default(data.get("agenda"), data.get("internal_report"))
+        self.instance.agenda = data["agenda"]
         return data
 
     def save_related(self, user):
-        meeting = self.instance
-        wanted = {u.pk: u for u in self.cleaned_data.get("attendees") or []}
-        absent = {u.pk for u in self.cleaned_data.get("absent") or []}
-        current = {a.user_id: a for a in meeting.attendees.all()}
-        for user_id, row in current.items():
-            if user_id not in wanted:
-                records.delete(row, user)
-        for user_id, person in wanted.items():
-            present = False if user_id in absent else (True if meeting.end <= timezone.now() else None)
-            row = current.get(user_id)
-            if row is None:
-                records.create(MeetingAttendee(meeting=meeting, user=person, present=present), user)
-            elif row.present != present:
-                before = audit.snapshot(row)
-                row.present = present
-                records.update(row, user, before)
+        meetings.set_attendees(self.instance, self.cleaned_data.get("attendees") or [],
+                               self.cleaned_data.get("absent") or [], user)
 
 
 NEW_ACTION_ROWS = 3
@@ -237,34 +219,17 @@ class MinutesForm(ControlledRecordForm):
         return data
 
     def save_related(self, user):
-        existing = {str(a.pk): a for a in self.actions}
-        for key in self.action_keys:
-            text = self.cleaned_data.get(f"action_{key}_description")
-            owner = self.cleaned_data.get(f"action_{key}_owner")
-            due = self.cleaned_data.get(f"action_{key}_due")
-            action = existing.get(key)
-            if action is None:
-                if text:
-                    records.create(ActionItem(minutes=self.instance, description=text, owner=owner, due_date=due),
-                                   user)
-            elif not text:
-                records.delete(action, user)
-            elif (text, owner, due) != (action.description, action.owner, action.due_date):
-                before = audit.snapshot(action)
-                action.description, action.owner, action.due_date = text, owner, due
-                records.update(action, user, before)
+        """The action rows as listed: a row whose description is cleared is deleted."""
+        listed = [{"id": None if key.startswith("new") else int(key),
+                   "description": self.cleaned_data.get(f"action_{key}_description"),
+                   "owner": self.cleaned_data.get(f"action_{key}_owner"),
+                   "due_date": self.cleaned_data.get(f"action_{key}_due")} for key in self.action_keys]
+        rows.replace(self.instance, "actions", [row for row in listed if row["description"]], user)
 
 
 class ActionItemForm(ModelForm):
     class Meta:
         model = ActionItem
-        fields = ["minutes", "description", "owner", "due_date", "status"]
+        # The status changes through reporting.services.meetings.set_action_status (close, cancel, reopen).
+        fields = ["minutes", "description", "owner", "due_date"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") in (ActionStatus.DONE, ActionStatus.CANCELLED) and not self.instance.closed_at:
-            self.instance.closed_at = timezone.now()
-        elif data.get("status") == ActionStatus.OPEN:
-            self.instance.closed_at = None
-        return data

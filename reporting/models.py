@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, ControlledRecord
+from core.choices import RecordStatus
+from core.models import BaseModel, ChildRow, ControlledRecord
 from core.querysets import RestrictedQuerySet
 from projects.choices import ReportPeriod, ReportSection
 
@@ -90,11 +91,14 @@ class ReportProfile(ControlledRecord):
 def profile_for(contract):
     """The contract's report profile in force (latest approved, else latest), or None."""
     rows = ReportProfile.objects.filter(contract__number=contract.number).order_by("-version")
-    return rows.filter(status="approved").first() or rows.first()
+    return rows.filter(status=RecordStatus.APPROVED).first() or rows.first()
 
 
 class MonthlyServiceReport(ControlledRecord):
     """服务月报: one contract, one month; figures frozen in `snapshot` when generated."""
+
+    # A new version is a fresh draft: not issued, figures to be regenerated or confirmed.
+    new_version_resets = ("issued_at", "issued_to")
 
     contract = models.ForeignKey("contracts.Contract", models.PROTECT, related_name="+", verbose_name=_("contract"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -151,18 +155,13 @@ class MonthlyServiceReport(ControlledRecord):
 
         return monthly_sections(self, language)
 
-    def copy_children(self, new_version):
-        # A new version is a fresh draft: not issued, figures to be regenerated or confirmed.
-        type(self).objects.filter(pk=new_version.pk).update(issued_at=None, issued_to=[])
-        new_version.issued_at, new_version.issued_to = None, []
-        for analysis in self.analyses.all():
-            MetricAnalysis.objects.create(report=new_version, metric_key=analysis.metric_key,
-                                          metric_label=analysis.metric_label, analysis=analysis.analysis,
-                                          improvement=analysis.improvement)
 
 
-class MetricAnalysis(BaseModel):
+class MetricAnalysis(ChildRow):
     """Why a target was missed and what will be improved (one per missed metric of a report version)."""
+
+    parent_field = "report"
+    row_key = ("metric_key",)
 
     report = models.ForeignKey(MonthlyServiceReport, models.CASCADE, related_name="analyses",
                                verbose_name=_("report"))
@@ -180,9 +179,6 @@ class MetricAnalysis(BaseModel):
 
     def __str__(self):
         return f"{self.report.number} {self.metric_label}"
-
-    def get_absolute_url(self):
-        return self.report.get_absolute_url()
 
 
 class InternalServiceReport(ControlledRecord):
@@ -258,7 +254,12 @@ class QualityMeeting(BaseModel):
         return reverse("reporting:qualitymeeting_ics", args=[self.pk])
 
 
-class MeetingAttendee(BaseModel):
+class MeetingAttendee(ChildRow):
+    """An invited person; the meeting is not a controlled record, so its attendees are never frozen."""
+
+    parent_field = "meeting"
+    row_key = ("user",)
+
     meeting = models.ForeignKey(QualityMeeting, models.CASCADE, related_name="attendees",
                                 verbose_name=_("meeting"))
     user = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("attendee"))
@@ -274,12 +275,11 @@ class MeetingAttendee(BaseModel):
     def __str__(self):
         return str(self.user)
 
-    def get_absolute_url(self):
-        return self.meeting.get_absolute_url()
-
 
 class MeetingMinutes(ControlledRecord):
     """会议纪要 of one quality meeting: discussion per agenda item, decisions, action items."""
+
+    new_version_resets = ("distributed_at", "distributed_to")
 
     meeting = models.ForeignKey(QualityMeeting, models.PROTECT, related_name="+", verbose_name=_("meeting"))
     discussion = models.JSONField(_("discussion"), default=list, blank=True,
@@ -298,14 +298,6 @@ class MeetingMinutes(ControlledRecord):
 
         return minutes_sections(self, language)
 
-    def copy_children(self, new_version):
-        type(self).objects.filter(pk=new_version.pk).update(distributed_at=None, distributed_to=[])
-        new_version.distributed_at, new_version.distributed_to = None, []
-        for action in self.actions.all():
-            action.pk = None
-            action.minutes = new_version
-            action.save(force_insert=True)
-
     def recipients(self):
         users = [a.user for a in self.meeting.attendees.select_related("user")]
         users += [self.meeting.chair, self.meeting.minute_taker]
@@ -318,8 +310,12 @@ class ActionItemQuerySet(RestrictedQuerySet):
         return self.filter(status=ActionStatus.OPEN, due_date__lt=today, minutes__successor__isnull=True)
 
 
-class ActionItem(BaseModel):
+class ActionItem(ChildRow):
     """A meeting action, tracked to closure (feeds the improvement register once it exists)."""
+
+    parent_field = "minutes"
+    # Actions are followed up (closed, reopened) after the minutes are approved and distributed.
+    frozen_with_record = False
 
     minutes = models.ForeignKey(MeetingMinutes, models.CASCADE, related_name="actions", verbose_name=_("minutes"))
     description = models.CharField(_("action"), max_length=300)
@@ -341,6 +337,3 @@ class ActionItem(BaseModel):
     @property
     def overdue(self):
         return self.status == ActionStatus.OPEN and self.due_date < timezone.localdate()
-
-    def get_absolute_url(self):
-        return self.minutes.get_absolute_url()

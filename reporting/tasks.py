@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 @task()
 def generate_report_task(report_id: int, user_id: int) -> str:
-    from .services import fail_generation, run_generation
+    from .services.monthly import fail_generation, run_generation
 
     report = MonthlyServiceReport.objects.select_related("contract").get(pk=report_id)
     user = get_user_model().objects.get(pk=user_id)

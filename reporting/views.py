@@ -9,12 +9,12 @@ from django.views import View
 from django.views.generic import DetailView
 
 from contracts.models import Contract
-from core import audit, records
+from core import audit
 from core.choices import AuditAction
 from core.permissions import allowed
 from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, RecordViews, error_messages, hx_redirect
 
-from . import exports, services
+from . import exports
 from .choices import ActionStatus
 from .figures import format_row, month_on_month, table_columns
 from .filtersets import (
@@ -41,6 +41,7 @@ from .models import (
     QualityMeeting,
     ReportProfile,
 )
+from .services import internal, meetings, monthly
 from .tables import (
     ActionItemTable,
     InternalServiceReportTable,
@@ -76,7 +77,7 @@ class ReportEditView(InitialFromQueryMixin, ObjectEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        year, month = services.last_month()
+        year, month = monthly.last_month()
         initial.setdefault("year", year)
         initial.setdefault("month", month)
         return initial
@@ -92,7 +93,7 @@ class MonthlyReportDetailView(ObjectDetailView):
         report = self.object
         data = report.snapshot or {}
         context.update(
-            can_generate=allowed(self.request.user, MonthlyServiceReport, "change") and report.is_latest,
+            can_generate=monthly.may_generate(report, self.request.user),
             columns=table_columns(),
             rows=[(row, format_row(row)) for row in data.get("table", [])],
             analyses=list(report.analyses.all()),
@@ -148,7 +149,7 @@ class GenerateReportView(RecordPostView):
     model = MonthlyServiceReport
 
     def act(self, report, request):
-        target = services.start_generation(report, request.user)
+        target = monthly.start_generation(report, request.user)
         if target.pk != report.pk:
             messages.info(request, _t("Version %(v)s created: an approved report is never altered.")
                           % {"v": target.version})
@@ -169,7 +170,7 @@ class GenerateInternalView(RecordPostView):
     model = InternalServiceReport
 
     def act(self, report, request):
-        target = services.generate_internal(report, request.user)
+        target = internal.generate_internal(report, request.user)
         messages.success(request, _t("Figures generated."))
         return target
 
@@ -202,7 +203,7 @@ class InternalXlsxView(XlsxView):
 class InternalDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_generate"] = allowed(self.request.user, InternalServiceReport, "change") and self.object.is_latest
+        context["can_generate"] = monthly.may_generate(self.object, self.request.user)
         context["data"] = self.object.snapshot or {}
         return context
 
@@ -224,7 +225,7 @@ class MeetingIcsView(PermissionMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_object()
-        response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(meetings.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
         return response
 
@@ -233,7 +234,7 @@ class MeetingInviteView(RecordPostView):
     model = QualityMeeting
 
     def act(self, meeting, request):
-        recipients = services.send_invitation(meeting, request.user)
+        recipients = meetings.send_invitation(meeting, request.user)
         messages.success(request, _t("Invitation sent to %(n)s people.") % {"n": len(recipients)})
 
 
@@ -246,17 +247,14 @@ class MinutesDetailView(ObjectDetailView):
 
 
 class CloseActionView(RecordPostView):
-    """Close (done) or reopen an action: tracked to closure whatever the minutes' state."""
+    """Close (done), cancel or reopen an action: tracked to closure whatever the minutes' state."""
 
     model = ActionItem
 
     def act(self, action, request):
-        before = audit.snapshot(action)
-        if request.POST.get("reopen"):
-            action.status, action.closed_at = ActionStatus.OPEN, None
-        else:
-            action.status, action.closed_at = ActionStatus.DONE, timezone.now()
-        records.update(action, request.user, before)
+        status = ActionStatus.OPEN if request.POST.get("reopen") else \
+            ActionStatus.CANCELLED if request.POST.get("cancel") else ActionStatus.DONE
+        meetings.set_action_status(action, status, request.user)
         messages.success(request, _t("Action “%(a)s” is %(s)s.") % {"a": action, "s": action.get_status_display()})
 
 

@@ -42,13 +42,13 @@ ANALYSED = Condition(_analysed, _("Every missed target needs an analysis and an 
 
 
 def _issue(record, user):
-    from .services import issue_report
+    from .services.monthly import issue_report
 
     issue_report(record, user)
 
 
 def _distribute(record, user):
-    from .services import distribute_minutes
+    from .services.meetings import distribute_minutes
 
     distribute_minutes(record, user)
 

@@ -1,8 +1,7 @@
 """REST: tickets (list/filter/push), outages, maintenance windows, import jobs, SLA figures per contract and month."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,15 +11,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from contracts.models import Contract
-from core.api import ServiceViewSet
+from core.api import RecordSerializer, ServiceViewSet
 from core.middleware import bind_actor
 from core.permissions import allowed
 from core.tabular import guess_format
 
-from . import sla
-from .columns import records
+from . import services, sla
 from .filtersets import ImportJobFilterSet, MaintenanceWindowFilterSet, OutageFilterSet, TicketFilterSet
-from .importer import TicketImport
 from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketPause
 
 MAX_PUSH = 10_000
@@ -79,23 +76,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = PushSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        contract = data["contract"]
-        if not Contract.objects.restrict(request.user, "view").filter(pk=contract.pk).exists():
-            raise PermissionDenied
-        items = data["tickets"]
-        importer = TicketImport(contract, request.user, external_system=data["external_system"],
-                                time_zone=data.get("time_zone") or None)
-        result = importer.run(lambda: records(items), name="api push", sha256=_digest(request.body))
+        result = services.push_tickets(data["contract"], request.user, data["tickets"],
+                                       external_system=data["external_system"], time_zone=data.get("time_zone"),
+                                       body=request.body)
         return Response(result.as_dict(), status=status.HTTP_400_BAD_REQUEST if result.rejected else 200)
 
 
-def _digest(body: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(body or b"").hexdigest()
-
-
-class IntervalSerializer(serializers.ModelSerializer):
+class IntervalSerializer(RecordSerializer):
     def validate(self, attrs):
         start, end = attrs.get("start"), attrs.get("end")
         if start and end and end <= start:
@@ -164,15 +151,11 @@ class ImportJobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Re
         return ImportJob.objects.restrict(self.request.user, "view").select_related("contract", "created_by")
 
     def create(self, request, *args, **kwargs):
-        from .tasks import submit
-
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not Contract.objects.restrict(request.user, "view").filter(pk=data["contract"].pk).exists():
-            raise PermissionDenied
-        job = submit(data["contract"], request.user, data["file"], fmt=data["format"],
-                     external_system=data.get("external_system", "import"), time_zone=data.get("time_zone", ""))
+        job = services.import_file(data["contract"], request.user, data["file"], fmt=data["format"],
+                                   external_system=data.get("external_system"), time_zone=data.get("time_zone"))
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -242,6 +225,11 @@ class TrendPointSerializer(serializers.Serializer):
     volume = serializers.IntegerField()
 
 
+class RecomputeRequestSerializer(serializers.Serializer):
+    since = serializers.DateField(required=False, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
 class SlaMetricsViewSet(viewsets.GenericViewSet):
     """SLA figures (sla.PeriodMetrics) per contract and month; `trend` gives the last 12 months."""
 
@@ -252,17 +240,10 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
         return Contract.objects.restrict(self.request.user, "view").select_related("customer", "service_tier")
 
     def _month(self, request, contract=None):
-        from .views import parse_month
-
-        if request.query_params.get("month"):
-            parsed = parse_month(request.query_params["month"], None)
-            if parsed is None:
-                raise serializers.ValidationError({"month": _("Give the month as YYYY-MM.")})
-            return parsed
-        if contract is not None:
-            return sla.default_month(contract)
-        today = timezone.localdate()
-        return today.year, today.month
+        try:
+            return services.requested_month(request.query_params.get("month"), contract)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
 
     def _service(self, request):
         service = request.query_params.get("service")
@@ -277,7 +258,7 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """This month's (or ?month=) figures for every contract the caller may see."""
         year, month = self._month(request)
-        contracts = self.filter_queryset(self.get_queryset()).in_force()[:50]
+        contracts = services.monitored_contracts(request.user)
         return Response([{"contract": c.pk, "metrics": sla.period_metrics(c, year, month).as_dict()}
                          for c in contracts])
 
@@ -298,16 +279,16 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
                           "resolution_percent": p.resolution_percent,
                           "availability_percent": p.availability_percent, "volume": p.volume} for p in points])
 
-    @extend_schema(request=inline_serializer("RecomputeRequest", {
-        "since": serializers.DateField(required=False), "comment": serializers.CharField(required=False)}),
-        responses=inline_serializer("RecomputeResult", {
+    @extend_schema(request=RecomputeRequestSerializer, responses=inline_serializer("RecomputeResult", {
             "tickets": serializers.IntegerField(), "calendar_version_id": serializers.IntegerField(),
             "sla_version_id": serializers.IntegerField()}))
     @action(detail=True, methods=["post"], permission_classes=[RecomputePermission])
     def recompute(self, request, pk=None):
         contract = self.get_object()
-        since = serializers.DateField(required=False, allow_null=True).run_validation(request.data.get("since"))
-        result = sla.recompute(contract, request.user, since=since, comment=request.data.get("comment", ""))
+        data = RecomputeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = sla.recompute(contract, request.user, since=data.validated_data.get("since"),
+                               comment=data.validated_data.get("comment", ""))
         return Response({"tickets": result.tickets, "calendar_version_id": result.calendar_version_id,
                          "sla_version_id": result.sla_version_id})
 

@@ -17,7 +17,7 @@ from contracts.models import Contract
 from core.permissions import allowed
 from core.views import ObjectDetailView, ObjectListView, PermissionMixin, RecordViews, error_messages, hx_redirect
 
-from . import sla
+from . import services, sla
 from .filtersets import (
     ContractTicketFilterSet,
     ImportJobFilterSet,
@@ -173,8 +173,6 @@ class ContractImportView(ContractMixin, View):
     model = ImportJob
 
     def post(self, request, pk):
-        from .tasks import submit
-
         contract = self.get_contract()
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -184,8 +182,8 @@ class ContractImportView(ContractMixin, View):
             return hx_redirect(request, reverse("servicedata:contract_tickets", args=[contract.pk]))
         data = form.cleaned_data
         try:
-            job = submit(contract, request.user, data["file"], fmt=data["format"],
-                         external_system=data["external_system"], time_zone=data["time_zone"])
+            job = services.import_file(contract, request.user, data["file"], fmt=data["format"],
+                                       external_system=data["external_system"], time_zone=data["time_zone"])
         except ValidationError as exc:
             messages.error(request, " ".join(error_messages(exc)))
             return hx_redirect(request, reverse("servicedata:contract_tickets", args=[contract.pk]))
@@ -208,22 +206,13 @@ class ImportJobProgressView(PermissionMixin, DetailView):
 
 # ---- SLA dashboard ------------------------------------------------------------------------------
 
-def parse_month(text, default):
-    try:
-        year, month = (int(p) for p in str(text).split("-", 1))
-        date(year, month, 1)
-        return year, month
-    except (TypeError, ValueError):
-        return default
-
-
 class SlaDashboardView(ContractMixin, TemplateView):
     template_name = "servicedata/sla_dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contract = self.get_contract()
-        year, month = parse_month(self.request.GET.get("month"), None) or sla.default_month(contract)
+        year, month = services.parse_month(self.request.GET.get("month"), None) or sla.default_month(contract)
         metrics = sla.period_metrics(contract, year, month)
         trend = sla.monthly_trend(contract, year, month)
         previous = sla.last_months(year, month, 2)[0]
@@ -263,17 +252,10 @@ class SlaOverviewView(PermissionMixin, TemplateView):
 
     model = Ticket
     template_name = "servicedata/sla_overview.html"
-    limit = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contracts = Contract.objects.restrict(self.request.user, "view").in_force() \
-            .select_related("customer", "service_tier").order_by("customer__name", "number")[:self.limit]
-        rows = []
-        for contract in contracts:
-            year, month = sla.default_month(contract)
-            rows.append((contract, f"{year}-{month:02d}", sla.period_metrics(contract, year, month)))
-        context["rows"] = rows
+        context["rows"] = services.sla_overview(self.request.user)
         return context
 
 

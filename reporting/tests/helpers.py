@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from core import records, workflow
 from core.context import acting_as
-from reporting import services
 from reporting.models import MonthlyServiceReport, ReportProfile
+from reporting.services import monthly
 from servicedata.models import MaintenanceWindow, Outage
 from servicedata.tests.helpers import import_records
 
@@ -81,7 +81,7 @@ def generated_report(contract, demo, year=2026, month=3):
     with acting_as(pm):
         report = records.create(MonthlyServiceReport(title="宁波第一医院 服务月报 2026-03", contract=contract,
                                                      year=year, month=month, owner_department=pm.department), pm)
-        report = services.start_generation(report, pm)
+        report = monthly.start_generation(report, pm)
     report.refresh_from_db()
     return report
 

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from core import records, workflow
 from core.context import acting_as
-from reporting import services
 from reporting.choices import MinutesStatus
 from reporting.dashboard import late_reports, reporting_panel
 from reporting.models import ActionItem, InternalServiceReport, MeetingAttendee, MeetingMinutes, QualityMeeting
+from reporting.services import meetings
+from reporting.services.internal import generate_internal
 
 from .helpers import load_month
 
@@ -23,7 +24,7 @@ def internal(contract, demo):
     with acting_as(user):
         report = records.create(InternalServiceReport(title="2026-03 内部服务报告", year=2026, month=3,
                                                       owner_department=user.department), user)
-        return services.generate_internal(report, user)
+        return generate_internal(report, user)
 
 
 def test_internal_report_lists_contracts_missing_targets_first(internal):
@@ -41,7 +42,7 @@ def meeting(internal, demo):
         meeting = records.create(QualityMeeting(
             title="2026年3月 月度服务质量分析会议", year=2026, month=3, start=start, end=start + timedelta(hours=2),
             location="三楼会议室", chair=demo["tsd_director"], minute_taker=user, internal_report=internal,
-            agenda=services.agenda_from(internal), organiser=user), user)
+            agenda=meetings.agenda_from(internal), organiser=user), user)
         for name in ("pm", "svc_manager"):
             records.create(MeetingAttendee(meeting=meeting, user=demo[name], present=name == "pm"), user)
     return meeting
@@ -50,14 +51,14 @@ def meeting(internal, demo):
 def test_agenda_ics_and_invitation(meeting, demo):
     assert any("宁波第一医院" in item for item in meeting.agenda)
     assert any("P1/P2" in item for item in meeting.agenda)
-    ics = services.meeting_ics(meeting)
+    ics = meetings.meeting_ics(meeting)
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
     assert "\n" not in ics.replace("\r\n", "")
     assert f"DTSTART:{meeting.start.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n" in ics
     assert "ATTENDEE;CN=" in ics and "mailto:pm@demo.servplan.local" in ics
     mail.outbox.clear()
     with acting_as(demo["tsd_staff"]):
-        recipients = services.send_invitation(meeting, demo["tsd_staff"])
+        recipients = meetings.send_invitation(meeting, demo["tsd_staff"])
     assert "pm@demo.servplan.local" in recipients
     assert mail.outbox[0].attachments[0][2].startswith("text/calendar")
 
@@ -100,3 +101,55 @@ def test_late_report_is_listed_after_the_due_day(contract, demo):
     today = timezone.localdate().replace(day=20)
     contracts = {item["contract"].number for item in late_reports(today)}
     assert contract.number in contracts
+
+
+def test_meeting_and_minutes_written_over_the_api_with_their_rows(meeting, demo, client_for):
+    client = client_for("tsd_staff")
+    created = client.post("/api/reporting/meetings/", {
+        "title": "临时质量会议", "year": 2026, "month": 3, "start": "2026-03-20T06:00:00Z",
+        "end": "2026-03-20T07:00:00Z", "chair": demo["tsd_director"].pk, "minute_taker": demo["tsd_staff"].pk,
+        "internal_report": meeting.internal_report_id, "attendees": [{"user": demo["pm"].pk, "present": True}]},
+        content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["organiser"] == demo["tsd_staff"].pk and body["agenda"]  # agenda from the internal report
+    assert [a["user"] for a in body["attendees"]] == [demo["pm"].pk]
+
+    minutes = client.post("/api/reporting/minutes/", {
+        "title": "纪要", "meeting": meeting.pk, "owner_department": demo["tsd_staff"].department_id,
+        "actions": [{"description": "补充夜班人员", "owner": demo["pm"].pk, "due_date": "2026-04-10"}]},
+        content_type="application/json")
+    assert minutes.status_code == 201, minutes.content
+    data = minutes.json()
+    action = data["actions"][0]
+    changed = client.patch(f"/api/reporting/minutes/{data['id']}/", {
+        "lock_version": data["lock_version"],
+        "actions": [{"id": action["id"], "description": "补充夜班人员并培训", "owner": demo["pm"].pk,
+                     "due_date": "2026-04-10", "status": "done"}]}, content_type="application/json")
+    assert changed.status_code == 200, changed.content
+    row = ActionItem.objects.get(pk=action["id"])  # kept and changed, not replaced; status is not written here
+    assert row.description == "补充夜班人员并培训" and row.status == "open"
+
+    url = f"/api/reporting/actions/{row.pk}/status/"
+    assert client_for("auditor").post(url, {"status": "done"}, content_type="application/json").status_code == 403
+    assert client.post(url, {"status": "done"}, content_type="application/json").json()["status"] == "done"
+    row.refresh_from_db()
+    assert row.closed_at is not None
+
+
+def test_actions_stay_open_after_approval_and_follow_a_new_version(meeting, demo):
+    user, director = demo["tsd_staff"], demo["tsd_director"]
+    with acting_as(user):
+        minutes = records.create(MeetingMinutes(title="会议纪要", meeting=meeting, owner_department=user.department),
+                                 user)
+        action = records.create(ActionItem(minutes=minutes, description="更新知识库", owner=demo["member"],
+                                           due_date=timezone.localdate()), user)
+        workflow.fire(minutes, "submit", user)
+    with acting_as(director):
+        workflow.fire(minutes, "approve", director)
+    with acting_as(user):
+        workflow.fire(minutes, "distribute", user)
+        meetings.set_action_status(action, "cancelled", user)
+        draft = records.new_version(MeetingMinutes.objects.get(pk=minutes.pk), user)
+    assert (draft.distributed_at, draft.distributed_to) == (None, [])
+    assert [(a.description, a.status) for a in draft.actions.all()] == [("更新知识库", "cancelled")]

@@ -7,17 +7,18 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from conftest import require
-from core import workflow
+from core import records, workflow
 from core.context import acting_as
 from core.exporting import export_record
 from core.workflow import WorkflowError
-from reporting import services
 from reporting.choices import ReportStatus
 from reporting.figures import metric_name
 from reporting.models import MonthlyServiceReport
+from reporting.services import monthly
 from servicedata.models import Ticket
 from servicedata.sla import recompute
 
@@ -44,7 +45,13 @@ def test_approval_refused_while_a_missed_target_lacks_analysis(report, demo):
     first.save()
     with pytest.raises(WorkflowError):
         workflow.fire(report, "approve", manager)
+    with pytest.raises(ValidationError):  # the analyses are part of the report: frozen while it is in review
+        analyse_all(report, pm)
+    with acting_as(manager):
+        workflow.fire(report, "return", manager, "analyse every missed target")
     analyse_all(report, pm)
+    with acting_as(pm):
+        workflow.fire(report, "submit", pm)
     workflow.fire(report, "approve", manager)
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
@@ -77,7 +84,7 @@ def test_approved_report_is_frozen_and_regeneration_makes_version_2(report, cont
     assert pdf_before
 
     with acting_as(pm):
-        second = services.start_generation(report, pm)
+        second = monthly.start_generation(report, pm)
     second.refresh_from_db()
     report.refresh_from_db()
     assert (second.version, second.number, second.predecessor_id) == (2, report.number, report.pk)
@@ -100,6 +107,12 @@ def test_issue_emails_the_pdf_to_the_recipients(report, demo):
     assert message.to == ["it-director@nbhospital.example"]
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+    with acting_as(demo["pm"]):  # the next version is a fresh draft: not issued, with the analyses carried over
+        draft = records.new_version(report, demo["pm"])
+    assert (draft.issued_at, draft.issued_to) == (None, [])
+    assert sorted(draft.analyses.values_list("metric_key", "improvement")) == \
+        sorted(report.analyses.values_list("metric_key", "improvement"))
 
 
 def test_pdf_text_shows_chinese_metric_names_and_values(report, demo):

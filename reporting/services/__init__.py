@@ -1,0 +1,1 @@
+"""Reporting decisions, one module per sub-domain: monthly reports, the internal report, quality meetings."""

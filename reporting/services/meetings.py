@@ -1,0 +1,153 @@
+"""Quality meetings: agenda, invitation (iCalendar), attendees; minutes distribution and follow-up of actions."""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from core import audit, records, rows
+from core.choices import AuditAction
+
+from ..choices import ActionStatus
+from ..exports import record_pdf
+
+
+def agenda_from(internal_report):
+    """Agenda items: missed targets, open problems, overdue actions (from the internal report)."""
+    items = [_t("Service status of the month")]
+    data = internal_report.snapshot if internal_report else {}
+    for line in data.get("lines", []):
+        if line["missed"]:
+            items.append(_t("Missed targets: %(customer)s (%(contract)s): %(missed)s")
+                         % {"customer": line["customer"], "contract": line["contract"],
+                            "missed": ", ".join(line["missed"])})
+    open_high = data.get("open_high", [])
+    items.append(_t("Open problems: %(n)s open P1/P2 tickets") % {"n": len(open_high)})
+    overdue = data.get("overdue_actions", [])
+    items.append(_t("Overdue actions: %(n)s") % {"n": len(overdue)})
+    for action in overdue:
+        items.append(_t("Overdue action: %(d)s (%(owner)s, due %(due)s)") % {
+            "d": action["description"], "owner": action["owner"], "due": action["due"]})
+    items.append(_t("Improvement actions and any other business"))
+    return items
+
+
+def _ics_escape(text):
+    return str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ics_time(value):
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line):
+    """RFC 5545 folding: lines of at most 75 octets, continuation lines start with a space."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+def meeting_ics(meeting, method="REQUEST"):
+    """The invitation as iCalendar text (CRLF line endings, UTC times)."""
+    organiser = meeting.organiser or meeting.chair
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ServPlan//Quality meeting//EN", f"METHOD:{method}",
+             "BEGIN:VEVENT", f"UID:servplan-meeting-{meeting.pk}@servplan", f"DTSTAMP:{_ics_time(timezone.now())}",
+             f"DTSTART:{_ics_time(meeting.start)}", f"DTEND:{_ics_time(meeting.end)}",
+             f"SUMMARY:{_ics_escape(meeting.title)}",
+             f"DESCRIPTION:{_ics_escape(chr(10).join(meeting.agenda or []))}"]
+    if meeting.location:
+        lines.append(f"LOCATION:{_ics_escape(meeting.location)}")
+    if organiser.email:
+        lines.append(f"ORGANIZER;CN={_ics_escape(organiser)}:mailto:{organiser.email}")
+    for attendee in meeting.attendees.select_related("user"):
+        if attendee.user.email:
+            lines.append(f"ATTENDEE;CN={_ics_escape(attendee.user)};ROLE=REQ-PARTICIPANT:mailto:{attendee.user.email}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def send_invitation(meeting, user):
+    recipients = sorted({a.user.email for a in meeting.attendees.select_related("user") if a.user.email}
+                        | {u.email for u in (meeting.chair, meeting.minute_taker) if u.email})
+    if not recipients:
+        raise ValidationError(_t("Nobody to invite: add attendees with an e-mail address."))
+    message = EmailMessage(subject=_t("Invitation: %(title)s") % {"title": meeting.title},
+                           body="\n".join(meeting.agenda or []), from_email=settings.DEFAULT_FROM_EMAIL,
+                           to=recipients)
+    message.attach("invite.ics", meeting_ics(meeting), "text/calendar; method=REQUEST; charset=utf-8")
+    message.send()
+    type(meeting).objects.filter(pk=meeting.pk).update(invitation_sent_at=timezone.now())
+    meeting.refresh_from_db()
+    audit.record_entry(AuditAction.UPDATE, meeting, user=user, comment=_t("Invitation sent"),
+                       snap=audit.snapshot(meeting),
+                       changes={"invited": [[], recipients]})
+    return recipients
+
+
+def organise(meeting, user):
+    """A new meeting is organised by whoever creates it."""
+    if meeting.pk is None and meeting.organiser_id is None:
+        meeting.organiser = user
+
+
+def agenda_or_default(agenda, internal_report):
+    """The agenda as given; none given, the internal report's points make it."""
+    return agenda or agenda_from(internal_report)
+
+
+def prepare_meeting(meeting, user):
+    organise(meeting, user)
+    meeting.agenda = agenda_or_default(meeting.agenda, meeting.internal_report)
+
+
+def attendance(meeting, absent):
+    """Present unless marked absent, once the meeting is over; not yet known before."""
+    if absent:
+        return False
+    return True if meeting.end <= timezone.now() else None
+
+
+def set_attendees(meeting, people, absent, user):
+    """Invite exactly `people`; `absent` are those invited who did not attend."""
+    absent_ids = {p.pk for p in absent}
+    rows.replace(meeting, "attendees", [{"user": p, "present": attendance(meeting, p.pk in absent_ids)}
+                                        for p in people], user)
+
+
+# ---- minutes and their actions ------------------------------------------------------------------
+
+def distribute_minutes(minutes, user):
+    recipients = minutes.recipients()
+    if not recipients:
+        raise ValidationError(_t("The meeting has no attendees with an e-mail address."))
+    message = EmailMessage(
+        subject=_t("Meeting minutes: %(title)s") % {"title": minutes.title},
+        body=_t("Please find attached the approved minutes %(number)s V%(version)s.")
+        % {"number": minutes.number, "version": minutes.version},
+        from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+    message.attach(f"{minutes.number}-V{minutes.version}.pdf", record_pdf(minutes), "application/pdf")
+    message.send()
+    now = timezone.now()
+    type(minutes).objects.filter(pk=minutes.pk).update(distributed_at=now, distributed_to=recipients)
+    minutes.refresh_from_db()
+    audit.record_entry(AuditAction.UPDATE, minutes, user=user, comment=_t("Distributed"),
+                       snap=audit.snapshot(minutes),
+                       changes={"distributed_to": [[], recipients], "distributed_at": [None, now.isoformat()]})
+
+
+def set_action_status(action, status, user):
+    """Close, cancel or reopen a meeting action; it stays trackable whatever the state of its minutes."""
+    before = audit.snapshot(action)
+    action.status = status
+    action.closed_at = None if status == ActionStatus.OPEN else (action.closed_at or timezone.now())
+    records.update(action, user, before)
+    return action
