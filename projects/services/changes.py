@@ -43,6 +43,15 @@ def start_revision(change, user):
     return revision
 
 
+def baseline_comparison(work_plan) -> dict | None:
+    """What a later version changes against the baseline in force; None for the baseline itself, an earlier
+    version, or a project without a baseline. The page and the API show this one comparison."""
+    baseline = work_plan.project.baseline()
+    if baseline is None or baseline.pk == work_plan.pk or work_plan.version < baseline.version:
+        return None
+    return compare(baseline, work_plan)
+
+
 # The task facts compared one by one; a move in the tree ("parent") is compared by identity and shown by name.
 COMPARED_FACTS = ("name", "start", "end", "assignee", "effort", "milestone")
 
