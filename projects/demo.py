@@ -16,8 +16,10 @@ from contracts.demo import CHAIN_TITLE
 from contracts.models import Contract
 from core import records, workflow
 from core.context import acting_as
+from core.rows import set_links
 
 from . import services
+from .choices import FindingState, Level, ProjectCategory, ProjectRole, ReviewVerdict
 from .models import (
     ChangeRequest,
     Dependency,
@@ -72,18 +74,19 @@ def _signed(**lookup):
 def _open(contract, users, allocation):
     manager, pm = users["svc_manager"], users["pm"]
     with acting_as(manager, request_id="load_demo"):
-        project = services.open_project(contract, manager, category="operations")
+        project = services.open_project(contract, manager, category=ProjectCategory.OPERATIONS)
         services.appoint_manager(project, pm, manager)
     with acting_as(pm, request_id="load_demo"):
-        services.save_member(TeamMember(project=project, user=users["member"], role="engineer", allocation=allocation,
-                                        start_date=project.start_date, end_date=project.end_date), pm)
+        services.save_member(TeamMember(project=project, user=users["member"], role=ProjectRole.ENGINEER,
+                                        allocation=allocation, start_date=project.start_date,
+                                        end_date=project.end_date), pm)
     return project
 
 
 def _application(project, pm, budget):
     application = records.create(InitiationApplication(
         project=project, title=f"{project.name} 立项申请", owner_department=pm.department, contract=project.contract,
-        category="operations", project_manager=pm, planned_start=project.start_date,
+        category=ProjectCategory.OPERATIONS, project_manager=pm, planned_start=project.start_date,
         planned_end=project.end_date, budget=Decimal(budget), necessity="客户核心业务系统需要专业运维保障。",
         feasibility="服务部具备相应技能，人员可按计划到位。"), pm, comment="初版")
     workflow.fire(application, "submit", pm)
@@ -214,14 +217,14 @@ def _plan(project, pm, users):
     records.create(QualityObjective(plan=plan, objective="客户满意度", metric="satisfaction", target="≥ 90 分",
                                     measurement="季度满意度调查", owner=pm), pm)
     records.create(PlanMilestone(plan=plan, name="正式运维启动", due_date=project.start_date + timedelta(days=30)), pm)
-    records.create(PlanRisk(plan=plan, description="关键人员流失", likelihood="low", impact="high",
+    records.create(PlanRisk(plan=plan, description="关键人员流失", likelihood=Level.LOW, impact=Level.HIGH,
                             response="AB 角备份，知识库沉淀", owner=pm), pm)
     review = records.create(PlanReview(project=project, plan=plan, title=f"{project.name} 策划评审",
                                        owner_department=pm.department, held_on=project.start_date,
-                                       location="公司 3 楼会议室", verdict="passed",
+                                       location="公司 3 楼会议室", verdict=ReviewVerdict.PASSED,
                                        summary="策划书可行，通过评审。"), pm)
-    review.reviewers.set([users["tsd_director"], users["svc_manager"]])
-    records.create(ReviewFinding(review=review, description="补充数据库备份策略", state="closed",
+    set_links(review, "reviewers", [users["tsd_director"], users["svc_manager"]], pm)
+    records.create(ReviewFinding(review=review, description="补充数据库备份策略", state=FindingState.CLOSED,
                                  resolution="已在措施中补充每日全备"), pm)
     workflow.fire(review, "conclude", pm)
     workflow.fire(plan, "submit", pm)

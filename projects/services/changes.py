@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 
 from core import audit, records
+from core.permissions import allowed
 from org.models import User
 
 from ..choices import ChangeStatus, WorkPlanStatus
@@ -18,6 +19,11 @@ def latest_version(work_plan):
 def open_change(project):
     return ChangeRequest.objects.filter(project=project, status__in=[ChangeStatus.REQUESTED, ChangeStatus.CHECKED]) \
         .first()
+
+
+def can_prepare_revision(user, change) -> bool:
+    """Staff prepare the revised work plan while the change is requested (the page offers it then)."""
+    return change.status == ChangeStatus.REQUESTED and allowed(user, WorkPlan, "change")
 
 
 def start_revision(change, user):

@@ -14,7 +14,7 @@ from core.permissions import allowed
 from core.roles import Role
 from core.rows import set_links
 
-from ..choices import ProjectKind, ProjectRole
+from ..choices import ProjectKind, ProjectRole, ProjectStatus
 from ..models import Project, TeamMember
 
 SKILL_RANK = {"junior": 1, "intermediate": 2, "senior": 3, "expert": 4}
@@ -168,7 +168,8 @@ def over_allocations(project, members=None):
     """[(member, peak %, from, to)] for members whose allocations across all projects exceed 100 %."""
     members = list(members if members is not None else project.team.select_related("user"))
     by_user = defaultdict(list)
-    for row in TeamMember.objects.filter(user_id__in=[m.user_id for m in members]).exclude(project__status="closed"):
+    others = TeamMember.objects.filter(user_id__in=[m.user_id for m in members])
+    for row in others.exclude(project__status=ProjectStatus.CLOSED):
         by_user[row.user_id].append(row)
     result = []
     for member in members:

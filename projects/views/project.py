@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _t
 from django.views import View
 
 from core import audit
+from core.choices import RecordStatus
 from core.permissions import allowed
 from core.views import ObjectDetailView, ObjectEditView, PrefilledEditView, RecordViews, error_messages, hx_redirect
 
@@ -59,7 +60,7 @@ class ProjectDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         project, user = self.object, self.request.user
         team = list(project.team.select_related("user"))
-        record_lists = {name: model.objects.filter(project=project).exclude(status="superseded")
+        record_lists = {name: model.objects.filter(project=project).exclude(status=RecordStatus.SUPERSEDED)
                         .select_related("author").order_by("-created") for name, model in PROJECT_RECORDS}
         baseline = project.baseline()
         context.update(
