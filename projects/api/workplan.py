@@ -49,7 +49,6 @@ WorkPlanSerializer.Meta.read_only_fields = (*WorkPlanSerializer.Meta.read_only_f
 WorkPlanDetailSerializer.Meta.read_only_fields = WorkPlanSerializer.Meta.read_only_fields
 
 
-
 class Reschedule(serializers.Serializer):
     task = serializers.IntegerField()
     start = serializers.DateField()
