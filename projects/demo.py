@@ -1,9 +1,11 @@
 """Demo projects, loaded by `manage.py load_demo` (idempotent, through the services, audited).
 
 From the signed 温州水务 contract, a running project: initiation application and initiation plan approved, the
-project plan reviewed and approved, the work plan approved as baseline, and a change request checked and waiting
-for the Service Department manager. From the signed hospital contract, a project just opened: its initiation
-application approved by the department and waiting for the Technical Service Division director.
+project plan reviewed and approved, the work plan approved as baseline (version 1), an earlier change approved
+(version 2 is the baseline, version 1 superseded), a second change request checked and waiting for the Service
+Department manager (version 3 in review), and the PM drafting the next change. From the signed hospital contract,
+a younger project: its initiation application approved by the department and waiting for the Technical Service
+Division director, its project plan approved, and the PM drafting the work plan meanwhile.
 Each step is skipped when its contract is not signed or its record exists.
 """
 
@@ -14,8 +16,10 @@ from contracts.demo import CHAIN_TITLE
 from contracts.models import Contract
 from core import records, workflow
 from core.context import acting_as
+from core.rows import set_links
 
 from . import services
+from .choices import FindingState, Level, ProjectCategory, ProjectRole, ReviewVerdict
 from .models import (
     ChangeRequest,
     Dependency,
@@ -54,10 +58,13 @@ def load(context):
     if running is not None:
         project = Project.objects.filter(contract__number=running.number).first() or _running_project(running, users)
         _initiation_plan(project, users)
+        _earlier_change(project, users)
         _change_request(project, users)
+        _next_change_drafted(project, users)
     opening = _signed(customer__code=HOSPITAL_CUSTOMER)
-    if opening is not None and not Project.objects.filter(contract__number=opening.number).exists():
-        _opening_project(opening, users)
+    if opening is not None:
+        project = Project.objects.filter(contract__number=opening.number).first() or _opening_project(opening, users)
+        _drafted_work_plan(project, users)
 
 
 def _signed(**lookup):
@@ -67,18 +74,19 @@ def _signed(**lookup):
 def _open(contract, users, allocation):
     manager, pm = users["svc_manager"], users["pm"]
     with acting_as(manager, request_id="load_demo"):
-        project = services.open_project(contract, manager, category="operations")
+        project = services.open_project(contract, manager, category=ProjectCategory.OPERATIONS)
         services.appoint_manager(project, pm, manager)
     with acting_as(pm, request_id="load_demo"):
-        services.save_member(TeamMember(project=project, user=users["member"], role="engineer", allocation=allocation,
-                                        start_date=project.start_date, end_date=project.end_date), pm)
+        services.save_member(TeamMember(project=project, user=users["member"], role=ProjectRole.ENGINEER,
+                                        allocation=allocation, start_date=project.start_date,
+                                        end_date=project.end_date), pm)
     return project
 
 
 def _application(project, pm, budget):
     application = records.create(InitiationApplication(
         project=project, title=f"{project.name} 立项申请", owner_department=pm.department, contract=project.contract,
-        category="operations", project_manager=pm, planned_start=project.start_date,
+        category=ProjectCategory.OPERATIONS, project_manager=pm, planned_start=project.start_date,
         planned_end=project.end_date, budget=Decimal(budget), necessity="客户核心业务系统需要专业运维保障。",
         feasibility="服务部具备相应技能，人员可按计划到位。"), pm, comment="初版")
     workflow.fire(application, "submit", pm)
@@ -94,6 +102,19 @@ def _opening_project(contract, users):
     with acting_as(manager, request_id="load_demo"):
         workflow.fire(application, "approve_department", manager, "同意，请事业部审批")
     return project
+
+
+def _drafted_work_plan(project, users):
+    """The project plan reviewed and approved; the PM drafts the work plan (not submitted yet)."""
+    if ProjectPlan.objects.filter(project=project).exists() or WorkPlan.objects.filter(project=project).exists():
+        return
+    pm, director = users["pm"], users["tsd_director"]
+    with acting_as(pm, request_id="load_demo"):
+        plan = _plan(project, pm, users)
+    with acting_as(director, request_id="load_demo"):
+        workflow.fire(plan, "approve", director, "同意")
+    with acting_as(pm, request_id="load_demo"):
+        _work_plan(project, pm, users, tasks=3)
 
 
 def _running_project(contract, users):
@@ -134,24 +155,53 @@ def _initiation_plan(project, users):
         workflow.fire(plan, "approve", director, "同意")
 
 
+def _earlier_change(project, users):
+    """Early on, the customer moved the service launch back two days: changed, checked and approved (version 2)."""
+    if project.baseline() is None or ChangeRequest.objects.filter(project=project).exists():
+        return
+    change = _requested_change(project, users, "正式运维启动推迟两天", "客户机房割接延期，正式运维启动顺延两天。",
+                               "正式运维启动", days=2)
+    with acting_as(users["svc_manager"], request_id="load_demo"):
+        workflow.fire(change, "approve", users["svc_manager"], "同意，修订计划作为新基线")
+
+
 def _change_request(project, users):
     """The customer asks for the runbooks a week later: the revised work plan is checked and awaits approval."""
-    baseline = project.baseline()
-    if baseline is None or ChangeRequest.objects.filter(project=project).exists():
+    title = f"{project.name} 运维手册交付推迟一周"
+    if project.baseline() is None or ChangeRequest.objects.filter(project=project, title=title).exists() or \
+            services.open_change(project) is not None:
         return
+    _requested_change(project, users, "运维手册交付推迟一周",
+                      "客户要求先完成营业网点扩容，运维手册与应急预案编制顺延一周。", "运维手册与应急预案编制", days=7)
+
+
+def _next_change_drafted(project, users):
+    """The PM drafts the next change; it is requested once the open one is decided."""
+    title = f"{project.name} 增加季度容灾演练"
+    if project.baseline() is None or ChangeRequest.objects.filter(project=project, title=title).exists():
+        return
+    pm = users["pm"]
+    with acting_as(pm, request_id="load_demo"):
+        records.create(ChangeRequest(
+            project=project, baseline=project.baseline(), title=title, owner_department=pm.department,
+            reason="客户提出每季度进行一次容灾切换演练，需增加演练准备与实施任务。"), pm, comment="初版")
+
+
+def _requested_change(project, users, title, reason, task_name, days):
+    """The PM requests a change, staff move the task in the revised plan, the PM checks it."""
     pm, staff = users["pm"], users["svc_staff"]
     with acting_as(pm, request_id="load_demo"):
         change = records.create(ChangeRequest(
-            project=project, baseline=baseline, title=f"{project.name} 运维手册交付推迟一周",
-            reason="客户要求先完成营业网点扩容，运维手册与应急预案编制顺延一周。", owner_department=pm.department),
-            pm, comment="初版")
+            project=project, baseline=project.baseline(), title=f"{project.name} {title}", reason=reason,
+            owner_department=pm.department), pm, comment="初版")
         workflow.fire(change, "request", pm, "客户书面提出")
     with acting_as(staff, request_id="load_demo"):
         revision = services.start_revision(change, staff)
-        task = revision.tasks.get(name="运维手册与应急预案编制")
-        services.reschedule(revision, task, task.planned_start + timedelta(days=7), staff)
+        task = revision.tasks.get(name=task_name)
+        services.reschedule(revision, task, task.planned_start + timedelta(days=days), staff)
     with acting_as(pm, request_id="load_demo"):
         workflow.fire(change, "check", pm, "修订计划已核对")
+    return change
 
 
 def _plan(project, pm, users):
@@ -167,26 +217,26 @@ def _plan(project, pm, users):
     records.create(QualityObjective(plan=plan, objective="客户满意度", metric="satisfaction", target="≥ 90 分",
                                     measurement="季度满意度调查", owner=pm), pm)
     records.create(PlanMilestone(plan=plan, name="正式运维启动", due_date=project.start_date + timedelta(days=30)), pm)
-    records.create(PlanRisk(plan=plan, description="关键人员流失", likelihood="low", impact="high",
+    records.create(PlanRisk(plan=plan, description="关键人员流失", likelihood=Level.LOW, impact=Level.HIGH,
                             response="AB 角备份，知识库沉淀", owner=pm), pm)
     review = records.create(PlanReview(project=project, plan=plan, title=f"{project.name} 策划评审",
                                        owner_department=pm.department, held_on=project.start_date,
-                                       location="公司 3 楼会议室", verdict="passed",
+                                       location="公司 3 楼会议室", verdict=ReviewVerdict.PASSED,
                                        summary="策划书可行，通过评审。"), pm)
-    review.reviewers.set([users["tsd_director"], users["svc_manager"]])
-    records.create(ReviewFinding(review=review, description="补充数据库备份策略", state="closed",
+    set_links(review, "reviewers", [users["tsd_director"], users["svc_manager"]], pm)
+    records.create(ReviewFinding(review=review, description="补充数据库备份策略", state=FindingState.CLOSED,
                                  resolution="已在措施中补充每日全备"), pm)
     workflow.fire(review, "conclude", pm)
     workflow.fire(plan, "submit", pm)
     return plan
 
 
-def _work_plan(project, pm, users):
+def _work_plan(project, pm, users, tasks=None):
     plan = records.create(WorkPlan(project=project, title=f"{project.name} 工作计划表",
                                    owner_department=pm.department), pm, comment="初版")
     first = max(project.start_date, date(2026, 1, 5))
     created = []
-    for name, offset, days, effort, who, parent, predecessors, milestone in TASKS:
+    for name, offset, days, effort, who, parent, predecessors, milestone in TASKS[:tasks]:
         start = first + timedelta(days=offset)
         task = services.save_task(Task(
             work_plan=plan, name=name, planned_start=start, planned_end=start + timedelta(days=days - 1),

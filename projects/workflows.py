@@ -251,7 +251,8 @@ CHANGE_WORKFLOW = Workflow(
                    effects=(freeze_comparison, _revision_step("reject_revision")), style="danger"),
     ),
     editable_states=(ChangeStatus.DRAFT, ChangeStatus.REQUESTED),
-    frozen_states=(),
+    # A decided change is frozen; a rejected one may be requested again as its next version.
+    frozen_states=(ChangeStatus.APPROVED, ChangeStatus.REJECTED),
 )
 
 # A project record's contract is its project's.

@@ -1,13 +1,29 @@
 from rest_framework import serializers
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RecordSerializer, ServiceViewSet
 
 from .filtersets import AnnualGoalsFilterSet, GoalFilterSet, TaskAllocationFilterSet
 from .models import AnnualGoals, Goal, TaskAllocation
 from .services import goal_progress
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class TaskAllocationSerializer(RecordSerializer):
+    class Meta:
+        model = TaskAllocation
+        fields = ["id", "goal", "task", "department", "responsible", "due_date"]
+
+
+class NestedAllocationSerializer(RecordSerializer):
+    """An allocation listed in its goal; a listed `id` keeps that row, the others are replaced."""
+
+    id = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = TaskAllocation
+        fields = ["id", "task", "department", "responsible", "due_date"]
+
+
+class GoalSerializer(RecordSerializer):
     progress = serializers.SerializerMethodField(help_text="Mean % complete of the linked projects' baselines.")
     projects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -20,14 +36,19 @@ class GoalSerializer(serializers.ModelSerializer):
         return goal_progress(obj)[0]
 
 
-class TaskAllocationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = TaskAllocation
-        fields = ["id", "goal", "task", "department", "responsible", "due_date"]
+class NestedGoalSerializer(GoalSerializer):
+    """A goal listed in its annual goals (matched by code), with its task allocations."""
+
+    allocations = NestedAllocationSerializer(many=True, required=False)
+
+    class Meta(GoalSerializer.Meta):
+        fields = ["id", "code", "name", "measure", "target", "owner_department", "projects", "progress",
+                  "allocations"]
+        validators = []  # the code is unique in the record: core.rows refuses a code listed twice
 
 
 class AnnualGoalsSerializer(ControlledRecordSerializer):
-    goals = GoalSerializer(many=True, read_only=True)
+    goals = NestedGoalSerializer(many=True, required=False)
 
     class Meta(ControlledRecordSerializer.Meta):
         model = AnnualGoals
@@ -37,7 +58,8 @@ class AnnualGoalsSerializer(ControlledRecordSerializer):
 
 
 class AnnualGoalsViewSet(ControlledRecordViewSet):
-    """Annual IT service business goals (SP-2.3); goals and allocations are written at goals/ and allocations/."""
+    """Annual IT service business goals (SP-2.3); goals with their allocations are written in the record (a list
+    replaces them, matched by goal code) or one by one at goals/ and task-allocations/, while a draft."""
 
     queryset = AnnualGoals.objects.all()
     serializer_class = AnnualGoalsSerializer
@@ -45,7 +67,7 @@ class AnnualGoalsViewSet(ControlledRecordViewSet):
     select_related = ("owner_department", "author")
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("goals__projects")
+        return super().get_queryset().prefetch_related("goals__projects", "goals__allocations")
 
 
 class GoalViewSet(ServiceViewSet):

@@ -2,13 +2,11 @@
 Service Division. Projects link to the goals they serve; a goal's progress is rolled up from them."""
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, ControlledRecord
+from core.models import ChildRow, ControlledRecord
 
 
 class AnnualGoals(ControlledRecord):
@@ -32,30 +30,17 @@ class AnnualGoals(ControlledRecord):
 
         return goals_sections(self, language)
 
-    def copy_children(self, new_version):
-        from .services import copy_goals
+    def on_new_version(self, draft, user):
+        """Projects serving a goal serve the same goal (by code) in the new version."""
+        from .services import carry_project_links
 
-        copy_goals(self, new_version)
-
-
-class GoalChild(BaseModel):
-    class Meta:
-        abstract = True
-
-    def goals_record(self):
-        raise NotImplementedError
-
-    def clean(self):
-        try:
-            record = self.goals_record()
-        except ObjectDoesNotExist:
-            return
-        if record.pk and not record.is_editable:
-            raise ValidationError(_t("%(record)s is %(status)s: its goals change only in a draft or returned version.")
-                                  % {"record": record, "status": record.get_status_display()}, code="frozen")
+        carry_project_links(self, draft, user)
 
 
-class Goal(GoalChild):
+class Goal(ChildRow):
+    parent_field = "annual_goals"
+    row_key = ("code",)
+
     annual_goals = models.ForeignKey(AnnualGoals, models.CASCADE, related_name="goals", verbose_name=_("annual goals"))
     code = models.CharField(_("code"), max_length=20, help_text=_("e.g. G1."))
     name = models.CharField(_("goal"), max_length=200)
@@ -74,15 +59,12 @@ class Goal(GoalChild):
     def __str__(self):
         return f"{self.annual_goals.year} {self.code} {self.name}"
 
-    def get_absolute_url(self):
-        return self.annual_goals.get_absolute_url()
-
-    def goals_record(self):
-        return self.annual_goals
 
 
-class TaskAllocation(GoalChild):
+class TaskAllocation(ChildRow):
     """A task of a goal allocated to a department (and optionally a person) with its due date."""
+
+    parent_field = "goal"
 
     goal = models.ForeignKey(Goal, models.CASCADE, related_name="allocations", verbose_name=_("goal"))
     task = models.CharField(_("task"), max_length=200)
@@ -98,9 +80,3 @@ class TaskAllocation(GoalChild):
 
     def __str__(self):
         return f"{self.goal.code}: {self.task}"
-
-    def get_absolute_url(self):
-        return self.goal.get_absolute_url()
-
-    def goals_record(self):
-        return self.goal.annual_goals

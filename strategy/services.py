@@ -1,31 +1,20 @@
-"""Annual goals: copying goals to a new version (project links follow) and rolling progress up from projects."""
+"""Annual goals: project links following a new version, progress rolled up from projects."""
 
 from django.utils.translation import gettext as _t
 
-from core import audit
 from core.exports import Section, Table
 
 from .progress import project_progress
 
 
-def copy_goals(old, new):
-    """Copy goals and their task allocations to the new version; projects linked to a goal follow it."""
-    for goal in old.goals.prefetch_related("allocations", "projects"):
-        allocations = list(goal.allocations.all())
-        projects = list(goal.projects.all())
-        goal.pk = goal.id = None
-        goal._state.adding = True
-        goal.annual_goals = new
-        goal.save(force_insert=True)
-        audit.log_create(goal, _t("Copied from version %(v)s.") % {"v": old.version})
-        for allocation in allocations:
-            allocation.pk = allocation.id = None
-            allocation._state.adding = True
-            allocation.goal = goal
-            allocation.save(force_insert=True)
-            audit.log_create(allocation, _t("Copied from version %(v)s.") % {"v": old.version})
-        for project in projects:
-            project.goals.add(goal)
+def carry_project_links(old, new, user):
+    """The projects linked to a goal of `old` are linked to the goal with the same code in `new` (audited)."""
+    from core.rows import set_links
+
+    copies = {goal.code: goal for goal in new.goals.all()}
+    for goal in old.goals.prefetch_related("projects"):
+        if goal.code in copies:
+            set_links(copies[goal.code], "projects", goal.projects.all(), user)
 
 
 def goal_progress(goal):

@@ -1,9 +1,9 @@
-"""Shared pieces of the project stage's API: record serializers, choice fields typed inline, row viewsets."""
+"""Shared pieces of the project stage's API: record serializers, nested rows, choice fields typed inline."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, ServiceViewSet
+from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RecordSerializer, ServiceViewSet
 from core.middleware import bind_actor
 from core.permissions import allowed
 
@@ -21,12 +21,33 @@ def inline_choice(choices, **kwargs):
     return field_class(choices=choices, **kwargs)
 
 
+class ProjectRecordSerializer(ControlledRecordSerializer):
+    """A project's record; its owner department defaults to the author's."""
+
+    def create(self, validated_data):
+        validated_data.setdefault("owner_department", self.context["request"].user.department)
+        return super().create(validated_data)
+
+
 def record_serializer(model, *fields, extra=None, name=None):
     meta = type("Meta", (ControlledRecordSerializer.Meta,), {
         "model": model, "fields": [*RECORD_FIELDS, *fields],
         "read_only_fields": (*ControlledRecordSerializer.Meta.read_only_fields, "customer"),
         "extra_kwargs": {"owner_department": {"required": False}}})
-    return type(name or f"{model.__name__}Serializer", (ControlledRecordSerializer,), {"Meta": meta, **(extra or {})})
+    return type(name or f"{model.__name__}Serializer", (ProjectRecordSerializer,), {"Meta": meta, **(extra or {})})
+
+
+def row_serializer(model, fields, extra=None, name=None):
+    """A row written at its own endpoint through core.records."""
+    meta = type("Meta", (), {"model": model, "fields": ["id", *fields]})
+    return type(name or f"{model.__name__}Serializer", (RecordSerializer,), {"Meta": meta, **(extra or {})})
+
+
+def nested_rows(model, fields, extra=None):
+    """A record's rows as a list in the record (replaced by core.rows); a listed `id` keeps that row."""
+    serializer = row_serializer(model, fields, {"id": serializers.IntegerField(required=False), **(extra or {})},
+                                name=f"Nested{model.__name__}Serializer")
+    return serializer(many=True, required=False)
 
 
 class ProjectRecordViewSet(ControlledRecordViewSet):
@@ -42,14 +63,8 @@ class ProjectRecordViewSet(ControlledRecordViewSet):
             return
         super().check_permissions(request)
 
-    def perform_create(self, serializer):
-        serializer.validated_data.setdefault("owner_department", self.request.user.department)
-        super().perform_create(serializer)
-
 
 def row_viewset(model, fields, filterset, select=(), extra=None):
-    meta = type("Meta", (), {"model": model, "fields": ["id", *fields]})
-    serializer = type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta, **(extra or {})})
     return type(f"{model.__name__}ViewSet", (ServiceViewSet,), {
-        "queryset": model.objects.all(), "serializer_class": serializer, "filterset_class": filterset,
-        "select_related": select})
+        "queryset": model.objects.all(), "serializer_class": row_serializer(model, fields, extra),
+        "filterset_class": filterset, "select_related": select})

@@ -1,17 +1,14 @@
 """REST endpoints of project plans (objectives, milestones, risks) and plan reviews (findings)."""
 
-from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import audit, records
 from core.api import ServiceViewSet
-from core.rows import ensure_editable
 
 from .. import services
-from ..choices import Level
+from ..choices import FindingSeverity, FindingState, Level
 from ..filtersets import (
     PlanMilestoneFilterSet,
     PlanReviewFilterSet,
@@ -21,7 +18,16 @@ from ..filtersets import (
     ReviewFindingFilterSet,
 )
 from ..models import PlanMilestone, PlanReview, PlanRisk, ProjectPlan, QualityObjective, ReviewFinding
-from .base import ProjectRecordViewSet, inline_choice, record_serializer, row_viewset
+from .base import ProjectRecordViewSet, inline_choice, nested_rows, record_serializer, row_serializer, row_viewset
+
+OBJECTIVE_FIELDS = ["objective", "metric", "target", "measurement", "owner", "sla_target"]
+MILESTONE_FIELDS = ["name", "due_date", "deliverable"]
+RISK_FIELDS = ["description", "likelihood", "impact", "response", "owner"]
+RISK_CHOICES = {"likelihood": inline_choice(Level.choices, required=False),
+                "impact": inline_choice(Level.choices, required=False)}
+FINDING_FIELDS = ["description", "severity", "raised_by", "state", "resolution"]
+FINDING_CHOICES = {"severity": inline_choice(FindingSeverity.choices, required=False),
+                   "state": inline_choice(FindingState.choices, required=False)}
 
 
 class ReportSectionsField(serializers.ListField):
@@ -34,13 +40,14 @@ ProjectPlanSerializer = record_serializer(
     extra={"report_sections": ReportSectionsField(required=False,
                                                   help_text="Codes of projects.choices.ReportSection."),
            "report_recipients": serializers.ListField(child=serializers.CharField(), required=False),
-           "objectives": serializers.PrimaryKeyRelatedField(many=True, read_only=True),
-           "milestones": serializers.PrimaryKeyRelatedField(many=True, read_only=True),
-           "risks": serializers.PrimaryKeyRelatedField(many=True, read_only=True)})
+           "objectives": nested_rows(QualityObjective, OBJECTIVE_FIELDS),
+           "milestones": nested_rows(PlanMilestone, MILESTONE_FIELDS),
+           "risks": nested_rows(PlanRisk, RISK_FIELDS, RISK_CHOICES)})
 
 
 class ProjectPlanViewSet(ProjectRecordViewSet):
-    """Project plans; rows are written at quality-objectives/, plan-milestones/, plan-risks/ while a draft."""
+    """Project plans; their rows are written in the plan (a list replaces them) or one by one at
+    quality-objectives/, plan-milestones/, plan-risks/, while a draft."""
 
     queryset = ProjectPlan.objects.all()
     serializer_class = ProjectPlanSerializer
@@ -50,16 +57,13 @@ class ProjectPlanViewSet(ProjectRecordViewSet):
         return super().get_queryset().prefetch_related("objectives", "milestones", "risks")
 
 
-QualityObjectiveViewSet = row_viewset(QualityObjective, ["plan", "objective", "metric", "target", "measurement",
-                                                         "owner", "sla_target"], QualityObjectiveFilterSet)
-PlanMilestoneViewSet = row_viewset(PlanMilestone, ["plan", "name", "due_date", "deliverable"], PlanMilestoneFilterSet)
-PlanRiskViewSet = row_viewset(PlanRisk, ["plan", "description", "likelihood", "impact", "response", "owner"],
-                              PlanRiskFilterSet, extra={"likelihood": inline_choice(Level.choices, required=False),
-                                                        "impact": inline_choice(Level.choices, required=False)})
+QualityObjectiveViewSet = row_viewset(QualityObjective, ["plan", *OBJECTIVE_FIELDS], QualityObjectiveFilterSet)
+PlanMilestoneViewSet = row_viewset(PlanMilestone, ["plan", *MILESTONE_FIELDS], PlanMilestoneFilterSet)
+PlanRiskViewSet = row_viewset(PlanRisk, ["plan", *RISK_FIELDS], PlanRiskFilterSet, extra=RISK_CHOICES)
 
 PlanReviewSerializer = record_serializer(
     PlanReview, "plan", "held_on", "location", "reviewers", "verdict", "summary", "findings",
-    extra={"findings": serializers.PrimaryKeyRelatedField(many=True, read_only=True)})
+    extra={"findings": nested_rows(ReviewFinding, FINDING_FIELDS, FINDING_CHOICES)})
 
 
 class PlanReviewViewSet(ProjectRecordViewSet):
@@ -72,28 +76,10 @@ class PlanReviewViewSet(ProjectRecordViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("reviewers", "findings")
 
-    def perform_create(self, serializer):
-        reviewers = serializer.validated_data.pop("reviewers", [])
-        with transaction.atomic():
-            super().perform_create(serializer)
-            serializer.instance.reviewers.set(reviewers)
-            records.log_links(serializer.instance, self.request.user, {"reviewers": []})
 
-    def perform_update(self, serializer):
-        reviewers = serializer.validated_data.pop("reviewers", None)
-        with transaction.atomic():
-            before = audit.m2m_snapshot(serializer.instance, ["reviewers"])
-            super().perform_update(serializer)
-            if reviewers is not None:
-                ensure_editable(serializer.instance)
-                serializer.instance.reviewers.set(reviewers)
-                records.log_links(serializer.instance, self.request.user, before)
-
-
-class ReviewFindingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ReviewFinding
-        fields = ["id", "review", "description", "severity", "raised_by", "state", "resolution"]
+ReviewFindingSerializer = row_serializer(ReviewFinding, ["review", *FINDING_FIELDS], FINDING_CHOICES)
+ResolveFinding = row_serializer(ReviewFinding, ["state", "resolution"], name="ResolveFindingSerializer",
+                                extra={"state": inline_choice(FindingState.choices)})
 
 
 class ReviewFindingViewSet(ServiceViewSet):
@@ -103,24 +89,12 @@ class ReviewFindingViewSet(ServiceViewSet):
     serializer_class = ReviewFindingSerializer
     filterset_class = ReviewFindingFilterSet
 
-    def perform_create(self, serializer):
-        ensure_editable(serializer.validated_data["review"])
-        super().perform_create(serializer)
-
-    def perform_update(self, serializer):
-        ensure_editable(serializer.instance.review)
-        super().perform_update(serializer)
-
-    def perform_destroy(self, instance):
-        ensure_editable(instance.review)
-        super().perform_destroy(instance)
-
-    @extend_schema(request=inline_serializer("Resolve", {"state": serializers.CharField(),
-                                                          "resolution": serializers.CharField()}),
-                   responses=ReviewFindingSerializer)
+    @extend_schema(request=ResolveFinding, responses=ReviewFindingSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         finding = self.get_object()
-        services.resolve_finding(finding, request.user, request.data.get("state", ""),
-                                 request.data.get("resolution", ""))
+        given = ResolveFinding(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.resolve_finding(finding, request.user, given.validated_data["state"],
+                                 given.validated_data.get("resolution", ""))
         return Response(self.get_serializer(finding).data)

@@ -1,14 +1,12 @@
 """REST endpoints of projects and their teams: opening from a signed contract, appointing the manager."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import audit, records
-from core.api import ServiceViewSet
+from core.api import RecordSerializer, ServiceViewSet
+from org.models import User
 
 from .. import services
 from ..choices import ProjectKind
@@ -17,7 +15,10 @@ from ..models import Project, TeamMember
 from .base import inline_choice
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(RecordSerializer):
+    """A project; opened from a signed contract by services.open_project. Its status and contract are not
+    written here (the status changes through a named service, the contract is the one it was opened from)."""
+
     kind = inline_choice(ProjectKind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     progress = serializers.SerializerMethodField()
@@ -27,18 +28,35 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "kind_display", "category", "customer", "contract", "changes_project",
                   "status", "start_date", "end_date", "manager", "manager_appointed_by", "manager_appointed_at",
                   "opened_by", "goals", "description", "progress", "created", "updated"]
-        read_only_fields = ["code", "kind", "customer", "changes_project", "start_date", "end_date", "manager",
-                            "manager_appointed_by", "manager_appointed_at", "opened_by"]
+        read_only_fields = ["code", "kind", "customer", "changes_project", "status", "start_date", "end_date",
+                            "manager", "manager_appointed_by", "manager_appointed_at", "opened_by"]
         extra_kwargs = {"name": {"required": False}, "goals": {"required": False}}
 
     def get_progress(self, obj) -> float | None:
         return services.project_progress(obj) if self.context.get("with_progress") else None
 
+    def create(self, validated_data):
+        return services.open_project(
+            validated_data["contract"], self.context["request"].user, name=validated_data.get("name", ""),
+            category=validated_data.get("category"), description=validated_data.get("description", ""),
+            goals=validated_data.get("goals", ()))
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+    def update(self, instance, validated_data):
+        validated_data.pop("contract", None)
+        return super().update(instance, validated_data)
+
+
+class TeamMemberSerializer(RecordSerializer):
     class Meta:
         model = TeamMember
         fields = ["id", "project", "user", "role", "allocation", "start_date", "end_date"]
+
+    def save_instance(self, instance, before):
+        services.save_member(instance, self.context["request"].user, before)
+
+
+class AppointSerializer(serializers.Serializer):
+    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())  # the service checks the role
 
 
 class ProjectViewSet(ServiceViewSet):
@@ -55,38 +73,13 @@ class ProjectViewSet(ServiceViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "with_progress": self.action == "retrieve"}
 
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        with transaction.atomic():
-            project = services.open_project(data["contract"], self.request.user, name=data.get("name", ""),
-                                            category=data.get("category"), description=data.get("description", ""))
-            if data.get("goals"):
-                project.goals.set(data["goals"])
-                records.log_links(project, self.request.user, {"goals": []})
-        serializer.instance = project
-
-    def perform_update(self, serializer):
-        goals = serializer.validated_data.pop("goals", None)
-        serializer.validated_data.pop("contract", None)
-        with transaction.atomic():
-            before_links = audit.m2m_snapshot(serializer.instance, ["goals"])
-            super().perform_update(serializer)
-            if goals is not None:
-                serializer.instance.goals.set(goals)
-                records.log_links(serializer.instance, self.request.user, before_links)
-
-    @extend_schema(request=inline_serializer("Appoint", {"manager": serializers.IntegerField()}),
-                   responses=ProjectSerializer)
+    @extend_schema(request=AppointSerializer, responses=ProjectSerializer)
     @action(detail=True, methods=["post"])
     def appoint(self, request, pk=None):
-        from org.models import User
-
         project = self.get_object()
-        try:
-            manager = User.objects.get(pk=request.data.get("manager"))
-        except (User.DoesNotExist, ValueError, TypeError):
-            raise ValidationError({"manager": "Unknown user."}) from None
-        services.appoint_manager(project, manager, request.user)
+        given = AppointSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.appoint_manager(project, given.validated_data["manager"], request.user)
         return Response(self.get_serializer(project).data)
 
     @extend_schema(responses=inline_serializer("TeamCheck", {
@@ -106,19 +99,7 @@ class TeamMemberViewSet(ServiceViewSet):
     filterset_class = TeamMemberFilterSet
     select_related = ("user", "project")
 
-    def perform_create(self, serializer):
-        member = TeamMember(**serializer.validated_data)
-        services.save_member(member, self.request.user)
-        serializer.instance = member
-
-    def perform_update(self, serializer):
-        member = serializer.instance
-        before = audit.snapshot(member)
-        for name, value in serializer.validated_data.items():
-            setattr(member, name, value)
-        services.save_member(member, self.request.user, before)
-
-    def perform_destroy(self, instance):
+    def perform_destroy(self, instance):  # the service decides who may change a team
         services.remove_member(instance, self.request.user)
 
     def create(self, request, *args, **kwargs):

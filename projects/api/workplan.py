@@ -1,8 +1,6 @@
 """REST endpoints of work plans, tasks, dependencies and progress: assignees from the team only, workflow gates."""
 
-from datetime import date
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,41 +10,34 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core import audit
-from core.api import ServiceViewSet
+from core.api import RecordSerializer, ServiceViewSet
 from core.choices import AuditAction
-from core.permissions import allowed
 
 from .. import services
 from ..filtersets import DependencyFilterSet, TaskFilterSet, TaskProgressFilterSet, WorkPlanFilterSet
 from ..models import Dependency, Task, TaskProgress, WorkPlan
-from .base import ProjectRecordViewSet, record_serializer
+from .base import ProjectRecordViewSet, record_serializer, row_serializer
+
+TASK_FIELDS = ["key", "parent", "position", "wbs", "name", "deliverable", "assignee", "planned_start", "planned_end",
+               "effort_hours", "is_milestone"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(RecordSerializer):
+    """A task of a draft work plan, saved by services.save_task (position, roll-up of summary tasks, WBS)."""
+
     class Meta:
         model = Task
-        fields = ["id", "work_plan", "key", "parent", "position", "wbs", "name", "deliverable", "assignee",
-                  "planned_start", "planned_end", "effort_hours", "is_milestone"]
+        fields = ["id", "work_plan", *TASK_FIELDS]
         read_only_fields = ["key", "wbs"]
 
-
-class DependencySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Dependency
-        fields = ["id", "work_plan", "predecessor", "successor", "lag_days"]
+    def save_instance(self, instance, before):
+        services.save_task(instance, self.context["request"].user, before)
 
 
-class NestedTaskSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Task
-        fields = ["id", "key", "parent", "position", "wbs", "name", "deliverable", "assignee", "planned_start",
-                  "planned_end", "effort_hours", "is_milestone"]
-
-
-class NestedDependencySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Dependency
-        fields = ["id", "predecessor", "successor", "lag_days"]
+DependencySerializer = row_serializer(Dependency, ["work_plan", "predecessor", "successor", "lag_days"])
+NestedTaskSerializer = row_serializer(Task, TASK_FIELDS, name="NestedTaskSerializer")
+NestedDependencySerializer = row_serializer(Dependency, ["predecessor", "successor", "lag_days"],
+                                            name="NestedDependencySerializer")
 
 
 WorkPlanSerializer = record_serializer(WorkPlan, "change_request", "notes", extra={})
@@ -57,7 +48,12 @@ WorkPlanDetailSerializer = record_serializer(
 WorkPlanSerializer.Meta.read_only_fields = (*WorkPlanSerializer.Meta.read_only_fields, "change_request")
 WorkPlanDetailSerializer.Meta.read_only_fields = WorkPlanSerializer.Meta.read_only_fields
 
-Reschedule = inline_serializer("Reschedule", {"task": serializers.IntegerField(), "start": serializers.DateField()})
+
+class Reschedule(serializers.Serializer):
+    task = serializers.IntegerField()
+    start = serializers.DateField()
+
+
 Moved = inline_serializer("MovedTasks", {"moved": inline_serializer("MovedTask", {
     "id": serializers.IntegerField(), "start": serializers.DateField(), "end": serializers.DateField()}, many=True)})
 
@@ -84,14 +80,12 @@ class WorkPlanViewSet(ProjectRecordViewSet):
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         plan = self.get_object()
-        try:
-            task = plan.tasks.get(pk=int(request.data.get("task")))
-            start = date.fromisoformat(str(request.data.get("start")))
-        except (Task.DoesNotExist, ValueError, TypeError):
-            raise ValidationError({"task": "Give a task of this plan and a start date (YYYY-MM-DD)."}) from None
-        if not allowed(request.user, Task, "change"):
-            raise PermissionDenied
-        moved = services.reschedule(plan, task, start, request.user)
+        given = Reschedule(data=request.data)
+        given.is_valid(raise_exception=True)
+        task = plan.tasks.filter(pk=given.validated_data["task"]).first()
+        if task is None:
+            raise ValidationError({"task": "Give a task of this plan."})
+        moved = services.reschedule(plan, task, given.validated_data["start"], request.user)
         return Response({"moved": [{"id": m["id"], "start": m["planned_start"], "end": m["planned_end"]}
                                    for m in moved]})
 
@@ -124,12 +118,11 @@ class WorkPlanViewSet(ProjectRecordViewSet):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def comparison(self, request, pk=None):
-        plan = self.get_object()
-        baseline = plan.project.baseline()
-        if baseline is None or baseline.pk == plan.pk:
-            return Response({"detail": "This version is the baseline (or there is none)."},
+        comparison = services.baseline_comparison(self.get_object())
+        if comparison is None:
+            return Response({"detail": "This version is the baseline, an earlier one, or there is none."},
                             status=status.HTTP_404_NOT_FOUND)
-        return Response(services.compare(baseline, plan))
+        return Response(comparison)
 
 
 class TaskViewSet(ServiceViewSet):
@@ -140,19 +133,7 @@ class TaskViewSet(ServiceViewSet):
     filterset_class = TaskFilterSet
     select_related = ("work_plan",)
 
-    def perform_create(self, serializer):
-        task = Task(**serializer.validated_data)
-        services.save_task(task, self.request.user)
-        serializer.instance = task
-
-    def perform_update(self, serializer):
-        task = serializer.instance
-        before = audit.snapshot(task)
-        for name, value in serializer.validated_data.items():
-            setattr(task, name, value)
-        services.save_task(task, self.request.user, before)
-
-    def perform_destroy(self, instance):
+    def perform_destroy(self, instance):  # its sub-tasks and links go too; the WBS is renumbered
         services.delete_task(instance, self.request.user)
 
 
@@ -164,13 +145,22 @@ class DependencyViewSet(ServiceViewSet):
     filterset_class = DependencyFilterSet
 
 
-class TaskProgressSerializer(serializers.ModelSerializer):
+class TaskProgressSerializer(RecordSerializer):
     class Meta:
         model = TaskProgress
         fields = ["id", "project", "task_key", "percent_complete", "state", "actual_start", "actual_end", "note",
                   "recorded_by", "updated"]
         read_only_fields = ["recorded_by", "updated"]
         validators = []  # one row per task: a POST for a task that has one updates it
+
+    def create(self, validated_data):
+        values = dict(validated_data)
+        project, key = values.pop("project"), values.pop("task_key")
+        return services.record_progress(project, key, self.context["request"].user, **values)
+
+    def update(self, instance, validated_data):
+        values = {k: v for k, v in validated_data.items() if k not in ("project", "task_key")}
+        return services.record_progress(instance.project, instance.task_key, self.context["request"].user, **values)
 
 
 class TaskProgressViewSet(ServiceViewSet):
@@ -181,13 +171,3 @@ class TaskProgressViewSet(ServiceViewSet):
     serializer_class = TaskProgressSerializer
     filterset_class = TaskProgressFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        project, key = data.pop("project"), data.pop("task_key")
-        serializer.instance = services.record_progress(project, key, self.request.user, **data)
-
-    def perform_update(self, serializer):
-        row = serializer.instance
-        data = {k: v for k, v in serializer.validated_data.items() if k not in ("project", "task_key")}
-        serializer.instance = services.record_progress(row.project, row.task_key, self.request.user, **data)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _t
 
 from core.forms import ControlledRecordForm
 
-from ..choices import ChangeForm
+from ..choices import ChangeForm, WorkPlanStatus
 from ..models import ChangeRequest, WorkPlan
 from .project import DATETIME, ProjectRecordForm
 
@@ -18,7 +18,8 @@ class ChangeRequestForm(ProjectRecordForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["baseline"].queryset = WorkPlan.objects.filter(status="approved").select_related("project")
+        self.fields["baseline"].queryset = WorkPlan.objects.filter(status=WorkPlanStatus.APPROVED) \
+            .select_related("project")
         self.fields["form"].initial = ChangeForm.WRITTEN
 
     def clean(self):

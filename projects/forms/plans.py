@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import PriorityTarget
+from core.choices import RecordStatus
 from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet
 from core.rows import ensure_editable
 from org.models import User
@@ -94,7 +95,8 @@ class PlanReviewForm(FormsetFormMixin, ProjectRecordForm):
         self.fields["reviewers"].widget.attrs = {}
         self.fields["reviewers"].queryset = User.objects.filter(is_active=True).exclude(
             role_assignments__role__in=["auditor", "admin"])
-        self.fields["plan"].queryset = ProjectPlan.objects.exclude(status="superseded").select_related("project")
+        self.fields["plan"].queryset = ProjectPlan.objects.exclude(status=RecordStatus.SUPERSEDED) \
+            .select_related("project")
         self.build_formsets(self.data or None, self.files or None)
 
     def save_related(self, user):

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RecordStatus
 from core.forms import ControlledRecordForm, ModelForm
 from core.roles import Role
 from org.models import User
 
+from ..choices import ProjectStatus
 from ..models import Project, TeamMember
 from ..services import signed_contracts
 
@@ -15,7 +17,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 
 def open_projects():
-    return Project.objects.filter(status="open").order_by("-created")
+    return Project.objects.filter(status=ProjectStatus.OPEN).order_by("-created")
 
 
 class ProjectOpenForm(ModelForm):
@@ -29,7 +31,7 @@ class ProjectOpenForm(ModelForm):
         super().__init__(*args, **kwargs)
         from strategy.models import Goal
 
-        self.fields["goals"].queryset = Goal.objects.filter(annual_goals__status="approved") \
+        self.fields["goals"].queryset = Goal.objects.filter(annual_goals__status=RecordStatus.APPROVED) \
             .select_related("annual_goals")
         self.fields["goals"].required = False
         self.fields["name"].required = False

@@ -2,12 +2,12 @@
 
 from .changes import ChangeRequest
 from .initiation import InitiationApplication, InitiationPlan
-from .plans import PlanMilestone, PlanReview, PlanRisk, ProjectPlan, QualityObjective, RecordChild, ReviewFinding
+from .plans import PlanMilestone, PlanReview, PlanRisk, ProjectPlan, QualityObjective, ReviewFinding
 from .project import Project, ProjectRecord, TeamMember
 from .workplan import Dependency, Task, TaskProgress, WorkPlan
 
 __all__ = [
     "ChangeRequest", "Dependency", "InitiationApplication", "InitiationPlan", "PlanMilestone", "PlanReview",
-    "PlanRisk", "Project", "ProjectPlan", "ProjectRecord", "QualityObjective", "RecordChild", "ReviewFinding", "Task",
+    "PlanRisk", "Project", "ProjectPlan", "ProjectRecord", "QualityObjective", "ReviewFinding", "Task",
     "TaskProgress", "TeamMember", "WorkPlan",
 ]

@@ -29,6 +29,9 @@ class ChangeRequest(ProjectRecord):
     comparison = models.JSONField(_("baseline comparison"), default=dict, blank=True, editable=False,
                                   help_text=_("Frozen when the change is approved or rejected."))
 
+    # A rejected change requested again compares afresh.
+    new_version_resets = ("comparison",)
+
     class Meta(ControlledRecord.Meta):
         verbose_name = _("work plan change request")
         verbose_name_plural = _("work plan change requests")

@@ -1,12 +1,13 @@
 """The project plan with its quality objectives, milestones and risks, and the plan review with its findings
 (SP-4.3.3–4.3.5)."""
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, ControlledRecord
+from core.models import ChildRow, ControlledRecord
+from core.rows import ensure_editable
 
 from ..choices import FindingSeverity, FindingState, Level, ObjectiveMetric, ReportPeriod, ReviewVerdict
 from .project import USER, ProjectRecord, unique_version
@@ -53,38 +54,8 @@ class ProjectPlan(ProjectRecord):
 
         return project_plan_sections(self, language)
 
-    def copy_children(self, new_version):
-        from ..services.plans import copy_rows
 
-        copy_rows(self, new_version, ("objectives", "milestones", "risks"), "plan")
-
-
-class RecordChild(BaseModel):
-    """A row of one record version, writable only while that version is a draft or returned."""
-
-    parent_field = ""
-
-    class Meta:
-        abstract = True
-
-    @property
-    def parent(self):
-        return getattr(self, self.parent_field)
-
-    def get_absolute_url(self):
-        return self.parent.get_absolute_url()
-
-    def clean(self):
-        try:
-            parent = self.parent
-        except ObjectDoesNotExist:
-            return
-        if parent.pk and not parent.is_editable:
-            raise ValidationError(_t("%(record)s is %(status)s: its rows change only in a draft or returned version.")
-                                  % {"record": parent, "status": parent.get_status_display()}, code="frozen")
-
-
-class QualityObjective(RecordChild):
+class QualityObjective(ChildRow):
     parent_field = "plan"
     plan = models.ForeignKey(ProjectPlan, models.CASCADE, related_name="objectives", verbose_name=_("project plan"))
     objective = models.CharField(_("objective"), max_length=200)
@@ -113,7 +84,7 @@ class QualityObjective(RecordChild):
                 raise ValidationError({"sla_target": _t("Pick a target of the contract's SLA tier.")})
 
 
-class PlanMilestone(RecordChild):
+class PlanMilestone(ChildRow):
     parent_field = "plan"
     plan = models.ForeignKey(ProjectPlan, models.CASCADE, related_name="milestones", verbose_name=_("project plan"))
     name = models.CharField(_("milestone"), max_length=200)
@@ -129,7 +100,7 @@ class PlanMilestone(RecordChild):
         return f"{self.name} ({self.due_date})"
 
 
-class PlanRisk(RecordChild):
+class PlanRisk(ChildRow):
     parent_field = "plan"
     plan = models.ForeignKey(ProjectPlan, models.CASCADE, related_name="risks", verbose_name=_("project plan"))
     description = models.CharField(_("risk"), max_length=300)
@@ -177,16 +148,13 @@ class PlanReview(ProjectRecord):
 
         return review_sections(self, language)
 
-    def copy_children(self, new_version):
-        from ..services.plans import copy_rows
-
-        copy_rows(self, new_version, ("findings",), "review")
-        new_version.reviewers.set(self.reviewers.all())
 
 
-class ReviewFinding(BaseModel):
+class ReviewFinding(ChildRow):
     """A finding of a review; raised while the review is open, closed or accepted afterwards too."""
 
+    parent_field = "review"
+    frozen_with_record = False  # closed or accepted after the review is concluded
     review = models.ForeignKey(PlanReview, models.CASCADE, related_name="findings", verbose_name=_("review"))
     description = models.CharField(_("finding"), max_length=500)
     severity = models.CharField(_("severity"), max_length=20, choices=FindingSeverity.choices,
@@ -204,9 +172,9 @@ class ReviewFinding(BaseModel):
     def __str__(self):
         return self.description[:80]
 
-    def get_absolute_url(self):
-        return self.review.get_absolute_url()
-
     def clean(self):
+        super().clean()
+        if self._state.adding and self.review_id:
+            ensure_editable(self.review)  # raised during the review; only resolved afterwards
         if self.state != FindingState.OPEN and not self.resolution.strip():
             raise ValidationError({"resolution": _t("Say how the finding was closed or why it is accepted.")})

@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RecordStatus
 from core.models import BaseModel, ControlledRecord
 
-from ..choices import ProjectCategory, ProjectKind, ProjectRole, ProjectStatus
+from ..choices import ProjectCategory, ProjectKind, ProjectRole, ProjectStatus, WorkPlanStatus
 
 USER = settings.AUTH_USER_MODEL
 
@@ -69,12 +70,12 @@ class Project(BaseModel):
         """The approved work plan in force (the baseline), or None."""
         from .workplan import WorkPlan  # the work plan module builds on this one
 
-        return WorkPlan.objects.filter(project=self, status="approved").order_by("-version").first()
+        return WorkPlan.objects.filter(project=self, status=WorkPlanStatus.APPROVED).order_by("-version").first()
 
     def approved_plan(self):
         from .plans import ProjectPlan
 
-        return ProjectPlan.objects.filter(project=self, status="approved").order_by("-version").first()
+        return ProjectPlan.objects.filter(project=self, status=RecordStatus.APPROVED).order_by("-version").first()
 
 
 class TeamMember(BaseModel):

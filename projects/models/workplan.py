@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, ControlledRecord
+from core.models import BaseModel, ChildRow, ControlledRecord
 
 from ..choices import TaskState
 from .project import USER, Project, ProjectRecord, unique_version
@@ -35,13 +35,8 @@ class WorkPlan(ProjectRecord):
         verbose_name_plural = _("project work plans")
         constraints = [unique_version("projects_workplan")]
 
-    def copy_children(self, new_version):
-        from ..services.workplan import copy_tasks
-
-        # A rejected revision is never the source: the next revision starts from the baseline.
-        copy_tasks(self.baseline_source(), new_version)
-
-    def baseline_source(self):
+    def version_source(self):
+        """A rejected revision is never the source: the next revision starts from the baseline it revised."""
         from ..choices import WorkPlanStatus
 
         source = self
@@ -55,7 +50,9 @@ class WorkPlan(ProjectRecord):
         return work_plan_sections(self, language)
 
 
-class Task(BaseModel):
+class Task(ChildRow):
+    parent_field = "work_plan"
+    row_key = ("key",)
     # The WBS code follows from parent and position (both audited); renumbering is not an edit.
     audit_derived_fields = ("wbs",)
 
@@ -92,10 +89,12 @@ class Task(BaseModel):
     def __str__(self):
         return f"{self.wbs} {self.name}".strip()
 
-    def get_absolute_url(self):
-        return self.work_plan.get_absolute_url()
+    def owner_record(self):
+        # The `parent` field (the parent task) hides ChildRow.parent(); a task belongs to its work plan.
+        return self.work_plan
 
     def clean(self):
+        super().clean()
         from ..services.workplan import task_problems
 
         problems = task_problems(self)
@@ -103,8 +102,10 @@ class Task(BaseModel):
             raise ValidationError(problems)
 
 
-class Dependency(BaseModel):
+class Dependency(ChildRow):
     """Finish-to-start: the successor starts at the earliest the day after the predecessor ends, plus the lag."""
+
+    parent_field = "work_plan"
 
     work_plan = models.ForeignKey(WorkPlan, models.CASCADE, related_name="dependencies", verbose_name=_("work plan"))
     predecessor = models.ForeignKey(Task, models.CASCADE, related_name="successor_links",
@@ -127,10 +128,8 @@ class Dependency(BaseModel):
         lag = f" +{self.lag_days}d" if self.lag_days else ""
         return f"{self.predecessor_id} → {self.successor_id}{lag}"
 
-    def get_absolute_url(self):
-        return self.work_plan.get_absolute_url()
-
     def clean(self):
+        super().clean()
         from ..services.workplan import dependency_problems
 
         problems = dependency_problems(self)

@@ -2,6 +2,8 @@
 
 from .changes import (
     COMPARED_FIELDS,
+    baseline_comparison,
+    can_prepare_revision,
     compare,
     compared_label,
     comparison_for,
@@ -9,8 +11,8 @@ from .changes import (
     open_change,
     start_revision,
 )
-from .plans import copy_rows, resolve_finding
-from .progress import can_record_progress, progress_by_key, project_progress, record_progress
+from .plans import resolve_finding
+from .progress import can_record_progress, can_record_progress_on, progress_by_key, project_progress, record_progress
 from .project import (
     SKILL_RANK,
     appoint_manager,
@@ -30,7 +32,6 @@ from .project import (
     team_warnings,
 )
 from .workplan import (
-    copy_tasks,
     delete_task,
     dependency_problems,
     import_tasks,
@@ -45,12 +46,12 @@ from .workplan import (
 )
 
 __all__ = [
-    "COMPARED_FIELDS", "SKILL_RANK", "appoint_manager", "can_manage_team", "can_record_progress",
-    "check_team_rights", "compare", "compared_label", "comparison_for", "contract_is_signed", "copy_rows",
-    "copy_tasks", "delete_task", "dependency_problems", "import_tasks", "latest_version", "next_project_code",
-    "open_change", "open_project", "over_allocations", "peak_allocation", "plan_links", "plan_problems",
-    "progress_by_key", "project_of_contract_chain", "project_progress", "record_progress", "remove_member",
-    "renumber", "reschedule", "resolve_finding", "roll_up_parents", "save_member", "save_task", "schedule_of",
-    "signed_contracts", "skill_gaps", "start_revision", "task_describer", "task_problems", "team_user_ids",
-    "team_warnings", "wbs_order",
+    "COMPARED_FIELDS", "SKILL_RANK", "appoint_manager", "baseline_comparison", "can_manage_team",
+    "can_prepare_revision", "can_record_progress", "can_record_progress_on", "check_team_rights", "compare",
+    "compared_label", "comparison_for", "contract_is_signed", "delete_task", "dependency_problems", "import_tasks",
+    "latest_version", "next_project_code", "open_change", "open_project", "over_allocations", "peak_allocation",
+    "plan_links", "plan_problems", "progress_by_key", "project_of_contract_chain", "project_progress",
+    "record_progress", "remove_member", "renumber", "reschedule", "resolve_finding", "roll_up_parents", "save_member",
+    "save_task", "schedule_of", "signed_contracts", "skill_gaps", "start_revision", "task_describer", "task_problems",
+    "team_user_ids", "team_warnings", "wbs_order",
 ]

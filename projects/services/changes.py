@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 
 from core import audit, records
+from core.permissions import allowed
 from org.models import User
 
 from ..choices import ChangeStatus, WorkPlanStatus
@@ -18,6 +19,11 @@ def latest_version(work_plan):
 def open_change(project):
     return ChangeRequest.objects.filter(project=project, status__in=[ChangeStatus.REQUESTED, ChangeStatus.CHECKED]) \
         .first()
+
+
+def can_prepare_revision(user, change) -> bool:
+    """Staff prepare the revised work plan while the change is requested (the page offers it then)."""
+    return change.status == ChangeStatus.REQUESTED and allowed(user, WorkPlan, "change")
 
 
 def start_revision(change, user):
@@ -41,6 +47,15 @@ def start_revision(change, user):
         revision.change_note = revision.change_note or change.reason[:500]
         records.update(revision, user, before, comment=_t("Linked to %(cr)s.") % {"cr": change.number})
     return revision
+
+
+def baseline_comparison(work_plan) -> dict | None:
+    """What a later version changes against the baseline in force; None for the baseline itself, an earlier
+    version, or a project without a baseline. The page and the API show this one comparison."""
+    baseline = work_plan.project.baseline()
+    if baseline is None or baseline.pk == work_plan.pk or work_plan.version < baseline.version:
+        return None
+    return compare(baseline, work_plan)
 
 
 # The task facts compared one by one; a move in the tree ("parent") is compared by identity and shown by name.

@@ -19,6 +19,12 @@ def can_record_progress(user, project) -> bool:
     return TeamMember.objects.filter(project=project, user=user).exists()
 
 
+def can_record_progress_on(user, work_plan) -> bool:
+    """Progress is recorded on the baseline (the approved version in force) only, by the PM and the team."""
+    baseline = work_plan.project.baseline()
+    return baseline is not None and baseline.pk == work_plan.pk and can_record_progress(user, work_plan.project)
+
+
 def record_progress(project, task_key, user, **values):
     """Record % complete, actual dates and status of a baseline task (SP-4.4.2); the baseline is unchanged."""
     if not can_record_progress(user, project):

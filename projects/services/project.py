@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _t
 from core import audit, records
 from core.permissions import allowed
 from core.roles import Role
+from core.rows import set_links
 
-from ..choices import ProjectKind, ProjectRole
+from ..choices import ProjectKind, ProjectRole, ProjectStatus
 from ..models import Project, TeamMember
 
 SKILL_RANK = {"junior": 1, "intermediate": 2, "senior": 3, "expert": 4}
@@ -53,8 +54,9 @@ def next_project_code(when=None):
     return f"{prefix}{seq:04d}"
 
 
-def open_project(contract, user, *, name="", category=None, description=""):
-    """The Service Department opens a project (立项) from a signed contract, or a project change (SP-4.3.1)."""
+def open_project(contract, user, *, name="", category=None, description="", goals=()):
+    """The Service Department opens a project (立项) from a signed contract, or a project change (SP-4.3.1),
+    linked to the annual goals it serves."""
     if not contract_is_signed(contract):
         raise ValidationError({"contract": _t("A project is opened only from a signed contract.")})
     if Project.objects.filter(contract=contract).exists():
@@ -70,6 +72,8 @@ def open_project(contract, user, *, name="", category=None, description=""):
     with transaction.atomic():
         project.code = next_project_code()
         records.create(project, user, comment=_t("Project change opened.") if changed else _t("Project opened."))
+        if goals:
+            set_links(project, "goals", goals, user)
     return project
 
 
@@ -164,7 +168,8 @@ def over_allocations(project, members=None):
     """[(member, peak %, from, to)] for members whose allocations across all projects exceed 100 %."""
     members = list(members if members is not None else project.team.select_related("user"))
     by_user = defaultdict(list)
-    for row in TeamMember.objects.filter(user_id__in=[m.user_id for m in members]).exclude(project__status="closed"):
+    others = TeamMember.objects.filter(user_id__in=[m.user_id for m in members])
+    for row in others.exclude(project__status=ProjectStatus.CLOSED):
         by_user[row.user_id].append(row)
     result = []
     for member in members:

@@ -19,14 +19,12 @@ from .project import team_user_ids
 
 
 def task_problems(task) -> dict:
-    """Server-side checks of one task: same plan as its parent, no loop in the tree, assignee on the team."""
+    """Server-side checks of one task (a frozen plan is refused by ChildRow): same plan as its parent, no loop
+    in the tree, assignee on the team."""
     problems = {}
     if not task.work_plan_id:
         return problems
     plan = task.work_plan
-    if not plan.is_editable:
-        problems["__all__"] = [_t("%(plan)s is %(status)s: its tasks change only in a draft or returned version.")
-                               % {"plan": plan, "status": plan.get_status_display()}]
     if task.parent_id:
         if task.parent.work_plan_id != task.work_plan_id:
             problems["parent"] = [_t("The parent task is in another plan.")]
@@ -56,9 +54,6 @@ def dependency_problems(dependency) -> dict:
     if not dependency.work_plan_id or not dependency.predecessor_id or not dependency.successor_id:
         return problems
     plan = dependency.work_plan
-    if not plan.is_editable:
-        problems["__all__"] = [_t("%(plan)s is %(status)s: its tasks change only in a draft or returned version.")
-                               % {"plan": plan, "status": plan.get_status_display()}]
     if dependency.predecessor.work_plan_id != plan.pk or dependency.successor.work_plan_id != plan.pk:
         problems["successor"] = [_t("Both tasks must be in this plan.")]
     elif scheduling.would_create_cycle(plan_links(plan, exclude=dependency), dependency.predecessor_id,
@@ -154,6 +149,8 @@ def roll_up_parents(work_plan, user):
 
 def reschedule(work_plan, task, new_start, user):
     """Move a task to a new start (drag in the Gantt chart); successors follow. Returns the moved tasks."""
+    if not allowed(user, Task, "change"):
+        raise PermissionDenied(_t("Your role may not do this."))
     ensure_editable(work_plan)
     with transaction.atomic():
         tasks = {t.pk: t for t in work_plan.tasks.all()}
@@ -173,30 +170,6 @@ def reschedule(work_plan, task, new_start, user):
         roll_up_parents(work_plan, user)
     moved = Task.objects.filter(work_plan=work_plan, pk__in=[*changed, *{t.parent_id for t in tasks.values()}])
     return list(moved.values("id", "planned_start", "planned_end"))
-
-
-def copy_tasks(source, new):
-    """Copy a version's tasks (same keys) and dependencies to a new version: bulk, one audit entry."""
-    old_tasks = list(source.tasks.order_by("position", "pk"))
-    copies = []
-    for task in old_tasks:
-        copies.append(Task(work_plan=new, key=task.key, position=task.position, wbs=task.wbs, name=task.name,
-                           deliverable=task.deliverable, assignee_id=task.assignee_id,
-                           planned_start=task.planned_start, planned_end=task.planned_end,
-                           effort_hours=task.effort_hours, is_milestone=task.is_milestone))
-    Task.objects.bulk_create(copies, batch_size=500)
-    new_pk = {old.pk: copy.pk for old, copy in zip(old_tasks, copies, strict=True)}
-    with_parent = []
-    for old, copy in zip(old_tasks, copies, strict=True):
-        if old.parent_id:
-            copy.parent_id = new_pk[old.parent_id]
-            with_parent.append(copy)
-    Task.objects.bulk_update(with_parent, ["parent"], batch_size=500)
-    links = [Dependency(work_plan=new, predecessor_id=new_pk[d.predecessor_id], successor_id=new_pk[d.successor_id],
-                        lag_days=d.lag_days) for d in source.dependencies.all()]
-    Dependency.objects.bulk_create(links, batch_size=500)
-    audit.record_entry(AuditAction.BULK, new, comment=_t("Tasks copied from version %(v)s.") % {"v": source.version},
-                       changes={"tasks": [None, len(copies)], "dependencies": [None, len(links)]})
 
 
 def import_tasks(work_plan, rows, user):

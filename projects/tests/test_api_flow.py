@@ -160,3 +160,40 @@ def test_whole_stage_through_the_api(demo, client_for):
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     cells = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
     assert "机房迁移配合" in cells and "2026-02-27" in cells, text
+
+
+def test_a_project_is_not_closed_by_writing_its_status(demo, client_for):
+    """The status is read-only in the API: a PATCH cannot close a project past every gate."""
+    from projects.models import Project
+
+    project = Project.objects.filter(status="open").first()
+    response = client_for("svc_manager").patch(f"/api/projects/projects/{project.pk}/", {"status": "closed"},
+                                                content_type="application/json")
+    assert response.status_code in (200, 400), response.content
+    project.refresh_from_db()
+    assert project.status == "open"
+    if response.status_code == 200:
+        assert response.json()["status"] == "open"
+
+
+def test_project_plan_rows_are_replaced_from_a_list_in_the_plan(demo, client_for):
+    """Rows nested in the record: a listed id keeps its row, the others are created, the unlisted deleted."""
+    from core import records
+    from core.context import acting_as
+    from projects.models import ProjectPlan
+
+    approved = ProjectPlan.objects.filter(status="approved").first()
+    with acting_as(demo["pm"], request_id="test"):
+        plan = records.new_version(approved, demo["pm"])  # its rows are copied into the draft
+    assert plan.milestones.count() == approved.milestones.count() == 1
+    pm = client_for("pm")
+    data = ok(pm.get(f"/api/projects/project-plans/{plan.pk}/"))
+    kept = data["milestones"]
+    rows = [*kept, {"name": "验收", "due_date": "2026-06-30"}]
+    response = ok(pm.patch(f"/api/projects/project-plans/{plan.pk}/",
+                           {"milestones": rows, "lock_version": data["lock_version"]},
+                           content_type="application/json"))
+    assert [m["name"] for m in response["milestones"]][-1] == "验收"
+    assert plan.milestones.count() == len(rows) == 2
+    assert plan.milestones.filter(pk=kept[0]["id"]).exists()
+    assert approved.milestones.count() == 1  # the approved version is untouched

@@ -272,8 +272,11 @@ def test_demo_loader_opens_a_running_project_from_the_signed_contract(demo):
     project = Project.objects.get(contract__title=CHAIN_TITLE)  # load_demo opened it from the signed contract
     assert project.manager == demo["pm"] and project.team.count() == 2
     assert ProjectPlan.objects.get(project=project).status == "approved"
-    baseline = WorkPlan.objects.get(project=project, version=1)
-    assert baseline.status == "approved" and baseline.tasks.count() == 7
+    # An earlier change made version 2 the baseline; a later change's revision (version 3) awaits approval.
+    assert WorkPlan.objects.get(project=project, version=1).status == "superseded"
+    baseline = project.baseline()
+    assert baseline.version == 2 and baseline.tasks.count() == 7
+    assert WorkPlan.objects.get(project=project, version=3).status == "in_review"
     count = Project.objects.count()
     projects_demo.load(DemoContext(users=demo))
     assert Project.objects.count() == count

@@ -8,13 +8,12 @@ from django.urls import path
 from django.utils.translation import gettext as _t
 from django.views import View
 
-from core.permissions import allowed
 from core.views import ObjectDetailView, error_messages, hx_redirect
 
 from .. import services
 from ..filtersets import ChangeRequestFilterSet
 from ..forms import ChangeRequestForm
-from ..models import ChangeRequest, WorkPlan
+from ..models import ChangeRequest
 from ..tables import ChangeRequestTable
 from .project import ProjectRecordEditView, ProjectRecordViews
 
@@ -31,7 +30,7 @@ class ChangeRequestDetailView(ObjectDetailView):
         change = self.object
         revision = change.revision()
         context.update(revision=revision, comparison=services.comparison_for(change),
-                       can_prepare=change.status == "requested" and allowed(self.request.user, WorkPlan, "change"))
+                       can_prepare=services.can_prepare_revision(self.request.user, change))
         return context
 
 

@@ -12,6 +12,7 @@ from core.permissions import allowed
 from core.views import ObjectDetailView, error_messages, hx_redirect
 
 from .. import services
+from ..choices import ReviewStatus
 from ..filtersets import PlanReviewFilterSet, ProjectPlanFilterSet
 from ..forms import PlanReviewForm, ProjectPlanForm, ResolveFindingForm
 from ..models import PlanReview, ProjectPlan, ReviewFinding
@@ -27,7 +28,7 @@ class ProjectPlanDetailView(ObjectDetailView):
             objectives=plan.objectives.select_related("owner", "sla_target"),
             milestones=plan.milestones.all(),
             risks=plan.risks.select_related("owner"),
-            reviews=PlanReview.objects.filter(plan=plan).exclude(status="superseded").prefetch_related("findings"),
+            reviews=PlanReview.objects.filter(plan=plan).exclude(status=ReviewStatus.SUPERSEDED).prefetch_related("findings"),
             can_add_review=allowed(self.request.user, PlanReview, "add"),
         )
         return context

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _t
 from django.views import View
 
-from core import audit, records
+from core import audit
+from core.choices import RecordStatus
 from core.permissions import allowed
 from core.views import ObjectDetailView, ObjectEditView, PrefilledEditView, RecordViews, error_messages, hx_redirect
 
@@ -44,13 +44,9 @@ class ProjectEditView(ObjectEditView):
             return super().form_valid(form)
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                project = services.open_project(data["contract"], self.request.user, name=data.get("name") or "",
-                                                category=data.get("category"),
-                                                description=data.get("description") or "")
-                if data.get("goals"):
-                    project.goals.set(data["goals"])
-                    records.log_links(project, self.request.user, {"goals": []})
+            project = services.open_project(data["contract"], self.request.user, name=data.get("name") or "",
+                                            category=data.get("category"), description=data.get("description") or "",
+                                            goals=data.get("goals") or ())
         except ValidationError as exc:
             for message in error_messages(exc):
                 form.add_error(None, message)
@@ -64,7 +60,7 @@ class ProjectDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         project, user = self.object, self.request.user
         team = list(project.team.select_related("user"))
-        record_lists = {name: model.objects.filter(project=project).exclude(status="superseded")
+        record_lists = {name: model.objects.filter(project=project).exclude(status=RecordStatus.SUPERSEDED)
                         .select_related("author").order_by("-created") for name, model in PROJECT_RECORDS}
         baseline = project.baseline()
         context.update(

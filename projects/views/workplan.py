@@ -55,16 +55,13 @@ class WorkPlanDetailView(ObjectDetailView):
             task.predecessor_text = ", ".join(predecessors.get(task.pk, []))
             task.progress = progress.get(task.key)
         baseline = plan.project.baseline()
-        comparison = services.compare(baseline, plan) if baseline and baseline.pk != plan.pk \
-            and plan.version > baseline.version else None
         context.update(
             tasks=tasks, links=links, editable=editable,
             gantt=gantt_payload(plan, tasks, links, editable),
             problems=services.plan_problems(plan) if plan.is_editable else [],
             is_baseline=baseline is not None and baseline.pk == plan.pk,
-            baseline=baseline, comparison=comparison,
-            can_record_progress=baseline is not None and baseline.pk == plan.pk
-            and services.can_record_progress(user, plan.project),
+            baseline=baseline, comparison=services.baseline_comparison(plan),
+            can_record_progress=services.can_record_progress_on(user, plan),
             dependency_form=DependencyForm(work_plan=plan) if editable else None,
             import_form=ImportForm() if editable else None,
             task_states=ProgressForm.base_fields["state"].choices,
@@ -136,8 +133,6 @@ class RescheduleView(WorkPlanChildView):
 
     def post(self, request, pk):
         plan = self.get_plan()
-        if not allowed(request.user, Task, "change"):
-            return JsonResponse({"error": _t("Your role may not do this.")}, status=403)
         try:
             payload = json.loads(request.body or b"{}")
             task = get_object_or_404(Task, pk=int(payload["task"]), work_plan=plan)
@@ -146,6 +141,8 @@ class RescheduleView(WorkPlanChildView):
             return JsonResponse({"error": _t("Give a task and a start date (YYYY-MM-DD).")}, status=400)
         try:
             moved = services.reschedule(plan, task, start, request.user)
+        except PermissionDenied as exc:
+            return JsonResponse({"error": str(exc)}, status=403)
         except ValidationError as exc:
             return JsonResponse({"error": " ".join(error_messages(exc))}, status=400)
         return JsonResponse({"moved": [{"id": m["id"], "start": m["planned_start"].isoformat(),
