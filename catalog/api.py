@@ -279,9 +279,7 @@ class CalendarDayViewSet(ServiceViewSet):
     serializer_class = CalendarDaySerializer
     filterset_class = CalendarDayFilterSet
     select_related = ("calendar",)
-
-    def perform_destroy(self, instance):
-        calendars.delete_day(instance, self.request.user)
+    delete_service = staticmethod(calendars.delete_day)
 
 
 # ---- rows, read one by one (written only as nested lists through their tier or calendar above) ---------

@@ -93,11 +93,8 @@ class ContractViewSet(ControlledRecordViewSet):
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
     select_related = ("owner_department", "author", "customer")
-
     prefetch_related = ("service_lines", "milestones", "slas")
-
-    def perform_destroy(self, instance):
-        services.delete_draft_contract(instance, self.request.user)
+    delete_service = staticmethod(services.delete_draft_contract)  # its draft SLA goes first
 
     @extend_schema(request=ContractFromProposalSerializer, responses={201: ContractSerializer})
     @action(detail=False, methods=["post"], url_path="from-proposal")

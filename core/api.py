@@ -83,36 +83,19 @@ class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ServiceViewSet(viewsets.ModelViewSet):
-    """Writes go through core.records (audit, numbering, optimistic locking)."""
+    """Writes go through the serializer (a RecordSerializer: core.records and core.rows); deletes through
+    `delete_service`, core.records.delete unless the type's deletion does more (renumbering, a team rule)."""
 
     select_related = ()
     prefetch_related = ()
+    delete_service = staticmethod(records.delete)  # (instance, user)
 
     def get_queryset(self):
         return self.queryset.model.objects.restrict(self.request.user, "view") \
             .select_related(*self.select_related).prefetch_related(*self.prefetch_related)
 
-    def perform_create(self, serializer):
-        if isinstance(serializer, RecordSerializer):
-            serializer.save()
-            return
-        instance = serializer.Meta.model(**serializer.validated_data)
-        records.create(instance, self.request.user)
-        serializer.instance = instance
-
-    def perform_update(self, serializer):
-        if isinstance(serializer, RecordSerializer):
-            serializer.save()
-            return
-        instance = serializer.instance
-        before = audit.snapshot(instance)
-        expected = self.request.data.get("lock_version")
-        for name, value in serializer.validated_data.items():
-            setattr(instance, name, value)
-        records.update(instance, self.request.user, before, expected_lock=expected)
-
     def perform_destroy(self, instance):
-        records.delete(instance, self.request.user)
+        self.delete_service(instance, self.request.user)
 
 
 TransitionRequest = inline_serializer("TransitionRequest", {

@@ -129,11 +129,9 @@ class ChildRow(BaseModel):
     def get_absolute_url(self):
         return self.owner_record().get_absolute_url()
 
-    def parent(self):
-        return getattr(self, self.parent_field)
-
     def owner_record(self):
-        parent = self.parent()
+        """The controlled record the row belongs to (through the rows above it, for rows of rows)."""
+        parent = getattr(self, self.parent_field)
         return parent.owner_record() if isinstance(parent, ChildRow) else parent
 
     def clean(self):

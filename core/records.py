@@ -143,8 +143,6 @@ def new_version(record, user, comment=""):
         rows.copy_rows(current.version_source(), draft, user)
         rows.copy_links(current, draft, user)
         current.on_new_version(draft, user)
-        if hasattr(current, "copy_children"):  # record types not yet declaring ChildRow rows (issue 9, in progress)
-            current.copy_children(draft)
         audit.record_entry(AuditAction.NEW_VERSION, draft, snap=audit.snapshot(draft), comment=comment, user=user,
                            changes={"version": [current.version, draft.version], "predecessor": [None, current.pk]})
         reindex(draft)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .api import RestrictedReadOnlyViewSet, ServiceViewSet
+from .api import RecordSerializer, RestrictedReadOnlyViewSet, ServiceViewSet
 from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
 from .models import AuditEntry, NumberingScheme, RecordIndex
 
@@ -21,7 +21,7 @@ class RecordIndexSerializer(serializers.ModelSerializer):
                   "project_label", "contract_label", "is_latest", "created", "updated", "url"]
 
 
-class NumberingSchemeSerializer(serializers.ModelSerializer):
+class NumberingSchemeSerializer(RecordSerializer):
     class Meta:
         model = NumberingScheme
         fields = ["id", "record_type", "prefix", "pattern"]

@@ -166,7 +166,7 @@ class PresalesProposalViewSet(ControlledRecordViewSet):
         return Response({**proposal.fit_check, "fit_checked_at": proposal.fit_checked_at})
 
 
-class StaffSkillSerializer(serializers.ModelSerializer):
+class StaffSkillSerializer(RecordSerializer):
     class Meta:
         model = StaffSkill
         fields = ["id", "user", "skill", "level", "free_capacity_percent", "notes", "created", "updated"]

@@ -322,3 +322,13 @@ def test_transition_on_the_page(record_type, demo, client_for):
     assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
     record.refresh_from_db()
     assert record.status in (t.target, *t.sources)
+
+
+def test_every_writable_api_writes_through_the_services():
+    """A writable endpoint's serializer is a RecordSerializer: rows and links go through core.records/core.rows."""
+    from api.urls import router
+    from core.api import RecordSerializer
+
+    bypass = [prefix for prefix, viewset, _basename in router.registry
+              if issubclass(viewset, ServiceViewSet) and not issubclass(viewset.serializer_class, RecordSerializer)]
+    assert not bypass, bypass

@@ -98,9 +98,7 @@ class TeamMemberViewSet(ServiceViewSet):
     serializer_class = TeamMemberSerializer
     filterset_class = TeamMemberFilterSet
     select_related = ("user", "project")
-
-    def perform_destroy(self, instance):  # the service decides who may change a team
-        services.remove_member(instance, self.request.user)
+    delete_service = staticmethod(services.remove_member)  # the service decides who may change a team
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)

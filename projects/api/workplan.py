@@ -132,9 +132,7 @@ class TaskViewSet(ServiceViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet
     select_related = ("work_plan",)
-
-    def perform_destroy(self, instance):  # its sub-tasks and links go too; the WBS is renumbered
-        services.delete_task(instance, self.request.user)
+    delete_service = staticmethod(services.delete_task)  # its sub-tasks and links go too; the WBS is renumbered
 
 
 class DependencyViewSet(ServiceViewSet):

@@ -89,10 +89,6 @@ class Task(ChildRow):
     def __str__(self):
         return f"{self.wbs} {self.name}".strip()
 
-    def owner_record(self):
-        # The `parent` field (the parent task) hides ChildRow.parent(); a task belongs to its work plan.
-        return self.work_plan
-
     def clean(self):
         super().clean()
         from ..services.workplan import task_problems
