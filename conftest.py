@@ -70,13 +70,13 @@ def client_for(client, demo):
 
 @pytest.fixture
 def queries_of():
-    """queries_of(client, url) -> how many SQL statements a successful GET ran (for query budgets)."""
+    """queries_of(client, url, params=None) -> how many SQL statements a successful GET ran (query budgets)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def count(client, url):
+    def count(client, url, params=None):
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
+            response = client.get(url, params or {})
         assert response.status_code == 200, url
         return len(captured.captured_queries)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
+from .choices import RecordStatus
 from .exports import ExportDocument, Revision, Section, SignatureLine, get_labels, render_docx, render_pdf
 from .models import TransitionLog
 
@@ -38,7 +39,7 @@ def _sign_offs(record):
     ct = ContentType.objects.get_for_model(record)
     log = TransitionLog.objects.filter(content_type=ct, object_id=record.pk).select_related("user")
     submitted = [t for t in log if t.transition == "submit"]
-    approved = [t for t in log if t.target == "approved"]
+    approved = [t for t in log if t.target == RecordStatus.APPROVED]
     return (submitted[-1] if submitted else None), (approved[-1] if approved else None)
 
 

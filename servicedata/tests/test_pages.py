@@ -4,8 +4,6 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.choices import AuditAction
@@ -203,23 +201,17 @@ def test_api_outages(contract, client_for):
 
 # ---- query budgets ------------------------------------------------------------------------------
 
-def _queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url, params or {}).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("page", ["list", "contract", "api"])
-def test_query_count_does_not_grow_with_rows(page, contract, client_for, demo):
+def test_query_count_does_not_grow_with_rows(page, contract, client_for, demo, queries_of):
     client = client_for("auditor")
     url = {"list": reverse("servicedata:ticket_list"),
            "contract": reverse("servicedata:contract_tickets", args=[contract.pk]),
            "api": "/api/servicedata/tickets/"}[page]
     params = {"per_page": 200} if page != "api" else {"limit": 200}
     _tickets(contract, demo["svc_staff"], 10, "ten")
-    few = _queries(client, url, params)
+    few = queries_of(client, url, params)
     _tickets(contract, demo["svc_staff"], 190, "more")
-    many = _queries(client, url, params)
+    many = queries_of(client, url, params)
     assert many == few, (few, many)
 
 
