@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _t
 
 from core.responses import error_messages, hx_redirect
-from core.views import ObjectEditView, RecordViews
+from core.views import ObjectDetailView, ObjectEditView, RecordViews
 
 from . import services
 from .filtersets import DelegationFilterSet, DepartmentFilterSet, UserFilterSet
@@ -49,11 +49,22 @@ class DelegationEditView(ObjectEditView):
         return hx_redirect(self.request, delegation.get_absolute_url())
 
 
+class DelegationDetailView(ObjectDetailView):
+    """Offers the edit page only to those who may change this delegation (not its delegate; not once revoked)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = context["can_change"] and not self.object.revoked and \
+            services.may_change(self.object, self.request.user)
+        return context
+
+
 class DelegationViews(RecordViews):
     model = Delegation
     table = DelegationTable
     filterset = DelegationFilterSet
     form = DelegationForm
+    detail_view = DelegationDetailView
     edit_view = DelegationEditView
     select_related = ("delegator", "delegate")
     detail_fields = ("delegator", "delegate", "start", "end", "reason", "revoked")
