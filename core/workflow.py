@@ -165,8 +165,17 @@ def acting_capacity(user, record, transition_name):
     return False, None
 
 
-def blocking_reasons(record, user, transition: Transition) -> list[str]:
-    return [str(c.message) for c in transition.conditions if not c.check(record, user)]
+def blocking_reasons(record, user, transition: Transition, on_behalf_of=None) -> list[str]:
+    """Conditions not met. A delegate acts as the delegator, so each condition holds for both: a delegate never
+    approves what the delegator wrote (nor what they wrote themselves)."""
+    people = (user,) if on_behalf_of is None else (user, on_behalf_of)
+    return [str(c.message) for c in transition.conditions if not all(c.check(record, person) for person in people)]
+
+
+def check_approver(record, rule, counted_as):
+    """A rule naming its approvers (of any kind) admits only them; a delegate's vote counts as the delegator's."""
+    if rule is not None and rule.approvers is not None and counted_as.pk not in rule.approver_ids(record):
+        raise PermissionDenied(_t("You are not one of the approvers of this record."))
 
 
 def available(record, user):
@@ -175,9 +184,9 @@ def available(record, user):
     for t in workflow_of(record).transitions:
         if record.status not in t.sources:
             continue
-        allowed, _delegator = acting_capacity(user, record, t.name)
+        allowed, on_behalf_of = acting_capacity(user, record, t.name)
         if allowed:
-            result.append((t, blocking_reasons(record, user, t)))
+            result.append((t, blocking_reasons(record, user, t, on_behalf_of)))
     return result
 
 
@@ -196,10 +205,11 @@ def fire(record, name, user, comment="", workflow=None) -> Outcome:
             raise TransitionConflict(
                 _t("This record is already “%(status)s”; someone acted on it before you. Reload the page.")
                 % {"status": locked.get_status_display()})
-        reasons = blocking_reasons(locked, user, t)
+        reasons = blocking_reasons(locked, user, t, on_behalf_of)
         if reasons:
             raise WorkflowError(reasons)
         rule = t.approval
+        check_approver(locked, rule, on_behalf_of or user)
         if rule is not None and rule.kind != ApprovalKind.ONE:
             votes, needed = _vote(locked, t, rule, user, on_behalf_of, comment)
             if votes < needed:
@@ -212,8 +222,6 @@ def fire(record, name, user, comment="", workflow=None) -> Outcome:
 
 def _vote(record, t, rule, user, on_behalf_of, comment):
     counted_as = on_behalf_of or user
-    if rule.approvers is not None and counted_as.pk not in rule.approver_ids(record):
-        raise PermissionDenied(_t("You are not one of the approvers of this record."))
     ct = ContentType.objects.get_for_model(record)
     try:
         with transaction.atomic():

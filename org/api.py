@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from core.api import RecordSerializer, RestrictedReadOnlyViewSet, ServiceViewSet
 
+from . import services
 from .filtersets import DelegationFilterSet, DepartmentFilterSet, UserFilterSet
 from .models import Delegation, Department, User
 
@@ -31,9 +32,9 @@ class DelegationSerializer(RecordSerializer):
         fields = ["id", "delegator", "delegate", "start", "end", "reason", "revoked", "created"]
         read_only_fields = ["delegator", "created"]
 
-    def create(self, validated_data):
-        # The signed-in user delegates their own approvals, never someone else's.
-        return super().create({**validated_data, "delegator": self.context["request"].user})
+    def save_instance(self, instance, before):
+        # The signed-in user delegates their own approvals; the delegate never changes the delegation.
+        services.save(instance, self.context["request"].user)
 
 
 class DepartmentViewSet(RestrictedReadOnlyViewSet):
@@ -50,7 +51,8 @@ class UserViewSet(RestrictedReadOnlyViewSet):
 
 
 class DelegationViewSet(ServiceViewSet):
-    """Delegations of approval rights; the signed-in user is the delegator of what they create."""
+    """Delegations of approval rights; the signed-in user is the delegator of what they create, and only the
+    delegator or an administrator changes one (org.services)."""
 
     queryset = Delegation.objects.all()
     serializer_class = DelegationSerializer

@@ -68,6 +68,6 @@ class DelegationForm(ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not self.instance.pk:
-            self.instance.delegator = user
         self.fields["delegate"].queryset = User.objects.filter(is_active=True)
+        # A delegation is never handed to someone else (org.services refuses it too).
+        self.fields["delegate"].disabled = bool(self.instance.pk)

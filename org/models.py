@@ -122,10 +122,13 @@ class Delegation(BaseModel):
 
     @staticmethod
     def restrict_rows(queryset, user, action):
-        """Users see the delegations they gave or received; administrators and auditors see all."""
-        if user.has_role(Role.ADMIN, Role.AUDITOR):
+        """Users see the delegations they gave or received (administrators and auditors see all); only the
+        delegator or an administrator changes one (org.services has the rest of the rules)."""
+        if user.has_role(Role.ADMIN) or (action == "view" and user.has_role(Role.AUDITOR)):
             return queryset
-        return queryset.filter(Q(delegator=user) | Q(delegate=user))
+        if action == "view":
+            return queryset.filter(Q(delegator=user) | Q(delegate=user))
+        return queryset.filter(delegator=user)
 
     class Meta:
         ordering = ["-start"]

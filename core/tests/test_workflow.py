@@ -101,6 +101,41 @@ def test_user_outside_the_list_cannot_vote(demo):
         workflow.fire(document, "approve", demo["svc_manager"], workflow=flow)
 
 
+def test_a_one_approver_rule_with_named_approvers_admits_only_them(demo):
+    flow = generic_review_workflow(approval=ApprovalRule(approvers=lambda r: [demo["tsd_director"]]))
+    document = procedure(demo["svc_staff"], submit=True)
+    with pytest.raises(PermissionDenied):
+        workflow.fire(document, "approve", demo["svc_manager"], workflow=flow)
+    document.refresh_from_db()
+    assert document.status == RecordStatus.IN_REVIEW
+    assert workflow.fire(document, "approve", demo["tsd_director"], workflow=flow).done
+
+
+def test_a_delegate_counted_as_a_named_approver_may_approve_a_one_approver_step(demo):
+    manager, member = demo["svc_manager"], demo["member"]
+    flow = generic_review_workflow(approval=ApprovalRule(approvers=lambda r: [manager]))
+    now = timezone.now()
+    records.create(Delegation(delegator=manager, delegate=member, start=now - timedelta(hours=1),
+                              end=now + timedelta(hours=1)), manager)
+    document = procedure(demo["svc_staff"], submit=True)
+    assert workflow.fire(document, "approve", type(member).objects.get(pk=member.pk), workflow=flow).done
+
+
+def test_a_delegate_cannot_approve_what_the_delegator_wrote(demo):
+    manager, member = demo["svc_manager"], demo["member"]
+    now = timezone.now()
+    records.create(Delegation(delegator=manager, delegate=member, start=now - timedelta(hours=1),
+                              end=now + timedelta(hours=1)), manager)
+    document = procedure(manager, submit=True)
+    member = type(member).objects.get(pk=member.pk)
+    [(approve, reasons)] = [(t, r) for t, r in workflow.available(document, member) if t.name == "approve"]
+    assert reasons == ["The author of a record cannot approve it."]
+    with pytest.raises(WorkflowError, match="author"):
+        workflow.fire(document, "approve", member)
+    document.refresh_from_db()
+    assert document.status == RecordStatus.IN_REVIEW
+
+
 def test_delegation_is_honoured_and_recorded(demo):
     member, manager = demo["member"], demo["svc_manager"]
     document = procedure(demo["svc_staff"], submit=True)
@@ -138,6 +173,20 @@ def test_expired_delegation_gives_nothing(demo):
     records.create(Delegation(delegator=manager, delegate=member, start=now - timedelta(days=3),
                               end=now - timedelta(days=1)), manager)
     member = type(member).objects.get(pk=member.pk)
+    document = procedure(demo["svc_staff"], submit=True)
+    with pytest.raises(PermissionDenied):
+        workflow.fire(document, "approve", member)
+
+
+@pytest.mark.parametrize("state", ["revoked", "future"])
+def test_a_revoked_or_future_delegation_gives_nothing(demo, state):
+    manager, member = demo["svc_manager"], demo["member"]
+    now = timezone.now()
+    start = now + timedelta(days=1) if state == "future" else now - timedelta(hours=1)
+    records.create(Delegation(delegator=manager, delegate=member, start=start, end=start + timedelta(days=3),
+                              revoked=state == "revoked"), manager)
+    member = type(member).objects.get(pk=member.pk)
+    assert member.delegated_roles == {}
     document = procedure(demo["svc_staff"], submit=True)
     with pytest.raises(PermissionDenied):
         workflow.fire(document, "approve", member)
