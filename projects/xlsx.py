@@ -105,6 +105,11 @@ def sheet_rows(upload):
     """(line, {column: value}) for every non-blank row of the first sheet below the header."""
     from openpyxl import load_workbook
 
+    from core.uploads import archive_problem
+
+    problem = archive_problem(upload, getattr(upload, "name", "") or _t("The file"))
+    if problem:  # refused before anything is unpacked
+        raise ValidationError(problem)
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
