@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _t
 from rest_framework import exceptions, permissions, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from .middleware import bind_actor
@@ -40,3 +42,33 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     return drf_exception_handler(exc, context)
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """limit/offset paging with a ceiling: a limit outside 1..max_limit or a bad offset is a 400, never a 500.
+
+    Without a ceiling one request could fetch every ticket; an offset beyond a 64-bit integer breaks the database.
+    """
+
+    max_limit = 500
+    max_offset = 10**9
+
+    def get_limit(self, request):
+        return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+
+    def get_offset(self, request):
+        return self._bounded(request, self.offset_query_param, 0, self.max_offset, 0)
+
+    @staticmethod
+    def _bounded(request, name, low, high, default):
+        raw = request.query_params.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise exceptions.ValidationError({name: [_t("A whole number from %(low)s to %(high)s.") % {
+                "low": low, "high": high}]})
+        return value

@@ -125,6 +125,11 @@ class XlsxReader(Reader):
     def rows(self):
         from openpyxl import load_workbook
 
+        from .uploads import archive_problem
+
+        problem = archive_problem(self.fileobj, getattr(self.fileobj, "name", "") or _t("The file"))
+        if problem:
+            raise FileError(problem)
         self.fileobj.seek(0)
         book = load_workbook(self.fileobj, read_only=True, data_only=True)
         try:

@@ -18,6 +18,7 @@ from django_tables2 import SingleTableMixin
 
 from . import audit, records, workflow
 from .choices import AuditAction
+from .exports.cells import append_inert, inert
 from .extensions import detail_panels
 from .forms import AttachmentForm
 from .history import describe_history, describe_transitions
@@ -55,19 +56,55 @@ class PermissionMixin(LoginRequiredMixin):
         return self.model.objects.restrict(self.request.user, action or self.action)
 
 
-class ObjectListView(PermissionMixin, ModelTemplateMixin, SingleTableMixin, FilterView):
+MAX_PER_PAGE = 500
+MAX_PAGE = 10**9  # beyond the last page a table shows the last page
+
+
+def bounded_int(raw, low, high):
+    """A whole number from a query parameter clamped to [low, high], or None when it is not one."""
+    try:
+        return min(max(int(raw), low), high)
+    except (TypeError, ValueError):
+        return None
+
+
+class BoundedTableMixin(SingleTableMixin):
+    """A django-tables2 list whose page and page size are clamped before the table reads them from the query.
+
+    per_page=10**12 shows at most MAX_PER_PAGE rows, page=-1 or abc the first page, page=10**30 the last one:
+    never a server error, never every row at once.
+    """
+
+    paginate_by = 25
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        query = request.GET.copy()
+        for name, high in (("per_page", MAX_PER_PAGE), ("page", MAX_PAGE)):
+            if name in query:
+                value = bounded_int(query[name], 1, high)
+                if value is None:
+                    del query[name]
+                else:
+                    query[name] = str(value)
+        request.GET = query
+
+    def get_paginate_by(self, queryset):
+        return None  # the table pages; the list view itself must not page (and 404) a second time
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.paginate_by}
+
+
+class ObjectListView(PermissionMixin, ModelTemplateMixin, BoundedTableMixin, FilterView):
     template_suffix = "_list"
     generic_template = "core/object_list.html"
-    paginate_by = 25
     select_related = ()
     prefetch_related = ()
     export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
         return self.restricted().select_related(*self.select_related).prefetch_related(*self.prefetch_related)
-
-    def get_table_pagination(self, table):
-        return {"per_page": min(int(self.request.GET.get("per_page", self.paginate_by) or 25), 500)}
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
@@ -85,7 +122,7 @@ class ObjectListView(PermissionMixin, ModelTemplateMixin, SingleTableMixin, Filt
         if fmt == "csv":
             out = io.StringIO()
             out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
-            csv.writer(out).writerows(rows)
+            csv.writer(out).writerows([inert(v) for v in row] for row in rows)
             response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         else:
             from openpyxl import Workbook
@@ -94,7 +131,7 @@ class ObjectListView(PermissionMixin, ModelTemplateMixin, SingleTableMixin, Filt
             sheet = book.active
             sheet.title = name[:31]
             for row in rows:
-                sheet.append([str(v) if v is not None else "" for v in row])
+                append_inert(sheet, [str(v) if v is not None else "" for v in row])
             sheet.freeze_panes = "A2"
             buffer = io.BytesIO()
             book.save(buffer)

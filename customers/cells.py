@@ -9,6 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _t
 
+from core.exports.cells import inert
+
 from .choices import ItemKind
 
 ITEM_KIND_ALIASES = {
@@ -92,7 +94,12 @@ def _item_kind(value):
     return kind
 
 
-PARSERS = {"text": _text, "int": _int, "decimal": _decimal, "month": _month, "item_kind": _item_kind}
+def _stored_text(value) -> str:
+    """A text value as stored: a leading formula character is neutralised (core.exports.cells.inert)."""
+    return inert(_text(value))
+
+
+PARSERS = {"text": _stored_text, "int": _int, "decimal": _decimal, "month": _month, "item_kind": _item_kind}
 
 
 # ---- reading, validating, writing ---------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit, records
 from core.choices import AuditAction
+from core.exports.cells import inert
 from core.tabular import CsvReader, FileError, XlsxReader, guess_format, header_mapper
 
 from .cells import PARSERS, BadValue
@@ -282,7 +283,7 @@ def template(kind, fmt, language=None):
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
-        csv.writer(out).writerow(header)
+        csv.writer(out).writerow([inert(label) for label in header])
         return out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", name
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill

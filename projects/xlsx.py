@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _t
 
+from core.exports.cells import append_inert, inert
+
 COLUMNS = ["WBS", "parent_wbs", "task", "deliverable", "assignee", "assignee_name", "planned_start", "planned_end",
            "effort_hours", "milestone", "predecessors", "key"]
 MAX_ROWS = 20_000
@@ -44,7 +46,7 @@ def work_plan_xlsx(plan) -> bytes:
         cell.font = Font(bold=True)
     yes = _t("yes")
     for t in tasks:
-        sheet.append([t.wbs, wbs.get(t.parent_id, ""), t.name, t.deliverable,
+        append_inert(sheet, [t.wbs, wbs.get(t.parent_id, ""), t.name, t.deliverable,
                       t.assignee.username if t.assignee_id else "", str(t.assignee) if t.assignee_id else "",
                       t.planned_start, t.planned_end, float(t.effort_hours), yes if t.is_milestone else "",
                       ", ".join(predecessors.get(t.pk, [])), str(t.key)])
@@ -55,7 +57,7 @@ def work_plan_xlsx(plan) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     info = book.create_sheet(_t("About")[:31])
-    info.append([f"{plan.number} V{plan.version} {plan.title}"])
+    append_inert(info, [f"{plan.number} V{plan.version} {plan.title}"])
     info.append([_t("Import: keep the columns in this order; the first row is a header. Predecessors are WBS codes "
                     "with an optional lag, e.g. 1.2+2.")])
     buffer = io.BytesIO()
@@ -103,6 +105,11 @@ def sheet_rows(upload):
     """(line, {column: value}) for every non-blank row of the first sheet below the header."""
     from openpyxl import load_workbook
 
+    from core.uploads import archive_problem
+
+    problem = archive_problem(upload, getattr(upload, "name", "") or _t("The file"))
+    if problem:  # refused before anything is unpacked
+        raise ValidationError(problem)
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
@@ -127,7 +134,7 @@ def users_named(usernames):
 def task_row(line, cells, users, seen_refs):
     """One row as a dict for services.import_tasks; raises ValidationError at the row's first problem."""
     ref = _reference(line, cells, seen_refs)
-    name = _text(cells["task"])
+    name = inert(_text(cells["task"]))
     if not name:
         raise ValidationError(_t("Row %(n)s: the task has no name.") % {"n": line})
     start = _date(cells["planned_start"], line, _t("Planned start"))
@@ -138,7 +145,7 @@ def task_row(line, cells, users, seen_refs):
     if username and username not in users:
         raise ValidationError(_t("Row %(n)s: unknown user “%(u)s”.") % {"n": line, "u": username})
     return {"line": line, "ref": ref, "parent_ref": _text(cells["parent_wbs"]), "name": name[:200],
-            "deliverable": _text(cells["deliverable"])[:200], "assignee": users.get(username),
+            "deliverable": inert(_text(cells["deliverable"]))[:200], "assignee": users.get(username),
             "start": start, "end": end, "effort": _effort(cells["effort_hours"], line),
             "milestone": _is_yes(cells["milestone"]), "predecessors": _predecessors(cells["predecessors"], line),
             "key": _task_key(cells["key"], line)}

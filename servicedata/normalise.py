@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from catalog.choices import Priority
+from core.exports.cells import inert
 
 from .choices import TicketKind, TicketStatus
 
@@ -146,7 +147,7 @@ class Normaliser:
         texts = []
         for name, limit in LIMITS:
             value = get(name)
-            text = value.strip() if type(value) is str else _text(value)
+            text = inert(value.strip() if type(value) is str else _text(value))
             if len(text) > limit:
                 fail(name, _t("Longer than %(n)s characters.") % {"n": limit}, text)
             texts.append(text)

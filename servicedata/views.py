@@ -11,11 +11,18 @@ from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from contracts.models import Contract
 from core.permissions import allowed
-from core.views import ObjectDetailView, ObjectListView, PermissionMixin, RecordViews, error_messages, hx_redirect
+from core.views import (
+    BoundedTableMixin,
+    ObjectDetailView,
+    ObjectListView,
+    PermissionMixin,
+    RecordViews,
+    error_messages,
+    hx_redirect,
+)
 
 from . import services, sla
 from .filtersets import (
@@ -135,12 +142,11 @@ class ContractMixin(PermissionMixin):
         return self._contract
 
 
-class ContractTicketsView(ContractMixin, SingleTableMixin, FilterView):
+class ContractTicketsView(ContractMixin, BoundedTableMixin, FilterView):
     """A contract's service data: its tickets with filters, the import form and the latest import jobs."""
 
     table_class = TicketTable
     filterset_class = ContractTicketFilterSet
-    paginate_by = 25
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and self.request.htmx.target == "object-table":
@@ -150,9 +156,6 @@ class ContractTicketsView(ContractMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         contract = self.get_contract()
         return self.restricted().filter(contract_id__in=sla.contract_ids(contract)).select_related(*TICKET_SELECT)
-
-    def get_table_pagination(self, table):
-        return {"per_page": min(int(self.request.GET.get("per_page", self.paginate_by) or 25), 500)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -174,6 +174,8 @@ MEDIA_URL = "media/"
 
 # Uploads: refused above this size, and only these types (checked by content).
 SERVPLAN_UPLOAD_MAX_BYTES = int(os.environ.get("SERVPLAN_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# An uploaded or imported archive (XLSX, DOCX, ZIP) may unpack to at most this much (compressed-file bombs).
+SERVPLAN_ARCHIVE_MAX_BYTES = int(os.environ.get("SERVPLAN_ARCHIVE_MAX_BYTES", str(200 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -187,7 +189,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.drf.BoundedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.drf.exception_handler",
