@@ -5,18 +5,12 @@ from importlib import import_module
 from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from core import site_api
 from core.apps import project_apps
 
-
-class TokenView(ObtainAuthToken):
-    """POST username + password, get the API token (lockout rules apply)."""
-
-    permission_classes = [AllowAny]
+from .tokens import TokenView
 
 
 def app_routes():

@@ -1,9 +1,14 @@
 """DRF glue kept free of rest_framework.views imports (DRF loads these from settings)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from rest_framework import exceptions, permissions, status
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
@@ -12,6 +17,20 @@ from .permissions import allowed
 
 ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
            "DELETE": "delete"}
+
+
+def token_expired(token) -> bool:
+    return token.created < timezone.now() - timedelta(hours=settings.SERVPLAN_API_TOKEN_HOURS)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, refusing tokens older than SERVPLAN_API_TOKEN_HOURS."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if token_expired(token):
+            raise exceptions.AuthenticationFailed(_t("The token has expired; ask for a new one (POST /api/token/)."))
+        return user, token
 
 
 class MatrixPermission(permissions.BasePermission):

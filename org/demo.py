@@ -58,7 +58,7 @@ def _users(admin, departments):
     for username, family, given, dept, role, title in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, email=f"{username}@demo.servplan.local")
+            user = User(username=username, email=f"{username}@demo.example.com")
             user.set_password(DEMO_PASSWORD)
         if user.department_id is None:  # new, or the bootstrapped administrator: complete the profile
             before = None if user.pk is None else audit.snapshot(user)

@@ -34,11 +34,15 @@ class UserForm(ModelForm):
             self.fields["roles"].initial = sorted(self.instance.own_roles - {Role.ADMIN} |
                                                   {r.role for r in self.instance.role_assignments.all()})
 
-    def clean_new_password(self):
-        password = self.cleaned_data.get("new_password")
-        if password:
-            password_validation.validate_password(password, self.instance)
-        return password
+    def _post_clean(self):
+        # Validated once the instance holds the submitted user name and names, so that a new user's password is
+        # checked against them too.
+        super()._post_clean()
+        if password := self.cleaned_data.get("new_password"):
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
 
     def save(self, commit=True):
         user = super().save(commit=False)

@@ -134,11 +134,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Applied wherever a password is set: the user form, the password change page, createsuperuser/changepassword.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "org.passwords.NamePlusDigitsValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A signed-in session lasts a working day by default (Django's default is two weeks).
+SESSION_COOKIE_AGE = int(float(os.environ.get("SERVPLAN_SESSION_AGE_HOURS", "10")) * 3600)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -179,9 +184,11 @@ SERVPLAN_ARCHIVE_MAX_BYTES = int(os.environ.get("SERVPLAN_ARCHIVE_MAX_BYTES", st
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# API tokens (POST /api/token/) stop working this many hours after they were issued; a new POST issues a new one.
+SERVPLAN_API_TOKEN_HOURS = float(os.environ.get("SERVPLAN_API_TOKEN_HOURS", str(24 * 30)))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.drf.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.drf.MatrixPermission"],
@@ -242,10 +249,13 @@ SERVPLAN_CSP = (
 EMAIL_BACKEND = os.environ.get("SERVPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SERVPLAN_FROM_EMAIL", "servplan@localhost")
 
+# A refused request (4xx) is logged in one line (method, path, user, status, request id), never with a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refused_request": {"()": "core.logs.RefusedRequestLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refused_request"]}},
+    "loggers": {"django.request": {"filters": ["refused_request"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SERVPLAN_LOG_LEVEL", "WARNING")},
 }
 

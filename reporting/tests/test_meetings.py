@@ -55,11 +55,11 @@ def test_agenda_ics_and_invitation(meeting, demo):
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
     assert "\n" not in ics.replace("\r\n", "")
     assert f"DTSTART:{meeting.start.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n" in ics
-    assert "ATTENDEE;CN=" in ics and "mailto:pm@demo.servplan.local" in ics
+    assert "ATTENDEE;CN=" in ics and "mailto:pm@demo.example.com" in ics
     mail.outbox.clear()
     with acting_as(demo["tsd_staff"]):
         recipients = meetings.send_invitation(meeting, demo["tsd_staff"])
-    assert "pm@demo.servplan.local" in recipients
+    assert "pm@demo.example.com" in recipients
     assert mail.outbox[0].attachments[0][2].startswith("text/calendar")
 
 
@@ -82,7 +82,7 @@ def test_minutes_actions_approval_distribution_and_overdue(meeting, demo, client
         workflow.fire(minutes, "distribute", user)
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.DISTRIBUTED and minutes.distributed_at
-    assert "pm@demo.servplan.local" in minutes.distributed_to and len(mail.outbox) == 1
+    assert "pm@demo.example.com" in minutes.distributed_to and len(mail.outbox) == 1
     assert list(ActionItem.objects.overdue().filter(minutes=minutes)) == [late]
     home = client_for("pm").get("/")
     assert "补充夜班人员" in home.content.decode() and b"overdue-actions" in home.content
