@@ -1,14 +1,12 @@
 """The REST root: core's routes and every app's `api.ROUTES`, found at start-up (no app is named here)."""
 
-from importlib import import_module
 
 from django.urls import include, path
-from django.utils.module_loading import module_has_submodule
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from core import site_api
-from core.apps import project_apps
+from core.apps import project_modules
 
 from .tokens import TokenView
 
@@ -16,9 +14,9 @@ from .tokens import TokenView
 def app_routes():
     """(prefix, viewset[, basename]) of core and of each installed app with an `api` module declaring ROUTES."""
     routes = list(site_api.ROUTES)
-    for config in project_apps():
-        if config.name != "core" and module_has_submodule(config.module, "api"):
-            routes += getattr(import_module(f"{config.name}.api"), "ROUTES", [])
+    for config, module in project_modules("api"):
+        if config.name != "core":  # core.api holds the base classes; core's own routes are site_api's
+            routes += getattr(module, "ROUTES", [])
     # Deeper prefixes first: "contracts/slas/" must not be read as the contract with pk "slas".
     return sorted(routes, key=lambda route: -route[0].count("/"))
 

@@ -1,8 +1,9 @@
+from importlib import import_module
 from pathlib import Path
 
 from django.apps import AppConfig, apps
 from django.conf import settings
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import autodiscover_modules, module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,9 @@ class CoreConfig(AppConfig):
 def project_apps():
     """ServPlan's own apps (not Django's or third parties'), in INSTALLED_APPS order: the stages of the procedure."""
     return [config for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)]
+
+
+def project_modules(name):
+    """(app config, module) for each of ServPlan's apps that has a module called `name` (api, urls, demo)."""
+    return [(config, import_module(f"{config.name}.{name}")) for config in project_apps()
+            if module_has_submodule(config.module, name)]

@@ -2,10 +2,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.module_loading import module_has_submodule
 from django.views.i18n import JavaScriptCatalog
 
-from core.apps import project_apps
+from core.apps import project_modules
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -17,7 +16,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
 ]
 # Every stage app's pages under its own name (/presales/, /contracts/, ...): adding an app adds its pages.
-urlpatterns += [path(f"{config.label}/", include(f"{config.name}.urls")) for config in project_apps()
-                if config.name not in ("core", "api") and module_has_submodule(config.module, "urls")]
+urlpatterns += [path(f"{config.label}/", include(module)) for config, module in project_modules("urls")
+                if config.name not in ("core", "api")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,21 +4,18 @@ Idempotent: running it again changes nothing that exists. Every write goes
 through the record service, so the demo data has its audit trail too.
 """
 
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils.module_loading import module_has_submodule
 
-from core.apps import project_apps
+from core.apps import project_modules
 from core.demo import DEMO_PASSWORD, DemoContext
 
 
 def demo_modules():
     """The apps' demo modules, in INSTALLED_APPS order: each app's data after the data it builds on."""
-    return [import_module(f"{config.name}.demo") for config in project_apps()
-            if module_has_submodule(config.module, "demo")]
+    return [module for _config, module in project_modules("demo")]
 
 
 class Command(BaseCommand):
