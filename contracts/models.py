@@ -365,6 +365,8 @@ class ReviewOpinion(BaseModel):
                                related_name="+", verbose_name=_("signed by"))
     signed_on = models.DateField(_("date"), null=True, blank=True, editable=False)
 
+    scope_paths = {"contract": "review__contract", "customer": "review__customer"}
+
     class Meta:
         ordering = ["review", "pk"]
         verbose_name = _("review opinion")

@@ -15,7 +15,18 @@ from . import audit, records, rows, workflow
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    """Creates and changes through core.records; nested rows and many-to-many links through core.rows."""
+    """Creates and changes through core.records; nested rows and many-to-many links through core.rows. A related
+    field accepts only ids of rows the caller may see (a project manager names only their own projects)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        for field in fields.values():
+            related = getattr(field, "child_relation", field)
+            queryset = getattr(related, "queryset", None)
+            if request is not None and hasattr(queryset, "restrict"):
+                related.queryset = queryset.restrict(request.user, "view")
+        return fields
 
     def create(self, validated_data):
         related = self._split(validated_data)

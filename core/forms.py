@@ -6,12 +6,16 @@ from .models import NumberingScheme
 
 
 class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates render forms with one include."""
+    """Bootstrap classes on every widget, so templates render forms with one include; the choices of a related
+    field are the rows the user may see (a project manager picks among their own projects)."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user  # the person filling the form in; every edit page passes it
         for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if user is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, "view")
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -275,12 +275,16 @@ class RecordIndex(models.Model):
                                  related_name="+", verbose_name=_("customer"))
     project_label = models.CharField(_("project"), max_length=200, blank=True, db_index=True)
     contract_label = models.CharField(_("contract"), max_length=200, blank=True)
+    # The ids behind the labels (core holds no foreign key to the apps), so the register is scoped like the records.
+    project_ref = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    contract_ref = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_latest = models.BooleanField(_("latest version"), default=True, db_index=True)
     created = models.DateTimeField(_("created"), db_index=True)
     updated = models.DateTimeField(_("updated"))
     url = models.CharField(max_length=200)
 
     objects = RestrictedQuerySet.as_manager()
+    scope_paths = {"project": "project_ref", "contract": "contract_ref", "customer": "customer"}
 
     class Meta:
         ordering = ["-updated", "-pk"]

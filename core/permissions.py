@@ -4,9 +4,11 @@ Keys are model labels (``app_label.modelname``). Actions are ``view``, ``add``, 
 and the names of workflow transitions. Each app declares the rows of its own models in its
 ``workflows.py`` with `declare()`; every page, API call and test reads the table through `allowed()`
 and `roles_for()`, and nothing else grants rights. Delegated roles count only for workflow transitions
-(approvals), never for view/add/change.
+(approvals), never for view/add/change. Given an object, `allowed()` also asks core.scopes whether the user
+reaches it: a project role acts only inside its own projects.
 """
 
+from . import scopes
 from .roles import READ_ALL, Role
 
 MATRIX: dict[str, dict[str, frozenset[str]]] = {}
@@ -45,9 +47,17 @@ def user_roles(user) -> frozenset[str]:
     return user.own_roles
 
 
-def allowed(user, model, action: str) -> bool:
-    """Role-only check (view/add/change/delete); transitions go through core.workflow."""
-    return bool(user_roles(user) & roles_for(label_of(model), action))
+def granting(user, model, action: str) -> frozenset[str]:
+    """The user's roles that the matrix lets do `action` to `model`."""
+    return user_roles(user) & roles_for(label_of(model), action)
+
+
+def allowed(user, target, action: str) -> bool:
+    """May the user do `action` (view/add/change/delete) to a model, or to this object of it (its scope
+    included)? Transitions go through core.workflow, which asks the same of the record."""
+    model = target if isinstance(target, type) else type(target)
+    roles = granting(user, model, action)
+    return bool(roles) and (target is model or scopes.reaches(user, target, roles))
 
 
 # Core's own models: the register, numbering schemes and the audit trail.

@@ -56,7 +56,7 @@ class NewVersionView(RecordActionView):
 
 class AttachView(RecordActionView):
     def act(self, obj, request):
-        if not allowed(request.user, self.model, "change"):
+        if not allowed(request.user, obj, "change"):
             raise PermissionDenied
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():

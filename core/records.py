@@ -22,9 +22,12 @@ class StaleEdit(ValidationError):
     pass
 
 
-def _check(user, model, action):
-    if not allowed(user, model, action):
+def _check(user, obj, action):
+    """The matrix and the object's scope: a project role writes only inside its own projects."""
+    if not allowed(user, type(obj), action):
         raise PermissionDenied(_t("Your role may not do this."))
+    if not allowed(user, obj, action):
+        raise PermissionDenied(_t("This record is outside the projects you work on."))
 
 
 def next_number(record_type, when=None) -> str:
@@ -43,6 +46,7 @@ def reindex(record):
         return
     record_type = type(record).record_type()
     ct = ContentType.objects.get_for_model(record)
+    project, contract = record.scope_object("project"), record.scope_object("contract")
     values = {
         "record_type": record_type.code,
         "number": record.number,
@@ -52,8 +56,10 @@ def reindex(record):
         "department_id": record.owner_department_id,
         "author_id": record.author_id,
         "customer_id": record.customer_id,
-        "project_label": str(record.scope_object("project") or ""),
-        "contract_label": str(record.scope_object("contract") or ""),
+        "project_label": str(project or ""),
+        "contract_label": str(contract or ""),
+        "project_ref": getattr(project, "pk", None),
+        "contract_ref": getattr(contract, "pk", None),
         "is_latest": not type(record).objects.filter(predecessor=record).exists(),
         "created": record.created,
         "updated": record.updated,
@@ -65,7 +71,7 @@ def reindex(record):
 def create(instance, user, comment=""):
     """Save a new row. Controlled records get their number, author, version 1 and initial state."""
     model = type(instance)
-    _check(user, model, "add")
+    _check(user, instance, "add")
     with transaction.atomic():
         if isinstance(instance, ControlledRecord):
             record_type = model.record_type()
@@ -84,7 +90,8 @@ def create(instance, user, comment=""):
 def update(instance, user, before: dict, expected_lock=None, comment=""):
     """Save an edited row; refuse a stale edit; approved records are never edited in place."""
     model = type(instance)
-    _check(user, model, "change")
+    _check(user, instance, "change")  # as it will be, and as it is: nothing moves into or out of one's reach
+    _check(user, model.objects.get(pk=instance.pk), "change")
     with transaction.atomic():
         if isinstance(instance, ControlledRecord):
             current = model.objects.select_for_update().get(pk=instance.pk)
@@ -119,7 +126,7 @@ def log_links(instance, user, before: dict):
 def new_version(record, user, comment=""):
     """Start the next version of an approved record; the approved one stays readable and in force."""
     model = type(record)
-    _check(user, model, "change")
+    _check(user, record, "change")
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=record.pk)
         if current.status not in model.record_type().workflow.frozen_states:
@@ -153,7 +160,7 @@ def new_version(record, user, comment=""):
 def delete(instance, user, comment=""):
     """Delete a row and whatever cascades with it, each with its own audit entry; refuse protected rows."""
     model = type(instance)
-    _check(user, model, "delete")
+    _check(user, instance, "delete")
     with transaction.atomic():
         predecessor = None
         if isinstance(instance, ControlledRecord):

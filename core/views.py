@@ -162,8 +162,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
             model_meta=self.model._meta,
             fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.detail_fields],
             history=describe_history(obj, audit.history_for(obj)),
-            can_change=allowed(user, self.model, "change"),
-            can_delete=allowed(user, self.model, "delete"),
+            can_change=allowed(user, obj, "change"),
+            can_delete=allowed(user, obj, "delete"),
             views=self.views,
             detail_panels=detail_panels(obj, user),
         )
@@ -206,6 +206,8 @@ class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
             self.action = "change"
             if request.user.is_authenticated:
                 self.object = get_object_or_404(self.restricted("view"), pk=kwargs["pk"])
+                if not self.restricted("change").filter(pk=self.object.pk).exists():
+                    raise PermissionDenied  # seen but not to be changed by this user: the matrix, rows or scope
         else:
             self.action = "add"
         return super().dispatch(request, *args, **kwargs)
@@ -281,6 +283,12 @@ class ObjectDeleteView(PermissionMixin, ModelTemplateMixin, DetailView):
 
     def get_queryset(self):
         return self.restricted("view")
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.restricted("delete").filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()

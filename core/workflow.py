@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, scopes
 from .choices import ApprovalKind, AuditAction, RecordStatus
 from .models import Approval, TransitionLog
 from .permissions import label_of, roles_for
@@ -155,12 +155,13 @@ def generic_review_workflow(*, approval=None, submit_conditions=(), approve_cond
 # ---- the engine -------------------------------------------------------------------------------
 
 def acting_capacity(user, record, transition_name):
-    """(allowed, on_behalf_of): own role first, then a role delegated to the user for now."""
+    """(allowed, on_behalf_of): own role first, then a role delegated to the user for now. Either way the record
+    must be within reach of whoever's role it is (a project role acts only inside its own projects)."""
     roles = roles_for(label_of(type(record)), transition_name)
-    if user.own_roles & roles:
+    if user.own_roles & roles and scopes.reaches(user, record, user.own_roles & roles):
         return True, None
     for role, delegator in user.delegated_roles.items():
-        if role in roles:
+        if role in roles and scopes.reaches(delegator, record, frozenset({role})):
             return True, delegator
     return False, None
 

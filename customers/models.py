@@ -32,6 +32,8 @@ class Customer(BaseModel):
     active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    scope_paths = {"customer": ""}
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("customer")
@@ -43,6 +45,8 @@ class Customer(BaseModel):
 
 class CustomerRow(BaseModel):
     """A row that belongs to one customer; its pages lead back to the customer."""
+
+    scope_paths = {"customer": "customer"}
 
     class Meta:
         abstract = True

@@ -35,9 +35,6 @@ class DelegationEditView(ObjectEditView):
     """Opens only the delegations the user may change (their own; all for an administrator) and saves through
     org.services, the rules the API follows too."""
 
-    def restricted(self, action=None):
-        return super().restricted("change" if self.action == "change" else action)
-
     def form_valid(self, form):
         try:
             delegation = services.save(form.save(commit=False), self.request.user)

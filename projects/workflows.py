@@ -19,7 +19,7 @@
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core import navigation, workflow
+from core import navigation, scopes, workflow
 from core.choices import RecordStatus
 from core.permissions import crud, declare, review_flow
 from core.registry import PROJECT_TEAM, RecordType, registry
@@ -45,6 +45,7 @@ from .choices import (
     ReviewVerdict,
     WorkPlanStatus,
 )
+from .models import Project
 
 # ---- initiation application: department manager THEN Technical Service Division -------------
 
@@ -280,6 +281,9 @@ PLAN_AUTHORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.ADMIN}
 WORK_PLAN_EDITORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.TEAM_MEMBER, R.ADMIN}
 PROGRESS_RECORDERS = {R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
 PM, SM = {R.PROJECT_MANAGER}, {R.SERVICE_MANAGER}
+# The project roles act only inside the projects they manage or are on (and those projects' contracts and
+# customers); the departments act company-wide.
+scopes.confine({R.PROJECT_MANAGER, R.TEAM_MEMBER}, reach=Project.objects.reach)
 declare({
     "projects.project": {**crud(PROJECT_OPENERS, delete={R.ADMIN}), "change": PROJECT_OPENERS | PM,
                          "appoint": SM | {R.ADMIN}},

@@ -247,11 +247,12 @@ class ActionItemViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request, pk=None):
         """Close, cancel or reopen the action (its status changes only here)."""
-        if not allowed(request.user, ActionItem, "change"):
+        item = self.get_object()  # first: an action out of the caller's reach is not found, whatever was sent
+        if not allowed(request.user, item, "change"):
             raise PermissionDenied
         data = ActionStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = meetings.set_action_status(self.get_object(), data.validated_data["status"], request.user)
+        item = meetings.set_action_status(item, data.validated_data["status"], request.user)
         return Response(self.get_serializer(item).data)
 
 

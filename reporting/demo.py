@@ -59,12 +59,14 @@ def load(context):
 def _profile(contract, recipients, approved, users):
     if ReportProfile.objects.filter(contract__number=contract.number).exists():
         return
-    pm, manager = users["pm"], users["svc_manager"]
-    with acting_as(pm, request_id=REQUEST_ID):
+    # The project's PM agrees the reports; a contract without a project yet, the Service Department.
+    author = users["pm"] if contract.projects.filter(manager=users["pm"]).exists() else users["svc_staff"]
+    manager = users["svc_manager"]
+    with acting_as(author, request_id=REQUEST_ID):
         profile = records.create(ReportProfile(
-            title=f"{contract.customer.name} 服务报告约定", contract=contract, owner_department=pm.department,
-            recipients=recipients, sections=list(ReportSection.values)), pm, comment="与客户确认")
-        workflow.fire(profile, "submit", pm, "提交审批")
+            title=f"{contract.customer.name} 服务报告约定", contract=contract, owner_department=author.department,
+            recipients=recipients, sections=list(ReportSection.values)), author, comment="与客户确认")
+        workflow.fire(profile, "submit", author, "提交审批")
     if approved:
         with acting_as(manager, request_id=REQUEST_ID):
             workflow.fire(profile, "approve", manager, "同意")

@@ -82,6 +82,7 @@ class Ticket(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TicketQuerySet.as_manager()
+    scope_paths = {"contract": "contract", "customer": "customer"}
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -124,6 +125,7 @@ class TicketPause(models.Model):
     end = models.DateTimeField(_("end"), null=True, blank=True, help_text=_("Empty while still waiting."))
 
     objects = RestrictedQuerySet.as_manager()
+    scope_paths = {"contract": "ticket__contract"}
 
     class Meta:
         ordering = ["ticket", "start"]
@@ -146,6 +148,8 @@ class Interval(BaseModel):
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True,
                                         help_text=_("When the customer was told; empty if never announced."))
     description = models.CharField(_("description"), max_length=300, blank=True)
+
+    scope_paths = {"contract": "contract"}
 
     class Meta:
         abstract = True
@@ -219,6 +223,8 @@ class ImportJob(BaseModel):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+
+    scope_paths = {"contract": "contract"}
 
     class Meta:
         ordering = ["-created"]

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -118,11 +118,8 @@ class WorkPlanViewSet(ProjectRecordViewSet):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def comparison(self, request, pk=None):
-        comparison = services.baseline_comparison(self.get_object())
-        if comparison is None:
-            return Response({"detail": "This version is the baseline, an earlier one, or there is none."},
-                            status=status.HTTP_404_NOT_FOUND)
-        return Response(comparison)
+        # Empty for the baseline itself, an earlier version, or a project without a baseline (as a change's).
+        return Response(services.baseline_comparison(self.get_object()) or {})
 
 
 class TaskViewSet(ServiceViewSet):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import RecordStatus
 from core.models import BaseModel, ControlledRecord
+from core.querysets import RestrictedQuerySet
 
 from ..choices import ProjectCategory, ProjectKind, ProjectRole, ProjectStatus, WorkPlanStatus
 
@@ -22,6 +23,18 @@ USER = settings.AUTH_USER_MODEL
 def unique_version(app_model):
     return models.UniqueConstraint(fields=["number", "version"], name=f"{app_model}_number_version",
                                    violation_error_message=_("This number and version already exist."))
+
+
+class ProjectQuerySet(RestrictedQuerySet):
+    def of_member(self, user):
+        """The projects the user manages or is on the team of."""
+        return self.filter(Q(manager=user) | Q(team__user=user))
+
+    def reach(self, user):
+        """What a project role reaches (core.scopes): its projects, and their contracts and customers."""
+        mine = self.of_member(user)
+        return {"project": mine.values_list("pk", flat=True), "contract": mine.values_list("contract", flat=True),
+                "customer": mine.values_list("customer", flat=True)}
 
 
 class Project(BaseModel):
@@ -53,6 +66,9 @@ class Project(BaseModel):
     goals = models.ManyToManyField("strategy.Goal", blank=True, related_name="projects",
                                    verbose_name=_("annual goals served"))
     description = models.TextField(_("description"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+    scope_paths = {"project": "", "contract": "contract", "customer": "customer"}
 
     class Meta:
         ordering = ["-created"]
@@ -87,6 +103,8 @@ class TeamMember(BaseModel):
                                                   validators=[MinValueValidator(1), MaxValueValidator(100)])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+
+    scope_paths = {"project": "project"}
 
     class Meta:
         ordering = ["project", "role", "user"]

@@ -147,6 +147,8 @@ class TaskProgress(BaseModel):
     recorded_by = models.ForeignKey(USER, models.PROTECT, related_name="+", editable=False,
                                     verbose_name=_("recorded by"))
 
+    scope_paths = {"project": "project"}
+
     class Meta:
         ordering = ["project", "pk"]
         verbose_name = _("task progress")

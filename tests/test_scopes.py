@@ -1,0 +1,214 @@
+"""Object-level scope, generated from the URL configuration, the matrix and the scopes (issue 10).
+
+Every page and API route that names an object (`<pk>`) is found by walking the URL configuration, so a new
+endpoint is tested without anyone listing it. The object a page's pk names is the model whose name is the path
+segment before it (`projects/workplan/<int:pk>/task/add/`: a work plan), an API route's is its viewset's model;
+a route that follows neither convention fails here until it is added to IRREGULAR. Other ids in the route
+(`<int:task>`) are taken from the object's own rows.
+
+For every route whose object has a scope (core.scopes.paths: a project, contract or customer), on an object of
+the demo that lies inside the demo project manager's reach:
+* each confined role out of scope (a project manager and a team member on no project) gets 403 or 404 for
+  every method the route answers, and nothing is written (the audit trail does not grow);
+* the demo project manager, inside it, reaches it (GET is not 404), and every role the matrix lets read the
+  model opens the object's own page and API entry: the confined ones through their project, the others
+  company-wide.
+"""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db.models import Q
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+
+from core import scopes
+from core.apps import project_apps
+from core.models import Attachment, AuditEntry
+from core.permissions import roles_for
+from core.roles import Role
+from core.tests.test_record_types import ROLE_USER
+from projects.models import Project
+
+IRREGULAR = {
+    "contracts/contract/from-proposal/<int:pk>/": "presales.presalesproposal",
+    "attachments/<int:pk>/": "core.attachment",  # scoped through its record: test_an_attachment_...
+}
+ROW_KWARGS = {"link": "dependency"}  # a route's id whose name is not its model's
+CONFINED = {Role.PROJECT_MANAGER: "pm", Role.TEAM_MEMBER: "member"}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, (namespace, pattern.namespace))) or None
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            yield prefix + str(pattern.pattern), pattern, namespace
+
+
+def _model_named(name):
+    found = [m for app in project_apps() for m in app.get_models() if m._meta.model_name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _routes():
+    routes = []
+    for route, pattern, namespace in _walk(get_resolver().url_patterns):
+        if "pk" not in route or "(?P<format>" in route:
+            continue
+        viewset = getattr(pattern.callback, "cls", None)
+        if viewset is not None and getattr(viewset, "queryset", None) is not None:
+            model = viewset.queryset.model
+            methods = tuple(method for method in pattern.callback.actions if method in viewset.http_method_names)
+        else:
+            label = IRREGULAR.get(route)
+            segment = route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]
+            model = apps.get_model(label) if label else _model_named(segment)
+            view = pattern.callback.view_class
+            methods = tuple(method for method in ("get", "post") if hasattr(view, method))
+        kwargs = [name for name in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route) for name in name if name]
+        name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+        routes.append(pytest.param(route, name, model, methods, kwargs, id=route))
+    return routes
+
+
+ROUTES = _routes()
+# Routes of objects that belong to a project, contract or customer; the rest are company-wide (the matrix alone).
+SCOPED = [p for p in ROUTES if p.values[2] is not None and scopes.paths(p.values[2]) and p.values[2] is not Attachment]
+
+
+def test_every_route_names_a_model():
+    unknown = [p.values[0] for p in ROUTES if p.values[2] is None]
+    assert not unknown, f"cannot tell what <pk> names in {unknown}: follow <model_name>/<int:pk>/ or add to IRREGULAR"
+    assert len(SCOPED) > 200  # the generation found the project, contract and customer routes
+
+
+@pytest.fixture
+def rows_users_add(demo):
+    """Rows the demo company has none of until someone works with it: an import, a task's progress, a missed
+    target's analysis; made here inside the demo project."""
+    import uuid
+
+    from projects.models import TaskProgress
+    from reporting.models import MetricAnalysis, MonthlyServiceReport
+    from servicedata.models import ImportJob
+
+    pm = demo["pm"]
+    project = Project.objects.of_member(pm).order_by("pk").first()
+    ImportJob.objects.create(contract=project.contract, file="imports/demo.csv", name="demo.csv", format="csv",
+                             sha256="0" * 64, created_by=pm)
+    TaskProgress.objects.create(project=project, task_key=uuid.uuid4(), recorded_by=pm)
+    report = MonthlyServiceReport.objects.filter(contract__projects=project).first()
+    if report is not None:
+        MetricAnalysis.objects.create(report=report, metric_key="availability", metric_label="availability")
+
+
+@pytest.fixture
+def outsiders(demo, rows_users_add):
+    """A project manager and a team member who are on no project."""
+    from org.models import RoleAssignment, User
+
+    people = {}
+    for role, username in CONFINED.items():
+        user = User.objects.create(username=f"{username}_elsewhere", last_name=username,
+                                   department=demo[username].department)
+        RoleAssignment.objects.create(user=user, role=role)
+        people[role] = user
+    return people
+
+
+def inside(model, user):
+    """An object of the model inside the user's project: one of the demo's, else one put there (a customer's own
+    service tier, say, where the demo has only company-wide ones)."""
+    reach = Project.objects.reach(user)
+    unset = Q()
+    for path in filter(None, scopes.paths(model).values()):
+        unset &= Q(**{f"{path}__isnull": True})
+    mine = scopes.within(model.objects.all(), user, frozenset({Role.PROJECT_MANAGER}))
+    found = mine.exclude(unset).order_by("-pk").first() if unset else mine.order_by("-pk").first()
+    if found is None:
+        found = model.objects.order_by("-pk").first()
+        assert found is not None, f"the demo has no {model._meta.label}"
+        key, path = next(iter(scopes.paths(model).items()))
+        *steps, last = path.split("__")
+        owner = found
+        for step in steps:
+            owner = getattr(owner, step)
+        type(owner).objects.filter(pk=owner.pk).update(**{last: reach[key][0]})
+    return found
+
+
+def url_of(name, kwargs, obj):
+    values = {"pk": obj.pk}
+    for kwarg in kwargs:
+        if kwarg in ("pk", "format"):
+            continue
+        wanted = ROW_KWARGS.get(kwarg, kwarg)
+        relation = next(r for r in obj._meta.related_objects if wanted in r.related_model._meta.model_name)
+        row = relation.related_model.objects.filter(**{relation.field.name: obj}).first()
+        assert row is not None, f"the demo's {obj} has no {relation.related_model._meta.verbose_name}"
+        values[kwarg] = row.pk
+    return reverse(name, kwargs=values)
+
+
+def _client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _request(client, method, url):
+    if method in ("put", "patch"):
+        return getattr(client, method)(url, data={}, content_type="application/json")
+    return getattr(client, method)(url)
+
+
+@pytest.mark.parametrize(("route", "name", "model", "methods", "kwargs"), SCOPED)
+def test_out_of_scope_is_refused_and_in_scope_opens(route, name, model, methods, kwargs, demo, client, outsiders):
+    obj = inside(model, demo["pm"])
+    url = url_of(name, kwargs, obj)
+    signed_in = {user: _client(user) for user in outsiders.values()}  # signing in is audited too
+    written = AuditEntry.objects.count()
+    for user, outsider in signed_in.items():
+        for method in methods:
+            status = _request(outsider, method, url).status_code
+            assert status in (403, 404), f"{user.username} {method.upper()} {url}: {status}"
+    assert AuditEntry.objects.count() == written
+    if "get" in methods:  # the project's manager opens it (each role opens the object's own page: below)
+        client.force_login(demo["pm"])
+        status = client.get(url).status_code  # 403 may be the matrix (an edit page); never 404
+        assert status != 404, f"pm GET {url}: {status}"
+
+
+DETAILS = sorted({p.values[2] for p in SCOPED}, key=lambda m: m._meta.label)
+
+
+@pytest.mark.parametrize("model", DETAILS, ids=lambda m: m._meta.label)
+def test_every_reader_opens_an_object_inside_its_reach(model, demo, client, rows_users_add):
+    """Each role the matrix lets read the model opens its page and its API entry: the project roles inside their
+    project, the others company-wide."""
+    obj = inside(model, demo["pm"])
+    urls = [url for url in (_page(model, obj), _api(model, obj)) if url]
+    assert urls, f"{model._meta.label} has neither a page nor an API entry"
+    for role, username in ROLE_USER.items():
+        if role in roles_for(model._meta.label_lower, "view"):
+            client.force_login(demo[username])
+            for url in urls:
+                assert client.get(url).status_code == 200, f"{username} GET {url}"
+
+
+def _page(model, obj):
+    try:
+        return reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[obj.pk])
+    except NoReverseMatch:  # rows without a page of their own
+        return None
+
+
+def _api(model, obj):
+    from api.urls import router
+
+    prefix = next((prefix for prefix, viewset, _ in router.registry if viewset.queryset.model is model), None)
+    return f"/api/{prefix}/{obj.pk}/" if prefix else None
