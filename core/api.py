@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from . import audit, records, rows, workflow
 
 
-class RecordSerializer(serializers.ModelSerializer):
-    """Creates and changes through core.records; nested rows and many-to-many links through core.rows. A related
-    field accepts only ids of rows the caller may see (a project manager names only their own projects)."""
+class ReachableRelationsMixin:
+    """A related field accepts only ids of rows the caller may see (a project manager names only their own
+    projects): an id out of reach is refused as unknown."""
 
     def get_fields(self):
         fields = super().get_fields()
@@ -27,6 +27,10 @@ class RecordSerializer(serializers.ModelSerializer):
             if request is not None and hasattr(queryset, "restrict"):
                 related.queryset = queryset.restrict(request.user, "view")
         return fields
+
+
+class RecordSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
+    """Creates and changes through core.records; nested rows and many-to-many links through core.rows."""
 
     def create(self, validated_data):
         related = self._split(validated_data)

@@ -12,10 +12,8 @@ class BootstrapMixin:
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user  # the person filling the form in; every edit page passes it
+        self._choices_restricted = False
         for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if user is not None and hasattr(queryset, "restrict"):
-                field.queryset = queryset.restrict(user, "view")
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -25,6 +23,25 @@ class BootstrapMixin:
                 widget.attrs.setdefault("class", "form-control")
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 4)
+
+    def restrict_choices(self):
+        """Once the form is built (subclasses narrow querysets in their __init__), before it is shown or
+        validated: related choices become the rows the user may see."""
+        if self.user is None or self._choices_restricted:
+            return
+        self._choices_restricted = True
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(self.user, "view")
+
+    def __getitem__(self, name):
+        self.restrict_choices()
+        return super().__getitem__(name)
+
+    def full_clean(self):
+        self.restrict_choices()
+        super().full_clean()
 
 
 class ModelForm(BootstrapMixin, forms.ModelForm):

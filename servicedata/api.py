@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from contracts.models import Contract
-from core.api import RecordSerializer, ServiceViewSet
+from core.api import ReachableRelationsMixin, RecordSerializer, ServiceViewSet
 from core.middleware import bind_actor
 from core.permissions import allowed
 from core.tabular import guess_format
@@ -117,7 +117,7 @@ class MaintenanceWindowViewSet(ServiceViewSet):
     filterset_class = MaintenanceWindowFilterSet
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)
     format = serializers.ChoiceField(choices=ImportJob._meta.get_field("format").choices, required=False)
 

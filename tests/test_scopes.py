@@ -28,7 +28,7 @@ from core.models import Attachment, AuditEntry
 from core.permissions import roles_for
 from core.roles import Role
 from core.tests.test_record_types import ROLE_USER
-from projects.models import Project
+from projects.models import Project, ProjectPlan, TeamMember
 
 IRREGULAR = {
     "contracts/contract/from-proposal/<int:pk>/": "presales.presalesproposal",
@@ -212,3 +212,113 @@ def _api(model, obj):
 
     prefix = next((prefix for prefix, viewset, _ in router.registry if viewset.queryset.model is model), None)
     return f"/api/{prefix}/{obj.pk}/" if prefix else None
+
+
+# ---- creating: a record is created inside the creator's reach or not at all ------------------------------------
+
+def _create_fields():
+    """(API list, field, model it names) for every writable related field naming a scoped model."""
+    from rest_framework import serializers
+
+    from api.urls import router
+
+    found = []
+    for prefix, viewset, _basename in router.registry:
+        if "post" not in viewset.http_method_names or not hasattr(viewset, "create"):
+            continue
+        for name, field in viewset.serializer_class().fields.items():
+            related = getattr(field, "child_relation", field)
+            if field.read_only or not isinstance(related, serializers.RelatedField):
+                continue
+            target = getattr(related, "queryset", None)
+            if target is not None and scopes.paths(target.model):
+                found.append(pytest.param(f"/api/{prefix}/", name, target.model, id=f"{prefix}.{name}"))
+    return found
+
+
+@pytest.mark.parametrize(("url", "field", "target"), _create_fields())
+def test_an_api_create_cannot_name_what_is_out_of_reach(url, field, target, demo, outsiders):
+    """The outsider's request fails on that very field (or on the matrix), the project manager's does not."""
+    obj = inside(target, demo["pm"])
+    value = [obj.pk] if field.endswith("s") and not field.endswith("ss") else obj.pk
+    signed_in = {user: _client(user) for user in outsiders.values()}
+    written = AuditEntry.objects.count()
+    for user, outsider in signed_in.items():
+        response = outsider.post(url, {field: value}, content_type="application/json")
+        assert response.status_code in (400, 403), f"{user.username} POST {url}: {response.status_code}"
+        if response.status_code == 400:
+            assert field in response.json(), f"{user.username} named an out-of-reach {field} in {url}"
+    assert AuditEntry.objects.count() == written
+    response = _client(demo["pm"]).post(url, {field: value}, content_type="application/json")
+    if response.status_code == 400:
+        assert field not in response.json() or "does not exist" not in str(response.json()[field])
+
+
+def test_a_project_plan_cannot_be_drafted_for_someone_elses_project(demo, outsiders, client_for):
+    """The page offers only one's own projects and refuses another's; nothing is written."""
+    project = Project.objects.of_member(demo["pm"]).first()
+    outsider = _client(outsiders[Role.PROJECT_MANAGER])
+    form = outsider.get("/projects/projectplan/add/")
+    assert form.status_code == 200 and project.code not in form.content.decode()
+    plans = ProjectPlan.objects.count()
+    response = outsider.post("/projects/projectplan/add/", {"project": project.pk, "title": "x",
+                                                             "owner_department": demo["pm"].department_id})
+    assert response.status_code == 200 and "project" in response.context["form"].errors
+    assert ProjectPlan.objects.count() == plans
+    assert project.code in client_for("pm").get("/projects/projectplan/add/").content.decode()
+
+
+def test_a_project_role_on_the_team_reaches_it_and_leaves_with_the_team(demo, outsiders):
+    """Reach follows membership: added to the team, the outsider opens the project's work plan; removed, not."""
+    project = Project.objects.of_member(demo["pm"]).first()
+    plan = inside(ProjectPlan, demo["pm"])
+    member = outsiders[Role.TEAM_MEMBER]
+    url = f"/projects/projectplan/{plan.pk}/"
+    assert _client(member).get(url).status_code == 404
+    joined = TeamMember.objects.create(project=project, user=member, start_date=project.start_date,
+                                       end_date=project.end_date)
+    assert _client(member).get(url).status_code == 200
+    joined.delete()
+    assert _client(member).get(url).status_code == 404
+
+
+def test_an_attachment_is_reached_through_its_record(demo, outsiders, client_for):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    plan = inside(ProjectPlan, demo["pm"])
+    attachment = Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(plan), object_id=plan.pk, file=ContentFile(b"x", "a.txt"),
+        name="a.txt", size=1, sha256="0" * 64, content_kind="text", uploaded_by=demo["pm"])
+    url = f"/attachments/{attachment.pk}/"
+    for user in outsiders.values():
+        assert _client(user).get(url).status_code == 404
+    assert client_for("member").get(url).status_code == 200
+
+
+def test_a_project_role_with_a_department_role_acts_company_wide(demo, outsiders):
+    """Scope confines a right only when it comes from a project role alone."""
+    from org.models import RoleAssignment
+
+    plan = inside(ProjectPlan, demo["pm"])
+    outsider = outsiders[Role.PROJECT_MANAGER]
+    assert _client(outsider).get(f"/projects/projectplan/{plan.pk}/").status_code == 404
+    RoleAssignment.objects.create(user=outsider, role=Role.SERVICE_STAFF)
+    outsider.refresh_from_db()
+    assert _client(outsider).get(f"/projects/projectplan/{plan.pk}/").status_code == 200
+
+
+# ---- approving: never one's own record ---------------------------------------------------------------------------
+
+# A decision that is not one person's approval: the contract review passes when every department that must give
+# an opinion has agreed (contracts/review.py), fired by the opinion that completes it.
+NOT_A_PERSONAL_APPROVAL = {("contract_review", "approve")}
+
+
+def test_no_record_type_lets_its_author_approve_it():
+    from core.registry import registry
+    from core.workflow import NOT_AUTHOR
+
+    lenient = [(t.code, tr.name) for t in registry if t.implemented for tr in t.workflow.transitions
+               if tr.decides and tr.name.startswith("approve") and NOT_AUTHOR not in tr.conditions]
+    assert set(lenient) == NOT_A_PERSONAL_APPROVAL
