@@ -190,7 +190,7 @@ def test_health_counts_what_to_monitor():
     assert workers.health().ok
 
 
-# ---- the supervisor (no database: the release, tested above, is recorded, not run) ---------------------------------------
+# ---- the supervisor (no database: the release, tested above, is recorded, not run) -----------------------------------
 
 CHILD = "import sys, pathlib; d = pathlib.Path(sys.argv[1]); (d / sys.argv[-1]).write_text('x'); sys.exit(3)"
 SLEEPER = "import sys, pathlib, time; pathlib.Path(sys.argv[1], 'started').write_text('x'); time.sleep(60)"
