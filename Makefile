@@ -37,16 +37,17 @@ setup: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py generate_service_data --tickets 2400 --months 6 --seed 1 --skip-existing
 
-# The background worker (imports) runs alongside gunicorn and stops with it.
+# The background worker (imports) runs alongside gunicorn under a supervisor that restarts it when it dies
+# (docs/operations.md, "Background workers"); Ctrl+C stops gunicorn, and the supervisor and its worker with it.
 run: setup
 	@echo ""
 	@echo "  ServPlan is serving at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
 	@echo ""
-	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --supervise & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn servplan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - --log-level warning
 
 worker: setup
-	$(BIN)/python manage.py db_worker --no-reload
+	$(BIN)/python manage.py db_worker --supervise
 
 dev: setup
 	SERVPLAN_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

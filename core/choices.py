@@ -38,3 +38,14 @@ class ApprovalKind(models.TextChoices):
     ONE = "one", _("Any one approver")
     ALL = "all", _("All listed approvers")
     QUORUM = "quorum", _("Quorum")
+
+
+class TaskState(models.TextChoices):
+    """A background task as its worker leaves it (core.workers.task_state)."""
+
+    QUEUED = "queued", _("Queued")
+    NO_WORKER = "no_worker", _("No background worker is running")
+    RUNNING = "running", _("Running")
+    LOST = "lost", _("Its worker stopped")
+    RETRYING = "retrying", _("Waiting to run again")
+    FINISHED = "finished", _("Finished")

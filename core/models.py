@@ -343,4 +343,17 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
 
+class TaskWorker(models.Model):
+    """A background worker process (`manage.py db_worker`): alive while its heartbeat is fresh (core.workers)."""
+
+    worker_id = models.CharField(primary_key=True, max_length=64)
+    host = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} ({self.worker_id})"
+
+
 __all__ = ["AuditAction", "Confidentiality", "RecordStatus"]

@@ -6,4 +6,8 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self):
-        from . import dashboard, workflows  # noqa: F401  (bind record types, register dashboard panels)
+        from django_tasks_db.compat import task_finished
+
+        from . import dashboard, tasks, workflows  # noqa: F401  (bind record types, register dashboard panels)
+
+        task_finished.connect(tasks.on_task_finished, dispatch_uid="reporting.report_task_finished")

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from contracts.models import Contract
 from core.api import ReachableRelationsMixin, RecordSerializer, ServiceViewSet
+from core.choices import TaskState
 from core.middleware import bind_actor
 from core.permissions import allowed
 from core.tabular import guess_format
@@ -120,13 +121,17 @@ class MaintenanceWindowViewSet(ServiceViewSet):
 class ImportJobSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)
     format = serializers.ChoiceField(choices=ImportJob._meta.get_field("format").choices, required=False)
+    worker_state = serializers.ChoiceField(
+        choices=TaskState.choices, read_only=True, allow_blank=True,
+        help_text="While the job is not finished: where its task stands with the background workers (lost: its "
+                  "worker stopped and it is run again from the start; no_worker: no worker is running).")
 
     class Meta:
         model = ImportJob
         fields = ["id", "contract", "file", "name", "format", "sha256", "size", "external_system", "time_zone",
                   "status", "progress", "total_rows", "processed_rows", "created_count", "updated_count",
                   "unchanged_count", "error_count", "errors", "warnings", "message", "created_by", "created",
-                  "started_at", "finished_at"]
+                  "started_at", "finished_at", "attempts", "worker_state"]
         read_only_fields = [f for f in fields if f not in {"contract", "file", "format", "external_system",
                                                             "time_zone"}]
 

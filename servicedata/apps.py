@@ -7,6 +7,9 @@ class ServiceDataConfig(AppConfig):
     verbose_name = _("Service data and SLA")
 
     def ready(self):
-        from . import panels
+        from django_tasks_db.compat import task_finished
+
+        from . import panels, tasks
 
         panels.register()
+        task_finished.connect(tasks.on_task_finished, dispatch_uid="servicedata.import_task_finished")

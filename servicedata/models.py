@@ -11,9 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority
+from core import workers
+from core.choices import TaskState
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
 
@@ -223,6 +226,8 @@ class ImportJob(BaseModel):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0,
+                                                help_text=_("Runs started: more than one when a worker stopped."))
 
     scope_paths = {"contract": "contract"}
 
@@ -237,6 +242,27 @@ class ImportJob(BaseModel):
     @property
     def finished(self):
         return self.status in ImportStatus.finished()
+
+    @cached_property
+    def worker_state(self):
+        """Where the job's task stands with the background workers (core.choices.TaskState); "" once finished."""
+        return "" if self.finished else workers.task_state(self.task_id)
+
+    def get_worker_state_display(self):
+        return TaskState(self.worker_state).label if self.worker_state else ""
+
+    @property
+    def worker_notice(self):
+        """What the user is told while the job waits on a worker that stopped, or on none at all."""
+        if self.worker_state == TaskState.LOST:
+            return _("The background worker running this import stopped. The import is run again from the start "
+                     "automatically; nothing is written twice.")
+        if self.worker_state == TaskState.RETRYING:
+            return _("The background worker running this import stopped. The import waits to run again from the "
+                     "start.")
+        if self.worker_state == TaskState.NO_WORKER:
+            return _("No background worker is running: the import starts when one does.")
+        return ""
 
     def get_absolute_url(self):
         return reverse("servicedata:importjob_detail", args=[self.pk])

@@ -6,7 +6,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django_tasks import task
+from django_tasks_db.compat import TaskResultStatus
 
+from core import audit, workers
+from core.choices import AuditAction
 from core.context import acting_as
 
 from .choices import ImportStatus
@@ -25,6 +28,8 @@ def _progress_writer(job_id):
         if fraction is not None:
             values["progress"] = int(low + (high - low) * max(0.0, min(fraction, 1.0)))
         ImportJob.objects.filter(pk=job_id).update(**values)
+        if phase == "writing":
+            workers.checkpoint("import-writing")  # tests stop a worker here (after a batch) to kill it
     return progress
 
 
@@ -35,8 +40,11 @@ def run_job(job: ImportJob) -> ImportJob:
     from .columns import open_ticket_reader
     from .importer import TicketImport
 
+    # A run again after a worker stopped starts from the beginning: the import is idempotent, so the tickets
+    # the stopped run wrote are found unchanged (or completed) and nothing is written twice.
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING, started_at=timezone.now(),
-                                               progress=0)
+                                               progress=0, processed_rows=0, attempts=F("attempts") + 1)
+    job.refresh_from_db(fields=["attempts"])
     progress = _progress_writer(job.pk)
     with acting_as(job.created_by, request_id=f"import-{job.pk}"):
         try:
@@ -65,10 +73,18 @@ def run_job(job: ImportJob) -> ImportJob:
                        "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
         _finish(job, status, message=message, total_rows=result.total, created_count=result.created,
                 updated_count=result.updated, unchanged_count=result.unchanged, error_count=result.error_count,
-                errors=result.errors, warnings=[_t("Column ignored: %(c)s") % {"c": c}
-                                                for c in result.ignored_columns])
+                errors=result.errors, warnings=_retry_warnings(job) + [_t("Column ignored: %(c)s") % {"c": c}
+                                                                       for c in result.ignored_columns])
     job.refresh_from_db()
     return job
+
+
+def _retry_warnings(job):
+    if job.attempts <= 1:
+        return []
+    return [_t("A background worker stopped during this import, which was then run again from the start "
+               "(attempt %(n)s). Tickets the stopped run had already written are counted as unchanged.")
+            % {"n": job.attempts}]
 
 
 def _finish(job, status, **values):
@@ -83,6 +99,31 @@ def import_job_task(job_id: int) -> str:
     if job.finished:
         return job.status
     return run_job(job).status
+
+
+def on_task_finished(sender, task_result, **kwargs):
+    """An import task that failed outside run_job (its worker died once too often, or was stopped mid-way) fails
+    its job with a message and an audit entry, instead of leaving it at its last progress for ever."""
+    if task_result.status != TaskResultStatus.FAILED or task_result.task.module_path != import_job_task.module_path:
+        return
+    job = ImportJob.objects.filter(pk=task_result.args[0]).exclude(status__in=ImportStatus.finished()) \
+        .select_related("contract", "created_by").first()
+    if job is None:
+        return
+    error = task_result.errors[-1].exception_class_path if task_result.errors else ""
+    if error == workers.WORKER_LOST:
+        message = _t("The background worker stopped %(n)s times while running this import, so it is not tried "
+                     "again. Tickets already written are complete and kept; import the file again to finish it "
+                     "(nothing is written twice).") % {"n": job.attempts}
+    else:
+        message = _t("The import was stopped before it finished (%(error)s). Import the file again to finish it "
+                     "(nothing is written twice).") % {"error": error.rsplit(".", 1)[-1] or "?"}
+    _finish(job, ImportStatus.FAILED, message=message)
+    audit.record_entry(AuditAction.BULK, job, user=job.created_by, comment=message,
+                       changes={"file": job.name, "sha256": job.sha256, "contract": job.contract_id,
+                                "attempts": job.attempts, "failed": error},
+                       obj_repr=_t("Ticket import %(name)s into %(contract)s") % {"name": job.name,
+                                                                                 "contract": job.contract})
 
 
 def enqueue(job: ImportJob):

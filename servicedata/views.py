@@ -108,7 +108,7 @@ class ImportJobViews(ReadOnlyViews):
     select_related = ("contract", "created_by")
     detail_fields = ("contract", "name", "format", "size", "sha256", "external_system", "time_zone", "status",
                      "total_rows", "created_count", "updated_count", "unchanged_count", "error_count", "message",
-                     "created_by", "started_at", "finished_at")
+                     "created_by", "started_at", "finished_at", "attempts")
 
 
 class OutageViews(RecordViews):

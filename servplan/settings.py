@@ -223,6 +223,15 @@ TASKS = {
         "BACKEND": os.environ.get("SERVPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     },
 }
+# Workers that die are noticed (core.workers, docs/operations.md): every worker writes a heartbeat every
+# SERVPLAN_JOB_HEARTBEAT_SECONDS; a running task whose worker has not beaten for SERVPLAN_JOB_LEASE_SECONDS is
+# abandoned and run again from the start, at most SERVPLAN_JOB_MAX_ATTEMPTS times in all, then failed. The lease
+# must outlast the longest single write transaction of a task (an import writes in batches of seconds).
+SERVPLAN_JOB_LEASE_SECONDS = float(os.environ.get("SERVPLAN_JOB_LEASE_SECONDS", "60"))
+SERVPLAN_JOB_HEARTBEAT_SECONDS = float(os.environ.get("SERVPLAN_JOB_HEARTBEAT_SECONDS", "5"))
+SERVPLAN_JOB_MAX_ATTEMPTS = int(os.environ.get("SERVPLAN_JOB_MAX_ATTEMPTS", "3"))
+# Tests only: a folder where tasks stop at named checkpoints until released (core.workers.checkpoint).
+SERVPLAN_TASK_CHECKPOINT_DIR = os.environ.get("SERVPLAN_TASK_CHECKPOINT_DIR", "")
 
 # HTTPS hardening, on when served behind TLS (SERVPLAN_HTTPS=true).
 SERVPLAN_HTTPS = env_bool("SERVPLAN_HTTPS")

@@ -163,3 +163,24 @@ def test_report_pages_and_api(report, client_for):
     assert response.status_code == 202
     assert client_for("auditor").post(f"/api/reporting/monthly-reports/{report.pk}/generate/").status_code == 403
     assert client.get("/reporting/monthlyservicereport/").status_code == 200
+
+
+def test_a_generation_whose_worker_died_for_the_last_time_fails_with_a_message(report, demo, settings):
+    """Issue 10: the sweep fails the task (core.workers) and the report says so instead of "Generating" for ever."""
+    from django_tasks_db.models import DBTaskResult
+
+    from core import workers
+    from reporting.choices import GenerationStatus
+    from reporting.tasks import generate_report_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.SERVPLAN_JOB_MAX_ATTEMPTS = 1
+    task = DBTaskResult.objects.get(pk=generate_report_task.enqueue(report.pk, demo["pm"].pk).id)
+    task.claim("gone")
+    MonthlyServiceReport.objects.filter(pk=report.pk).update(generation=GenerationStatus.RUNNING)
+
+    assert workers.release("gone").failed == [str(task.pk)]
+
+    report.refresh_from_db()
+    assert report.generation == GenerationStatus.FAILED
+    assert report.generation_message == "The background worker stopped while generating this report. Generate it again."
