@@ -35,6 +35,8 @@ def backup(django_db_setup, django_db_blocker, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("backups")
     with django_db_blocker.unblock():
+        if not User.objects.filter(username="admin").exists():  # a transactional test emptied the database
+            call_command("load_demo", stdout=io.StringIO())
         admin, document = User.objects.get(username="admin"), ProcedureDocument.objects.order_by("pk").first()
         name, content = "合同扫描件.pdf", FILES["合同扫描件.pdf"]
         added = [
