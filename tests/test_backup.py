@@ -4,6 +4,7 @@ restored into a fresh database of the same engine (SQLite here, PostgreSQL with 
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.db.utils import load_backend
 
+from conftest import require
 from core.backup.engines import PostgreSQL, current_inventory
 from core.models import Attachment, AuditEntry
 
@@ -33,6 +35,9 @@ def backup(django_db_setup, django_db_blocker, tmp_path_factory):
     from org.models import User
     from servicedata.models import ImportJob
 
+    if connection.vendor == "postgresql":
+        require(all(map(shutil.which, ["pg_dump", "pg_restore"])) or bool(django_settings.SERVPLAN_PG_BIN_DIR),
+                "pg_dump and pg_restore (Debian: postgresql-client)")
     folder = tmp_path_factory.mktemp("backups")
     with django_db_blocker.unblock():
         if not User.objects.filter(username="admin").exists():  # a transactional test emptied the database

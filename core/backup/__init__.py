@@ -17,7 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -108,7 +108,11 @@ def _check_restorable(manifest, connection, engine, force):
         raise BackupError(_("This backup was made by a newer version of ServPlan (%(version)s): restore it with that "
                             "version. Migrations this version lacks: %(names)s.")
                           % {"version": manifest.get("version", "?"), "names": ", ".join(newer)})
-    row_counts = current_inventory(connection)[0]
+    try:
+        row_counts = current_inventory(connection)[0]
+    except DatabaseError as error:
+        raise BackupError(_("The database %(name)s cannot be read: %(error)s")
+                          % {"name": connection.settings_dict["NAME"], "error": error}) from error
     if holds_data(row_counts) and not force:
         raise BackupError(_("The database %(name)s already holds data, and a restore replaces all of it. Nothing "
                             "was changed; run the restore again with --force to replace it.")
@@ -141,12 +145,12 @@ def _restore_files(manifest, scratch: Path, report: RestoreReport):
 
 
 def _restore_key(manifest, scratch: Path, report: RestoreReport):
-    if not manifest.get("secret_key"):
+    if KEY not in manifest["files"]:
         report.notes.append(_("The backup has no secret key: it came from SERVPLAN_SECRET_KEY. Set the same value "
                               "here, or signed-in sessions and password-reset links stop working."))
         return
     target = Path(settings.SERVPLAN_SECRET_KEY_FILE)
-    _put(scratch / manifest["secret_key"], target, mode=0o600)
+    _put(scratch / KEY, target, mode=0o600)
     if target.read_text().strip() != settings.SECRET_KEY:
         report.notes.append(_("The secret key was restored to %(path)s: restart ServPlan (web and workers) to use it. "
                               "SERVPLAN_SECRET_KEY, when set, overrides the file.") % {"path": target})

@@ -119,6 +119,7 @@ def _read_manifest(path: Path | None, archive: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8")) if path else None
         files = manifest["files"]
         if (set(manifest) >= MANIFEST_KEYS and manifest["format"] == FORMAT
+                and isinstance(manifest["row_counts"], dict) and isinstance(manifest["migrations"], list)
                 and all({"sha256", "size"} <= set(entry) for entry in files.values())):
             return manifest
     except (TypeError, KeyError, ValueError, AttributeError):
