@@ -14,7 +14,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from . import context
@@ -154,12 +154,12 @@ def history_for(instance):
         .order_by("seq")
 
 
-def verify_chain(check_rows=True):
+def verify_chain(check_rows=True, using=DEFAULT_DB_ALIAS):
     """Yield problems found; empty means the chain and the audited rows are intact."""
     expected_prev = GENESIS
     expected_seq = 1
     last_snapshots = {}
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    for entry in AuditEntry.objects.using(using).order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             yield entry.seq, f"entry #{expected_seq} is missing (next found is #{entry.seq})"
             return
@@ -176,25 +176,25 @@ def verify_chain(check_rows=True):
                 last_snapshots.pop(key, None)
             elif entry.snapshot:
                 last_snapshots[key] = (entry.seq, entry.snapshot)
-    head = AuditChainHead.objects.filter(pk=1).first()
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
     if head and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
         yield head.last_seq, f"entries after #{expected_seq - 1} were removed (chain head is #{head.last_seq})"
         return
     if check_rows:
-        yield from _verify_rows(last_snapshots)
+        yield from _verify_rows(last_snapshots, using)
 
 
-def _verify_rows(last_snapshots):
+def _verify_rows(last_snapshots, using):
     """Each audited row must still hold what its last audit entry says it holds."""
     by_type: dict[int, dict[str, tuple]] = {}
     for (ct_id, obj_id), value in last_snapshots.items():
         by_type.setdefault(ct_id, {})[obj_id] = value
     for ct_id, entries in by_type.items():
-        model = ContentType.objects.get_for_id(ct_id).model_class()
+        model = ContentType.objects.db_manager(using).get_for_id(ct_id).model_class()
         if model is None:
             continue
         pks = list(entries)
-        rows = {str(obj.pk): obj for obj in model._base_manager.filter(pk__in=pks)}
+        rows = {str(obj.pk): obj for obj in model._base_manager.using(using).filter(pk__in=pks)}
         for obj_id, (seq, snap) in sorted(entries.items(), key=lambda kv: kv[1][0]):
             row = rows.get(obj_id)
             if row is None:

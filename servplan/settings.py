@@ -22,10 +22,14 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+# The generated key is key material: `manage.py backup` takes it along (sessions and reset links need it).
+SERVPLAN_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+
+
 def _secret_key():
     if key := os.environ.get("SERVPLAN_SECRET_KEY"):
         return key
-    key_file = VAR_DIR / "secret_key"
+    key_file = SERVPLAN_SECRET_KEY_FILE
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
@@ -176,6 +180,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("SERVPLAN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Backups (`manage.py backup` / `restore`, see docs/operations.md): where they go by default, and the folder of
+# pg_dump/pg_restore when the right version is not the one on PATH.
+SERVPLAN_BACKUP_DIR = Path(os.environ.get("SERVPLAN_BACKUP_DIR", VAR_DIR / "backups"))
+SERVPLAN_PG_BIN_DIR = os.environ.get("SERVPLAN_PG_BIN_DIR", "")
 
 # Uploads: refused above this size, and only these types (checked by content).
 SERVPLAN_UPLOAD_MAX_BYTES = int(os.environ.get("SERVPLAN_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
