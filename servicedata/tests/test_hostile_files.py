@@ -19,7 +19,7 @@ from core.tabular import FileError, Uncalculated, xlsx_rows
 from servicedata.columns import open_ticket_reader
 from servicedata.models import ImportJob, Ticket, TicketPause
 
-from .helpers import csv_bytes, upload
+from .helpers import csv_bytes, import_bytes, import_records, upload
 
 HEADER = ["external_id", "priority", "created", "first_response", "resolved", "summary", "category", "pauses"]
 TICKET = {"priority": "P2", "created": "2026-03-02 09:00", "first_response": "2026-03-02 09:20",
@@ -108,7 +108,7 @@ def through_api(client, contract, name, data):
     return Outcome(job["status"], answer.content.decode(), job["errors"], job["warnings"])
 
 
-def through_command(client, contract, name, data, tmp_path):
+def through_command(contract, name, data, tmp_path):
     path = tmp_path / name
     path.write_bytes(data)
     out, err = io.StringIO(), io.StringIO()
@@ -126,7 +126,7 @@ def through_command(client, contract, name, data, tmp_path):
 def send(request, contracts, client_for, tmp_path):
     client, contract = client_for("svc_staff"), contracts["nbhospital"]
     if request.param == "command":
-        return lambda name, data: through_command(client, contract, name, data, tmp_path)
+        return lambda name, data: through_command(contract, name, data, tmp_path)
     way = {"page": through_page, "api": through_api}[request.param]
     return lambda name, data: way(client, contract, name, data)
 
@@ -153,8 +153,6 @@ def test_an_unreadable_file_is_rejected_with_its_row_and_column(make, send, cont
 
 
 def test_the_formula_message_says_what_to_do(contracts, demo):
-    from .helpers import import_bytes
-
     _name, data, _row, _field = formulas_never_calculated()
     result = import_bytes(contracts["nbhospital"], demo["svc_staff"], data, fmt="xlsx")
     message = result.errors[0]["message"]
@@ -228,8 +226,6 @@ def test_a_pause_wholly_outside_its_ticket_is_a_warning(send, contracts):
 
 
 def test_a_pause_outside_its_ticket_does_not_count(contracts, demo):
-    from .helpers import import_records
-
     outside = dict(TICKET, external_id="INC-1", pauses="2026-03-03 09:00/2026-03-03 10:00")
     result = import_records(contracts["nbhospital"], demo["svc_staff"], [outside, dict(TICKET, external_id="INC-2")])
     assert not result.rejected and [w["row"] for w in result.warnings] == [1]
@@ -238,8 +234,6 @@ def test_a_pause_outside_its_ticket_does_not_count(contracts, demo):
 
 
 def test_a_pause_that_starts_before_creation_and_runs_into_the_ticket_is_still_an_error(contracts, demo):
-    from .helpers import import_records
-
     straddling = dict(TICKET, external_id="INC-1", pauses="2026-03-01 09:00/2026-03-02 10:00")
     result = import_records(contracts["nbhospital"], demo["svc_staff"], [straddling])
     assert result.rejected and result.errors[0]["field"] == "pauses"
