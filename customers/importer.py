@@ -223,8 +223,8 @@ def validate(customer, kind, fileobj, name):
                     error(number, name_, message)
                 continue
             planned.append(planned_row)
-    except FileError as exc:
-        result.errors.append(RowError(exc.row, "", exc.message))
+    except FileError as exc:  # the file as a whole, or a row it cannot be read past (named with its column)
+        result.errors.append(RowError(exc.row, exc.field, exc.message))
     return result, planned
 
 

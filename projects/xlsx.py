@@ -103,25 +103,22 @@ def read_tasks(upload, plan):
 
 def sheet_rows(upload):
     """(line, {column: value}) for every non-blank row of the first sheet below the header."""
-    from openpyxl import load_workbook
+    from core.tabular import FileError, Uncalculated, uncalculated_message, xlsx_rows
 
-    from core.uploads import archive_problem
-
-    problem = archive_problem(upload, getattr(upload, "name", "") or _t("The file"))
-    if problem:  # refused before anything is unpacked
-        raise ValidationError(problem)
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not XLSX
-        raise ValidationError(_t("The file is not an XLSX workbook.")) from exc
     rows = []
-    for line, values in enumerate(book.worksheets[0].iter_rows(min_row=2, values_only=True), start=2):
-        cells = (list(values) + [None] * len(COLUMNS))[:len(COLUMNS)]
-        if all(value in (None, "") for value in cells):
-            continue
-        rows.append((line, dict(zip(COLUMNS, cells, strict=True))))
-        if len(rows) > MAX_ROWS:
-            raise ValidationError(_t("At most %(n)s tasks per import.") % {"n": MAX_ROWS})
+    try:
+        for line, values in xlsx_rows(upload):
+            cells = (list(values) + [None] * len(COLUMNS))[:len(COLUMNS)]
+            if line == 1 or all(value in (None, "") for value in cells):
+                continue
+            if formula := next((value for value in cells if isinstance(value, Uncalculated)), None):
+                raise ValidationError(_t("Row %(n)s: %(problem)s") % {
+                    "n": line, "problem": uncalculated_message(formula)})
+            rows.append((line, dict(zip(COLUMNS, cells, strict=True))))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(_t("At most %(n)s tasks per import.") % {"n": MAX_ROWS})
+    except FileError as exc:  # refused before unpacking, not a workbook, or a damaged sheet
+        raise ValidationError(exc.message) from exc
     return rows
 
 

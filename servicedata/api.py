@@ -56,7 +56,9 @@ PushResult = inline_serializer("TicketPushResult", {
     "total": serializers.IntegerField(), "created": serializers.IntegerField(),
     "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(),
     "error_count": serializers.IntegerField(), "errors": serializers.ListField(child=serializers.DictField()),
-    "computed": serializers.IntegerField(), "rejected": serializers.BooleanField()})
+    "warning_count": serializers.IntegerField(), "warnings": serializers.ListField(child=serializers.DictField()),
+    "ignored_columns": serializers.ListField(child=serializers.CharField()),
+    "computed": serializers.IntegerField(), "rejected": serializers.BooleanField(), "message": serializers.CharField()})
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -8,13 +8,16 @@ row. Memory is bounded by the batch, not the file: the only per-row state
 kept in memory is those 8 bytes (8 MB for a million rows).
 
 If anything is wrong nothing is written: the file is rejected as a whole
-with its error report. Otherwise pass 2 reads the spool back batch by batch,
+with its error report (a file that cannot be read, on the row and column where
+reading stopped). Warnings (a pause outside its ticket's life, a file without
+data rows, an ignored column) reject nothing and are reported the same way:
+row, field, message. Otherwise pass 2 reads the spool back batch by batch,
 keyed by (external_system, external_id): new tickets are inserted, changed
 ones updated (their pauses replaced and their SLA clocks cleared), unchanged
 ones (same content digest) left alone, so re-importing a file changes
 nothing. New and changed tickets then get their SLA clocks computed
 (`servicedata.sla.compute_pending`). One audit entry ("bulk": counts, file
-sha256) records every import, rejected or not.
+sha256) records every import, rejected, failed or done.
 """
 
 import array
@@ -54,18 +57,37 @@ class ImportResult:
     unchanged: int = 0
     error_count: int = 0
     errors: list = field(default_factory=list)
+    warning_count: int = 0
+    warnings: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
     computed: int = 0
+    unreadable: dict | None = None  # the error that stopped reading the file, if one did
     audit_seq: int | None = None
 
     @property
     def rejected(self):
         return self.error_count > 0
 
+    def summary(self) -> str:
+        """One line for the job, the command and the audit trail; a file that stopped reading names where."""
+        if self.unreadable:
+            error = self.unreadable
+            where = (_t("row %(row)s, %(field)s") if error["field"] else _t("row %(row)s")) % error
+            return _t("Nothing was written: %(where)s: %(message)s") % {"where": where, "message": error["message"]}
+        if self.rejected:
+            return _t("Nothing was written: %(n)s error(s) in the file.") % {"n": self.error_count}
+        return _t("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
     def as_dict(self):
         return {"total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "error_count": self.error_count, "errors": self.errors, "ignored_columns": self.ignored_columns,
-                "computed": self.computed, "rejected": self.rejected}
+                "error_count": self.error_count, "errors": self.errors, "warning_count": self.warning_count,
+                "warnings": self.warnings, "ignored_columns": self.ignored_columns, "computed": self.computed,
+                "rejected": self.rejected, "message": self.summary()}
+
+
+def _report(problems, number, name, message, value=""):
+    problems.append({"row": number, "field": name, "message": message, "value": value})
 
 
 def _spool_write(spool, batch):
@@ -134,11 +156,13 @@ class TicketImport:
         batch = []
         contract_id = self.contract.pk
         for number, record in rows():
-            row, errors = self.normalise(number, record)
+            row, errors, warnings = self.normalise(number, record)
             result.total += 1
             if errors:
                 self._errors(result, number, errors)
                 continue
+            if warnings:
+                self._warnings(result, number, warnings)
             hashes.append(_key_hash(row[SYSTEM], row[EXTERNAL_ID]))
             if not result.error_count:
                 digest = hashlib.blake2b(marshal.dumps((contract_id, row), 4), digest_size=16).hexdigest()
@@ -165,7 +189,7 @@ class TicketImport:
         """Second look, only at rows whose key hash collided: name each duplicate and its first row."""
         first_seen = {}
         for number, record in rows():
-            row, errors = self.normalise(number, record)
+            row, errors, _warnings = self.normalise(number, record)
             if errors or _key_hash(row[SYSTEM], row[EXTERNAL_ID]) not in duplicates:
                 continue
             key = (row[SYSTEM], row[EXTERNAL_ID])
@@ -181,7 +205,14 @@ class TicketImport:
         for name, message, value in errors:
             result.error_count += 1
             if len(result.errors) < MAX_REPORTED_ERRORS:
-                result.errors.append({"row": number, "field": name, "message": message, "value": value})
+                _report(result.errors, number, name, message, value)
+
+    @staticmethod
+    def _warnings(result, number, warnings):
+        for name, message, value in warnings:
+            result.warning_count += 1
+            if len(result.warnings) < MAX_REPORTED_ERRORS:
+                _report(result.warnings, number, name, message, value)
 
     # ---- pass 2 ------------------------------------------------------------------------------------
 
@@ -266,45 +297,57 @@ class TicketImport:
     # ---- the whole file ----------------------------------------------------------------------------
 
     def run(self, rows, *, name="", sha256="", job=None, ignored_columns=None) -> ImportResult:
-        """Validate, then (only if no error) write, compute the new clocks and audit. Returns the counts."""
+        """Validate, then (only if no error) write, compute the new clocks and audit. Returns the counts.
+
+        Whatever happens, the import is audited: rejected (a file that cannot be read included), failed or done.
+        """
         result = ImportResult()
         bulk.tune_for_bulk()
-        with tempfile.TemporaryFile(prefix="servplan-import-") as spool:
-            try:
-                self.validate(rows, result, spool)
-            except FileError as exc:
-                result.error_count += 1
-                result.errors.append({"row": exc.row, "field": exc.field, "message": exc.message, "value": ""})
-            result.ignored_columns = list(ignored_columns() if callable(ignored_columns) else ignored_columns or [])
-            if result.rejected:
-                self._audit(result, name, sha256, job, None)
-                return result
-            failure = None
-            try:
+        failure = None
+        try:
+            with tempfile.TemporaryFile(prefix="servplan-import-") as spool:
+                try:
+                    self.validate(rows, result, spool)
+                except FileError as exc:
+                    result.error_count += 1
+                    _report(result.errors, exc.row, exc.field, exc.message)
+                    result.unreadable = result.errors[-1]
+                self._file_warnings(result, ignored_columns)
+                if result.rejected:
+                    return result
                 self.write(spool, result)
                 if self.compute:
                     self.progress("computing", result.total, 1.0)
                     from . import sla
 
                     result.computed = sla.compute_pending(self.contract, user=self.user).tickets
-            except Exception as exc:
-                failure = exc
-                raise
-            finally:
-                self._audit(result, name, sha256, job, failure)
-        return result
+            return result
+        except Exception as exc:
+            failure = exc
+            raise
+        finally:
+            self._audit(result, name, sha256, job, failure)
+
+    def _file_warnings(self, result, ignored_columns):
+        """Warnings about the file as a whole, on its header row: columns ignored, no data rows at all."""
+        result.ignored_columns = list(ignored_columns() if callable(ignored_columns) else ignored_columns or [])
+        warnings = [(column, _t("Column ignored: it is not a ticket column."), "") for column in result.ignored_columns]
+        if result.total == 0 and not result.rejected:
+            warnings.append(("", _t("The file has no data rows below its header: nothing was imported."), ""))
+        row_level, result.warnings = result.warnings, []
+        self._warnings(result, 1, warnings)
+        result.warnings += row_level
 
     def _audit(self, result, name, sha256, job, failure):
         changes = {"rows": result.total, "created": result.created, "updated": result.updated,
-                   "unchanged": result.unchanged, "sha256": sha256, "file": name, "contract": self.contract.pk}
+                   "unchanged": result.unchanged, "sha256": sha256, "file": name, "contract": self.contract.pk,
+                   "warnings": result.warning_count}
         if result.rejected:
             changes.update(rejected=True, errors=result.error_count)
         if failure is not None:
             changes["failed"] = str(failure)[:300]
-        comment = (_t("Rejected: %(errors)s error(s), nothing written") % changes if result.rejected else
-                   _t("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % changes)
         entry = audit.record_entry(
-            AuditAction.BULK, job, user=self.user, changes=changes, comment=comment,
+            AuditAction.BULK, job, user=self.user, changes=changes, comment=result.summary(),
             obj_repr=_t("Ticket import %(name)s into %(contract)s") % {"name": name or "-", "contract": self.contract})
         result.audit_seq = entry.seq
 

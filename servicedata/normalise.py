@@ -5,6 +5,11 @@ their codes (English or Chinese spellings accepted), times as epoch seconds
 (wall-clock times without an offset read in the contract calendar's zone),
 pauses as ((start, end or None), ...). Every problem is reported as
 (field, message, value); nothing here touches the database.
+
+Warnings are reported the same way but do not reject the row: a pause wholly
+outside the ticket's life (ended by its creation, or begun at or after its
+resolution) is kept as given and counts for nothing, since the clocks measure
+pauses only inside the life.
 """
 
 import re
@@ -12,6 +17,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import ngettext
 
 from catalog.choices import Priority
 from core.exports.cells import inert
@@ -128,7 +134,7 @@ def _lookup(aliases, text):
 
 
 class Normaliser:
-    """Raw record -> (row tuple, None) or (None, [(field, message, value), ...])."""
+    """Raw record -> (row tuple, None, warnings) or (None, errors, warnings); each [(field, message, value), ...]."""
 
     def __init__(self, zone, default_system, services, now=None, default_service=None):
         self.zone = zone
@@ -178,12 +184,14 @@ class Normaliser:
         service_id = self._service(get("service"), fail)
         pauses = self._pauses(get("pauses"), created, fail)
         if errors:
-            return None, errors
+            return None, errors, ()
+        warnings = outside_warnings(pauses, created, resolved, get("pauses")) if pauses else ()
         if not status:
             status = (TicketStatus.CLOSED if closed is not None else TicketStatus.RESOLVED if resolved is not None
                       else TicketStatus.IN_PROGRESS if responded is not None else TicketStatus.NEW)
         return (external_system or self.default_system, external_id, str(kind), str(priority), str(status),
-                category, summary, configuration_item, service_id, created, responded, resolved, closed, pauses), None
+                category, summary, configuration_item, service_id, created, responded, resolved, closed,
+                pauses), None, warnings
 
     def _instant(self, raw, name, fail):
         """Epoch seconds of a time field, None if blank; errors (bad value, future) go to `fail`."""
@@ -261,7 +269,7 @@ class Normaliser:
             if end is not None and end < start:
                 fail("pauses", _t("A pause ends before it starts."), raw)
                 return ()
-            if created is not None and start < created:
+            if created is not None and start < created and (end is None or end > created):
                 fail("pauses", _t("A pause starts before the ticket was created."), raw)
                 return ()
             open_count += end is None
@@ -269,6 +277,19 @@ class Normaliser:
         if open_count > 1:
             fail("pauses", _t("Only one pause can still be open."), raw)
         return tuple(sorted(pauses))
+
+
+def outside_warnings(pauses, created, resolved, raw):
+    """A warning for the pauses that lie wholly outside the ticket's life, from created to resolved (or now)."""
+    outside = [(start, end) for start, end in pauses
+               if (end is not None and end <= created) or (resolved is not None and start >= resolved)]
+    if not outside:
+        return ()
+    return [("pauses", ngettext("A pause lies wholly outside the ticket's life (before it was created or after "
+                                "it was resolved): it was imported but does not count.",
+                                "%(n)s pauses lie wholly outside the ticket's life (before it was created or after "
+                                "it was resolved): they were imported but do not count.", len(outside)) % {
+        "n": len(outside)}, "" if raw is None else str(raw)[:80])]
 
 
 def raw_missing(value):

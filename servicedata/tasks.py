@@ -34,9 +34,11 @@ def _progress_writer(job_id):
 
 
 def run_job(job: ImportJob) -> ImportJob:
-    """Run an import job in this process (the task body; also used by tests and the command)."""
-    from core.tabular import FileError
+    """Run an import job in this process (the task body; also used by tests and the command).
 
+    A file that cannot be read ends the job rejected with its report (the importer catches it and audits it);
+    only an unexpected error fails the job, and it too is audited by the importer.
+    """
     from .columns import open_ticket_reader
     from .importer import TicketImport
 
@@ -58,23 +60,14 @@ def run_job(job: ImportJob) -> ImportJob:
                                         time_zone=job.time_zone or None, progress=tracked)
                 result = importer.run(reader.rows, name=job.name, sha256=job.sha256, job=job,
                                       ignored_columns=lambda: reader.ignored_columns)
-        except FileError as exc:  # raised while writing only if the file changed under us
-            result = None
-            _finish(job, ImportStatus.FAILED, message=exc.message)
         except Exception as exc:
             logger.exception("import job %s failed", job.pk)
             _finish(job, ImportStatus.FAILED, message=_t("The import failed: %(error)s") % {"error": exc})
             raise
-    if result is not None:
-        status = ImportStatus.REJECTED if result.rejected else ImportStatus.DONE
-        message = (_t("Nothing was written: %(n)s error(s) in the file.") % {"n": result.error_count}
-                   if result.rejected else
-                   _t("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
-                       "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
-        _finish(job, status, message=message, total_rows=result.total, created_count=result.created,
-                updated_count=result.updated, unchanged_count=result.unchanged, error_count=result.error_count,
-                errors=result.errors, warnings=_retry_warnings(job) + [_t("Column ignored: %(c)s") % {"c": c}
-                                                                       for c in result.ignored_columns])
+    _finish(job, ImportStatus.REJECTED if result.rejected else ImportStatus.DONE, message=result.summary(),
+            total_rows=result.total, created_count=result.created, updated_count=result.updated,
+            unchanged_count=result.unchanged, error_count=result.error_count, errors=result.errors,
+            warnings=_retry_warnings(job) + result.warnings)
     job.refresh_from_db()
     return job
 
@@ -82,9 +75,9 @@ def run_job(job: ImportJob) -> ImportJob:
 def _retry_warnings(job):
     if job.attempts <= 1:
         return []
-    return [_t("A background worker stopped during this import, which was then run again from the start "
-               "(attempt %(n)s). Tickets the stopped run had already written are counted as unchanged.")
-            % {"n": job.attempts}]
+    return [{"row": None, "field": "", "value": "", "message": _t(
+        "A background worker stopped during this import, which was then run again from the start (attempt %(n)s). "
+        "Tickets the stopped run had already written are counted as unchanged.") % {"n": job.attempts}}]
 
 
 def _finish(job, status, **values):

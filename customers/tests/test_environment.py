@@ -114,6 +114,29 @@ def test_missing_required_column_and_wrong_file_type(bank, demo):
     assert not wrong.ok and ".xlsx" in wrong.errors[0].message
 
 
+def unreadable_files():
+    """Files the readers cannot read (core.tabular): (upload, the row and the column the report must name)."""
+    head = "类型,名称,型号/版本,数量,位置,备注\n服务器,核心业务数据库服务器,X,4,机房,\n"
+    rows = "".join(f"服务器,服务器 {n},X,1,机房,\n" for n in range(2000))  # fine UTF-8 past 64 KB
+    undecodable = SimpleUploadedFile("items.csv", (head + rows + "服务器,交换机,X,1,").encode() + b"\xff\xfe,\n")
+    too_long = upload(head + "服务器,交换机,X,1,机房," + "长" * 131073 + "\n")
+    formula = xlsx([["类型", "名称", "数量"], ["服务器", "数据库服务器", 1], ["服务器", "交换机", "=B3+1"]],
+                   "items.xlsx")
+    return [(undecodable, 2003, "位置", "not UTF-8"), (too_long, 3, "备注", "longer than"),
+            (formula, 3, "数量", "never calculated")]
+
+
+@pytest.mark.parametrize("index", range(3), ids=["undecodable", "field over the limit", "formula"])
+def test_a_file_that_cannot_be_read_names_row_and_column_and_is_audited(bank, demo, index):
+    data, row, column, text = unreadable_files()[index]
+    before = ConfigurationItem.objects.count()
+    result = importer.run(bank, "items", data, data.name, demo["sales"])
+    assert [(e.row, e.column) for e in result.errors] == [(row, column)] and text in result.errors[0].message
+    assert ConfigurationItem.objects.count() == before
+    entry = AuditEntry.objects.filter(action=AuditAction.BULK, object_id=str(bank.pk)).latest("seq")
+    assert entry.changes["errors"] == 1 and entry.changes["file"] == data.name
+
+
 def test_gb18030_csv_from_excel_is_read(bank, demo):
     result = importer.run(bank, "items", upload(ITEMS_CSV, encoding="gb18030"), "items.csv", demo["sales"])
     assert result.ok and result.created == 3, result.errors

@@ -46,3 +46,20 @@ def test_work_plan_import_refuses_a_compressed_file_bomb(demo, client_for):
     response = client_for("pm").post(f"/projects/workplan/{plan.pk}/import/", {"file": buffer}, follow=True)
     assert "compressed-file bomb" in response.content.decode()
     assert plan.tasks.count() == 1
+
+
+def test_work_plan_import_refuses_formulas_never_calculated(demo, client_for):
+    """openpyxl writes a formula without its result: read as a blank, the effort would silently become 0."""
+    plan = work_plan(opened_project(demo), demo, tasks=1)
+    client = client_for("pm")
+    book = load_workbook(io.BytesIO(client.get(f"/projects/workplan/{plan.pk}/xlsx/").content))
+    book.worksheets[0].append(["2", "", "复核", "", "member", "", date(2026, 3, 2), date(2026, 3, 3), "=2*4", "", "",
+                               ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "plan.xlsx"
+    response = client.post(f"/projects/workplan/{plan.pk}/import/", {"file": buffer}, follow=True)
+    body = response.content.decode()
+    assert "Row 3" in body and "Cell I3" in body and "formulas that were never calculated" in body
+    assert plan.tasks.count() == 1

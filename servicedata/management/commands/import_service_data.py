@@ -61,11 +61,11 @@ class Command(BaseCommand):
                                   ignored_columns=lambda: reader.ignored_columns)
         self.stderr.write("")
         elapsed = time.perf_counter() - started
-        for column in result.ignored_columns:
-            self.stderr.write(f"column ignored: {column}")
+        for warning in result.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {where(warning)}: {warning['message']}"))
         if result.rejected:
             for error in result.errors:
-                self.stderr.write(f"row {error['row']}, {error['field']}: {error['message']}")
+                self.stderr.write(f"{where(error)}: {error['message']}")
             if result.error_count > len(result.errors):
                 self.stderr.write(f"... and {result.error_count - len(result.errors)} more")
             self.stderr.write(self.style.ERROR(f"Rejected: {result.error_count} error(s); nothing was written."))
@@ -74,3 +74,8 @@ class Command(BaseCommand):
             f"{result.total} rows: {result.created} created, {result.updated} updated, {result.unchanged} unchanged; "
             f"{result.computed} SLA clocks computed ({elapsed:.1f}s, {result.total / elapsed if elapsed else 0:.0f} "
             f"rows/s)."))
+
+
+def where(problem):
+    """"row 4, summary" (or "row 1" for the file as a whole), as the page and the API report it."""
+    return f"row {problem['row']}, {problem['field']}" if problem["field"] else f"row {problem['row']}"
