@@ -179,10 +179,10 @@ def test_import_page_shows_the_problems_and_then_imports(client_for, bank):
 
 @pytest.mark.parametrize("username", ["auditor", "commerce", "pm"])
 def test_who_may_not_import(client_for, bank, username):
-    client = client_for(username)
-    assert client.get(f"/customers/customer/{bank.pk}/import/").status_code == 403
+    client = client_for(username)  # refused by the matrix; the PM does not even see a customer of no project of theirs
+    assert client.get(f"/customers/customer/{bank.pk}/import/").status_code in (403, 404)
     response = client.post(f"/api/customers/{bank.pk}/import/", {"kind": "items", "file": upload(ITEMS_CSV)})
-    assert response.status_code == 403
+    assert response.status_code in (403, 404)
     assert not ConfigurationItem.objects.filter(customer=bank).exists()
 
 
