@@ -24,7 +24,7 @@ def _messages(item):
     return {"type": "object", "required": ["detail"], "properties": {"detail": item}}
 
 
-# name: (when it applies, its body, the description read in the docs)
+# status code: (component name, when the operation can answer it, the body, its description in the docs)
 ERRORS = {
     "400": ("ValidationError", lambda schema: schema.method in UNSAFE_METHODS or schema.has_parameters,
             lambda: {"type": "object", "additionalProperties": {},
