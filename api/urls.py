@@ -2,12 +2,12 @@
 
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from core import site_api
 from core.apps import project_modules
 
+from .schema import DocsView, SchemaView
 from .tokens import TokenView
 
 
@@ -26,8 +26,8 @@ for prefix, viewset, *basename in app_routes():
     router.register(prefix, viewset, *basename)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

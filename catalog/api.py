@@ -12,12 +12,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import (
+    ClockTimeField,
     ControlledRecordSerializer,
     ControlledRecordViewSet,
     RecordSerializer,
     RestrictedReadOnlyViewSet,
     ServiceViewSet,
 )
+from core.drf import bounded_int
 from core.permissions import allowed
 
 from . import calendars
@@ -120,8 +122,8 @@ class ServiceTierViewSet(ControlledRecordViewSet):
 # ---- calendars ------------------------------------------------------------------------------
 
 class WorkingHoursSerializer(serializers.ModelSerializer):
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M", help_text="00:00 means midnight at the end of the day.")
+    start = ClockTimeField()
+    end = ClockTimeField(help_text="00:00 means midnight at the end of the day.")
 
     class Meta:
         model = WorkingHours
@@ -246,8 +248,8 @@ class CalendarViewSet(ServiceViewSet):
     @action(detail=True, methods=["get"])
     def days(self, request, pk=None):
         days = self.get_object().days.all()
-        if (year := request.query_params.get("year", "")).isdigit():
-            days = days.filter(date__year=int(year))
+        if (year := bounded_int(request, "year", 1, 9999, None)) is not None:
+            days = days.filter(date__year=year)
         return Response(CalendarDaySerializer(days, many=True).data)
 
     @extend_schema(request=SeedRequestSerializer,

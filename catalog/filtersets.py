@@ -43,7 +43,9 @@ class CalendarFilterSet(SearchFilterSet):
 
 class CalendarDayFilterSet(SearchFilterSet):
     search_fields = ("name",)
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("year"))
+    # A calendar year the database can hold: year 0 or 2026.5 is a 400, not a failed query.
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("year"), min_value=1,
+                                       max_value=9999, step_size=1)
     kind = django_filters.ChoiceFilter(choices=DayKind.choices, label=_("kind"))
     source = django_filters.ChoiceFilter(choices=DaySource.choices, label=_("source"))
 

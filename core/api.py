@@ -6,12 +6,22 @@ rows and its links in one transaction through core.records and core.rows.
 """
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import audit, records, rows, workflow
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+                      "example": "09:00"})
+class ClockTimeField(serializers.TimeField):
+    """A time of day on a calendar's clock, answered HH:MM. Not an RFC 3339 `time`: it has no UTC offset (the
+    calendar's zone gives it one), so the schema describes it by its pattern."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
 
 
 class ReachableRelationsMixin:
@@ -76,6 +86,14 @@ class RecordSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
                 rows.replace(instance, source, value, user)
 
 
+class WorkflowStateField(serializers.ChoiceField):
+    """A record's status: one of the states of its type's workflow (documented as that enum by core.openapi)."""
+
+    def __init__(self, states, **kwargs):
+        self.states = states
+        super().__init__(states.choices, **kwargs)
+
+
 class ControlledRecordSerializer(RecordSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
@@ -86,6 +104,12 @@ class ControlledRecordSerializer(RecordSerializer):
 
     def get_url(self, obj) -> str:
         return obj.get_absolute_url()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "status" in fields:  # every state of the type's workflow: the schema's enum is what the API answers
+            fields["status"] = WorkflowStateField(self.Meta.model.record_type().workflow.states, read_only=True)
+        return fields
 
 
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -85,21 +85,22 @@ class BoundedPagination(LimitOffsetPagination):
     max_offset = 10**9
 
     def get_limit(self, request):
-        return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+        return bounded_int(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
 
     def get_offset(self, request):
-        return self._bounded(request, self.offset_query_param, 0, self.max_offset, 0)
+        return bounded_int(request, self.offset_query_param, 0, self.max_offset, 0)
 
-    @staticmethod
-    def _bounded(request, name, low, high, default):
-        raw = request.query_params.get(name)
-        if raw in (None, ""):
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            value = None
-        if value is None or not low <= value <= high:
-            raise exceptions.ValidationError({name: [_t("A whole number from %(low)s to %(high)s.") % {
-                "low": low, "high": high}]})
-        return value
+
+def bounded_int(request, name, low, high, default):
+    """A whole-number query parameter: the default when absent, a 400 naming it when not a number in low..high."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise exceptions.ValidationError({name: [_t("A whole number from %(low)s to %(high)s.") % {
+            "low": low, "high": high}]})
+    return value

@@ -28,9 +28,18 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(query)
 
 
+class WorkflowStateFilter(django_filters.MultipleChoiceFilter):
+    """Any state of the record type's own workflow (read when the filter is used: types bind at start-up)."""
+
+    @property
+    def field(self):
+        self.extra["choices"] = self.model.record_type().workflow.states.choices
+        return super().field
+
+
 class ControlledRecordFilterSet(SearchFilterSet):
     search_fields = ("number", "title")
-    status = django_filters.MultipleChoiceFilter(choices=RecordStatus.choices, label=_("status"))
+    status = WorkflowStateFilter(label=_("status"))
     created_after = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("created from"))
     created_before = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label=_("created to"))
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from .api import RecordSerializer, RestrictedReadOnlyViewSet, ServiceViewSet
-from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
+from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet, state_choices
 from .models import AuditEntry, NumberingScheme, RecordIndex
 
 
@@ -19,6 +19,11 @@ class RecordIndexSerializer(serializers.ModelSerializer):
         model = RecordIndex
         fields = ["id", "record_type", "number", "version", "title", "status", "department", "author", "customer",
                   "project_label", "contract_label", "is_latest", "created", "updated", "url"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["status"] = serializers.ChoiceField(state_choices(), read_only=True)  # the states of every type
+        return fields
 
 
 class NumberingSchemeSerializer(RecordSerializer):

@@ -62,7 +62,8 @@ class CustomerViewSet(ServiceViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=ImportKind.values),
                                OpenApiParameter("file_format", OpenApiTypes.STR, enum=["xlsx", "csv"])],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+                   responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                              OpenApiTypes.BINARY, (200, "text/csv"): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="import-template")
     def import_template(self, request):
         """The empty import template (`kind` items|operating, `file_format` xlsx|csv)."""

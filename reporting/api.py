@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -31,6 +32,7 @@ from .models import (
     ReportProfile,
 )
 from .services import internal, meetings, monthly
+from .views import XLSX
 
 RECORD_FIELDS = ["id", "url", "number", "version", "title", "status", "status_display", "owner_department",
                  "author", "customer", "confidentiality", "change_note", "predecessor", "approved_at", "lock_version",
@@ -167,7 +169,7 @@ class MonthlyServiceReportViewSet(ControlledRecordViewSet):
     select_related = ("contract",)
     prefetch_related = ("analyses",)
 
-    @extend_schema(request=None, responses=MonthlyServiceReportSerializer)
+    @extend_schema(request=None, responses={202: MonthlyServiceReportSerializer})
     @action(detail=True, methods=["post"])
     def generate(self, request, pk=None):
         """Queue (re)generation; an approved or issued report gets a new version (returned)."""
@@ -176,14 +178,12 @@ class MonthlyServiceReportViewSet(ControlledRecordViewSet):
         report = monthly.start_generation(self.get_object(), request.user)
         return Response(self.get_serializer(report).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def xlsx(self, request, pk=None):
         from .exports import monthly_xlsx
 
-        report = self.get_object()
-        return HttpResponse(monthly_xlsx(report),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return HttpResponse(monthly_xlsx(self.get_object()), content_type=XLSX)
 
 
 class MetricAnalysisViewSet(ServiceViewSet):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from contracts.models import Contract
 from core.api import ReachableRelationsMixin, RecordSerializer, ServiceViewSet
 from core.choices import TaskState
+from core.drf import bounded_int
 from core.middleware import bind_actor
 from core.permissions import allowed
 from core.tabular import guess_format
@@ -157,6 +158,7 @@ class ImportJobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Re
     def get_queryset(self):
         return ImportJob.objects.restrict(self.request.user, "view").select_related("contract", "created_by")
 
+    @extend_schema(responses={202: ImportJobSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -242,6 +244,8 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
 
     queryset = Contract.objects.all()
     serializer_class = serializers.Serializer
+    pagination_class = None  # one row per monitored contract, figured on request: answered whole, not paged
+    filter_backends = ()
 
     def get_queryset(self):
         return Contract.objects.restrict(self.request.user, "view").select_related("customer", "service_tier")
@@ -253,8 +257,8 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
             raise serializers.ValidationError(exc.message_dict) from None
 
     def _service(self, request):
-        service = request.query_params.get("service")
-        if not service:
+        service = bounded_int(request, "service", 1, 2**63 - 1, None)
+        if service is None:
             return None
         from catalog.models import Service
 
@@ -280,7 +284,7 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
     def trend(self, request, pk=None):
         contract = self.get_object()
         year, month = self._month(request, contract)
-        months = max(1, min(int(request.query_params.get("months", 12) or 12), 36))
+        months = bounded_int(request, "months", 1, 36, 12)
         points = sla.monthly_trend(contract, year, month, months, service=self._service(request))
         return Response([{"month": p.label, "response_percent": p.response_percent,
                           "resolution_percent": p.resolution_percent,

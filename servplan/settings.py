@@ -195,6 +195,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # API tokens (POST /api/token/) stop working this many hours after they were issued; a new POST issues a new one.
 SERVPLAN_API_TOKEN_HOURS = float(os.environ.get("SERVPLAN_API_TOKEN_HOURS", str(24 * 30)))
+# The OpenAPI schema (/api/schema/) and its docs (/api/docs/) need a login unless published with this.
+SERVPLAN_PUBLIC_API_SCHEMA = env_bool("SERVPLAN_PUBLIC_API_SCHEMA")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.drf.ExpiringTokenAuthentication",
@@ -207,7 +209,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.drf.BoundedPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.drf.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

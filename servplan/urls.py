@@ -20,3 +20,5 @@ urlpatterns += [path(f"{config.label}/", include(module)) for config, module in 
                 if config.name not in ("core", "api")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "api.errors.not_found"
