@@ -9,12 +9,11 @@ Which columns a table has is the caller's: a ``header_mapper`` lists the
 canonical fields with the names accepted for each (English or Chinese); a name
 is matched case-insensitively, ignoring spaces, dashes and underscores.
 
-A file that cannot be read is a ``FileError`` naming the row and the column
-where reading stopped, never a traceback: a CSV field over the csv module's
-limit, bytes that are not text in the file's encoding (wherever they are, not
-only in the first 64 KB the encoding is guessed from), a damaged worksheet, and
-a formula cell saved without its result (a workbook written by a program that
-does not calculate: read as a blank, a ticket would look never answered).
+A file that cannot be read is a ``FileError`` naming the row and the column where reading stopped, never a
+traceback: a CSV field over the csv module's limit, bytes that are not text in the file's encoding (wherever
+they are, not only in the first 64 KB the encoding is guessed from), a damaged worksheet, and a formula cell
+saved without its result (a workbook written by a program that does not calculate: read as a blank, a ticket
+would look never answered).
 """
 
 import codecs

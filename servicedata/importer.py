@@ -90,6 +90,16 @@ def _report(problems, number, name, message, value=""):
     problems.append({"row": number, "field": name, "message": message, "value": value})
 
 
+def _tally(report, number, problems) -> int:
+    """Report a row's (field, message, value) problems up to MAX_REPORTED_ERRORS; return how many there were."""
+    count = 0
+    for name, message, value in problems:
+        count += 1
+        if len(report) < MAX_REPORTED_ERRORS:
+            _report(report, number, name, message, value)
+    return count
+
+
 def _spool_write(spool, batch):
     blob = marshal.dumps(batch, 4)
     spool.write(len(blob).to_bytes(8, "little"))
@@ -202,17 +212,11 @@ class TicketImport:
 
     @staticmethod
     def _errors(result, number, errors):
-        for name, message, value in errors:
-            result.error_count += 1
-            if len(result.errors) < MAX_REPORTED_ERRORS:
-                _report(result.errors, number, name, message, value)
+        result.error_count += _tally(result.errors, number, errors)
 
     @staticmethod
     def _warnings(result, number, warnings):
-        for name, message, value in warnings:
-            result.warning_count += 1
-            if len(result.warnings) < MAX_REPORTED_ERRORS:
-                _report(result.warnings, number, name, message, value)
+        result.warning_count += _tally(result.warnings, number, warnings)
 
     # ---- pass 2 ------------------------------------------------------------------------------------
 
