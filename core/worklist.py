@@ -1,0 +1,71 @@
+"""The work queue: what each person must do next, derived from the state of the procedure.
+
+Nothing here is stored: every item is computed from the records as they are now. Apps register sources
+(`register(source)`); a source is a callable `(user, today) -> iterable of Item` that yields the items it owes
+that user (core's own source yields the records waiting for the user's decision). The home page shows a user's
+items; the reminder job and the calendar feed read the same items, so what a person is reminded of is exactly
+what their home page lists.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SOON = timedelta(days=14)
+
+
+class Kind(models.TextChoices):
+    APPROVE = "approve", _("Waiting for my approval")
+    WRITE = "write", _("To do next")
+    DUE = "due", _("Due in the next two weeks")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a person must do. `key` names it across runs ("monthly_report:contract=4:2026-11"), so a
+    reminder is sent once per key; `title` is written in the language active when the source runs; `url` opens
+    the exact page and, where there is one, the action."""
+
+    key: str
+    kind: str
+    title: str
+    url: str
+    due: date | None = None
+    record: object = field(default=None, compare=False, hash=False)
+
+    def overdue(self, today):
+        return self.due is not None and self.due < today
+
+    def due_soon(self, today):
+        return self.due is not None and today <= self.due <= today + SOON
+
+
+SOURCES = []
+
+
+def register(source):
+    if source not in SOURCES:
+        SOURCES.append(source)
+    return source
+
+
+def items_for(user, today=None):
+    """Every item the registered sources owe `user`: overdue first, then by due date, undated last."""
+    today = today or timezone.localdate()
+    items = {item.key: item for source in SOURCES for item in source(user, today)}
+    return sorted(items.values(), key=lambda i: (not i.overdue(today), i.due or date.max, str(i.title)))
+
+
+@register
+def awaiting_decision(user, today):
+    from .dashboard import awaiting
+    from .registry import registry
+
+    types = {t.code: t for t in registry}
+    for row in awaiting(user).select_related("author")[:200]:
+        yield Item(key=f"approve:{row.record_type}:{row.object_id}:v{row.version}:{row.status}",
+                   kind=Kind.APPROVE, url=row.url, record=row,
+                   title=f"{types[row.record_type].label} {row.number} v{row.version} · {row.title}")
