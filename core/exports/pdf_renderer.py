@@ -203,7 +203,7 @@ def render_html(
             f"<p>{_text(format_value(p, doc.language))}</p>" for p in section.paragraphs
         )
         for table in section.tables:
-            table_no += 1
+            table_no += bool(table.caption)  # only captioned tables are numbered: 表1, 表2, 表3 without gaps
             body.append(_table_html(table, doc, table_no))
         for image in section.images:
             figure_no += 1

@@ -109,15 +109,10 @@ class BodyWriter:
         row_height_cm: float | None = None,
         center_all: bool = False,
     ) -> None:
-        if numbered:
+        if numbered and table.caption:  # only captioned tables are numbered: 表1, 表2, 表3 without gaps
             self.table_no += 1
-            if table.caption:
-                self.caption(
-                    self.doc.label(
-                        "table_caption", n=self.table_no, caption=table.caption
-                    ),
-                    before_table=True,
-                )
+            self.caption(self.doc.label("table_caption", n=self.table_no, caption=table.caption),
+                         before_table=True)
         ncols = len(table.columns)
         grid = self.d.add_table(rows=1, cols=ncols)
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
