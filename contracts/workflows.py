@@ -88,7 +88,15 @@ def _supersede_earlier(record, user):
 
 
 def record_signature(contract, user):
-    type(contract).objects.filter(pk=contract.pk).update(signed_on=timezone.localdate(), signed_by=user)
+    """The contract is concluded on the day the last party signed (contracts.services.sign_contract recorded who
+    signed for each party first); signing without them is refused, so the printed contract never lacks them."""
+    from core.workflow import WorkflowError
+
+    dates = list(contract.signatories.values_list("signed_on", flat=True))
+    if len(dates) < 2:
+        raise WorkflowError(_t("Record who signed for each party, with their title and date: use “Sign…” on the "
+                               "contract's page."))
+    type(contract).objects.filter(pk=contract.pk).update(signed_on=max(dates), signed_by=user)
 
 
 def sign_sla(contract, user):
@@ -100,7 +108,9 @@ def sign_sla(contract, user):
 
 
 def sla_signed_on(sla, user):
-    type(sla).objects.filter(pk=sla.pk).update(signed_on=timezone.localdate())
+    """Signed the day its contract was concluded."""
+    concluded = type(sla.contract).objects.filter(pk=sla.contract_id).values_list("signed_on", flat=True).first()
+    type(sla).objects.filter(pk=sla.pk).update(signed_on=concluded or timezone.localdate())
 
 
 def request_opinions(review, user):
@@ -127,7 +137,7 @@ CONTRACT_WORKFLOW = Workflow(
     states=SignedStatus, initial=S.DRAFT,
     transitions=(*_review_steps(submit_conditions=(MILESTONES,)),
                  Transition("sign", _("Sign"), (S.APPROVED,), S.SIGNED,
-                            conditions=(REVIEW_PASSED, HAS_SLA, SLA_APPROVED),
+                            conditions=(REVIEW_PASSED, HAS_SLA, SLA_APPROVED), page="contracts:contract_sign",
                             effects=(record_signature, sign_sla, _supersede_earlier), style="success")),
     frozen_states=(S.APPROVED, S.SIGNED))
 
@@ -171,6 +181,7 @@ declare({
     "contracts.contract": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
     "contracts.contractservice": crud(CONTRACT_EDITORS),
     "contracts.paymentmilestone": crud(CONTRACT_EDITORS),
+    "contracts.contractsignatory": crud({R.SALES}),
     "contracts.servicelevelagreement": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
     "contracts.slatarget": crud(CONTRACT_EDITORS),
     "contracts.contractreview": {**review_flow(REVIEW_ORGANISERS, OPINION_GIVERS), "return": CONTRACT_APPROVERS},

@@ -68,6 +68,9 @@ class Transition:
     style: str = "primary"
     # An approval or a return: a record in one of `sources` waits on whoever may fire it (their to-do list).
     decides: bool = False
+    # URL name (taking the record's pk) of a page that asks what the transition needs before firing it, e.g. who
+    # signed a contract: the record page's button opens that page instead of firing at once.
+    page: str = ""
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def profile_for(contract):
 class MonthlyServiceReport(ControlledRecord):
     """服务月报: one contract, one month; figures frozen in `snapshot` when generated."""
 
+    customer_copy = True  # sent to the customer: its export carries the customer's classification
+
     # A new version is a fresh draft: not issued, figures to be regenerated or confirmed.
     new_version_resets = ("issued_at", "issued_to")
 

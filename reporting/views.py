@@ -94,6 +94,7 @@ class MonthlyReportDetailView(ObjectDetailView):
         data = report.snapshot or {}
         context.update(
             can_generate=monthly.may_generate(report, self.request.user),
+            needs_reason=monthly.needs_reason(report),
             columns=table_columns(),
             rows=[(row, format_row(row)) for row in data.get("table", [])],
             analyses=list(report.analyses.all()),
@@ -149,7 +150,7 @@ class GenerateReportView(RecordPostView):
     model = MonthlyServiceReport
 
     def act(self, report, request):
-        target = monthly.start_generation(report, request.user)
+        target = monthly.start_generation(report, request.user, reason=request.POST.get("reason", ""))
         if target.pk != report.pk:
             messages.info(request, _t("Version %(v)s created: an approved report is never altered.")
                           % {"v": target.version})

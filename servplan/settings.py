@@ -281,4 +281,6 @@ LOGGING = {
 
 # Exports: the company name in document headers, and an optional folder of Word letterhead templates.
 SERVPLAN_COMPANY_NAME = os.environ.get("SERVPLAN_COMPANY_NAME", "示例信息技术有限公司")
+# Printed as Party B's address on contracts.
+SERVPLAN_COMPANY_ADDRESS = os.environ.get("SERVPLAN_COMPANY_ADDRESS", "浙江省杭州市西湖区文三路 90 号")
 SERVPLAN_DOCX_TEMPLATE_DIR = os.environ.get("SERVPLAN_DOCX_TEMPLATE_DIR", "")
