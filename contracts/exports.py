@@ -51,7 +51,7 @@ def _signatories(contract):
         who = signed.get(party.value)
         rows.append([party.label, companies[party], who.name if who else "", who.title if who else "", "",
                      who.signed_on if who else None])
-    return Table([_t("Party"), _t("Company"), _t("Signed by"), _t("Title"), _t("Signature and seal"), _t("Date")],
+    return Table([_t("Party"), _t("Company"), _t("Signed by"), _t("Job title"), _t("Signature and seal"), _t("Date")],
                  rows, caption=_t("Signatories"), widths=[2, 3, 2, 2, 3, 2])
 
 

@@ -77,8 +77,8 @@ class SignForm(forms.Form):
         self.parties = list(parties)
         fields = {}
         for value, label in self.parties:
-            fields[f"{value}_name"] = forms.CharField(label=_("Name"), max_length=100)
-            fields[f"{value}_title"] = forms.CharField(label=_("Title"), max_length=100)
+            fields[f"{value}_name"] = forms.CharField(label=_("Full name"), max_length=100)
+            fields[f"{value}_title"] = forms.CharField(label=_("Job title"), max_length=100)
             fields[f"{value}_signed_on"] = forms.DateField(label=_("Signed on"), widget=DATE)
         self.fields = {**fields, **self.fields}
         for field in self.fields.values():

@@ -83,11 +83,11 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
     payment_terms = models.TextField(_("payment terms"), blank=True)
     service_sites = models.TextField(_("service sites"), blank=True,
                                      help_text=_("Where the service is delivered, one site per line."))
-    renewal_terms = models.TextField(_("renewal"), blank=True,
+    renewal_terms = models.TextField(_("renewal clause"), blank=True,
                                      help_text=_("How the contract is renewed at the end of its term."))
-    termination_terms = models.TextField(_("termination"), blank=True,
+    termination_terms = models.TextField(_("termination clause"), blank=True,
                                          help_text=_("When and with what notice either party may terminate."))
-    confidentiality_terms = models.TextField(_("confidentiality"), blank=True,
+    confidentiality_terms = models.TextField(_("confidentiality clause"), blank=True,
                                              help_text=_("What each party keeps confidential, and for how long."))
     involves_procurement = models.BooleanField(_("involves procurement"), default=False,
                                                help_text=_("Equipment or third-party purchases are part of the "
@@ -196,8 +196,8 @@ class ContractSignatory(BaseModel):
     contract = models.ForeignKey(Contract, models.CASCADE, related_name="signatories",
                                  verbose_name=_("service contract"))
     party = models.CharField(_("party"), max_length=20, choices=SignatoryParty.choices)
-    name = models.CharField(_("name"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, help_text=_("e.g. 信息中心主任, 总经理."))
+    name = models.CharField(_("full name"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, help_text=_("e.g. 信息中心主任, 总经理."))
     signed_on = models.DateField(_("signed on"))
 
     class Meta:
