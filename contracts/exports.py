@@ -64,6 +64,7 @@ def _changes_section(rows, heading):
 
 def contract_sections(contract, language):
     """The contract as a contract: parties, scope, service levels, terms, payment, signatories."""
+    colon = "：" if language.startswith("zh") else ": "
     with translation.override(language):
         sla = contract.sla()
         window = sla.service_window if sla is not None else contract.business_calendar
@@ -72,14 +73,13 @@ def contract_sections(contract, language):
                           for s in contract.service_lines.select_related("service", "tier")],
                          caption=_t("Contracted services"))
         term = f"{contract.start_date} – {contract.end_date}"
-        scope = [_t("Term of service") + f": {term}",
-                 _t("Service hours") + f": {window}"]
+        scope = [_t("Term of service") + f"{colon}{term}",
+                 _t("Service hours") + f"{colon}{window}"]
         sites = _lines(contract.service_sites)
         if sites:
-            scope.append(_t("Service sites") + ": " + "；".join(sites) if language.startswith("zh")
-                         else _t("Service sites") + ": " + "; ".join(sites))
+            scope.append(_t("Service sites") + colon + ("；" if language.startswith("zh") else "; ").join(sites))
         if contract.proposal_id:
-            scope.append(_t("Based on pre-sales proposal") + f": {contract.proposal.number} "
+            scope.append(_t("Based on pre-sales proposal") + f"{colon}{contract.proposal.number} "
                                                              f"V{contract.proposal.version}")
         sections = [
             Section(_t("Parties"), [_t("This service contract is concluded between the following parties."
@@ -101,16 +101,16 @@ def contract_sections(contract, language):
                    (_t("Confidentiality"), contract.confidentiality_terms)]
         if contract.involves_procurement:
             clauses.append((_t("Procurement"), _t("Equipment or third-party purchases are part of this contract.")))
-        sections.append(Section(_t("Terms"), [f"{label}: {' '.join(_lines(text))}" for label, text in clauses
+        sections.append(Section(_t("Terms"), [f"{label}{colon}{' '.join(_lines(text))}" for label, text in clauses
                                              if _lines(text)]))
         milestones = Table([_t("Milestone"), _t("Due date"), _t("Amount (CNY)"), _t("Payment condition")],
                            [[m.name, m.due_date, _money(m.amount), m.condition] for m in contract.milestones.all()],
                            caption=_t("Payment schedule"))
-        sections.append(Section(_t("Payment"), [_t("Contract value (CNY)") + f": {_money(contract.value)}",
+        sections.append(Section(_t("Payment"), [_t("Contract value (CNY)") + f"{colon}{_money(contract.value)}",
                                                 *_lines(contract.payment_terms)],
                                 tables=[milestones] if milestones.rows else []))
         sections.append(Section(_t("Signatures"), [
-            _t("Signed on") + f": {contract.signed_on}" if contract.signed_on else
+            _t("Signed on") + f"{colon}{contract.signed_on}" if contract.signed_on else
             _t("Not signed yet.")], tables=[_signatories(contract)]))
         changes = contract_changes(contract)
         if changes:
