@@ -32,7 +32,11 @@ def start_generation(report, user, reason=""):
             raise ValidationError({"reason": _t("Say why version %(v)s is regenerated: it is approved or issued, "
                                                 "so the figures go into a new version %(next)s.")
                                              % {"v": report.version, "next": report.version + 1}})
-        report = records.new_version(report, user, comment=reason.strip())
+        with transaction.atomic():
+            report = records.new_version(report, user, comment=reason.strip())
+            before = audit.snapshot(report)
+            report.change_note = reason.strip()  # the revision table says why this version exists
+            records.update(report, user, before, comment=reason.strip())
     elif report.status not in workflow.editable_states:
         raise ValidationError(_t("A report in review cannot be regenerated; withdraw or return it first."))
     MonthlyServiceReport.objects.filter(pk=report.pk).update(generation=GenerationStatus.QUEUED, progress=0,
