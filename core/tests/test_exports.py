@@ -178,6 +178,20 @@ def test_converted_font_is_named_noto_sans_sc():
     assert ord("中") in cmap and ord("A") in cmap
 
 
+def test_signs_the_documents_print_are_drawn_in_the_shipped_font(tmp_path):
+    """"≥ 95%", "≤ 4 h", "before → after": composed from the font's own glyphs, so no system font is embedded."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(ensure_fonts().regular, lazy=True).getBestCmap()
+    assert all(ord(sign) in cmap for sign in "≥≤→←")
+    pdf = render_pdf(ExportDocument(title="目标 ≥ ≤", sections=[Section("变更", ["2026-11-01 → 2026-11-05 ←"],
+                                                                         tables=[Table(["目标"], [["≥ 99.9%"]])])]))
+    fonts = run_tool("pdffonts", pdf, tmp_path)
+    embedded = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()]
+    assert embedded and all(name.startswith("Noto-Sans-SC") for name in embedded), fonts
+    assert "≥99.9%" in "".join(run_tool("pdftotext", pdf, tmp_path).split())
+
+
 # --------------------------------------------------------------------------- PDF
 
 
