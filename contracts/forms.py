@@ -76,7 +76,7 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.parties = list(parties)
         fields = {}
-        for value, label in self.parties:
+        for value, _label in self.parties:
             fields[f"{value}_name"] = forms.CharField(label=_("Full name"), max_length=100)
             fields[f"{value}_title"] = forms.CharField(label=_("Job title"), max_length=100)
             fields[f"{value}_signed_on"] = forms.DateField(label=_("Signed on"), widget=DATE)

@@ -87,8 +87,8 @@ def test_dates_in_the_export_are_the_local_dates_of_the_page(contract, client_fo
 
 def _ready_to_sign(demo):
     """A contract from an approved proposal, approved with its SLA and a passed review: only the signature left."""
-    from contracts.services import contract_from_proposal, ensure_opinions, give_opinion
     from contracts.models import ContractReview
+    from contracts.services import contract_from_proposal, ensure_opinions, give_opinion
     from core import records, workflow
     from core.context import acting_as
     from presales.tests import helpers

@@ -8,6 +8,7 @@ only format dates, numbers, booleans and ``None``.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -308,10 +309,21 @@ def _shortest_width(text: str) -> int:
     return max([cjk, *runs])
 
 
+LATIN_EM = 0.6  # width of one display_width unit in em (Noto Sans SC digits are 0.555 em; CJK counts 2 units)
+CELL_PADDING = 2  # units a cell's padding and borders take (Word: 2 × 0.19 cm; the PDF: 2 × 1.6 mm)
+BOLD = 1.25  # bold capitals ("WBS") are wider than a unit each
+HEADER_RUN = 6  # a heading wraps after no fewer than 3 Chinese characters (6 units), unless it is shorter
+
+
+def width_in_units(width_pt: float, font_pt: float) -> float:
+    """A width in points as display_width units of text at `font_pt`."""
+    return width_pt / (font_pt * LATIN_EM)
+
+
 def column_weights(
-    table: Table, language: str | None = None, total: float = 100.0
+    table: Table, language: str | None = None, total: float = 90.0
 ) -> list[float]:
-    """Column widths (summing to ``total``) fitted to the content.
+    """Column widths (summing to ``total``, the table's width in display_width units) fitted to the content.
 
     Every column is at least as wide as its longest word, number or date, so "WBS", "2026-11-30" and "40" never
     wrap one character per line; the room left goes to the columns whose text is longer, in proportion to what
@@ -322,10 +334,13 @@ def column_weights(
         return []
     shortest, natural = [], []
     for i, column in enumerate(table.columns):
-        texts = [str(column)] + [format_value(row[i], language) for row in table.rows if i < len(row)]
+        header = str(column)
+        texts = [header] + [format_value(row[i], language) for row in table.rows if i < len(row)]
         lines = [line for text in texts for line in text.split("\n")]
-        shortest.append(max(_shortest_width(line) for line in lines) + 2)  # + cell padding
-        natural.append(max(display_width(line) for line in lines) + 2)
+        bold = [math.ceil(BOLD * _shortest_width(line)) for line in header.split("\n")]  # headers are bold
+        header_run = max(min(display_width(header), HEADER_RUN), *bold)
+        shortest.append(max(header_run, *(_shortest_width(line) for line in lines)) + CELL_PADDING)
+        natural.append(max(display_width(line) for line in lines) + CELL_PADDING)
     floor = sum(shortest)
     if floor >= total:
         return [total * w / floor for w in shortest]

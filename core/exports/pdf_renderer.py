@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 from core.fonts import FONT_FAMILY, FontSet, ensure_fonts
@@ -23,9 +23,13 @@ from .model import (
     format_value,
     image_mime,
     is_number,
+    width_in_units,
 )
 
 __all__ = ["PDF_CSS", "render_html", "render_pdf"]
+
+TEXT_WIDTH_PT = (210 - 18 - 18) / 25.4 * 72  # A4 less the @page side margins below
+TABLE_PT = 9  # table.grid font-size below
 
 FONT_SUBSET_EPOCH = "1704067200"  # 2024-01-01, any fixed time
 
@@ -110,7 +114,7 @@ def _text(value: str) -> str:
 def _table_html(
     table: Table, doc: ExportDocument, number: int | None, css_class: str = "grid"
 ) -> str:
-    weights = column_weights(table, doc.language)
+    weights = column_weights(table, doc.language, total=width_in_units(TEXT_WIDTH_PT, TABLE_PT))
     total = sum(weights) or 1.0
     out = []
     if number is not None:
@@ -267,7 +271,7 @@ def _w3c_datetime(value) -> str:
     if not isinstance(value, datetime):
         return value.isoformat()
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
