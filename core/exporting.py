@@ -39,20 +39,41 @@ def default_sections(record, fields):
 
 def sign_offs(record):
     """(reviewers, approval) from the approval trail of the round that approved the record: the people who reviewed
-    and approved it, never its author. Reviewers are the votes of that round other than the deciding one (a quorum
-    or all-approvers rule); a single-approver record is reviewed and approved by its approver. Either is empty
-    while the record is not approved."""
+    and approved it, never its author. Reviewers are whoever decided an earlier step of that round (a department's
+    approval before the division's) or voted in it (a quorum or all-approvers rule) other than the final approver;
+    a single-approver record is reviewed and approved by its approver. Both are empty until it is approved.
+    Each is a list of (user, when)."""
     ct = ContentType.objects.get_for_model(record)
-    log = list(TransitionLog.objects.filter(content_type=ct, object_id=record.pk, target=RecordStatus.APPROVED)
+    log = list(TransitionLog.objects.filter(content_type=ct, object_id=record.pk)
                .select_related("user", "on_behalf_of").order_by("at", "pk"))
-    if not log:
+    approvals = [entry for entry in log if entry.target == RecordStatus.APPROVED]
+    if not approvals:
         return [], None
-    approval = log[-1]
+    approval = approvals[-1]
     decider = approval.on_behalf_of or approval.user
-    votes = Approval.objects.filter(content_type=ct, object_id=record.pk, transition=approval.transition,
-                                    review_round=record.review_round).select_related("counted_as").order_by("at")
-    reviewers = [(v.counted_as, v.at) for v in votes if v.counted_as_id != getattr(decider, "pk", None)]
+    round_start = max((entry.at for entry in log if entry.transition == "submit" and entry.at <= approval.at),
+                      default=None)
+    steps = [(entry.on_behalf_of or entry.user, entry.at) for entry in log
+             if entry is not approval and entry.at <= approval.at and (round_start is None or entry.at >= round_start)
+             and entry.transition not in ("submit", "withdraw") and "return" not in entry.transition]
+    votes = [(vote.counted_as, vote.at) for vote in Approval.objects.filter(
+        content_type=ct, object_id=record.pk, transition=approval.transition, review_round=record.review_round)
+        .select_related("counted_as").order_by("at")]
+    reviewers, seen = [], {getattr(decider, "pk", None)}
+    for user, at in steps + votes:
+        if user is not None and user.pk not in seen:
+            seen.add(user.pk)
+            reviewers.append((user, at))
     return reviewers or [(decider, approval.at)], (decider, approval.at)
+
+
+def local_times(sections):
+    """Aware times in the sections' tables as the reader's wall time (the renderers print what they are given)."""
+    for section in sections:
+        for table in section.tables:
+            table.rows = [[timezone.localtime(v).replace(tzinfo=None) if isinstance(v, datetime)
+                           and timezone.is_aware(v) else v for v in row] for row in table.rows]
+    return sections
 
 
 def local_date(moment):
@@ -87,7 +108,7 @@ def build_document(record, language=None, body_fields=()) -> ExportDocument:
 def _build(record, language, body_fields):
     labels = get_labels(language)
     builder = getattr(record, "export_sections", None)
-    sections = builder(language) if builder else default_sections(record, body_fields)
+    sections = local_times(builder(language) if builder else default_sections(record, body_fields))
     reviewers, approval = sign_offs(record)
     signatures = [
         SignatureLine(labels["role_prepared"], str(record.author), local_date(record.created)),
