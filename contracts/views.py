@@ -61,6 +61,7 @@ class ContractDetailView(ObjectDetailView):
         context.update(
             service_lines=contract.service_lines.select_related("service", "tier"),
             milestones=contract.milestones.all(),
+            signatories=contract.signatories.all(),
             milestone_total=sum(m.amount for m in contract.milestones.all()),
             sla=contract.sla(),
             reviews=reviews,

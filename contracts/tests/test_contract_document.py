@@ -137,3 +137,5 @@ def test_sign_opens_a_form_that_asks_who_signed_for_each_party(demo, client_for)
     contract.refresh_from_db()
     assert contract.status == "signed" and contract.sla().status == "signed"
     assert [(s.name, s.title) for s in contract.signatories.all()] == [("林国栋", "信息中心主任"), ("吴强", "客户经理")]
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert 'id="contract-signatories"' in page and "信息中心主任" in page and "客户（甲方）" in page
