@@ -85,3 +85,20 @@ def test_ticket_list_times_are_local_date_cells(demo, client_for):
     assert row[created - 1].is_date
     assert row[created - 1].value == timezone.localtime(ticket.created).replace(tzinfo=None, microsecond=0)
     assert row[created - 1].number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_yes_no_in_words_in_the_readers_language(demo, client_for):
+    from customers.models import Customer
+
+    url = reverse("customers:customer_list")
+    active = Customer.objects.filter(active=True).first()
+    for language, yes in (("zh-hans", "是"), ("en", "Yes")):
+        client = client_for("sales", language)
+        rows = csv_rows(client, url)
+        header = [h.lower() for h in rows[0]]
+        row = next(r for r in rows[1:] if active.name in r)
+        assert row[header.index("启用" if language == "zh-hans" else "active")] == yes
+        sheet = xlsx(client, url)
+        cells = [r[column(sheet, "启用" if language == "zh-hans" else "active") - 1].value
+                 for r in sheet.iter_rows(min_row=2)]
+        assert yes in cells and True not in cells and "True" not in cells
