@@ -78,8 +78,9 @@ class ReportEditView(InitialFromQueryMixin, ObjectEditView):
     def get_initial(self):
         initial = super().get_initial()
         year, month = monthly.last_month()
-        initial.setdefault("year", year)
-        initial.setdefault("month", month)
+        for name, default in (("year", year), ("month", month)):  # ?year=&month= from the work queue
+            value = self.request.GET.get(name, "")
+            initial.setdefault(name, int(value) if value.isdigit() else default)
         return initial
 
 
