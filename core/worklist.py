@@ -72,6 +72,15 @@ def awaiting_decision(user, today):
                    title=f"{types[row.record_type].label} {row.number} v{row.version} · {row.title}")
 
 
+def does_daily(user, model, action):
+    """Does one of the user's own roles, other than the administrator's, do `action` to `model` as its daily
+    work? (The administrator may do nearly everything but owes none of the procedure's steps.)"""
+    from .permissions import granting
+    from .roles import Role
+
+    return bool(granting(user, model, action) - {Role.ADMIN})
+
+
 def record_key(record_type, object_id):
     """The key of the item "finish this record": a source that knows the record's deadline yields an item
     under the same key (registered later, it replaces core's undated one)."""

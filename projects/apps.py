@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from strategy import progress
 
-        from . import workflows  # noqa: F401  (binds the record types)
+        from . import workflows, worklist  # noqa: F401  (binds the record types, registers work-queue sources)
         from .services import project_progress
 
         # Strategy comes before projects in the procedure and never imports them: goals ask through this provider.
