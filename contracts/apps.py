@@ -7,6 +7,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from . import panels, workflows, worklist  # noqa: F401  (record types; work-queue sources)
+        from . import next_steps, panels, workflows, worklist  # noqa: F401  (record types; work-queue sources)
 
         panels.register()
+        next_steps.register()
