@@ -7,7 +7,6 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from . import next_steps, panels, workflows, worklist  # noqa: F401  (record types; work-queue sources)
+        from . import panels, workflows, worklist  # noqa: F401  (record types; work-queue sources)
 
         panels.register()
-        next_steps.register()

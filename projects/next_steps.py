@@ -10,12 +10,11 @@ from core.choices import RecordStatus
 from core.extensions import Action, register_action
 from core.permissions import allowed
 
-from .choices import PASSING_VERDICTS, ChangeStatus, InitiationStatus, ReviewStatus, WorkPlanStatus
+from .choices import ChangeStatus, InitiationStatus, WorkPlanStatus
 from .models import (
     ChangeRequest,
     InitiationApplication,
     InitiationPlan,
-    PlanReview,
     Project,
     ProjectPlan,
     WorkPlan,
@@ -50,29 +49,21 @@ def project_next(project, user):
 
 
 def application_next(application, user):
-    if application.status == InitiationStatus.APPROVED and application.is_latest \
-            and not InitiationPlan.objects.filter(project=application.project_id).exists() \
-            and _may_add(user, InitiationPlan, application.project):
-        yield Action(_t("Write initiation plan"), _url("projects:initiationplan_add", project=application.project_id),
+    """An approved application leads to the initiation plan and the project plan."""
+    if application.status != InitiationStatus.APPROVED or not application.is_latest:
+        return
+    project = application.project
+    if not InitiationPlan.objects.filter(project=project).exists() and _may_add(user, InitiationPlan, project):
+        yield Action(_t("Write initiation plan"), _url("projects:initiationplan_add", project=project.pk),
                      "file-earmark-plus", "write-initiation-plan")
-
-
-def initiation_plan_next(plan, user):
-    if plan.status == RecordStatus.APPROVED and plan.is_latest \
-            and not ProjectPlan.objects.filter(project=plan.project_id).exists() \
-            and _may_add(user, ProjectPlan, plan.project):
-        yield Action(_t("Write project plan"), _url("projects:projectplan_add", project=plan.project_id),
+    if not ProjectPlan.objects.filter(project=project).exists() and _may_add(user, ProjectPlan, project):
+        yield Action(_t("Write project plan"), _url("projects:projectplan_add", project=project.pk),
                      "file-earmark-plus", "write-project-plan")
 
 
 def project_plan_next(plan, user):
     project = plan.project
-    if plan.status in (RecordStatus.DRAFT, RecordStatus.IN_REVIEW, RecordStatus.RETURNED) and not \
-            PlanReview.objects.filter(plan=plan, status=ReviewStatus.APPROVED, verdict__in=PASSING_VERDICTS).exists() \
-            and not PlanReview.objects.filter(plan=plan, status=ReviewStatus.DRAFT).exists() \
-            and _may_add(user, PlanReview, project):
-        yield Action(_t("Review the plan"), _url("projects:planreview_add", project=project.pk, plan=plan.pk),
-                     "clipboard-check", "review-plan")
+    # (its review is organised from the plan page's own "Organise a review" button)
     if plan.status == RecordStatus.APPROVED and plan.is_latest \
             and not WorkPlan.objects.filter(project=project).exists() and _may_add(user, WorkPlan, project):
         yield Action(_t("Write work plan"), _url("projects:workplan_add", project=project.pk), "calendar-plus",
@@ -94,6 +85,5 @@ def register():
     register_action("contracts.contract", open_project)
     register_action("projects.project", project_next)
     register_action("projects.initiationapplication", application_next)
-    register_action("projects.initiationplan", initiation_plan_next)
     register_action("projects.projectplan", project_plan_next)
     register_action("projects.workplan", work_plan_next)

@@ -3,7 +3,7 @@ takes it, each linking to the form that takes it (prefilled with the project or 
 
 signed contract without a project → the Service Department opens it; project without a manager → the
 Service Department manager appoints one; then, for the project's manager: initiation application →
-(approved) initiation plan → (approved) project plan → its review → (approved) work plan.
+(approved) initiation plan and project plan → the plan's review → (plan approved) work plan.
 """
 
 from django.db.models import Exists, OuterRef
@@ -68,41 +68,39 @@ def project_steps(user, today):
     applications, initiation_plans = _latest(InitiationApplication, projects), _latest(InitiationPlan, projects)
     plans, work_plans = _latest(ProjectPlan, projects), _latest(WorkPlan, projects)
     for project in projects:
-        step = _next_step(user, project, applications.get(project.pk), initiation_plans.get(project.pk),
-                          plans.get(project.pk), work_plans.get(project.pk))
-        if step is not None:
-            key, title, url = step
+        for key, title, url in _next_steps(user, project, applications.get(project.pk),
+                                           initiation_plans.get(project.pk), plans.get(project.pk),
+                                           work_plans.get(project.pk)):
             key = key if key.startswith("record:") else f"{key}:project={project.pk}"
             yield Item(key, Kind.WRITE, title % {"project": project}, url, record=project)
 
 
-def _next_step(user, project, application, initiation_plan, plan, work_plan):
+def _next_steps(user, project, application, initiation_plan, plan, work_plan):
+    """(key, title, url) of the records the manager must write next. The initiation plan and the project plan
+    both follow the approved application; the plan's review precedes its approval; the work plan follows it."""
     if application is None:
         if allowed(user, InitiationApplication, "add"):
-            return ("initiation_application", _t("Write the initiation application of %(project)s"),
-                    _add_url("projects:initiationapplication_add", project=project.pk))
-        return None
+            yield ("initiation_application", _t("Write the initiation application of %(project)s"),
+                   _add_url("projects:initiationapplication_add", project=project.pk))
+        return
     if application.status != InitiationStatus.APPROVED:
-        return None  # in its own review: the draft/returned/approval items cover it
+        return  # in its own review: the draft/returned/approval items cover it
     if initiation_plan is None:
-        return ("initiation_plan", _t("Write the initiation plan of %(project)s"),
-                _add_url("projects:initiationplan_add", project=project.pk))
-    if initiation_plan.status != RecordStatus.APPROVED:
-        return None
+        yield ("initiation_plan", _t("Write the initiation plan of %(project)s"),
+               _add_url("projects:initiationplan_add", project=project.pk))
     if plan is None:
-        return ("project_plan", _t("Write the project plan of %(project)s"),
-                _add_url("projects:projectplan_add", project=project.pk))
+        yield ("project_plan", _t("Write the project plan of %(project)s"),
+               _add_url("projects:projectplan_add", project=project.pk))
+        return
     if plan.status == RecordStatus.IN_REVIEW and not PlanReview.objects.filter(
             plan=plan, status=ReviewStatus.APPROVED, verdict__in=PASSING_VERDICTS).exists():
         draft = PlanReview.objects.filter(plan=plan, status=ReviewStatus.DRAFT).first()
         if draft is not None:
-            return (record_key("plan_review", draft.pk), _t("Conclude the review of the project plan of %(project)s"),
-                    draft.get_absolute_url())
-        return ("plan_review", _t("Review the project plan of %(project)s"),
-                _add_url("projects:planreview_add", project=project.pk, plan=plan.pk))
-    if plan.status != RecordStatus.APPROVED:
-        return None
-    if work_plan is None:
-        return ("work_plan", _t("Write the work plan of %(project)s"),
-                _add_url("projects:workplan_add", project=project.pk))
-    return None
+            yield (record_key("plan_review", draft.pk), _t("Conclude the review of the project plan of %(project)s"),
+                   draft.get_absolute_url())
+        else:
+            yield ("plan_review", _t("Review the project plan of %(project)s"),
+                   _add_url("projects:planreview_add", project=project.pk, plan=plan.pk))
+    if plan.status == RecordStatus.APPROVED and work_plan is None:
+        yield ("work_plan", _t("Write the work plan of %(project)s"),
+               _add_url("projects:workplan_add", project=project.pk))

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core import relations
@@ -14,7 +13,7 @@ from core.extensions import Action, register_action
 from core.permissions import allowed
 
 from .choices import ReportStatus, Scope
-from .models import InternalServiceReport, MeetingMinutes, MonthlyServiceReport, QualityMeeting
+from .models import InternalServiceReport, MonthlyServiceReport, QualityMeeting
 from .services.due import DONE
 from .services.monthly import last_month
 
@@ -61,13 +60,6 @@ def internal_report_next(report, user):
                      "calendar-event", "schedule-meeting")
 
 
-def meeting_next(meeting, user):
-    if meeting.end < timezone.now() and not MeetingMinutes.objects.filter(meeting=meeting).exists() \
-            and allowed(user, MeetingMinutes, "add"):
-        yield Action(_t("Write minutes"), _url("reporting:meetingminutes_add", meeting=meeting.pk),
-                     "journal-text", "write-minutes")
-
-
 def monthly_reports_of(internal):
     """The monthly reports an internal report covers: the same month, of its department when it has one."""
     reports = MonthlyServiceReport.objects.filter(year=internal.year, month=internal.month)
@@ -85,6 +77,5 @@ def register():
     register_action("projects.project", project_report)
     register_action("reporting.monthlyservicereport", monthly_report_next)
     register_action("reporting.internalservicereport", internal_report_next)
-    register_action("reporting.qualitymeeting", meeting_next)
     relations.register("reporting.internalservicereport", monthly_reports_of)
     relations.register("reporting.monthlyservicereport", internal_reports_of)

@@ -14,7 +14,7 @@ def urls(sections):
 
 def test_every_entry_names_the_roles_that_use_it():
     for stage in STAGES:
-        for label, url_name, _model, roles in stage.items:
+        for _label, url_name, _model, roles in stage.items:
             assert roles, f"{url_name} declares no daily roles"
 
 
