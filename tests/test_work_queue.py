@@ -49,3 +49,23 @@ def test_from_the_approved_contract_to_the_initiation_application(demo, client_f
     assert item.url == f"/projects/initiationapplication/add/?project={project.pk}"
     assert client_for("pm").get(item.url).status_code == 200
     assert f"initiation_application:project={project.pk}" not in keyed(demo["member"])
+
+
+def test_the_home_page_query_count_does_not_grow_with_the_items(demo, client_for, queries_of):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core import records
+    from reporting.models import ActionItem, MeetingMinutes
+
+    client = client_for("pm")
+    before = queries_of(client, "/")
+    minutes = MeetingMinutes.objects.order_by("pk").first()
+    user = demo["tsd_staff"]
+    with acting_as(user):
+        for i in range(5):
+            records.create(ActionItem(minutes=minutes, description=f"跟进事项 {i}", owner=demo["pm"],
+                                      due_date=timezone.localdate() + timedelta(days=i)), user)
+    assert sum(1 for item in items_for(demo["pm"]) if item.key.startswith("action:")) >= 5
+    assert queries_of(client, "/") == before

@@ -109,7 +109,7 @@ def test_the_procedure_walked_from_the_home_page(page, live_server, demo):
     page.locator("#language-submit").click()
     page.wait_for_load_state()
     home(page)
-    period = "{:%Y-%m}".format(timezone.localdate().replace(day=1) - timedelta(days=1))
+    period = f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
     report_item = page.locator("#work-next li.overdue", has_text=f"{contract.number} · {period}")
     assert "Write the monthly service report" in report_item.inner_text()
     shot(page, "work-queue-04-project-manager-home-en")
