@@ -386,7 +386,8 @@ def test_columns_fit_their_content_words_dates_and_numbers_never_wrap():
     from core.exports.model import column_weights, display_width, width_in_units
 
     table = Table(["WBS", "任务", "交付物", "负责人", "计划开始", "计划结束", "工作量（小时）", "前置任务", "里程碑"],
-                  [["1.2", "运维手册与应急预案编制", "", "黄晓明", date(2026, 3, 6), date(2026, 3, 10), 40.0, "1.1", ""]],
+                  [["1.2", "运维手册与应急预案编制", "", "黄晓明", date(2026, 3, 6), date(2026, 3, 10), 40.0, "1.1",
+                    ""]],
                   widths=[1, 4, 3, 2, 2, 2, 1, 2, 1])
     total = width_in_units(16.6 / 2.54 * 72, 9)  # the DOCX text width at the table's 9 pt
     weights = column_weights(table, "zh-hans", total=total)
