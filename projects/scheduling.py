@@ -215,7 +215,6 @@ def critical_path(schedule: Mapping[Key, Span], links: Iterable[Link]) -> tuple[
     graph = _successors(links)
     latest_end: dict[Key, date] = {}
     for key in reversed(topological_order(schedule, links)):
-        span = schedule[key]
         bounds = [latest_end[lk.successor] - timedelta(days=schedule[lk.successor].days + 1 + lk.lag)
                   for lk in graph[key]]
         latest_end[key] = min([finish, *bounds])

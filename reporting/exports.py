@@ -184,8 +184,8 @@ def monthly_sections(report, language):
                             tables=[Table([_t("Month"), _t("Response achievement"), _t("Resolution achievement"),
                                            _t("Availability"), _t("Tickets")],
                                           trend_rows(data["trend"]))],
-                            images=[Image(trend_chart(data["trend"], data.get("metrics", {}).get("availability_target")),
-                                          _t("12-month trend"))]))
+                            images=[Image(trend_chart(data["trend"], (data.get("metrics") or {}).get(
+                                "availability_target")), _t("12-month trend"))]))
     sections.append(Section(_t("Major incidents"), [] if data["major_incidents"] or data["outages"]
                             else [_t("No major incident this month.")], tables=[
         *([Table([_t("Ticket"), _t("Summary"), _t("Created"), _t("Resolved"), _t("Within target")],
