@@ -112,7 +112,7 @@ def priority_chart(table) -> bytes:
         plotted += actual
         ax.bar([i + offset for i in range(4)], [NAN if v is None else v for v in actual], width, label=label)
     targets = [(rows.get(("response", p)) or {}).get("target") for p in priorities]
-    ax.plot(range(4), [NAN if t is None else t for t in targets], "r--", label=_t("Target"))
+    ax.plot(range(4), [NAN if t is None else t for t in targets], "r--", drawstyle="steps-mid", label=_t("Target"))
     _percent_axis(ax, plotted, [t for t in targets if t is not None])
     ax.set_xticks(range(4), priorities)
     ax.set_ylabel(_t("Achievement (%)"))

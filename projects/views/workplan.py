@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
 from django.views import View
 
 from core import audit, records
@@ -42,8 +43,9 @@ def gantt_payload(plan, tasks, links, editable):
         "labels": {"moved": _t("Moved %(n)s tasks."), "error": _t("The task could not be moved."),
                    "drag": _t("Drag a bar to move the task; its successors follow."),
                    "today": _t("Today"), "critical": _t("Critical path"), "derived": _t("Dates derived from sub-tasks"),
-                   "zoom": {"day": _t("Day"), "week": _t("Week"), "month": _t("Month")},
-                   "week": _t("W%(n)s")},
+                   "zoom": {"day": pgettext("gantt zoom", "Day"), "week": pgettext("gantt zoom", "Week"),
+                            "month": pgettext("gantt zoom", "Month")},
+                   "week": pgettext("gantt week number", "W%(n)s")},
     }
 
 

@@ -130,7 +130,7 @@
     container.replaceChildren();
     if (!tasks.length) return;
     const span = scale();
-    const width = labelWidth + span * dayWidth + 20;
+    const width = labelWidth + span * dayWidth + 70;  // room for the last month's name
     const height = HEADER + tasks.length * ROW + 8;
     const svg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, id: "gantt-svg",
                             role: "img", "aria-label": "Gantt" }, container);
@@ -202,7 +202,7 @@
         right = barX(task) + barWidth(task) + 4;
       }
       // The bar's own label: the task name to the right of the bar (the left column may be cut short).
-      el("text", { x: right, y: y + 16, class: "gantt-bar-label", "data-for": task.id }, svg).textContent =
+      el("text", { x: right + 4, y: y + 16, class: "gantt-bar-label", "data-for": task.id }, svg).textContent =
         task.name + (task.assignee ? ` · ${task.assignee}` : "");
       el("title", {}, bar).textContent = `${task.wbs} ${task.name}: ${task.start} – ${task.end}` +
         (task.assignee ? ` · ${task.assignee}` : "") + (task.summary ? ` (${data.labels.derived})` : "") +

@@ -17,7 +17,7 @@
     return { text: text, left: "center", top: 0, textStyle: { fontSize: 14, fontWeight: 600 } };
   }
   function percentAxis(floor, name) {
-    return { type: "value", min: floor, max: 100, name: name, nameTextStyle: { align: "left" },
+    return { type: "value", min: floor, max: 100, interval: (100 - floor) / 5, name: name, nameTextStyle: { align: "left" },
              axisLabel: { formatter: "{value}%" } };
   }
   function make(id, option) {
@@ -57,10 +57,11 @@
     title: title(T.categories),
     tooltip: { trigger: "axis" },
     legend: Object.assign({ data: [L.this_month, L.previous] }, legendBottom),
-    grid: { top: 40, bottom: 48, left: 12, right: 24, containLabel: true },
-    xAxis: { type: "value", name: L.count, nameLocation: "middle", nameGap: 24, minInterval: 1 },
+    // A fixed label column: long category names are cut with "…" (the full name is in the tooltip and the table).
+    grid: { top: 40, bottom: 64, left: narrow ? 96 : 136, right: 24 },
+    xAxis: { type: "value", name: L.count, nameLocation: "middle", nameGap: 22, minInterval: 1 },
     yAxis: { type: "category", data: names, inverse: true,
-             axisLabel: { width: narrow ? 80 : 120, overflow: "truncate", interval: 0 } },
+             axisLabel: { width: narrow ? 86 : 126, overflow: "truncate", interval: 0 } },
     series: [
       { name: L.this_month, type: "bar", data: data.categories.count },
       { name: L.previous, type: "bar", data: data.categories.previous, itemStyle: { opacity: 0.45 } }
@@ -81,11 +82,11 @@
       { type: "value", name: L.count, nameTextStyle: { align: "right" }, minInterval: 1, splitLine: { show: false } }
     ],
     series: [
-      { name: L.response, type: "line", data: trend.response, connectNulls: false },
-      { name: L.resolution, type: "line", data: trend.resolution, connectNulls: false },
-      { name: L.availability, type: "line", data: trend.availability, connectNulls: false,
+      { name: L.response, type: "line", data: trend.response, connectNulls: false, showSymbol: true, symbolSize: 6 },
+      { name: L.resolution, type: "line", data: trend.resolution, connectNulls: false, showSymbol: true, symbolSize: 6 },
+      { name: L.availability, type: "line", data: trend.availability, connectNulls: false, showSymbol: true, symbolSize: 6,
         markLine: { symbol: "none", silent: true, data: targetLine, lineStyle: { color: "#dc3545", type: "dashed" },
-                    label: { formatter: "{b} {c}%", position: "insideEndTop" } } },
+                    label: { formatter: "{b} {c}%", position: "insideStartTop" } } },
       { name: L.volume, type: "bar", yAxisIndex: 1, data: trend.volume, itemStyle: { opacity: 0.35 } }
     ]
   });

@@ -15,7 +15,7 @@
     return { text: text, left: "center", top: 0, textStyle: { fontSize: 14, fontWeight: 600 } };
   }
   function percentAxis(floor) {
-    return { type: "value", min: floor, max: 100, name: L.percent, axisLabel: { formatter: "{value}%" } };
+    return { type: "value", min: floor, max: 100, interval: (100 - floor) / 5, name: L.percent, axisLabel: { formatter: "{value}%" } };
   }
   function make(id, option) {
     var el = document.getElementById(id);
@@ -87,11 +87,11 @@
       { type: "value", name: L.count, minInterval: 1, splitLine: { show: false } }
     ],
     series: [
-      { name: L.response, type: "line", data: trend.response, connectNulls: false },
-      { name: L.resolution, type: "line", data: trend.resolution, connectNulls: false },
-      { name: L.availability, type: "line", data: trend.availability, connectNulls: false,
+      { name: L.response, type: "line", data: trend.response, connectNulls: false, showSymbol: true, symbolSize: 6 },
+      { name: L.resolution, type: "line", data: trend.resolution, connectNulls: false, showSymbol: true, symbolSize: 6 },
+      { name: L.availability, type: "line", data: trend.availability, connectNulls: false, showSymbol: true, symbolSize: 6,
         markLine: { symbol: "none", silent: true, data: targetLine, lineStyle: { color: "#dc3545", type: "dashed" },
-                    label: { formatter: "{b} {c}%", position: "insideEndTop" } } },
+                    label: { formatter: "{b} {c}%", position: "insideStartTop" } } },
       { name: L.volume, type: "bar", yAxisIndex: 1, data: trend.volume, itemStyle: { opacity: 0.35 } }
     ]
   });
