@@ -131,7 +131,7 @@
     if (!tasks.length) return;
     const span = scale();
     const width = labelWidth + span * dayWidth + 70;  // room for the last month's name
-    const height = HEADER + tasks.length * ROW + 8;
+    const height = HEADER + tasks.length * ROW + 22;  // a strip at the bottom names the today line
     const svg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, id: "gantt-svg",
                             role: "img", "aria-label": "Gantt" }, container);
     drawScale(svg, span, height);
@@ -141,7 +141,7 @@
         const x = labelWidth + (today - first + 0.5) * dayWidth;
         el("line", { x1: x, x2: x, y1: HEADER, y2: height, class: "gantt-today", id: "gantt-today",
                      "data-date": data.today }, svg);
-        el("text", { x: x + 3, y: HEADER + 10, class: "gantt-today-label" }, svg).textContent = data.labels.today;
+        el("text", { x: x + 3, y: height - 5, class: "gantt-today-label" }, svg).textContent = data.labels.today;
       }
     }
     const rows = new Map();

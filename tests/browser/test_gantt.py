@@ -54,7 +54,6 @@ def test_gantt_today_labels_links_zoom_and_drag(page, live_server, demo):
     assert widths["day"] > widths["week"] > widths["month"]
     page.click("#gantt-zoom-day")
     assert page.locator(".gantt-scale.minor").count() > 10, "the day scale numbers the days"
-    shot(page, "planning-11-gantt-day", full_page=False)
 
     # Dragging the first bar two days later moves it and pushes its successors (server-side cascade).
     before = {name: (t.planned_start, t.planned_end) for name, t in tasks.items()}
@@ -73,6 +72,8 @@ def test_gantt_today_labels_links_zoom_and_drag(page, live_server, demo):
         assert task.planned_start == before[name][0] + timedelta(days=2), name
     assert page.locator(f'#task-table tr[data-task="{tasks["任务 3"].pk}"] .task-start').inner_text() == \
         tasks["任务 3"].planned_start.isoformat()
+    page.evaluate("document.getElementById('gantt-card').scrollIntoView({behavior: 'instant'})")
+    shot(page, "planning-11-gantt-day", full_page=False)
 
     # On a phone the chart scrolls inside its card; the page itself does not scroll sideways.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -81,4 +82,5 @@ def test_gantt_today_labels_links_zoom_and_drag(page, live_server, demo):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.evaluate("(() => { const g = document.getElementById('gantt'); "
                          "return g.scrollWidth > g.clientWidth && getComputedStyle(g).overflowX === 'auto'; })()")
+    page.evaluate("document.getElementById('gantt-card').scrollIntoView({behavior: 'instant'})")
     shot(page, "planning-12-gantt-phone", full_page=False)

@@ -77,4 +77,5 @@ def test_the_monthly_report_on_a_phone(page, live_server, demo):
     # Every card on the page (main column and side panels alike) is as wide as the content column.
     widths = page.evaluate("[...document.querySelectorAll('main .card')].map(c => c.getBoundingClientRect().width)")
     assert widths and min(widths) > PHONE["width"] * 0.85, widths
+    page.evaluate("document.getElementById('report-figures').scrollIntoView({behavior: 'instant'})")
     shot(page, "reporting-monthly-report-phone", full_page=False)
