@@ -58,7 +58,9 @@
     title: title(T.availability),
     series: [{
       type: "gauge", min: low, max: 100, splitNumber: 4, radius: "78%", center: ["50%", "58%"],
-      progress: { show: true, width: 10 },
+      // The ring behind shows the scale (red below the target, green above); the progress arc says met or missed.
+      progress: { show: true, width: 10, itemStyle: { color: availability === null ? "#adb5bd" :
+        (target === null || availability >= target ? "#198754" : "#dc3545") } },
       axisTick: { show: false },
       splitLine: { length: 8, distance: 2 },
       axisLabel: { distance: 16, fontSize: 10, formatter: function (v) { return (Math.round(v * 10) / 10) + "%"; } },
@@ -69,8 +71,8 @@
       title: { offsetCenter: [0, "75%"], fontSize: 11, color: "#6c757d" },
       data: [{ value: availability === null ? low : availability,
                name: target === null ? "" : L.availability_target + " " + target + "%" }],
-      axisLine: { lineStyle: { width: 10, color: target === null ? [[1, "#198754"]] : [
-        [Math.max(0, Math.min(1, (target - low) / (100 - low))), "#dc3545"], [1, "#198754"]] } }
+      axisLine: { lineStyle: { width: 10, color: target === null ? [[1, "#e9ecef"]] : [
+        [Math.max(0, Math.min(1, (target - low) / (100 - low))), "#f8d7da"], [1, "#d1e7dd"]] } }
     }]
   });
 
