@@ -231,16 +231,16 @@ def internal_table(data) -> Table:
 
 def internal_chart(data) -> bytes:
     pyplot = _figure()
-    fig, ax = pyplot.subplots(figsize=(8, 3))
     lines = data.get("lines", [])
-    names = [line["customer"] for line in lines]
-    ax.bar([i - 0.2 for i in range(len(names))], [line["response"] or 0 for line in lines], 0.4,
-           label=_t("Response achievement"))
-    ax.bar([i + 0.2 for i in range(len(names))], [line["resolution"] or 0 for line in lines], 0.4,
-           label=_t("Resolution achievement"))
-    ax.set_xticks(range(len(names)), names, fontsize=8)
-    ax.set_ylim(0, 105)
-    ax.legend(fontsize=8)
+    names = [_wrapped(line["customer"], 8) for line in lines]
+    fig, ax = pyplot.subplots(figsize=(8, 3.4))
+    response, resolution = _values(lines, "response"), _values(lines, "resolution")
+    ax.bar([i - 0.2 for i in range(len(names))], response, 0.4, label=_t("Response achievement"))
+    ax.bar([i + 0.2 for i in range(len(names))], resolution, 0.4, label=_t("Resolution achievement"))
+    ax.set_xticks(range(len(names)), names, fontsize=7)
+    _percent_axis(ax, [*(line["response"] for line in lines), *(line["resolution"] for line in lines)])
+    ax.set_ylabel(_t("Achievement (%)"))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title(_t("SLA achievement per customer"))
     return _png(fig)
 

@@ -42,6 +42,7 @@ from .workplan import (
     renumber,
     reschedule,
     roll_up_parents,
+    save_dependency,
     save_task,
     schedule_of,
     task_problems,
@@ -55,6 +56,7 @@ __all__ = [
     "cascade", "critical_tasks", "plan_links", "plan_problems", "progress_by_key", "project_of_contract_chain",
     "project_progress",
     "record_progress", "remove_member", "renumber", "reschedule", "resolve_finding", "roll_up_parents", "save_member",
-    "save_task", "schedule_of", "signed_contracts", "skill_gaps", "start_revision", "task_describer", "task_problems",
+    "save_dependency", "save_task", "schedule_of", "signed_contracts", "skill_gaps", "start_revision",
+    "task_describer", "task_problems",
     "team_user_ids", "team_warnings", "wbs_order",
 ]

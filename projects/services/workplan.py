@@ -153,6 +153,17 @@ def cascade(work_plan, task, user):
     return moved
 
 
+def save_dependency(link, user, before=None):
+    """Create or change a finish-to-start link (page and API alike); a link the dates do not yet respect moves
+    the successor and its own successors. Returns the tasks moved."""
+    with transaction.atomic():
+        if before is None:
+            records.create(link, user)
+        else:
+            records.update(link, user, before)
+        return cascade(link.work_plan, link.predecessor, user)
+
+
 def critical_tasks(tasks, links):
     """(critical task ids, critical (predecessor, successor) id pairs) of a plan's tasks and Dependency rows.
     Summary tasks are left out: their dates follow their sub-tasks, which carry the path."""

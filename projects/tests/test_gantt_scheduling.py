@@ -122,6 +122,19 @@ def test_a_new_dependency_the_dates_break_moves_the_successor(demo, client_for):
 
 
 @pytest.mark.django_db
+def test_a_new_dependency_through_the_api_moves_the_successor(demo, client_for):
+    plan = work_plan(opened_project(demo), demo, linked=False)
+    tasks = tasks_of(plan)
+    response = client_for("pm").post("/api/projects/dependencies/", {
+        "work_plan": plan.pk, "predecessor": tasks["任务 2"].pk, "successor": tasks["任务 1"].pk, "lag_days": 1},
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    moved = tasks_of(plan)["任务 1"]
+    # 任务 2 ends on 02-11; with one day of lag 任务 1 starts on 02-13 at the earliest, keeping its five days.
+    assert (moved.planned_start, moved.planned_end) == (date(2026, 2, 13), date(2026, 2, 17))
+
+
+@pytest.mark.django_db
 def test_a_summary_task_is_derived_from_its_sub_tasks_and_its_dates_are_read_only(demo, client_for):
     from projects import services
     from projects.models import Task

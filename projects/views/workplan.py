@@ -6,7 +6,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -143,10 +142,8 @@ class DependencyView(WorkPlanChildView):
                 form = DependencyForm(request.POST, work_plan=plan)
                 if not form.is_valid():
                     raise ValidationError(error_messages(ValidationError(form.errors)))
-                with transaction.atomic():
-                    link = records.create(form.save(commit=False), request.user)
-                    # A new link the dates do not yet respect moves the successor (and its own successors).
-                    moved = services.cascade(plan, link.predecessor, request.user)
+                # A new link the dates do not yet respect moves the successor (and its own successors).
+                moved = services.save_dependency(form.save(commit=False), request.user)
                 if moved:
                     messages.info(request, _t("%(n)s tasks moved to respect the new dependency: %(tasks)s.") % {
                         "n": len(moved), "tasks": ", ".join(str(t) for t in moved)})
