@@ -239,6 +239,10 @@ def internal_chart(data) -> bytes:
     ax.bar([i + 0.2 for i in range(len(names))], resolution, 0.4, label=_t("Resolution achievement"))
     ax.set_xticks(range(len(names)), names, fontsize=7)
     _percent_axis(ax, [*(line["response"] for line in lines), *(line["resolution"] for line in lines)])
+    bottom = ax.get_ylim()[0]
+    for index, line in enumerate(lines):  # a customer without tickets says so instead of showing an empty slot
+        if line["response"] is None and line["resolution"] is None:
+            ax.text(index, bottom + 0.5, _t("no data"), ha="center", va="bottom", fontsize=7, color="#6c757d")
     ax.set_ylabel(_t("Achievement (%)"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title(_t("SLA achievement per customer"))
