@@ -86,13 +86,39 @@ class ReportEditView(InitialFromQueryMixin, ObjectEditView):
     def get_initial(self):
         initial = super().get_initial()
         year, month = monthly.last_month()
-        initial.setdefault("year", year)
-        initial.setdefault("month", month)
+        for name, default in (("year", year), ("month", month)):  # ?year=&month= from the work queue
+            value = self.request.GET.get(name, "")
+            initial.setdefault(name, int(value) if value.isdigit() else default)
         return initial
 
 
 class MinutesEditView(InitialFromQueryMixin, ObjectEditView):
     query_initial = {"meeting": QualityMeeting}
+
+
+class InternalEditView(ObjectEditView):
+    """?year=&month= (from an approved monthly report's "prepare internal report") set the month."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("year", "month"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
+
+
+class MeetingEditView(InitialFromQueryMixin, ObjectEditView):
+    """?internal_report= (from the internal report's "schedule quality meeting") sets the report and its month."""
+
+    query_initial = {"internal_report": InternalServiceReport}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        report = initial.get("internal_report")
+        if self.object is None and report is not None:
+            initial.update(year=report.year, month=report.month)
+        return initial
 
 
 class MonthlyReportDetailView(ObjectDetailView):
@@ -239,8 +265,20 @@ class InternalDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_generate"] = monthly.may_generate(self.object, self.request.user)
-        context["data"] = self.object.snapshot or {}
+        context["data"] = data = self.object.snapshot or {}
+        lines = data.get("lines", [])
+        context["lines"] = list(zip(lines, internal_line_links(self.object, lines, self.request.user), strict=True))
         return context
+
+
+def internal_line_links(internal, lines, user):
+    """[(contract url, report url)] per snapshot line, for the records the reader may open (two queries)."""
+    contracts = {pk: c.get_absolute_url() for pk, c in Contract.objects.restrict(user, "view").in_bulk(
+        [line.get("contract_id") for line in lines]).items()}
+    reports = {r.number: r.get_absolute_url() for r in MonthlyServiceReport.objects.restrict(user, "view").filter(
+        number__in=[line["report"] for line in lines if line.get("report")], year=internal.year,
+        month=internal.month).order_by("version")}
+    return [(contracts.get(line.get("contract_id")), reports.get(line.get("report"))) for line in lines]
 
 
 class MeetingDetailView(ObjectDetailView):
@@ -322,6 +360,7 @@ class InternalServiceReportViews(RecordViews):
     filterset = InternalServiceReportFilterSet
     form = InternalReportForm
     detail_view = InternalDetailView
+    edit_view = InternalEditView
     select_related = ("owner_department", "author", "department")
     detail_fields = ("scope", "department", "year", "month", "conclusions", "generated_at", "owner_department")
 
@@ -332,6 +371,7 @@ class QualityMeetingViews(RecordViews):
     filterset = QualityMeetingFilterSet
     form = QualityMeetingForm
     detail_view = MeetingDetailView
+    edit_view = MeetingEditView
     select_related = ("chair", "minute_taker")
     detail_fields = ("year", "month", "start", "end", "location", "chair", "minute_taker", "internal_report",
                      "invitation_sent_at")
