@@ -16,7 +16,15 @@ from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, Record
 
 from . import exports
 from .choices import ActionStatus
-from .figures import format_row, month_on_month, table_columns
+from .figures import (
+    category_label,
+    category_rows,
+    format_row,
+    month_on_month,
+    percent_axis_floor,
+    problem_rows,
+    table_columns,
+)
 from .filtersets import (
     ActionItemFilterSet,
     InternalServiceReportFilterSet,
@@ -128,29 +136,56 @@ class MonthlyReportDetailView(ObjectDetailView):
             data=data,
             change=month_on_month(data["volume"]["current"], data["volume"]["previous"]) if data else None,
             chart=_chart_data(data) if data else None,
+            category_rows=category_rows(data["categories"]) if data else [],
+            problem_rows=problem_rows(data["problems"]) if data else [],
         )
         return context
 
 
+CHART_CATEGORIES = 10  # the category chart shows the largest nine and sums the rest as "other"
+
+
 def _chart_data(data):
+    """The monthly report's charts (json_script #report-chart-data): titles and units in the reader's language,
+    None where a month has no data (a gap, not 0 or 100 %), percent axes fitted to the data and the targets."""
     rows = {(r["kind"], r.get("priority")): r for r in data["table"]}
     priorities = ["P1", "P2", "P3", "P4"]
+    response = [(rows.get(("response", p)) or {}).get("actual") for p in priorities]
+    resolution = [(rows.get(("resolution", p)) or {}).get("actual") for p in priorities]
+    targets = [(rows.get(("response", p)) or {}).get("target") for p in priorities]
+    trend = data["trend"]
+    availability_target = (data.get("metrics") or {}).get("availability_target")
+    categories = data["categories"]
+    if len(categories) > CHART_CATEGORIES:
+        rest = categories[CHART_CATEGORIES - 1:]
+        categories = [*categories[:CHART_CATEGORIES - 1], {
+            "category": _t("Other categories (%(n)s)") % {"n": len(rest)},
+            "count": sum(c["count"] for c in rest), "previous": sum(c["previous"] for c in rest)}]
     return {
         "labels": {"response": _t("Response achievement"), "resolution": _t("Resolution achievement"),
                    "target": _t("Target"), "availability": _t("Availability"), "volume": _t("Tickets"),
-                   "this_month": _t("This month"), "previous": _t("Previous month")},
+                   "this_month": _t("This month"), "previous": _t("Previous month"),
+                   "availability_target": _t("Availability target"), "percent": "%",
+                   "count": _t("Tickets (count)"), "no_data": _t("no data")},
+        "titles": {"priority": _t("Achievement per priority (%)"), "categories": _t("Tickets by category (count)"),
+                   "trend": _t("12-month trend (%, tickets)")},
         "priorities": priorities,
-        "response": [(rows.get(("response", p)) or {}).get("actual") for p in priorities],
-        "resolution": [(rows.get(("resolution", p)) or {}).get("actual") for p in priorities],
-        "targets": [(rows.get(("response", p)) or {}).get("target") for p in priorities],
-        "trend": {"labels": [p["label"] for p in data["trend"]],
-                  "response": [p["response"] for p in data["trend"]],
-                  "resolution": [p["resolution"] for p in data["trend"]],
-                  "availability": [p["availability"] for p in data["trend"]],
-                  "volume": [p["volume"] for p in data["trend"]]},
-        "categories": {"names": [c["category"] for c in data["categories"][:10]],
-                       "count": [c["count"] for c in data["categories"][:10]],
-                       "previous": [c["previous"] for c in data["categories"][:10]]},
+        "response": response,
+        "resolution": resolution,
+        "targets": targets,
+        "priority_floor": percent_axis_floor([*response, *resolution, *targets]),
+        "trend": {"labels": [p["label"] for p in trend],
+                  "response": [p["response"] for p in trend],
+                  "resolution": [p["resolution"] for p in trend],
+                  "availability": [p["availability"] for p in trend],
+                  "volume": [p["volume"] for p in trend],
+                  "availability_target": availability_target,
+                  "floor": percent_axis_floor([*(p[k] for p in trend for k in ("response", "resolution",
+                                                                                "availability")),
+                                               availability_target])},
+        "categories": {"names": [category_label(c["category"]) for c in categories],
+                       "count": [c["count"] for c in categories],
+                       "previous": [c["previous"] for c in categories]},
     }
 
 
