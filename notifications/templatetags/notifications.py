@@ -1,0 +1,14 @@
+"""`{% notification_bell %}`: the header's bell with the reader's unread count."""
+
+from django import template
+
+from ..models import Notification
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/bell.html", takes_context=True)
+def notification_bell(context):
+    user = context["request"].user
+    unread = Notification.objects.filter(recipient=user).unread().count() if user.is_authenticated else 0
+    return {"unread": unread}
