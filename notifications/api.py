@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import RestrictedReadOnlyViewSet
+from core.drf import MatrixPermission
 
 from .models import Notification
 
@@ -25,11 +26,22 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
+class MarkReadPermission(MatrixPermission):
+    """Marking read changes the notification: the matrix's "change" (everyone, on their own), not "add"."""
+
+    @staticmethod
+    def action(request, view):
+        if getattr(view, "action", None) in {"read", "read_all"}:
+            return "change"
+        return MatrixPermission.action(request, view)
+
+
 class NotificationViewSet(RestrictedReadOnlyViewSet):
     """The caller's notifications, newest first (`?unread=true`: only the unread ones)."""
 
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
+    permission_classes = [MarkReadPermission]
 
     def get_queryset(self):
         queryset = super().get_queryset()

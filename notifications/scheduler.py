@@ -24,17 +24,26 @@ def schedule():
 
 
 def enqueue(task):
-    close_old_connections()
     result = task.enqueue()
     logger.info("enqueued %s (%s)", task.name, result.id)
+    return result
+
+
+def _fire(task):
+    """A trigger fired (in APScheduler's thread pool): enqueue, on a connection that is fresh and let go after."""
+    close_old_connections()
+    try:
+        enqueue(task)
+    finally:
+        close_old_connections()
 
 
 def build_scheduler(run_now=True):
     scheduler = BlockingScheduler(timezone=settings.TIME_ZONE,
                                   job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600})
     for task, crontab in schedule():
-        scheduler.add_job(enqueue, CronTrigger.from_crontab(crontab, timezone=settings.TIME_ZONE), args=[task],
+        scheduler.add_job(_fire, CronTrigger.from_crontab(crontab, timezone=settings.TIME_ZONE), args=[task],
                           id=task.name, name=task.name)
     if run_now:  # a fresh start tells people at once rather than at the next quarter hour
-        scheduler.add_job(enqueue, args=[send_reminders_task], id="start", name="reminders at start")
+        scheduler.add_job(_fire, args=[send_reminders_task], id="start", name="reminders at start")
     return scheduler
