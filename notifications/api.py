@@ -1,15 +1,17 @@
 """REST: one's own notifications (list, read one, mark read, mark all read). Nobody sees another's."""
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import RestrictedReadOnlyViewSet
 from core.drf import MatrixPermission
 
-from .models import Notification
+from .models import Notification, NotificationPreference
+from .services import preference_for
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -65,4 +67,30 @@ class NotificationViewSet(RestrictedReadOnlyViewSet):
         return Response({"marked": marked})
 
 
-ROUTES = [("notifications", NotificationViewSet)]
+class NotificationPreferenceSerializer(serializers.ModelSerializer):
+    calendar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["id", "email_mode", "language", "calendar_url", "last_digest_on"]
+        read_only_fields = ["last_digest_on"]
+
+    def get_calendar_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("notifications:calendar", args=[obj.calendar_token]))
+
+
+class NotificationPreferenceViewSet(mixins.UpdateModelMixin, RestrictedReadOnlyViewSet):
+    """The caller's own notification settings (one row, made with the defaults when first asked for): how they
+    are e-mailed, in which language, and the address of their calendar feed."""
+
+    queryset = NotificationPreference.objects.all()
+    serializer_class = NotificationPreferenceSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        preference_for(self.request.user)
+        return super().get_queryset()
+
+
+ROUTES = [("notifications/settings", NotificationPreferenceViewSet), ("notifications", NotificationViewSet)]

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("", views.InboxView.as_view(), name="inbox"),
+    path("", views.InboxView.as_view(), name="notification_list"),
     path("notification/<int:pk>/", views.NotificationOpenView.as_view(), name="notification_open"),
     path("notification/<int:pk>/read/", views.MarkReadView.as_view(), name="notification_read"),
     path("read-all/", views.MarkAllReadView.as_view(), name="read_all"),

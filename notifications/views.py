@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic import TemplateView
+
+from core.permissions import allowed
 
 from .calendar import feed_for
 from .choices import NotificationKind
@@ -39,7 +42,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
         page = Paginator(rows.unread() if unread_only else rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         for notification in page:
             notification.icon = KIND_ICONS.get(notification.kind, "bell")
-        context.update(page=page, unread_only=unread_only, unread=own(self.request).unread().count(),
+        context.update(page=page, unread_only=unread_only, can_change=allowed(self.request.user, Notification, "change"), unread=own(self.request).unread().count(),
                        form=kwargs.get("form") or PreferenceForm(instance=preference),
                        calendar_url=self.request.build_absolute_uri(
                            reverse("notifications:calendar", args=[preference.calendar_token])))
@@ -47,12 +50,14 @@ class InboxView(LoginRequiredMixin, TemplateView):
 
     def post(self, request):
         """The notification settings (e-mail: at once, daily digest or none; the language of e-mails)."""
+        if not allowed(request.user, NotificationPreference, "change"):
+            raise PermissionDenied
         form = PreferenceForm(request.POST, instance=preference_for(request.user, translation.get_language()))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         form.save()
         messages.success(request, _t("Your notification settings are saved."))
-        return redirect("notifications:inbox")
+        return redirect("notifications:notification_list")
 
 
 class NotificationOpenView(LoginRequiredMixin, View):
@@ -87,10 +92,12 @@ class RegenerateCalendarView(LoginRequiredMixin, View):
     """A new secret for the calendar feed: calendars subscribed to the old address stop receiving it."""
 
     def post(self, request):
+        if not allowed(request.user, NotificationPreference, "change"):
+            raise PermissionDenied
         NotificationPreference.objects.filter(pk=preference_for(request.user).pk) \
             .update(calendar_token=new_calendar_token())
         messages.success(request, _t("Your calendar has a new address; the old one no longer works."))
-        return redirect("notifications:inbox")
+        return redirect("notifications:notification_list")
 
 
 class CalendarFeedView(View):
@@ -110,4 +117,4 @@ def _back(request):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("notifications:inbox")
+    return reverse("notifications:notification_list")

@@ -180,7 +180,7 @@ def test_the_inbox_and_the_api_show_only_ones_own(demo, source, client_for):
             "sales": [Item(key="own:sales", kind=Kind.WRITE, title="For sales only", url="/")]})
     send_reminders()
     pm, sales = client_for("pm"), client_for("sales")
-    page = pm.get(reverse("notifications:inbox")).content.decode()
+    page = pm.get(reverse("notifications:notification_list")).content.decode()
     assert "For the PM only" in page and "For sales only" not in page
     listed = pm.get("/api/notifications/?page_size=500").json()
     titles = [row["title"] for row in listed.get("results", listed)]
@@ -216,11 +216,11 @@ def test_the_bell_counts_unread_and_reading_clears_it(demo, source, client_for):
 
 def test_the_settings_page_chooses_digest_and_language(demo, client_for):
     client = client_for("sales")
-    response = client.post(reverse("notifications:inbox"), {"email_mode": "digest", "language": "en"})
+    response = client.post(reverse("notifications:notification_list"), {"email_mode": "digest", "language": "en"})
     assert response.status_code == 302
     preference = preference_for(demo["sales"])
     assert preference.email_mode == EmailMode.DIGEST and preference.language == "en"
-    assert client.post(reverse("notifications:inbox"), {"email_mode": "weekly", "language": "en"}).status_code == 400
+    assert client.post(reverse("notifications:notification_list"), {"email_mode": "weekly", "language": "en"}).status_code == 400
 
 
 def test_the_calendar_feed_holds_the_due_dates_and_needs_its_token(demo, source, client, client_for):
@@ -270,3 +270,17 @@ def test_the_scheduler_enqueues_the_jobs_on_their_cron_and_the_worker_job_runs(d
     assert send_reminders_task.call() >= 1
     assert send_reminders_task.call() == 0
     assert Notification.objects.filter(key="job:1").count() == 1
+
+
+def test_the_api_reads_and_changes_only_ones_own_settings(demo, client_for):
+    pm = client_for("pm")
+    (own,) = pm.get("/api/notifications/settings/").json()["results"]
+    assert own["calendar_url"].endswith(".ics") and own["email_mode"] == EmailMode.IMMEDIATE
+    assert pm.patch(f"/api/notifications/settings/{own['id']}/", {"email_mode": "digest"},
+                    content_type="application/json").status_code == 200
+    assert preference_for(demo["pm"]).email_mode == EmailMode.DIGEST
+    sales = client_for("sales")
+    assert sales.patch(f"/api/notifications/settings/{own['id']}/", {"email_mode": "none"},
+                       content_type="application/json").status_code == 404
+    assert client_for("auditor").patch("/api/notifications/settings/1/", {"email_mode": "none"},
+                                       content_type="application/json").status_code == 403
