@@ -19,6 +19,7 @@ from core.worklist import Item, Kind
 from notifications.choices import EmailMode, NotificationKind
 from notifications.models import Notification
 from notifications.scheduler import build_scheduler, enqueue
+from notifications.signals import enqueue_reminders_once
 from notifications.services import preference_for, send_digests, send_reminders, user_zone
 from notifications.tasks import send_reminders_task
 
@@ -284,3 +285,21 @@ def test_the_api_reads_and_changes_only_ones_own_settings(demo, client_for):
                        content_type="application/json").status_code == 404
     assert client_for("auditor").patch("/api/notifications/settings/1/", {"email_mode": "none"},
                                        content_type="application/json").status_code == 403
+
+
+def test_a_transition_enqueues_one_reminder_run_when_it_commits(demo, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.ready().filter(task_path=send_reminders_task.module_path)
+    queued.delete()
+    drafts = RecordIndex.objects.filter(record_type="annual_goals", status="draft", is_latest=True)
+    row = drafts.first()
+    record = {t.code: t for t in registry}[row.record_type].model.objects.get(pk=row.object_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.fire(record, "submit", record.author)
+    assert queued.count() == 1
+    enqueue_reminders_once()  # another transition before a worker took the run
+    assert queued.count() == 1, "one run waiting covers every transition since"
+
+    send_reminders_task.call()
+    assert Notification.objects.filter(key__startswith=f"approve:{row.record_type}:{row.object_id}:").exists()
