@@ -176,7 +176,10 @@ declare({
     "contracts.contractreview": {**review_flow(REVIEW_ORGANISERS, OPINION_GIVERS), "return": CONTRACT_APPROVERS},
     "contracts.reviewopinion": {**crud(REVIEW_ORGANISERS), "change": OPINION_GIVERS},
 })
-navigation.add("contract", _("Service contracts"), "contracts:contract_list", "contracts.contract")
+navigation.add("contract", _("Service contracts"), "contracts:contract_list", "contracts.contract",
+               roles={R.SALES, R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.COMMERCE, R.GENERAL_MANAGER})
 navigation.add("contract", _("Service level agreements"), "contracts:servicelevelagreement_list",
-               "contracts.servicelevelagreement")
-navigation.add("contract", _("Contract review records"), "contracts:contractreview_list", "contracts.contractreview")
+               "contracts.servicelevelagreement",
+               roles={R.SALES, R.SERVICE_MANAGER})
+navigation.add("contract", _("Contract review records"), "contracts:contractreview_list", "contracts.contractreview",
+               roles={R.SALES, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.COMMERCE, R.TSD_DIRECTOR})

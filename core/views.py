@@ -19,12 +19,13 @@ from django_tables2 import SingleTableMixin
 from . import audit, records, workflow
 from .choices import AuditAction
 from .exports.cells import append_inert, inert
-from .extensions import detail_panels
+from .extensions import detail_panels, forward_actions
 from .forms import AttachmentForm
 from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
 from .record_actions import AttachView, ExportView, NewVersionView, TransitionView
+from .relations import relations_for
 from .responses import error_messages, hx_redirect
 
 
@@ -166,6 +167,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
             can_delete=allowed(user, obj, "delete"),
             views=self.views,
             detail_panels=detail_panels(obj, user),
+            relations=relations_for(obj, user),
+            next_actions=forward_actions(obj, user),
         )
         if isinstance(obj, ControlledRecord):
             ct_filter = {"content_type__model": self.model._meta.model_name,

@@ -216,6 +216,8 @@ class InternalServiceReport(ControlledRecord):
 class QualityMeeting(BaseModel):
     """月度服务质量分析会议: scheduled per month; agenda pre-filled from the internal report."""
 
+    links_as_record = True  # core.relations: listed with the records it comes from and leads to
+
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), validators=MONTH)

@@ -78,13 +78,39 @@ class ReportEditView(InitialFromQueryMixin, ObjectEditView):
     def get_initial(self):
         initial = super().get_initial()
         year, month = monthly.last_month()
-        initial.setdefault("year", year)
-        initial.setdefault("month", month)
+        for name, default in (("year", year), ("month", month)):  # ?year=&month= from the work queue
+            value = self.request.GET.get(name, "")
+            initial.setdefault(name, int(value) if value.isdigit() else default)
         return initial
 
 
 class MinutesEditView(InitialFromQueryMixin, ObjectEditView):
     query_initial = {"meeting": QualityMeeting}
+
+
+class InternalEditView(ObjectEditView):
+    """?year=&month= (from an approved monthly report's "prepare internal report") set the month."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("year", "month"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
+
+
+class MeetingEditView(InitialFromQueryMixin, ObjectEditView):
+    """?internal_report= (from the internal report's "schedule quality meeting") sets the report and its month."""
+
+    query_initial = {"internal_report": InternalServiceReport}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        report = initial.get("internal_report")
+        if self.object is None and report is not None:
+            initial.update(year=report.year, month=report.month)
+        return initial
 
 
 class MonthlyReportDetailView(ObjectDetailView):
@@ -287,6 +313,7 @@ class InternalServiceReportViews(RecordViews):
     filterset = InternalServiceReportFilterSet
     form = InternalReportForm
     detail_view = InternalDetailView
+    edit_view = InternalEditView
     select_related = ("owner_department", "author", "department")
     detail_fields = ("scope", "department", "year", "month", "conclusions", "generated_at", "owner_department")
 
@@ -297,6 +324,7 @@ class QualityMeetingViews(RecordViews):
     filterset = QualityMeetingFilterSet
     form = QualityMeetingForm
     detail_view = MeetingDetailView
+    edit_view = MeetingEditView
     select_related = ("chair", "minute_taker")
     detail_fields = ("year", "month", "start", "end", "location", "chair", "minute_taker", "internal_report",
                      "invitation_sent_at")
