@@ -303,3 +303,49 @@ def test_a_transition_enqueues_one_reminder_run_when_it_commits(demo, django_cap
 
     send_reminders_task.call()
     assert Notification.objects.filter(key__startswith=f"approve:{row.record_type}:{row.object_id}:").exists()
+
+
+# The reporting stage's own work-queue sources (reporting/worklist.py), as the demo company has them.
+
+def test_a_real_overdue_action_is_told_once_to_its_owner_by_inbox_and_email(demo):
+    from reporting.models import ActionItem, MeetingMinutes
+
+    minutes = MeetingMinutes.objects.filter(successor__isnull=True).first()
+    owner = demo["member"]
+    action = ActionItem.objects.create(minutes=minutes, description="Renew the monitoring certificate",
+                                       owner=owner, due_date=today() - timedelta(days=1))
+    run_twice()
+
+    (told,) = Notification.objects.filter(key=f"action:{action.pk}")
+    assert told.recipient == owner and told.kind == NotificationKind.OVERDUE and told.due == action.due_date
+    assert told.url == action.get_absolute_url()
+    messages = [m for m in mails_to(owner) if "Renew the monitoring certificate" in m.subject]
+    assert len(messages) == 1 and told.emailed_at is not None
+
+
+def test_a_real_due_report_is_told_once_to_who_writes_it(demo):
+    owed = [(user, item) for user in demo.values() if user.is_active
+            for item in worklist.items_for(user) if item.key.startswith("monthly_report:")]
+    assert owed, "the demo has monthly reports due or late"
+    user, item = owed[0]
+    Notification.objects.filter(key=item.key).delete()  # as if the report had just fallen due
+
+    run_twice()
+
+    told = Notification.objects.filter(recipient=user, key=item.key)
+    assert told.count() == 1 and told.get().kind in (NotificationKind.DUE, NotificationKind.OVERDUE)
+    expected = Notification.objects.filter(key=item.key).count()  # everyone who owes it, each once
+    assert len([m for m in mail.outbox if told.get().titles["zh-hans"] in m.subject]) == expected
+    assert len([m for m in mails_to(user) if told.get().titles["zh-hans"] in m.subject]) == 1
+
+
+def test_the_calendar_feed_holds_the_real_due_dates(demo, client):
+    from reporting.models import ActionItem
+
+    action = ActionItem.objects.filter(status="open", minutes__successor__isnull=True).select_related("owner") \
+        .filter(due_date__gte=today()).first() or ActionItem.objects.filter(status="open").first()
+    owner = action.owner
+    feed = client.get(reverse("notifications:calendar", args=[preference_for(owner).calendar_token]))
+    events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    dated = {item.key: item.due for item in worklist.items_for(owner) if item.due}
+    assert dated and {str(e["uid"]).removesuffix("@servplan"): e.decoded("dtstart") for e in events} == dated
