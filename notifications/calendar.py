@@ -6,12 +6,12 @@ linking to the exact page. Calendar apps fetch it without a session, so the URL 
 own (NotificationPreference.calendar_token) that the person can regenerate to cut off an old subscription.
 """
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
-import icalendar
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 
+from core import ical
 from core.worklist import items_for
 
 from .services import preference_for, site_url
@@ -19,25 +19,12 @@ from .services import preference_for, site_url
 
 def feed_for(user, today=None) -> bytes:
     today = today or timezone.localdate()
-    preference = preference_for(user)
-    stamp = timezone.now().astimezone(UTC)  # times in UTC (…Z); due dates are dates
-    with translation.override(preference.language):
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", "-//ServPlan//Due dates//EN")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("x-wr-calname", _t("ServPlan: due dates of %(user)s") % {"user": user})
+    with translation.override(preference_for(user).language):
+        feed = ical.calendar("Due dates", x_wr_calname=_t("ServPlan: due dates of %(user)s") % {"user": user})
         for item in items_for(user, today):
-            if item.due is None:
-                continue
-            event = icalendar.Event()
-            event.add("uid", f"{item.key}@servplan")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", item.due)
-            event.add("dtend", item.due + timedelta(days=1))
-            event.add("summary", str(item.title))
-            event.add("url", site_url(item.url))
-            event.add("description", site_url(item.url))
-            event.add("transp", "TRANSPARENT")
-            calendar.add_component(event)
-    return calendar.to_ical()
+            if item.due is not None:
+                link = site_url(item.url)
+                feed.add_component(ical.event(f"{item.key}@servplan", item.title, item.due,
+                                              item.due + timedelta(days=1), url=link, description=link,
+                                              transp="TRANSPARENT"))
+    return feed.to_ical()
