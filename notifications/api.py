@@ -18,14 +18,19 @@ class NotificationSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     read = serializers.SerializerMethodField()
+    done = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
         fields = ["id", "kind", "kind_display", "key", "title", "url", "due", "owner", "created", "read", "read_at",
-                  "emailed_at"]
+                  "emailed_at", "done", "resolved_at"]
 
     def get_read(self, obj) -> bool:
         return obj.read_at is not None
+
+    def get_done(self, obj) -> bool:
+        """The item left the reader's work queue (approved, written, closed)."""
+        return obj.resolved_at is not None
 
 
 class MarkReadPermission(MatrixPermission):
@@ -39,7 +44,7 @@ class MarkReadPermission(MatrixPermission):
 
 
 class NotificationViewSet(RestrictedReadOnlyViewSet):
-    """The caller's notifications, newest first (`?unread=true`: only the unread ones)."""
+    """The caller's notifications, newest first (`?unread=true`: only those unread and still to do)."""
 
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
@@ -48,7 +53,7 @@ class NotificationViewSet(RestrictedReadOnlyViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list" and self.request.query_params.get("unread") == "true":
-            queryset = queryset.unread()
+            queryset = queryset.pending()
         return queryset
 
     @extend_schema(request=None)

@@ -22,6 +22,10 @@ class NotificationQuerySet(RestrictedQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def pending(self):
+        """Unread and still to do: what the bell counts and a digest lists."""
+        return self.filter(read_at__isnull=True, resolved_at__isnull=True)
+
 
 class Notification(models.Model):
     """One thing a person was told. `key` is the worklist item's key, so the unique (recipient, key, kind) makes
@@ -42,6 +46,8 @@ class Notification(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # The item left the work queue (approved by someone, written, closed): the bell stops counting it.
+    resolved_at = models.DateTimeField(_("done"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 

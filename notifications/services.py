@@ -93,14 +93,23 @@ def send_reminders(today=None):
     created = 0
     users = get_user_model().objects.filter(is_active=True).select_related("department__head")
     for user in users:
-        for item, titles in items_with_titles(user, today):
+        owed = items_with_titles(user, today)
+        for item, titles in owed:
             kind = kind_of(item, today)
             created += notify(user, item, kind, titles)
             if kind == NotificationKind.OVERDUE and (today - item.due).days >= settings.SERVPLAN_ESCALATION_DAYS:
                 head = escalation_recipient(user)
                 if head is not None:
                     created += notify(head, item, NotificationKind.ESCALATION, titles, owner=user)
+        resolve_gone(user, {item.key for item, _titles in owed})
     return created
+
+
+def resolve_gone(user, keys):
+    """Mark done what left the user's work queue (their own notifications, and the escalations about them)."""
+    open_rows = Notification.objects.filter(resolved_at__isnull=True).exclude(key__in=keys)
+    open_rows.filter(recipient=user).exclude(kind=NotificationKind.ESCALATION).update(resolved_at=timezone.now())
+    open_rows.filter(owner=user, kind=NotificationKind.ESCALATION).update(resolved_at=timezone.now())
 
 
 def notify(recipient, item, kind, titles, owner=None) -> bool:
@@ -112,6 +121,9 @@ def notify(recipient, item, kind, titles, owner=None) -> bool:
         notification, created = Notification.objects.get_or_create(
             recipient=recipient, key=item.key, kind=kind,
             defaults={"titles": titles, "url": item.url, "due": item.due, "owner": owner})
+        if not created and notification.resolved_at is not None:  # back in the queue (returned, reopened)
+            notification.resolved_at = None
+            notification.save(update_fields=["resolved_at"])
         if created and preference.email_mode == EmailMode.IMMEDIATE and recipient.email:
             _send(recipient, preference, [notification])
             notification.emailed_at = timezone.now()
@@ -132,7 +144,7 @@ def send_digests(now=None):
 
 
 def send_digest(preference_pk, day, now) -> bool:
-    """One digest of the unread notifications not yet e-mailed; the preference row's lock makes a second
+    """One digest of the notifications still unread and to do, not yet e-mailed; the preference row's lock makes a second
     scheduler wait and then find today's digest sent."""
     with transaction.atomic():
         preference = NotificationPreference.objects.select_for_update().select_related("user").get(pk=preference_pk)
@@ -140,7 +152,7 @@ def send_digest(preference_pk, day, now) -> bool:
             return False
         preference.last_digest_on = day
         preference.save(update_fields=["last_digest_on"])
-        pending = list(preference.user.notifications.filter(emailed_at__isnull=True, read_at__isnull=True)
+        pending = list(preference.user.notifications.pending().filter(emailed_at__isnull=True)
                        .order_by("due", "created"))
         if not pending or not preference.user.email:
             return False

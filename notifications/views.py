@@ -39,10 +39,11 @@ class InboxView(LoginRequiredMixin, TemplateView):
         preference = preference_for(self.request.user, translation.get_language())
         unread_only = self.request.GET.get("show") == "unread"
         rows = own(self.request).select_related("owner")
-        page = Paginator(rows.unread() if unread_only else rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(rows.pending() if unread_only else rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         for notification in page:
             notification.icon = KIND_ICONS.get(notification.kind, "bell")
-        context.update(page=page, unread_only=unread_only, can_change=allowed(self.request.user, Notification, "change"), unread=own(self.request).unread().count(),
+        context.update(page=page, unread_only=unread_only, unread=own(self.request).pending().count(),
+                       can_change=allowed(self.request.user, Notification, "change"),
                        form=kwargs.get("form") or PreferenceForm(instance=preference),
                        calendar_url=self.request.build_absolute_uri(
                            reverse("notifications:calendar", args=[preference.calendar_token])))

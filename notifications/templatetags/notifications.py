@@ -10,5 +10,5 @@ register = template.Library()
 @register.inclusion_tag("notifications/bell.html", takes_context=True)
 def notification_bell(context):
     user = context["request"].user
-    unread = Notification.objects.filter(recipient=user).unread().count() if user.is_authenticated else 0
+    unread = Notification.objects.filter(recipient=user).pending().count() if user.is_authenticated else 0
     return {"unread": unread}

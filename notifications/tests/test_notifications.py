@@ -349,3 +349,29 @@ def test_the_calendar_feed_holds_the_real_due_dates(demo, client):
     events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
     dated = {item.key: item.due for item in worklist.items_for(owner) if item.due}
     assert dated and {str(e["uid"]).removesuffix("@servplan"): e.decoded("dtstart") for e in events} == dated
+
+
+def test_an_item_that_left_the_queue_is_done_and_no_longer_counted_or_digested(demo, source, client_for):
+    owed = {"pm": [Item(key="leaves:1", kind=Kind.WRITE, title="Soon done", url="/", due=today())]}
+    source(owed)
+    preference = preference_for(demo["pm"])
+    preference.email_mode = EmailMode.DIGEST
+    preference.save()
+    send_reminders()
+    told = Notification.objects.get(key="leaves:1")
+    assert told.resolved_at is None
+
+    owed["pm"] = []  # written, approved or closed: the source no longer yields it
+    send_reminders()
+    told.refresh_from_db()
+    assert told.resolved_at is not None and told.read_at is None
+    assert not Notification.objects.filter(recipient=demo["pm"]).pending().filter(key="leaves:1").exists()
+    send_digests(now=timezone.localtime(timezone.now(), user_zone(demo["pm"])).replace(hour=9))
+    assert not [m for m in mails_to(demo["pm"]) if "Soon done" in m.body], "a digest leaves out what is done"
+    listed = client_for("pm").get("/api/notifications/?unread=true&page_size=500").json()
+    assert "leaves:1" not in [row["key"] for row in listed["results"]]
+
+    owed["pm"] = [Item(key="leaves:1", kind=Kind.WRITE, title="Soon done", url="/", due=today())]
+    send_reminders()  # back in the queue (returned): open again, not told twice
+    told.refresh_from_db()
+    assert told.resolved_at is None and Notification.objects.filter(key="leaves:1").count() == 1
