@@ -60,13 +60,11 @@ class Notification(models.Model):
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notifications_unread")]
 
-    @staticmethod
-    def restrict_rows(queryset, user, action):
-        """Everyone sees and marks only their own notifications, whatever their role."""
-        return queryset.filter(recipient=user)
-
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("notifications:notification_open", args=[self.pk])
 
     @property
     def title(self):
@@ -75,8 +73,10 @@ class Notification(models.Model):
         return (self.titles.get(language) or self.titles.get(settings.LANGUAGE_CODE)
                 or next(iter(self.titles.values()), ""))
 
-    def get_absolute_url(self):
-        return reverse("notifications:notification_open", args=[self.pk])
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """Everyone sees and marks only their own notifications, whatever their role."""
+        return queryset.filter(recipient=user)
 
 
 class NotificationPreference(models.Model):
@@ -85,7 +85,8 @@ class NotificationPreference(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notification_preference",
                                 verbose_name=_("user"))
-    email_mode = models.CharField(_("send me e-mails"), max_length=20, choices=EmailMode.choices, default=EmailMode.IMMEDIATE)
+    email_mode = models.CharField(_("send me e-mails"), max_length=20, choices=EmailMode.choices,
+                                  default=EmailMode.IMMEDIATE)
     language = models.CharField(_("language of e-mails"), max_length=10, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
     # Calendar apps fetch the feed without logging in: the token is the credential, never the password.
@@ -101,9 +102,9 @@ class NotificationPreference(models.Model):
             models.CheckConstraint(condition=~Q(calendar_token=""), name="notifications_calendar_token_set"),
         ]
 
+    def __str__(self):
+        return str(self.user)
+
     @staticmethod
     def restrict_rows(queryset, user, action):
         return queryset.filter(user=user)
-
-    def __str__(self):
-        return str(self.user)

@@ -94,9 +94,10 @@ def send_reminders(today=None):
     users = get_user_model().objects.filter(is_active=True).select_related("department__head")
     for user in users:
         owed = items_with_titles(user, today)
+        preference = preference_for(user) if owed else None
         for item, titles in owed:
             kind = kind_of(item, today)
-            created += notify(user, item, kind, titles)
+            created += notify(user, item, kind, titles, preference=preference)
             if kind == NotificationKind.OVERDUE and (today - item.due).days >= settings.SERVPLAN_ESCALATION_DAYS:
                 head = escalation_recipient(user)
                 if head is not None:
@@ -112,11 +113,11 @@ def resolve_gone(user, keys):
     open_rows.filter(owner=user, kind=NotificationKind.ESCALATION).update(resolved_at=timezone.now())
 
 
-def notify(recipient, item, kind, titles, owner=None) -> bool:
+def notify(recipient, item, kind, titles, owner=None, preference=None) -> bool:
     """Record that `recipient` was told about `item` for `kind`, once; e-mail it now if they want it at once.
     The row and the e-mail's mark are one transaction; the unique (recipient, key, kind) makes a concurrent run
     wait for this one and then find the row."""
-    preference = preference_for(recipient)
+    preference = preference or preference_for(recipient)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             recipient=recipient, key=item.key, kind=kind,
@@ -144,8 +145,8 @@ def send_digests(now=None):
 
 
 def send_digest(preference_pk, day, now) -> bool:
-    """One digest of the notifications still unread and to do, not yet e-mailed; the preference row's lock makes a second
-    scheduler wait and then find today's digest sent."""
+    """One digest of the notifications still unread and to do, not yet e-mailed; the preference row's lock
+    makes a second scheduler wait and then find today's digest sent."""
     with transaction.atomic():
         preference = NotificationPreference.objects.select_for_update().select_related("user").get(pk=preference_pk)
         if preference.last_digest_on == day or preference.email_mode != EmailMode.DIGEST:

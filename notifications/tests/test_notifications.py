@@ -19,8 +19,8 @@ from core.worklist import Item, Kind
 from notifications.choices import EmailMode, NotificationKind
 from notifications.models import Notification
 from notifications.scheduler import build_scheduler, enqueue
-from notifications.signals import enqueue_reminders_once
 from notifications.services import preference_for, send_digests, send_reminders, user_zone
+from notifications.signals import enqueue_reminders_once
 from notifications.tasks import send_reminders_task
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +221,8 @@ def test_the_settings_page_chooses_digest_and_language(demo, client_for):
     assert response.status_code == 302
     preference = preference_for(demo["sales"])
     assert preference.email_mode == EmailMode.DIGEST and preference.language == "en"
-    assert client.post(reverse("notifications:notification_list"), {"email_mode": "weekly", "language": "en"}).status_code == 400
+    refused = client.post(reverse("notifications:notification_list"), {"email_mode": "weekly", "language": "en"})
+    assert refused.status_code == 400
 
 
 def test_the_calendar_feed_holds_the_due_dates_and_needs_its_token(demo, source, client, client_for):
