@@ -7,7 +7,7 @@ class NotificationKind(models.TextChoices):
     first seen (an item first seen overdue is not also announced as assigned or due)."""
 
     APPROVAL = "approval", _("Waiting for your approval")
-    ASSIGNED = "assigned", _("Assigned to you")
+    ASSIGNED = "assigned", _("New for you to do")
     DUE = "due", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
     ESCALATION = "escalation", _("Escalation: overdue in your department")
