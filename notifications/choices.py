@@ -14,6 +14,6 @@ class NotificationKind(models.TextChoices):
 
 
 class EmailMode(models.TextChoices):
-    IMMEDIATE = "immediate", _("At once, one e-mail per notification")
-    DIGEST = "digest", _("Once a day, a digest at 08:00")
-    NONE = "none", _("No e-mail (inbox only)")
+    IMMEDIATE = "immediate", _("At once, one per notification")
+    DIGEST = "digest", _("Daily digest at 08:00")
+    NONE = "none", _("No e-mail")

@@ -22,9 +22,9 @@ from .models import Notification, NotificationPreference, new_calendar_token
 from .services import preference_for
 
 PAGE_SIZE = 30
-KIND_ICONS = {NotificationKind.APPROVAL: "check2-square", NotificationKind.ASSIGNED: "person-check",
-              NotificationKind.DUE: "calendar-event", NotificationKind.OVERDUE: "exclamation-triangle",
-              NotificationKind.ESCALATION: "arrow-up-circle"}
+KIND_ICONS = {NotificationKind.APPROVAL: "check2-square text-primary", NotificationKind.ASSIGNED: "person-check",
+              NotificationKind.DUE: "calendar-event text-warning", NotificationKind.OVERDUE:
+              "exclamation-triangle text-danger", NotificationKind.ESCALATION: "arrow-up-circle text-danger"}
 
 
 def own(request, action="view"):
