@@ -376,3 +376,36 @@ def test_an_item_that_left_the_queue_is_done_and_no_longer_counted_or_digested(d
     send_reminders()  # back in the queue (returned): open again, not told twice
     told.refresh_from_db()
     assert told.resolved_at is None and Notification.objects.filter(key="leaves:1").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_tell_each_item_once(demo, source):
+    """Two runs of the job at the same moment (two schedulers, a restart overlapping): each item is recorded and
+    e-mailed once, whichever run gets there first."""
+    import threading
+
+    from django.db import connection
+
+    source({"pm": [Item(key=f"race:{n}", kind=Kind.WRITE, title=f"Race item {n}", url="/", due=today())
+                   for n in range(3)]})
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            send_reminders()
+        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert Notification.objects.filter(key__startswith="race:").count() == 3
+    assert sorted(m.subject for m in mails_to(demo["pm"]) if "Race item" in m.subject) == \
+        sorted(f"[ServPlan] 即将到期：Race item {n}" for n in range(3))
