@@ -1,5 +1,6 @@
 """The contract stage's work-queue sources (core.worklist), each to the people who take the step:
 
+* an approved pre-sales proposal without a contract → Sales drafts the contract from it;
 * an approved contract without a passed review → Sales starts the contract review (the prefilled form);
 * a contract review collecting opinions → the members of each department whose opinion is still missing;
 * an approved contract with a passed review and an approved SLA → Sales signs it (the contract page).
@@ -9,7 +10,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _t
 
+from core.choices import RecordStatus
 from core.worklist import Item, Kind, does_daily, register
+from presales.models import PresalesProposal
 
 from .choices import ReviewStatus, SignedStatus
 from .models import Contract, ContractReview, ReviewOpinion, ServiceLevelAgreement
@@ -63,3 +66,19 @@ def opinions_owed(user, today):
                    _t("Give the opinion of %(department)s on the review of %(contract)s")
                    % {"department": opinion.department, "contract": review.contract.number},
                    review.get_absolute_url(), record=review)
+
+
+@register
+def contracts_to_draft(user, today):
+    """Approved proposals (latest versions) that no contract was drafted from yet."""
+    if not does_daily(user, Contract, "add"):
+        return
+    later = PresalesProposal.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
+    proposals = PresalesProposal.objects.restrict(user, "view").filter(status=RecordStatus.APPROVED) \
+        .filter(~Exists(later), ~Exists(Contract.objects.filter(proposal__number=OuterRef("number")))) \
+        .select_related("customer").order_by("number")
+    for proposal in proposals[:50]:
+        yield Item(f"contract:proposal={proposal.number}:v{proposal.version}", Kind.WRITE,
+                   _t("Draft the contract from the proposal %(proposal)s · %(customer)s")
+                   % {"proposal": proposal.number, "customer": proposal.customer},
+                   reverse("contracts:contract_from_proposal", args=[proposal.pk]), record=proposal)

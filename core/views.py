@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
@@ -25,7 +26,7 @@ from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
 from .record_actions import AttachView, ExportView, NewVersionView, TransitionView
-from .relations import relations_for
+from .relations import is_record, relations_for
 from .responses import error_messages, hx_redirect
 
 
@@ -193,6 +194,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
 def _display(obj, name):
     display = getattr(obj, f"get_{name}_display", None)
     value = display() if display else getattr(obj, name)
+    if is_record(type(value)):  # a related record (the contract's proposal, the project's contract) is a link
+        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
     if isinstance(value, bool):
         return _t("Yes") if value else _t("No")
     return "—" if value in (None, "") else value

@@ -230,8 +230,20 @@ class InternalDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_generate"] = monthly.may_generate(self.object, self.request.user)
-        context["data"] = self.object.snapshot or {}
+        context["data"] = data = self.object.snapshot or {}
+        lines = data.get("lines", [])
+        context["lines"] = list(zip(lines, internal_line_links(self.object, lines, self.request.user), strict=True))
         return context
+
+
+def internal_line_links(internal, lines, user):
+    """[(contract url, report url)] per snapshot line, for the records the reader may open (two queries)."""
+    contracts = {pk: c.get_absolute_url() for pk, c in Contract.objects.restrict(user, "view").in_bulk(
+        [line.get("contract_id") for line in lines]).items()}
+    reports = {r.number: r.get_absolute_url() for r in MonthlyServiceReport.objects.restrict(user, "view").filter(
+        number__in=[line["report"] for line in lines if line.get("report")], year=internal.year,
+        month=internal.month).order_by("version")}
+    return [(contracts.get(line.get("contract_id")), reports.get(line.get("report"))) for line in lines]
 
 
 class MeetingDetailView(ObjectDetailView):

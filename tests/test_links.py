@@ -90,3 +90,28 @@ def test_an_approved_work_plan_offers_a_change_request_once_no_change_is_open(de
     assert "request-change" not in next_buttons(client_for("auditor").get(url).content.decode())
     form = client_for("pm").get(buttons["request-change"]).content.decode()
     assert f'<option value="{baseline.pk}" selected>' in form
+
+
+def test_related_records_in_a_record_s_fields_are_links(demo, client_for):
+    from projects.models import InitiationApplication
+
+    application = InitiationApplication.objects.order_by("pk").first()
+    page = client_for("svc_manager").get(application.get_absolute_url()).content.decode()
+    assert f'<a href="{application.project.get_absolute_url()}">' in page
+    assert f'<a href="{application.contract.get_absolute_url()}">' in page
+
+
+def test_the_internal_report_links_its_contracts_and_monthly_reports(demo, client_for):
+    from reporting.models import InternalServiceReport, MonthlyServiceReport
+
+    internal = InternalServiceReport.objects.exclude(snapshot={}).first()
+    reports = {line["report"] for line in internal.snapshot["lines"] if line["report"]}
+    assert reports, "the demo's internal report covers a written monthly report"
+    page = client_for("tsd_director").get(internal.get_absolute_url()).content.decode()
+    for report in MonthlyServiceReport.objects.filter(number__in=reports, year=internal.year, month=internal.month):
+        assert f'<a href="{report.get_absolute_url()}">{report.number}</a>' in page
+    pm_page = client_for("pm").get(internal.get_absolute_url()).content.decode()
+    outside = [line for line in internal.snapshot["lines"] if line["contract"] == "SP-CON-2026-0001"]
+    assert outside, "the company's report covers a contract outside the PM's projects"
+    for line in outside:  # shown, but not as a link the PM could not open
+        assert line["contract"] in pm_page and f'href="/contracts/contract/{line["contract_id"]}/"' not in pm_page

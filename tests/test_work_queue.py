@@ -49,3 +49,47 @@ def test_from_the_approved_contract_to_the_initiation_application(demo, client_f
     assert item.url == f"/projects/initiationapplication/add/?project={project.pk}"
     assert client_for("pm").get(item.url).status_code == 200
     assert f"initiation_application:project={project.pk}" not in keyed(demo["member"])
+
+
+def test_the_home_page_query_count_does_not_grow_with_the_items(demo, client_for, queries_of):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core import records
+    from reporting.models import ActionItem, MeetingMinutes
+
+    client = client_for("pm")
+    before = queries_of(client, "/")
+    minutes = MeetingMinutes.objects.order_by("pk").first()
+    user = demo["tsd_staff"]
+    with acting_as(user):
+        for i in range(5):
+            records.create(ActionItem(minutes=minutes, description=f"跟进事项 {i}", owner=demo["pm"],
+                                      due_date=timezone.localdate() + timedelta(days=i)), user)
+    assert sum(1 for item in items_for(demo["pm"]) if item.key.startswith("action:")) >= 5
+    assert queries_of(client, "/") == before
+
+
+def test_pre_sales_steps_go_to_who_takes_them(demo, client_for):
+    from contracts.models import Contract
+    from core import records
+    from presales.models import PresalesProposal, ServiceRequirement
+
+    requirement = ServiceRequirement.objects.get(number="SP-REQ-2026-0001")
+    with acting_as(demo["sales"]):
+        revised = records.new_version(requirement, demo["sales"])
+    ServiceRequirement.objects.filter(pk=revised.pk).update(status="approved")  # as if approved again
+    key = f"proposal:requirement={revised.number}:v{revised.version}"
+    item = keyed(demo["svc_staff"])[key]
+    assert item.url == f"/presales/presalesproposal/add/?requirement={revised.pk}"
+    assert client_for("svc_staff").get(item.url).status_code == 200
+    assert key not in keyed(demo["sales"]) and key not in keyed(demo["pm"])
+
+    proposal = PresalesProposal.objects.get(number="SP-PROP-2026-0001")
+    key = f"contract:proposal={proposal.number}:v{proposal.version}"
+    assert key not in keyed(demo["sales"])  # its contract is drafted
+    Contract.objects.filter(proposal=proposal).update(proposal=None)
+    item = keyed(demo["sales"])[key]
+    assert client_for("sales").get(item.url).status_code == 200
+    assert key not in keyed(demo["svc_staff"])
