@@ -395,7 +395,7 @@ def test_two_schedulers_at_once_tell_each_item_once(demo, source):
         try:
             barrier.wait(timeout=10)
             send_reminders()
-        except Exception as exc:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             connection.close()
