@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _t
 from core import ical
 from core.worklist import items_for
 
-from .services import preference_for, site_url
+from .services import language_for, preference_for, site_url
 
 
 def feed_for(user, today=None) -> bytes:
     today = today or timezone.localdate()
-    with translation.override(preference_for(user).language):
+    with translation.override(language_for(user, preference_for(user))):
         feed = ical.calendar("Due dates", x_wr_calname=_t("ServPlan: due dates of %(user)s") % {"user": user})
         for item in items_for(user, today):
             if item.due is not None:

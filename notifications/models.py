@@ -87,8 +87,9 @@ class NotificationPreference(models.Model):
                                 verbose_name=_("user"))
     email_mode = models.CharField(_("send me e-mails"), max_length=20, choices=EmailMode.choices,
                                   default=EmailMode.IMMEDIATE)
-    language = models.CharField(_("language of e-mails"), max_length=10, choices=settings.LANGUAGES,
-                                default=settings.LANGUAGE_CODE)
+    # Empty: the language of the user's account (their own setting where the user record has one, else the
+    # company's), so one choice in My settings covers pages and e-mails alike unless the user asks otherwise here.
+    language = models.CharField(_("language of e-mails"), max_length=10, choices=settings.LANGUAGES, blank=True)
     # Calendar apps fetch the feed without logging in: the token is the credential, never the password.
     calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True, default=new_calendar_token)
     last_digest_on = models.DateField(_("last digest"), null=True, blank=True)

@@ -40,12 +40,17 @@ def user_zone(user):
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def preference_for(user, language=None):
-    """The user's preferences, created with the defaults (immediate e-mail; e-mails in `language`, the language
-    they are using when it is created) the first time anything needs them."""
-    language = language if language in languages() else settings.LANGUAGE_CODE
-    preference, _created = NotificationPreference.objects.get_or_create(user=user, defaults={"language": language})
+def preference_for(user):
+    """The user's preferences, created with the defaults (immediate e-mail in the account's language) the first
+    time anything needs them."""
+    preference, _created = NotificationPreference.objects.get_or_create(user=user)
     return preference
+
+
+def language_for(user, preference):
+    """The language a user's e-mails and calendar are written in: the one chosen for notifications, else the
+    account's (the user record's own setting where it has one), else the company's."""
+    return preference.language or getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def site_url(path):
@@ -164,7 +169,7 @@ def send_digest(preference_pk, day, now) -> bool:
 
 def _send(recipient, preference, notifications, digest=False):
     """One e-mail in the recipient's language and time zone, with absolute links."""
-    with translation.override(preference.language), timezone.override(user_zone(recipient)):
+    with translation.override(language_for(recipient, preference)), timezone.override(user_zone(recipient)):
         if digest:
             subject = _t("[ServPlan] Your daily summary: %(count)s items") % {"count": len(notifications)}
         else:

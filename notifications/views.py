@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _t
 from django.views import View
@@ -36,7 +36,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        preference = preference_for(self.request.user, translation.get_language())
+        preference = preference_for(self.request.user)
         unread_only = self.request.GET.get("show") == "unread"
         rows = own(self.request).select_related("owner")
         page = Paginator(rows.pending() if unread_only else rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
@@ -53,7 +53,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
         """The notification settings (e-mail: at once, daily digest or none; the language of e-mails)."""
         if not allowed(request.user, NotificationPreference, "change"):
             raise PermissionDenied
-        form = PreferenceForm(request.POST, instance=preference_for(request.user, translation.get_language()))
+        form = PreferenceForm(request.POST, instance=preference_for(request.user))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         form.save()

@@ -409,3 +409,15 @@ def test_two_schedulers_at_once_tell_each_item_once(demo, source):
     assert Notification.objects.filter(key__startswith="race:").count() == 3
     assert sorted(m.subject for m in mails_to(demo["pm"]) if "Race item" in m.subject) == \
         sorted(f"[ServPlan] 即将到期：Race item {n}" for n in range(3))
+
+
+def test_emails_follow_the_accounts_language_unless_chosen_here(demo, source, settings):
+    from notifications.services import language_for
+
+    user = demo["pm"]
+    preference = preference_for(user)
+    assert preference.language == "" and language_for(user, preference) == settings.LANGUAGE_CODE
+    user.language = "en"  # the account's own language, where the user record has one (My settings)
+    assert language_for(user, preference) == "en"
+    preference.language = "zh-hans"
+    assert language_for(user, preference) == "zh-hans"
