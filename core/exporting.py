@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from .choices import RecordStatus
+from .display import local_date
 from .exports import ExportDocument, Revision, Section, SignatureLine, get_labels, render_docx, render_pdf
 from .models import TransitionLog
 
@@ -48,15 +49,15 @@ def build_document(record, language=None, body_fields=()) -> ExportDocument:
     labels = get_labels(language)
     builder = getattr(record, "export_sections", None)
     sections = builder(language) if builder else default_sections(record, body_fields)
-    revisions = [Revision(f"V{v.version}", (v.approved_at or v.created).date(), str(v.author), v.change_note or "")
+    revisions = [Revision(f"V{v.version}", local_date(v.approved_at or v.created), str(v.author), v.change_note or "")
                  for v in record.versions().select_related("author").order_by("version")]
     submitted, approved = _sign_offs(record)
     signatures = [
-        SignatureLine(labels["role_prepared"], str(record.author), record.created.date()),
+        SignatureLine(labels["role_prepared"], str(record.author), local_date(record.created)),
         SignatureLine(labels["role_reviewed"], str(submitted.user) if submitted else "",
-                      submitted.at.date() if submitted else None),
+                      local_date(submitted.at) if submitted else None),
         SignatureLine(labels["role_approved"], str(approved.user) if approved else "",
-                      approved.at.date() if approved else None),
+                      local_date(approved.at) if approved else None),
     ]
     return ExportDocument(
         title=record.title,
@@ -68,7 +69,7 @@ def build_document(record, language=None, body_fields=()) -> ExportDocument:
         author=str(record.author),
         customer=str(record.customer or ""),
         project=str(getattr(record, "project", "") or ""),
-        effective_date=record.approved_at.date() if record.approved_at else None,
+        effective_date=local_date(record.approved_at) if record.approved_at else None,
         company=settings.SERVPLAN_COMPANY_NAME,
         subtitle=str(type(record).record_type().label),
         sections=sections,

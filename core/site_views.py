@@ -45,6 +45,7 @@ class AuditLogView(ObjectListView):
     model = AuditEntry
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilterSet
+    select_related = ("user", "content_type")
     paginate_by = 50
 
 

@@ -64,7 +64,7 @@ class RecordIndexTable(tables.Table):
 
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
-    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("time"))
+    at = tables.DateTimeColumn(format="DATETIME_FORMAT", verbose_name=_("time"))
     username = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("action"))
     object_repr = tables.Column(verbose_name=_("object"))
@@ -78,9 +78,23 @@ class AuditEntryTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle small"}
         fields = ("seq", "at", "username", "action", "object_repr", "changes", "comment", "ip", "request_id")
 
-    def render_changes(self, value):
-        return "; ".join(f"{k}: {v[0]!s:.40} → {v[1]!s:.40}" for k, v in value.items()
-                         if isinstance(v, list) and len(v) == 2)
+    def render_username(self, value, record):
+        return str(record.user) if record.user_id else value  # the full name; a deleted user's name as recorded
+
+    def render_comment(self, value):
+        from .display import readable
+
+        return readable(value)
+
+    def render_changes(self, value, record):
+        """The changes as the record's history shows them: labels, names, local times (core.history)."""
+        from .history import _states_of, describe_changes
+
+        model = record.content_type.model_class() if record.content_type_id else None
+        if model is None:
+            return ""
+        [(_entry, rows)] = describe_changes(model, [record], _states_of(model))
+        return "; ".join(f"{label}: {str(before)[:40]} → {str(after)[:40]}" for label, before, after in rows)
 
 
 class NumberingSchemeTable(tables.Table):

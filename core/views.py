@@ -16,7 +16,7 @@ from django.views.generic.edit import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import audit, records, workflow
+from . import audit, display, records, workflow
 from .choices import AuditAction
 from .exports.cells import append_inert, inert
 from .extensions import detail_panels
@@ -188,11 +188,7 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
 
 
 def _display(obj, name):
-    display = getattr(obj, f"get_{name}_display", None)
-    value = display() if display else getattr(obj, name)
-    if isinstance(value, bool):
-        return _t("Yes") if value else _t("No")
-    return "—" if value in (None, "") else value
+    return display.field_value(obj, name)
 
 
 class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
