@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
 EMPTY = "—"
 
@@ -173,3 +174,41 @@ def readable(text):
         return translated % params if params else translated
     except (KeyError, ValueError, TypeError):
         return translated
+
+
+# ---- what a permission lets a person do -----------------------------------------------------------------------
+
+ACTIONS = {
+    "view": _("View"), "add": _("Create"), "change": _("Edit"), "delete": _("Delete"),
+    "appoint": _("Appoint the project manager"), "recompute": _("Recompute"),
+    "submit_revision": _("Submit the revised work plan"), "approve_revision": _("Approve the revised work plan"),
+    "reject_revision": _("Reject the revised work plan"),
+    "rework_revision": _("Return the revised work plan for rework"),
+}
+
+
+def action_label(model, action):
+    """A permission's action as a person reads it: the model's workflow label for a transition (`approve_department`
+    -> "Approve (department)"), else the common actions' names; never the code."""
+    record_type = getattr(model, "record_type", None)
+    if callable(record_type):
+        try:
+            return str(record_type().workflow.transition(action).label)
+        except Exception:  # noqa: BLE001 - not a transition of this workflow (view, add, ...) or no workflow yet
+            pass
+    label = ACTIONS.get(action)
+    return str(label) if label is not None else action.replace("_", " ")
+
+
+def transition_repr(model, obj_repr):
+    """An audit entry's object as stored for a transition (`SP-CON-… [approve] (on behalf of 王建国)`, language-
+    neutral) with the action's label in the active language."""
+    import re
+
+    match = re.fullmatch(r"(?s)(.*) \[(\w+)\]( \(on behalf of (.*)\))?", obj_repr or "")
+    if match is None:
+        return obj_repr
+    text = f"{match.group(1)} · {action_label(model, match.group(2))}" if model is not None else obj_repr
+    if match.group(3):
+        text += f" ({_t('on behalf of')} {match.group(4)})"
+    return text

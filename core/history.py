@@ -71,10 +71,11 @@ def describe_history(obj, entries):
     return describe_changes(type(obj), list(entries), _states_of(obj))
 
 
-def describe_changes(model, entries, states=None):
+def describe_changes(model, entries, states=None, names=True):
     """[(entry, [(label, before, after), ...])] for audit entries of rows of `model`: field labels, the names of
-    linked rows, state and choice labels, local times; bookkeeping fields left out."""
-    names = _linked_names(model, entries)
+    linked rows (`names=False`: their numbers, without a query), state and choice labels, local times;
+    bookkeeping fields left out."""
+    names = _linked_names(model, entries) if names else {}
     described = []
     for entry in entries:
         rows = []

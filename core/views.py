@@ -6,7 +6,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -160,7 +160,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
         obj, user = self.object, self.request.user
         context.update(
             model_meta=self.model._meta,
-            fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.detail_fields],
+            fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name), _is_identifier(obj, name))
+                    for name in self.detail_fields],
             history=describe_history(obj, audit.history_for(obj)),
             can_change=allowed(user, obj, "change"),
             can_delete=allowed(user, obj, "delete"),
@@ -189,6 +190,12 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
 
 def _display(obj, name):
     return display.field_value(obj, name)
+
+
+def _is_identifier(obj, name):
+    """A code or login name: shown as stored, not a word to translate (marked translate="no" on the page)."""
+    field = obj._meta.get_field(name)
+    return isinstance(field, models.SlugField) or name in ("username", "code", "number", "external_id")
 
 
 class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):

@@ -208,11 +208,14 @@ def _texts(html):
             return
         if (element.get("lang") and tag != "html") or element.get("translate") == "no":
             kind = FOREIGN
+        elif tag == "label" and (element.find(".//input") is not None or "form-check-label" in (element.get("class")
+                                                                                             or "")):
+            kind = DATA  # a choice among rows (attendees, contracts): their names, not the application's words
         elif kind == DATA and (tag in CHROME or CHROME_CLASSES.search(element.get("class") or "")):
             kind = CHROME_TEXT
         for name in READABLE_ATTRIBUTES:
             if element.get(name):
-                found.append((element.get(name).strip(), CHROME_TEXT if kind != FOREIGN else FOREIGN))
+                found.append((element.get(name).strip(), kind))
         if tag == "input" and element.get("type") in ("submit", "button") and element.get("value"):
             found.append((element.get("value").strip(), kind if kind == FOREIGN else CHROME_TEXT))
         if element.text and element.text.strip() and tag:
