@@ -186,7 +186,7 @@ class MinutesForm(ControlledRecordForm):
             meeting = QualityMeeting.objects.filter(pk=meeting).first()
         if self.is_bound and not meeting and self.data.get("meeting"):
             meeting = QualityMeeting.objects.filter(pk=self.data.get("meeting")).first()
-        self.agenda = list(meeting.agenda or []) if meeting else []
+        self.agenda = meeting.agenda_items if meeting else []
         said = {d.get("item"): d.get("discussion", "") for d in self.instance.discussion or []}
         for i, item in enumerate(self.agenda):
             self.fields[f"discussion_{i}"] = forms.CharField(

@@ -64,7 +64,7 @@ def meeting_ics(meeting, method="REQUEST"):
              "BEGIN:VEVENT", f"UID:servplan-meeting-{meeting.pk}@servplan", f"DTSTAMP:{_ics_time(timezone.now())}",
              f"DTSTART:{_ics_time(meeting.start)}", f"DTEND:{_ics_time(meeting.end)}",
              f"SUMMARY:{_ics_escape(meeting.title)}",
-             f"DESCRIPTION:{_ics_escape(chr(10).join(meeting.agenda or []))}"]
+             f"DESCRIPTION:{_ics_escape(chr(10).join(meeting.agenda_items))}"]
     if meeting.location:
         lines.append(f"LOCATION:{_ics_escape(meeting.location)}")
     if organiser.email:
@@ -92,7 +92,7 @@ def invitation_body(meeting):
     if meeting.location:
         lines.append(_t("Location: %(place)s") % {"place": meeting.location})
     if meeting.agenda:
-        lines += ["", _t("Agenda:")] + [f"{n}. {item}" for n, item in enumerate(meeting.agenda, 1)]
+        lines += ["", _t("Agenda:")] + [f"{n}. {item}" for n, item in enumerate(meeting.agenda_items, 1)]
     return "\n".join(lines)
 
 
