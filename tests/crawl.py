@@ -159,6 +159,23 @@ def crawl(client):
     return pages
 
 
+def visit(client, urls):
+    """[Page] of the given URLs (found by an earlier crawl), without following links."""
+    pages = []
+    for url in urls:
+        response = _get(client, url)
+        if response.status_code >= 500:
+            pages.append(Page(url, "", response.error))
+        elif response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            pages.append(Page(url, response.content.decode()))
+    return pages
+
+
+def route_of(url):
+    """The URL pattern a page belongs to (`projects/workplan/<int:pk>/`)."""
+    return _route_of(urlsplit(url).path)
+
+
 def demo_pages(client):
     """The URLs of every page the signed-in client reaches in the demo company."""
     return [page.url for page in crawl(client) if not page.error]

@@ -6,7 +6,11 @@ date format, a Python literal, an internal code, a permission codename, a file p
 string of the other language in the application's own words. Each record type's PDF and DOCX export is read
 the same way (its text, through pdftotext and python-docx).
 
-Each (role, language) is crawled once per session; a test reports every finding of that crawl at once.
+Each (role, language) is crawled once per session; a test reports every finding of that crawl at once. To keep
+the whole under a few minutes, every role crawls every page it reaches in Chinese (the default language, where
+an untranslated string shows), and in English each kind of page (URL pattern) is read once, by the first role
+that reaches it, from the URLs its Chinese crawl found: Chinese left in the English chrome comes from a template
+or the code, the same for every role.
 """
 
 import io
@@ -18,10 +22,11 @@ from django.test import Client
 
 from conftest import require
 from core.tests.test_record_types import ROLE_USER
-from tests.crawl import DATA, _translations, crawl, findings, page_findings
+from tests.crawl import DATA, _translations, crawl, findings, page_findings, route_of, visit
 
 LANGUAGES = ("zh-hans", "en")
 _CRAWLS = {}
+_READ_IN_ENGLISH = set()  # URL patterns already read in English by an earlier role
 
 
 def _signed_in(user, language):
@@ -33,7 +38,17 @@ def _signed_in(user, language):
 def _crawl(demo, username, language):
     """The pages of one (role, language), crawled once per session (the demo company does not change)."""
     if (username, language) not in _CRAWLS:
-        _CRAWLS[(username, language)] = crawl(_signed_in(demo[username], language))
+        client = _signed_in(demo[username], language)
+        if language == LANGUAGES[0]:
+            _CRAWLS[(username, language)] = crawl(client)
+        else:
+            found = [page.url for page in _crawl(demo, username, LANGUAGES[0]) if not page.error]
+            fresh = {}
+            for url in found:
+                fresh.setdefault(route_of(url), url)
+            unread = [url for route, url in fresh.items() if route not in _READ_IN_ENGLISH]
+            _READ_IN_ENGLISH.update(fresh)
+            _CRAWLS[(username, language)] = visit(client, unread)
     return _CRAWLS[(username, language)]
 
 
@@ -46,7 +61,8 @@ def _report(found):
 @pytest.mark.parametrize("username", sorted(set(ROLE_USER.values())))
 def test_every_page_reads_as_a_person_expects(demo, username, language):
     pages = _crawl(demo, username, language)
-    assert len(pages) > 20, f"{username} reached only {[p.url for p in pages]}"
+    if language == LANGUAGES[0]:
+        assert len(pages) > 20, f"{username} reached only {[p.url for p in pages]}"
     found = [(page.url, username, language, what, snippet)
              for page in pages for what, snippet in page_findings(page, language)]
     if found:  # pytest.fail, not assert: the report is the message, not a rewritten repr of thousands of rows
