@@ -64,12 +64,15 @@ def language_of(user):
 
 
 @contextmanager
-def user_locale(user):
+def user_locale(user, unset_keeps_active=False):
     """Write for `user`: their language and zone active inside the block (an e-mail, a notification, a file made
-    by a background job for them), the previous ones restored after."""
+    by a background job for them), the previous ones restored after. A user who chose no language reads the
+    company's, or, with `unset_keeps_active`, the language already active (a job run for the request that asked
+    for it, in the language that request was read in)."""
     from django.utils import timezone, translation
 
-    with translation.override(language_of(user)), timezone.override(zone_of(user)):
+    language = getattr(user, "language", "") or (translation.get_language() if unset_keeps_active else "")
+    with translation.override(language or language_of(user)), timezone.override(zone_of(user)):
         yield
 
 
