@@ -135,3 +135,24 @@ def test_every_export_reads_as_a_person_expects(demo, language):
     assert exported >= 2 * 10
     if found:  # pytest.fail, not assert: the report is the message, not a rewritten repr of thousands of rows
         pytest.fail(_report(found), pytrace=False)
+
+
+def test_the_checks_catch_what_a_person_must_not_read(db):
+    """The crawl's checks themselves: each kind of raw text is found, data people wrote is left alone."""
+    from tests.crawl import Page
+
+    raw = Page("/x/", """<html><body><h1>Contract</h1><table><thead><tr><th>状态</th></tr></thead><tbody>
+        <tr><td>2026-11-12 06:00:00+00:00</td><td>2026-11-12 14:00:05.123456</td><td>Tasks: None → 5</td>
+        <td>{'version': 1}</td><td>[]</td><td>see core/permissions.py</td><td>SP-4.3.2 Team</td>
+        <td>approve_department</td><td>tsd_director</td><td>Nov. 30, 2026, 3:36 a.m.</td></tr></tbody></table>
+        <script>var x = {'a': None};</script></body></html>""")
+    kinds = {what for what, _snippet in page_findings(raw, "en")}
+    assert kinds >= {"UTC offset", "microseconds", "seconds in a time", "Python literal", "file path",
+                     "requirement id", "permission codename", "internal code", "another date format",
+                     "Chinese in the English chrome"}
+    chinese = Page("/x/", "<html><body><h1>合同</h1><button>Save</button><td>Acme Ltd</td></body></html>")
+    assert [what for what, _snippet in page_findings(chinese, "zh-hans")] == ["English not translated"]
+    fine = Page("/x/", """<html><body><h1>Contract</h1><table><tr><th>Customer</th><td>温州市水务集团</td></tr>
+        <tr><th>Signed</th><td>2026-11-30 14:00</td></tr></table><p>None listed.</p>
+        <button><span translate="no">王建国</span></button></body></html>""")
+    assert page_findings(fine, "en") == []
