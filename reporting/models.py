@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import display
 from core.choices import RecordStatus
@@ -337,7 +338,7 @@ class ActionItem(ChildRow):
     frozen_with_record = False
 
     minutes = models.ForeignKey(MeetingMinutes, models.CASCADE, related_name="actions", verbose_name=_("minutes"))
-    description = models.CharField(_("action"), max_length=300)
+    description = models.CharField(pgettext_lazy("meeting action item", "action"), max_length=300)
     owner = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("owner"))
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
