@@ -38,7 +38,7 @@ class Weekday(models.IntegerChoices):
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday (closed)")
-    WORKDAY = "workday", _("Adjusted workday (调休, open)")
+    WORKDAY = "workday", _("Adjusted workday (open)")
 
 
 class DaySource(models.TextChoices):

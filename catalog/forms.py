@@ -56,7 +56,11 @@ HoursFormSet = inlineformset_factory(Calendar, WorkingHours, formset=WorkingHour
 
 
 def time_zone_choices():
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    """The places a service may be delivered in (Area/City, e.g. Asia/Shanghai); the fixed-offset and legacy
+    aliases (Etc/GMT+8, UTC, PRC) are left out: a calendar follows a place and its daylight saving."""
+    areas = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/",
+             "Pacific/")
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if name.startswith(areas)]
 
 
 class CalendarForm(FormsetFormMixin, ModelForm):

@@ -9,7 +9,7 @@ ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class ServiceFamilyTable(tables.Table):
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, attrs={"td": {"translate": "no"}})  # an identifier, not a word
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -19,7 +19,7 @@ class ServiceFamilyTable(tables.Table):
 
 
 class ServiceTable(tables.Table):
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, attrs={"td": {"translate": "no"}})  # an identifier, not a word
     name = tables.Column(linkify=True)
     status = tables.Column(accessor="get_status_display", order_by="status", verbose_name=_("Status"))
 

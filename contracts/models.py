@@ -77,9 +77,9 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
     value = models.DecimalField(_("contract value (CNY)"), max_digits=14, decimal_places=2, default=0,
                                 validators=[MinValueValidator(0)])
     customer_signatory = models.CharField(_("customer signatory"), max_length=100, blank=True,
-                                          help_text=_("Who signs for the customer (甲方)."))
+                                          help_text=_("Who signs for the customer (the client)."))
     company_signatory = models.CharField(_("our signatory"), max_length=100, blank=True,
-                                         help_text=_("Who signs for the company (乙方)."))
+                                         help_text=_("Who signs for the company (the service provider)."))
     payment_terms = models.TextField(_("payment terms"), blank=True)
     service_sites = models.TextField(_("service sites"), blank=True,
                                      help_text=_("Where the service is delivered, one site per line."))

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records, workflow
+from core import audit, display, records, workflow
 from core.choices import RecordStatus
 from core.permissions import allowed
 
@@ -95,8 +96,9 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
     with transaction.atomic():
         if changed is not None:
             current = changed.in_force()
-            contract = records.new_version(current, user, comment=_t("Change from proposal %(p)s.")
-                                           % {"p": proposal.number})
+            contract = records.new_version(current, user,
+                                           comment=display.message(gettext_noop("Change from proposal %(p)s."),
+                                                                   p=proposal.number))
             before = audit.snapshot(contract)
             for row in [*contract.service_lines.all(), *contract.milestones.all()]:
                 records.delete(row, user)
@@ -119,8 +121,8 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
                 customer=proposal.customer, owner_department=owner_department or user.department,
                 start_date=start_date, end_date=end_date, service_tier=first.tier, calendar=first.service_window,
                 proposal=proposal, value=value, confidentiality=proposal.confidentiality,
-                payment_terms=proposal.price_notes), user, comment=_t("Drafted from proposal %(p)s.")
-                % {"p": proposal.number})
+                payment_terms=proposal.price_notes), user,
+            comment=display.message(gettext_noop("Drafted from proposal %(p)s."), p=proposal.number))
             sla = sla_from(first, contract, effective_from or start_date, user)
             milestone_start = start_date
         for line in lines:
@@ -141,7 +143,9 @@ def next_sla_for(contract, draft, user):
     if sla is None:
         return
     if sla.status in (SignedStatus.APPROVED, SignedStatus.SIGNED) and sla.is_latest:
-        next_sla = records.new_version(sla, user, comment=_t("Change of contract %(c)s.") % {"c": draft.number})
+        next_sla = records.new_version(sla, user,
+                                       comment=display.message(gettext_noop("Change of contract %(c)s."),
+                                                               c=draft.number))
         before = audit.snapshot(next_sla)
         next_sla.contract = draft
         records.update(next_sla, user, before)
@@ -215,7 +219,7 @@ def ensure_opinions(review, user):
             continue
         basis, comment = service_basis(review.contract) if department.kind == DepartmentKind.SERVICE else ("", "")
         opinion = ReviewOpinion(review=review, department=department, comment=comment, basis=basis)
-        records.create(opinion, user, comment=_t("Opinion requested."))
+        records.create(opinion, user, comment=display.message(gettext_noop("Opinion requested.")))
 
 
 def give_opinion(opinion, user, verdict, comment):

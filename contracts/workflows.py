@@ -10,9 +10,10 @@ the last opinion makes the rule true, see contracts.review) only when every requ
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from catalog.choices import Priority
-from core import navigation
+from core import display, navigation
 from core.permissions import crud, declare, review_flow
 from core.registry import SALES_DEPT, RecordType, registry
 from core.roles import Role as R
@@ -103,8 +104,8 @@ def sign_sla(contract, user):
     from core.workflow import fire
 
     sla = contract.sla()
-    fire(sla, "sign", user, _t("Signed with contract %(contract)s v%(v)s.")
-         % {"contract": contract.number, "v": contract.version})
+    fire(sla, "sign", user, display.message(gettext_noop("Signed with contract %(contract)s v%(v)s."),
+                                     contract=contract.number, v=contract.version))
 
 
 def sla_signed_on(sla, user):

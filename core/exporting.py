@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 
 from .choices import Confidentiality, RecordStatus
+from .display import local_date
 from .exports import ExportDocument, Revision, Section, SignatureLine, get_labels, render_docx, render_pdf
 from .models import Approval, TransitionLog
 
@@ -74,13 +75,6 @@ def local_times(sections):
             table.rows = [[timezone.localtime(v).replace(tzinfo=None) if isinstance(v, datetime)
                            and timezone.is_aware(v) else v for v in row] for row in table.rows]
     return sections
-
-
-def local_date(moment):
-    """The reader's calendar date of a stored time (the crawler and the page show the same day)."""
-    if moment is None:
-        return None
-    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
 
 
 def classification(record):

@@ -4,6 +4,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _t
 
+from . import display
 from .workflow import WorkflowError
 
 HIDDEN = {"id", "lock_version", "review_round", "created"}
@@ -41,21 +42,21 @@ def _linked_names(model, entries):
 
 
 def _display(field, value, names, states):
-    if value in (None, ""):
-        return "—"
-    if isinstance(field, models.ForeignKey):
-        return names.get((field.related_model, value), f"#{value}")
-    if isinstance(field, models.ManyToManyField) and isinstance(value, list):
-        return "、".join(names.get((field.related_model, pk), f"#{pk}") for pk in value) or "—"
-    if field.name == "status" and states is not None:
+    if field.name == "status" and states is not None and value not in (None, ""):
         return _state_label(states, value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.BooleanField):
-        return _t("Yes") if value else _t("No")
-    if isinstance(field, models.DateTimeField) and isinstance(value, str):
-        return value[:19].replace("T", " ")
-    return value
+    if isinstance(field, models.JSONField) and display._item_labels(field) is None:
+        return _json_summary(value)
+    return display.stored(field, value, names)
+
+
+def _json_summary(value):
+    """Structured data a service keeps (a frozen snapshot, a list of addresses): a list of plain values reads as a
+    list; anything deeper is summarised, its content shown by the record's own page."""
+    if value in (None, "", [], {}):
+        return display.EMPTY
+    if isinstance(value, list) and all(not isinstance(item, (list, dict)) for item in value):
+        return display.joined(value)
+    return _t("recorded")
 
 
 def _state_label(states, value):
@@ -67,10 +68,14 @@ def _state_label(states, value):
 
 def describe_history(obj, entries):
     """[(entry, [(label, before, after), ...])] for a record's audit entries."""
-    model = type(obj)
-    entries = list(entries)
-    names = _linked_names(model, entries)
-    states = _states_of(obj)
+    return describe_changes(type(obj), list(entries), _states_of(obj))
+
+
+def describe_changes(model, entries, states=None, names=True):
+    """[(entry, [(label, before, after), ...])] for audit entries of rows of `model`: field labels, the names of
+    linked rows (`names=False`: their numbers, without a query), state and choice labels, local times;
+    bookkeeping fields left out."""
+    names = _linked_names(model, entries) if names else {}
     described = []
     for entry in entries:
         rows = []
@@ -80,16 +85,28 @@ def describe_history(obj, entries):
             try:
                 field = _field_for(model, attname)
             except FieldDoesNotExist:
-                rows.append((attname, values[0], values[1]))
+                rows.append(_unmodelled(model, attname, values))
                 continue
             rows.append((str(field.verbose_name), _display(field, values[0], names, states),
                          _display(field, values[1], names, states)))
+        entry.readable_comment = display.readable(entry.comment)
         described.append((entry, rows))
     return described
 
 
+def _unmodelled(model, name, values):
+    """A change an app audits under a name that is no field (a count of rows it keeps, say `tasks`): labelled by
+    the related rows' name where there is one, the values read like any other."""
+    label = name.replace("_", " ")
+    for relation in model._meta.related_objects:
+        if name in (relation.name, relation.get_accessor_name(), relation.related_model._meta.model_name + "s"):
+            label = str(relation.related_model._meta.verbose_name_plural)
+            break
+    return (label, display.value(values[0]), display.value(values[1]))
+
+
 def _states_of(obj):
-    record_type = getattr(type(obj), "record_type", None)
+    record_type = getattr(obj if isinstance(obj, type) else type(obj), "record_type", None)
     if not callable(record_type):  # not a record (a numbering scheme has a field of that name)
         return None
     try:
@@ -107,5 +124,6 @@ def describe_transitions(obj, log):
             label = str(workflow.transition(row.transition).label)
         except WorkflowError:
             label = _t("Superseded") if row.transition == "supersede" else row.transition
+        row.readable_comment = display.readable(row.comment)
         rows.append((row, label, _state_label(workflow.states, row.source), _state_label(workflow.states, row.target)))
     return rows

@@ -37,6 +37,31 @@ class RequestContextMiddleware:
         return response
 
 
+class UserPreferencesMiddleware:
+    """Shows each page in the reader's zone, and in their language when they chose one (My settings).
+
+    Placed after AuthenticationMiddleware (and LocaleMiddleware, which it overrides for a chosen language).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import timezone, translation
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if getattr(user, "language", ""):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        timezone.activate(context.zone_of(user))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

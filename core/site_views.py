@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from core.roles import Role
 
+from .display import action_label
 from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet
 from .forms import NumberingSchemeForm
 from .models import Attachment, AuditEntry, NumberingScheme, RecordIndex
@@ -45,6 +46,7 @@ class AuditLogView(ObjectListView):
     model = AuditEntry
     table_class = AuditEntryTable
     filterset_class = AuditEntryFilterSet
+    select_related = ("user", "content_type")
     paginate_by = 50
 
 
@@ -59,7 +61,8 @@ class PermissionMatrixView(LoginRequiredMixin, TemplateView):
         for label, actions in MATRIX.items():
             model = apps.get_model(label)
             for action, roles in actions.items():
-                rows.append((model._meta.verbose_name, action, [role in roles for role in Role.values]))
+                rows.append((model._meta.verbose_name, action_label(model, action),
+                             [role in roles for role in Role.values]))
         context.update(roles=Role.choices, rows=rows)
         return context
 

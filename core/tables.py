@@ -88,7 +88,7 @@ class RecordIndexTable(tables.Table):
 
 class AuditEntryTable(tables.Table):
     seq = tables.Column(verbose_name="#")
-    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("time"))
+    at = tables.DateTimeColumn(format="DATETIME_FORMAT", verbose_name=_("time"))
     username = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("action"))
     object_repr = tables.Column(verbose_name=_("object"))
@@ -102,9 +102,50 @@ class AuditEntryTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle small"}
         fields = ("seq", "at", "username", "action", "object_repr", "changes", "comment", "ip", "request_id")
 
-    def render_changes(self, value):
-        return "; ".join(f"{k}: {v[0]!s:.40} → {v[1]!s:.40}" for k, v in value.items()
-                         if isinstance(v, list) and len(v) == 2)
+    def render_username(self, value, record):
+        return str(record.user) if record.user_id else value  # the full name; a deleted user's name as recorded
+
+    def render_object_repr(self, value, record):
+        from .choices import AuditAction
+        from .display import transition_repr
+
+        if record.action != AuditAction.TRANSITION:
+            return value
+        return transition_repr(record.content_type.model_class() if record.content_type_id else None, value)
+
+    def render_comment(self, value):
+        from .display import readable
+
+        return readable(value)
+
+    def before_render(self, request):
+        """Describe the changes of the rows shown, as the records' histories do; linked rows by number, so that the
+        trail of hundreds of entries costs no query per row or per model (each record's page names them)."""
+        from .history import _states_of, describe_changes
+
+        shown = self.page.object_list if getattr(self, "page", None) else self.rows
+        rows = [row.record for row in shown]
+        by_model = {}
+        for entry in rows:
+            model = entry.content_type.model_class() if entry.content_type_id else None
+            if model is not None:
+                by_model.setdefault(model, []).append(entry)
+        self._described = {}
+        for model, entries in by_model.items():
+            for entry, described in describe_changes(model, entries, _states_of(model), names=False):
+                self._described[entry.pk] = described
+
+    def render_changes(self, value, record):
+        """The changes as the record's history shows them: labels, names, local times (core.history)."""
+        described = getattr(self, "_described", {}).get(record.pk)
+        if described is None:  # an export (no page rendered): described row by row
+            from .history import _states_of, describe_changes
+
+            model = record.content_type.model_class() if record.content_type_id else None
+            if model is None:
+                return ""
+            [(_entry, described)] = describe_changes(model, [record], _states_of(model), names=False)
+        return "; ".join(f"{label}: {str(before)[:40]} → {str(after)[:40]}" for label, before, after in described)
 
 
 class NumberingSchemeTable(tables.Table):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -14,7 +14,7 @@ from django.views.generic.edit import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import audit, records, workflow
+from . import audit, display, records, workflow
 from .choices import AuditAction
 from .extensions import detail_panels, forward_actions
 from .forms import AttachmentForm
@@ -146,7 +146,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
         obj, user = self.object, self.request.user
         context.update(
             model_meta=self.model._meta,
-            fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name)) for name in self.detail_fields],
+            fields=[(obj._meta.get_field(name).verbose_name, _display(obj, name), _is_identifier(obj, name))
+                    for name in self.detail_fields],
             history=describe_history(obj, audit.history_for(obj)),
             can_change=allowed(user, obj, "change"),
             can_delete=allowed(user, obj, "delete"),
@@ -176,13 +177,16 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
 
 
 def _display(obj, name):
-    display = getattr(obj, f"get_{name}_display", None)
-    value = display() if display else getattr(obj, name)
+    value = getattr(obj, name, None)
     if is_record(type(value)):  # a related record (the contract's proposal, the project's contract) is a link
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-    if isinstance(value, bool):
-        return _t("Yes") if value else _t("No")
-    return "—" if value in (None, "") else value
+    return display.field_value(obj, name)
+
+
+def _is_identifier(obj, name):
+    """A code or login name: shown as stored, not a word to translate (marked translate="no" on the page)."""
+    field = obj._meta.get_field(name)
+    return isinstance(field, models.SlugField) or name in ("username", "code", "number", "external_id")
 
 
 class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):

@@ -80,7 +80,8 @@ class ConfigurationItem(CustomerRow):
     customer = models.ForeignKey(Customer, models.CASCADE, related_name="configuration_items",
                                  verbose_name=_("customer"))
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
-    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. 核心交换机, 网银系统, PC 终端."))
+    name = models.CharField(_("name"), max_length=200,
+                            help_text=_("e.g. core switch, online banking system, PC terminals."))
     model_version = models.CharField(_("model / version"), max_length=200, blank=True,
                                      help_text=_("e.g. Huawei S12700, Oracle 19c, Windows 11."))
     count = models.PositiveIntegerField(_("count"), default=1)

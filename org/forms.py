@@ -75,3 +75,28 @@ class DelegationForm(ModelForm):
         self.fields["delegate"].queryset = User.objects.filter(is_active=True)
         # A delegation is never handed to someone else (org.services refuses it too).
         self.fields["delegate"].disabled = bool(self.instance.pk)
+
+
+class PreferencesForm(ModelForm):
+    """What a user sets for themselves (My settings): how the application speaks to them and how to reach them."""
+
+    class Meta:
+        model = User
+        fields = ["language", "time_zone", "email", "phone"]
+        help_texts = {
+            "language": _("Pages, e-mails and documents made for you. Empty: the language of your browser."),
+            "time_zone": _("Every time is shown in this zone. Empty: the company's zone."),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        from core.context import zone_of
+
+        company = zone_of(None).key
+        label = dict(self.fields["time_zone"].choices).get(company, company)
+        self.fields["time_zone"].choices = [("", _("Company zone (%(zone)s)") % {"zone": label}),
+                                            *[c for c in self.fields["time_zone"].choices if c[0]]]
+        self.fields["language"].choices = [("", _("As my browser asks")),
+                                           *[(code, name) for code, name in settings.LANGUAGES]]

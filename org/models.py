@@ -1,16 +1,18 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
 from core.roles import Role
 
-from .choices import DepartmentKind
+from .choices import TIME_ZONES, DepartmentKind
 
 
 class Department(BaseModel):
@@ -29,6 +31,8 @@ class Department(BaseModel):
         verbose_name_plural = _("departments")
 
     def __str__(self):
+        if self.name_en and get_language() == "en":
+            return self.name_en
         return self.name
 
 
@@ -41,6 +45,9 @@ class User(AbstractUser):
                                    verbose_name=_("department"))
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Empty: the browser's language, else the company's; the company's zone (settings.TIME_ZONE).
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, choices=TIME_ZONES)
 
     objects = RestrictedUserManager()
 

@@ -3,9 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Delegation, Department, User
 
+# Identifiers (a department's code, a login name) are not words to translate; an English name is English.
+IDENTIFIER = {"td": {"translate": "no"}}
+
 
 class DepartmentTable(tables.Table):
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, attrs=IDENTIFIER)
+    name_en = tables.Column(attrs={"td": {"lang": "en"}})
     name = tables.Column(linkify=True)
 
     class Meta:
@@ -15,7 +19,7 @@ class DepartmentTable(tables.Table):
 
 
 class UserTable(tables.Table):
-    username = tables.Column(linkify=True)
+    username = tables.Column(linkify=True, attrs=IDENTIFIER)
     roles = tables.Column(empty_values=(), orderable=False, verbose_name=_("roles"))
 
     class Meta:

@@ -1,4 +1,9 @@
-from .views import DelegationViews, DepartmentViews, UserViews
+from django.urls import path
+
+from .views import DelegationViews, DepartmentViews, PreferencesView, UserViews, switch_language
 
 app_name = "org"
-urlpatterns = DepartmentViews.urls() + UserViews.urls() + DelegationViews.urls()
+urlpatterns = [
+    path("me/", PreferencesView.as_view(), name="preferences"),
+    path("language/", switch_language, name="switch_language"),
+] + DepartmentViews.urls() + UserViews.urls() + DelegationViews.urls()

@@ -1,13 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
 from core.responses import error_messages, hx_redirect
 from core.views import ObjectDetailView, ObjectEditView, RecordViews
 
 from . import services
 from .filtersets import DelegationFilterSet, DepartmentFilterSet, UserFilterSet
-from .forms import DelegationForm, DepartmentForm, UserForm
+from .forms import DelegationForm, DepartmentForm, PreferencesForm, UserForm
 from .models import Delegation, Department, User
 from .tables import DelegationTable, DepartmentTable, UserTable
 
@@ -65,3 +71,41 @@ class DelegationViews(RecordViews):
     edit_view = DelegationEditView
     select_related = ("delegator", "delegate")
     detail_fields = ("delegator", "delegate", "start", "end", "reason", "revoked")
+
+
+class PreferencesView(LoginRequiredMixin, FormView):
+    """My settings: the signed-in user's language, time zone and contact details; audited like any change."""
+
+    template_name = "org/preferences.html"
+    form_class = PreferencesForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.request.user}
+
+    def form_valid(self, form):
+        user = form.save()
+        if user.language:
+            translation.activate(user.language)
+        messages.success(self.request, _t("Your settings are saved."))
+        response = redirect("org:preferences")
+        if user.language:  # the header's language switch and the login page follow the setting too
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        return response
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        return {**super().get_context_data(**kwargs), "now": timezone.now()}
+
+
+@require_POST
+def switch_language(request):
+    """The header's language switch: remembered in the signed-in user's settings, so that e-mails and documents
+    made for them later speak it too; then Django's own switch (cookie, redirect back)."""
+    from django.views.i18n import set_language
+
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return set_language(request)

@@ -35,11 +35,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
 from catalog.choices import HolidaySource, SkillLevel
 from catalog.models import SkillRequirement
 from catalog.templatetags.catalog_tags import minutes as duration
 from core import audit, records
+from core import display as core_display
 
 from .choices import FitItem
 from .models import LEVEL_RANK, StaffSkill
@@ -244,7 +246,8 @@ def run(proposal, user):
     proposal.fit_check = result
     proposal.fit_checked_at = timezone.now()
     proposal.fit_check_digest = content_digest(proposal)
-    records.update(proposal, user, before, comment=_t("Fit check: %(n)s not met.") % {"n": result["misses"]})
+    records.update(proposal, user, before, comment=core_display.message(gettext_noop("Fit check: %(n)s not met."),
+                                                                       n=result["misses"]))
     return proposal
 
 

@@ -169,7 +169,7 @@ class StaffSkill(StoredDecimalsMixin, BaseModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_skills",
                              verbose_name=_("staff member"))
     skill = models.CharField(_("skill"), max_length=100, help_text=_("Named as in the service catalogue, e.g. "
-                                                                     "Linux 系统管理 (RHCE)."))
+                                                                     "Linux administration (RHCE)."))
     level = models.CharField(_("level"), max_length=20, choices=SkillLevel.choices, default=SkillLevel.INTERMEDIATE)
     free_capacity_percent = models.DecimalField(_("free capacity (%)"), max_digits=5, decimal_places=1, default=100,
                                                 validators=PERCENT,

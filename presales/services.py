@@ -2,8 +2,9 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records
+from core import audit, display, records
 
 from .models import ProposalLine, ProposalLineTarget
 
@@ -29,7 +30,7 @@ def apply_tier(line, user):
                                               response_minutes=target.response_minutes,
                                               resolution_minutes=target.resolution_minutes,
                                               target_percent=target.target_percent), user,
-                           comment=_t("Copied from %(tier)s.") % {"tier": tier})
+                           comment=display.message(gettext_noop("Copied from %(tier)s."), tier=tier))
     return line
 
 

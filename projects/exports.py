@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.utils import translation
 from django.utils.translation import gettext as _t
 
+from core import display
 from core.exports import Image, Section, Table
 
 GANTT_MAX_ROWS = 60
@@ -233,7 +234,8 @@ def change_sections(change, language):
                  _t("What changes") + f": {change.get_kind_display()}",
                  _t("Request form") + f": {change.get_form_display()}"]
         if change.form == "verbal":
-            facts.append(_t("Verbal request from") + f": {change.verbal_from} · {change.verbal_at:%Y-%m-%d %H:%M}")
+            facts.append(_t("Verbal request from")
+                         + f": {change.verbal_from} · {display.datetime_text(change.verbal_at)}")
         sections = [Section(_t("Change request"), facts), Section(_t("Reason"), _lines(change.reason))]
         comparison = comparison_for(change)
         if comparison:

@@ -16,10 +16,10 @@
   the baseline stays).
 """
 
-from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from core import navigation, scopes, workflow
+from core import display, navigation, scopes, workflow
 from core.choices import RecordStatus
 from core.permissions import crud, declare, review_flow
 from core.registry import PROJECT_TEAM, RecordType, registry
@@ -213,7 +213,7 @@ def _revision_step(name):
         if revision is not None and name in {t.name for t in REVISION_FLOW.transitions} and \
                 revision.status in REVISION_FLOW.transition(name).sources:
             workflow.fire(revision, name, user, workflow=REVISION_FLOW,
-                          comment=_t("Through change request %(cr)s.") % {"cr": change.number})
+                          comment=display.message(gettext_noop("Through change request %(cr)s."), cr=change.number))
     return effect
 
 

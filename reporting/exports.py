@@ -6,9 +6,11 @@ Charts use the shipped Noto Sans SC (core.fonts.ensure_fonts) so Chinese labels 
 import io
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import pgettext
 
+from core import display
 from core.exports import Image, Section, Table, render_xlsx
 
 from .figures import (
@@ -265,7 +267,7 @@ def internal_sections(report, language):
                               [[t["id"], t["contract"], t["priority"], t["summary"], t["created"]]
                                for t in data["open_high"]])] if data["open_high"] else []),
         Section(_t("Overdue actions"), [] if data["overdue_actions"] else [_t("None.")],
-                tables=[Table([_t("Action"), _t("Owner"), _t("Due date"), _t("Minutes")],
+                tables=[Table([_t("Action item"), _t("Owner"), _t("Due date"), _t("Minutes")],
                               [[a["description"], a["owner"], a["due"], a["minutes"]]
                                for a in data["overdue_actions"]])] if data["overdue_actions"] else []),
     ]
@@ -282,8 +284,8 @@ def minutes_sections(minutes, language):
     absent = [str(a.user) for a in attendees if a.present is False]
     sections = [Section(_t("Meeting"), [
         _t("Meeting: %(t)s") % {"t": meeting.title},
-        _t("Time: %(s)s – %(e)s") % {"s": meeting.start.strftime("%Y-%m-%d %H:%M"),
-                                     "e": meeting.end.strftime("%H:%M")},
+        _t("Time: %(s)s – %(e)s") % {"s": display.datetime_text(meeting.start),
+                                     "e": timezone.localtime(meeting.end).strftime("%H:%M")},
         _t("Location: %(l)s") % {"l": meeting.location or "—"},
         _t("Chair: %(c)s; minute-taker: %(m)s") % {"c": meeting.chair, "m": meeting.minute_taker},
         _t("Present: %(p)s") % {"p": ", ".join(present) or "—"},
@@ -294,7 +296,7 @@ def minutes_sections(minutes, language):
     sections.append(Section(_t("Decisions"), [minutes.decisions or "—"]))
     actions = list(minutes.actions.select_related("owner"))
     sections.append(Section(_t("Action items"), [] if actions else [_t("None.")], tables=[
-        Table([_t("Action"), _t("Owner"), _t("Due date"), _t("Status"), _t("Closed at")],
+        Table([_t("Action item"), _t("Owner"), _t("Due date"), _t("Status"), _t("Closed at")],
               [[a.description, str(a.owner), a.due_date, a.get_status_display(), a.closed_at] for a in actions])]
         if actions else []))
     return sections

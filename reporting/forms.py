@@ -33,6 +33,15 @@ class LinesField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+class AgendaField(LinesField):
+    """Agenda items one per line; a number typed in front of an item is dropped (the agenda is numbered)."""
+
+    def to_python(self, value):
+        from .models import unnumbered
+
+        return [item for item in (unnumbered(line) for line in super().to_python(value)) if item]
+
+
 def plan_defaults(contract):
     """The agreed reporting plan of the contract's project plan (SP-4.3.4), if one exists."""
     from projects.models import ProjectPlan
@@ -123,7 +132,7 @@ class QualityMeetingForm(ModelForm):
     attendees = forms.ModelMultipleChoiceField(label=_("attendees"), queryset=_users(), required=False)
     absent = forms.ModelMultipleChoiceField(label=_("absent"), queryset=_users(), required=False,
                                             help_text=_("Invited attendees who did not attend."))
-    agenda = LinesField(label=_("agenda"), required=False,
+    agenda = AgendaField(label=_("agenda"), required=False,
                         help_text=_("One item per line. Empty: pre-filled from the internal report."))
 
     class Meta:
@@ -177,7 +186,7 @@ class MinutesForm(ControlledRecordForm):
             meeting = QualityMeeting.objects.filter(pk=meeting).first()
         if self.is_bound and not meeting and self.data.get("meeting"):
             meeting = QualityMeeting.objects.filter(pk=self.data.get("meeting")).first()
-        self.agenda = list(meeting.agenda or []) if meeting else []
+        self.agenda = meeting.agenda_items if meeting else []
         said = {d.get("item"): d.get("discussion", "") for d in self.instance.discussion or []}
         for i, item in enumerate(self.agenda):
             self.fields[f"discussion_{i}"] = forms.CharField(

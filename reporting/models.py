@@ -5,6 +5,8 @@ when it is generated; regenerating an approved or issued report makes a new vers
 never alters it. Each missed target needs a `MetricAnalysis` (analysis + improvement action) before approval.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core import display
 from core.choices import RecordStatus
 from core.models import BaseModel, ChildRow, ControlledRecord
 from core.querysets import RestrictedQuerySet
@@ -23,6 +27,13 @@ from projects.choices import ReportPeriod, ReportSection
 from .choices import ActionStatus, GenerationStatus, Metric, ReportLanguage, Scope
 
 USER = settings.AUTH_USER_MODEL
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[.、)）:：]\s*|^\s*[-•*]\s+")
+
+
+def unnumbered(item):
+    """An agenda item without a number or bullet typed in front of it (`1. Status` -> `Status`)."""
+    return _NUMBERING.sub("", str(item), count=1).strip()
 MONTH = [MinValueValidator(1), MaxValueValidator(12)]
 
 
@@ -86,6 +97,10 @@ class ReportProfile(ControlledRecord):
         from .exports import profile_sections
 
         return profile_sections(self, language)
+
+
+display.list_of_choices(ReportProfile, "sections", ReportSection)
+display.list_of_choices(ReportProfile, "metrics", Metric)
 
 
 def profile_for(contract):
@@ -235,6 +250,11 @@ class QualityMeeting(BaseModel):
     organiser = models.ForeignKey(USER, models.PROTECT, related_name="+", editable=False,
                                   verbose_name=_("organiser"), null=True)
 
+    @property
+    def agenda_items(self):
+        """The agenda without the numbers people typed in front of items: lists number them (no `1. 1.`)."""
+        return [unnumbered(item) for item in self.agenda or []]
+
     class Meta:
         ordering = ["-start"]
         verbose_name = _("quality meeting")
@@ -322,7 +342,7 @@ class ActionItem(ChildRow):
     frozen_with_record = False
 
     minutes = models.ForeignKey(MeetingMinutes, models.CASCADE, related_name="actions", verbose_name=_("minutes"))
-    description = models.CharField(_("action"), max_length=300)
+    description = models.CharField(pgettext_lazy("meeting action item", "action"), max_length=300)
     owner = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("owner"))
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)

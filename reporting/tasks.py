@@ -8,7 +8,7 @@ from django_tasks import task
 from django_tasks_db.compat import TaskResultStatus
 
 from core import workers
-from core.context import acting_as
+from core.context import acting_as, user_locale
 
 from .choices import GenerationStatus
 from .models import MonthlyServiceReport
@@ -22,7 +22,8 @@ def generate_report_task(report_id: int, user_id: int) -> str:
 
     report = MonthlyServiceReport.objects.select_related("contract").get(pk=report_id)
     user = get_user_model().objects.get(pk=user_id)
-    with acting_as(user, request_id=f"report-{report_id}"):
+    # Written for the user who asked: messages in their language, times in their zone.
+    with acting_as(user, request_id=f"report-{report_id}"), user_locale(user, unset_keeps_active=True):
         try:
             run_generation(report, user)
         except Exception as exc:

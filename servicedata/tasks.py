@@ -10,7 +10,7 @@ from django_tasks_db.compat import TaskResultStatus
 
 from core import audit, workers
 from core.choices import AuditAction
-from core.context import acting_as
+from core.context import acting_as, user_locale
 
 from .choices import ImportStatus
 from .models import ImportJob
@@ -48,7 +48,8 @@ def run_job(job: ImportJob) -> ImportJob:
                                                progress=0, processed_rows=0, attempts=F("attempts") + 1)
     job.refresh_from_db(fields=["attempts"])
     progress = _progress_writer(job.pk)
-    with acting_as(job.created_by, request_id=f"import-{job.pk}"):
+    # The job's messages are read by whoever imported: written in their language, times in their zone.
+    with acting_as(job.created_by, request_id=f"import-{job.pk}"), user_locale(job.created_by, unset_keeps_active=True):
         try:
             with job.file.open("rb") as handle:
                 reader = open_ticket_reader(job.format, handle, job.size or None)

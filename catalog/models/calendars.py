@@ -35,7 +35,7 @@ def validate_years(value):
 
 
 class Calendar(BaseModel):
-    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("e.g. 5x8 北京, 7x24."))
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("e.g. 5x8 Beijing, 7x24."))
     description = models.TextField(_("description"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai",
                                  validators=[validate_time_zone],
@@ -44,7 +44,8 @@ class Calendar(BaseModel):
                                       help_text=_("Open every instant; working hours and days are then ignored."))
     adjusted_workday_hours_from = models.PositiveSmallIntegerField(
         _("adjusted workdays use the hours of"), choices=Weekday.choices, default=Weekday.MONDAY,
-        help_text=_("An adjusted workday (调休) is worked with the hours of this weekday."))
+        help_text=_("An adjusted workday (a weekend day worked in exchange for a holiday) is worked with the "
+                    "hours of this weekday."))
     holiday_source = models.CharField(_("public holidays"), max_length=20, choices=HolidaySource.choices,
                                       default=HolidaySource.CHINA)
     holiday_years = models.JSONField(_("years with holiday data"), default=list, blank=True,
@@ -147,7 +148,7 @@ class CalendarDay(BaseModel):
     calendar = models.ForeignKey(Calendar, models.CASCADE, related_name="days", verbose_name=_("calendar"))
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
-    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. 国庆节."))
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. National Day."))
     source = models.CharField(_("source"), max_length=20, choices=DaySource.choices, default=DaySource.MANUAL,
                               editable=False,
                               help_text=_("Seeded rows are kept in step with the holiday package; manual rows win."))

@@ -72,7 +72,7 @@ class ServiceTier(StoredDecimalsMixin, ControlledRecord):
     """
 
     service = models.ForeignKey(Service, models.PROTECT, related_name="tiers", verbose_name=_("service"))
-    name = models.CharField(_("tier"), max_length=60, help_text=_("e.g. 金 / Gold, 7x24."))
+    name = models.CharField(_("tier"), max_length=60, help_text=_("e.g. Gold, 7x24."))
     description = models.TextField(_("description"), blank=True)
     service_window = models.ForeignKey(Calendar, models.PROTECT, related_name="tiers",
                                        verbose_name=_("service window"),
@@ -179,7 +179,7 @@ class SkillRequirement(ChildRow):
     row_key = ("skill", "level")
 
     tier = models.ForeignKey(ServiceTier, models.CASCADE, related_name="skills", verbose_name=_("tier"))
-    skill = models.CharField(_("skill"), max_length=100, help_text=_("e.g. Linux 系统管理, Cisco CCNP."))
+    skill = models.CharField(_("skill"), max_length=100, help_text=_("e.g. Linux administration, Cisco CCNP."))
     level = models.CharField(_("level"), max_length=20, choices=SkillLevel.choices, default=SkillLevel.INTERMEDIATE)
     headcount = models.PositiveSmallIntegerField(_("headcount"), default=1)
 

@@ -279,6 +279,10 @@ def format_value(value: Any, language: str | None = None) -> str:
     if isinstance(value, bool):
         return get_labels(language)["yes" if value else "no"]
     if isinstance(value, datetime):
+        if value.tzinfo is not None:  # stored in UTC: shown in the reader's zone (the active one)
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()

@@ -138,7 +138,7 @@ def test_proposal_over_the_api_miss_fix_submit_approve(demo, client_for):
                                               content_type=JSON)
     assert approved.json()["status"] == "approved"
     assert AuditEntry.objects.filter(action=AuditAction.UPDATE, content_type__model="presalesproposal",
-                                     object_id=str(proposal["id"]), comment__startswith="Fit check").count() == 2
+                                     object_id=str(proposal["id"]), comment__contains="Fit check").count() == 2
 
 
 def test_proposal_needs_an_approved_requirement_and_lines(demo):

@@ -6,10 +6,11 @@ from django.db import models
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core import display
 from core.models import ChildRow, ControlledRecord
 from core.rows import ensure_editable
 
-from ..choices import FindingSeverity, FindingState, Level, ObjectiveMetric, ReportPeriod, ReviewVerdict
+from ..choices import FindingSeverity, FindingState, Level, ObjectiveMetric, ReportPeriod, ReportSection, ReviewVerdict
 from .project import USER, ProjectRecord, unique_version
 
 
@@ -53,6 +54,9 @@ class ProjectPlan(ProjectRecord):
         from ..exports import project_plan_sections
 
         return project_plan_sections(self, language)
+
+
+display.list_of_choices(ProjectPlan, "report_sections", ReportSection)
 
 
 class QualityObjective(ChildRow):

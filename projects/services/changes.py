@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records
+from core import audit, display, records
 from core.permissions import allowed
 from org.models import User
 
@@ -36,7 +37,9 @@ def start_revision(change, user):
     with transaction.atomic():
         latest = latest_version(change.baseline)
         if latest.status in (WorkPlanStatus.APPROVED, WorkPlanStatus.REJECTED):
-            revision = records.new_version(latest, user, comment=_t("Revision for %(cr)s.") % {"cr": change.number})
+            revision = records.new_version(latest, user,
+                                           comment=display.message(gettext_noop("Revision for %(cr)s."),
+                                                                   cr=change.number))
         elif latest.is_editable and latest.change_request_id in (None, change.pk):
             revision = latest
         else:
@@ -45,7 +48,8 @@ def start_revision(change, user):
         before = audit.snapshot(revision)
         revision.change_request = change
         revision.change_note = revision.change_note or change.reason[:500]
-        records.update(revision, user, before, comment=_t("Linked to %(cr)s.") % {"cr": change.number})
+        records.update(revision, user, before,
+                       comment=display.message(gettext_noop("Linked to %(cr)s."), cr=change.number))
     return revision
 
 

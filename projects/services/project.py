@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records
+from core import audit, display, records
 from core.permissions import allowed
 from core.roles import Role
 from core.rows import set_links
@@ -71,7 +72,8 @@ def open_project(contract, user, *, name="", category=None, description="", goal
         project.category = category
     with transaction.atomic():
         project.code = next_project_code()
-        records.create(project, user, comment=_t("Project change opened.") if changed else _t("Project opened."))
+        records.create(project, user, comment=display.message(gettext_noop("Project change opened.") if changed
+                                                       else gettext_noop("Project opened.")))
         if goals:
             set_links(project, "goals", goals, user)
     return project
@@ -88,7 +90,8 @@ def appoint_manager(project, manager, user, comment=""):
         project.manager = manager
         project.manager_appointed_by = user
         project.manager_appointed_at = timezone.now()
-        records.update(project, user, before, comment=comment or _t("Project manager appointed."))
+        records.update(project, user, before,
+                       comment=comment or display.message(gettext_noop("Project manager appointed.")))
         membership = TeamMember.objects.filter(project=project, user=manager).first()
         if membership is None:
             records.create(TeamMember(project=project, user=manager, role=ProjectRole.PROJECT_MANAGER, allocation=50,

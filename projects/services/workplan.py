@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records
+from core import audit, display, records
 from core.choices import AuditAction
 from core.permissions import allowed
 from core.rows import ensure_editable
@@ -197,7 +198,8 @@ def roll_up_parents(work_plan, user):
         if (task.planned_start, task.planned_end) != (span.start, span.end):
             before = audit.snapshot(task)
             task.planned_start, task.planned_end = span.start, span.end
-            records.update(task, user, before, comment=_t("Dates rolled up from the sub-tasks."))
+            records.update(task, user, before,
+                           comment=display.message(gettext_noop("Dates rolled up from the sub-tasks.")))
 
 
 def reschedule(work_plan, task, new_start, user):
@@ -219,7 +221,8 @@ def reschedule(work_plan, task, new_start, user):
             row = tasks[pk]
             before = audit.snapshot(row)
             row.planned_start, row.planned_end = span.start, span.end
-            records.update(row, user, before, comment=_t("Rescheduled with “%(task)s”.") % {"task": task.name})
+            records.update(row, user, before,
+                           comment=display.message(gettext_noop("Rescheduled with “%(task)s”."), task=task.name))
         roll_up_parents(work_plan, user)
     moved = Task.objects.filter(work_plan=work_plan, pk__in=[*changed, *{t.parent_id for t in tasks.values()}])
     return list(moved.values("id", "planned_start", "planned_end"))
@@ -282,6 +285,7 @@ def import_tasks(work_plan, rows, user):
             raise ValidationError(_t("The imported task tree has a loop."))
         Dependency.objects.bulk_create(links, batch_size=500)
         renumber(work_plan)
-        audit.record_entry(AuditAction.BULK, work_plan, user=user, comment=_t("Tasks imported from XLSX."),
+        audit.record_entry(AuditAction.BULK, work_plan, user=user,
+                           comment=display.message(gettext_noop("Tasks imported from XLSX.")),
                            changes={"tasks": [removed, len(tasks)], "dependencies": [None, len(links)]})
     return len(tasks)

@@ -4,16 +4,18 @@ from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
 from contracts.models import Contract
-from core import audit, records
+from core import audit, display, records
 from servicedata import sla
 from servicedata.models import Ticket
 
 from ..choices import Scope
 from ..models import ActionItem, MonthlyServiceReport, ReportProfile
 from .monthly import report_for
+
+REGENERATED = gettext_noop("Regenerated from the current service data.")
 
 
 def contracts_in_scope(scope, department, year, month):
@@ -85,11 +87,13 @@ def build_internal_snapshot(scope, department, year, month):
 
 def generate_internal(report, user):
     if report.status not in type(report).record_type().workflow.editable_states:
-        report = records.new_version(report, user, comment=_t("Regenerated from the current service data."))
+        report = records.new_version(report, user,
+                                     comment=display.message(REGENERATED))
     before = audit.snapshot(report)
     report.snapshot = build_internal_snapshot(report.scope, report.department, report.year, report.month)
     report.generated_at = timezone.now()
-    records.update(report, user, before, comment=_t("Figures generated from the service data."))
+    records.update(report, user, before,
+                   comment=display.message(gettext_noop("Figures generated from the service data.")))
     return report
 
 

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, ical, records, rows
+from core import audit, context, display, ical, records, rows
 from core.choices import AuditAction
 
 from ..choices import ActionStatus
@@ -37,7 +38,7 @@ def meeting_ics(meeting, method="REQUEST"):
     """The invitation as iCalendar text (core.ical: CRLF line endings, folded lines, UTC times)."""
     organiser = meeting.organiser or meeting.chair
     invitation = ical.event(f"servplan-meeting-{meeting.pk}@servplan", meeting.title, meeting.start, meeting.end,
-                            description="\n".join(meeting.agenda or []))
+                            description="\n".join(meeting.agenda_items))
     if meeting.location:
         invitation.add("location", meeting.location)
     if organiser.email:
@@ -52,19 +53,42 @@ def meeting_ics(meeting, method="REQUEST"):
     return invite.to_ical().decode("utf-8")
 
 
+def _invitees(meeting):
+    people = [a.user for a in meeting.attendees.select_related("user")] + [meeting.chair, meeting.minute_taker]
+    unique = {person.pk: person for person in people if person is not None and person.email}
+    return sorted(unique.values(), key=lambda person: person.email)
+
+
+def invitation_body(meeting):
+    """The invitation's text in the active language and zone: when, where, the agenda as a numbered list."""
+    start, end = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+    until = display.datetime_text(end) if start.date() != end.date() else formats.time_format(end, "TIME_FORMAT")
+    lines = [meeting.title, "",
+             _t("Time: %(start)s – %(end)s (%(zone)s)") % {"start": display.datetime_text(start), "end": until,
+                                                           "zone": timezone.get_current_timezone_name()}]
+    if meeting.location:
+        lines.append(_t("Location: %(place)s") % {"place": meeting.location})
+    if meeting.agenda:
+        lines += ["", _t("Agenda:")] + [f"{n}. {item}" for n, item in enumerate(meeting.agenda_items, 1)]
+    return "\n".join(lines)
+
+
 def send_invitation(meeting, user):
-    recipients = sorted({a.user.email for a in meeting.attendees.select_related("user") if a.user.email}
-                        | {u.email for u in (meeting.chair, meeting.minute_taker) if u.email})
-    if not recipients:
+    """E-mail the invitation with its ICS file; each invitee reads it in their own language and time zone."""
+    invitees = _invitees(meeting)
+    if not invitees:
         raise ValidationError(_t("Nobody to invite: add attendees with an e-mail address."))
-    message = EmailMessage(subject=_t("Invitation: %(title)s") % {"title": meeting.title},
-                           body="\n".join(meeting.agenda or []), from_email=settings.DEFAULT_FROM_EMAIL,
-                           to=recipients)
-    message.attach("invite.ics", meeting_ics(meeting), "text/calendar; method=REQUEST; charset=utf-8")
-    message.send()
+    for first, group in context.by_locale(invitees):
+        with context.user_locale(first):
+            message = EmailMessage(subject=_t("Invitation: %(title)s") % {"title": meeting.title},
+                                   body=invitation_body(meeting), from_email=settings.DEFAULT_FROM_EMAIL,
+                                   to=[person.email for person in group])
+        message.attach("invite.ics", meeting_ics(meeting), "text/calendar; method=REQUEST; charset=utf-8")
+        message.send()
+    recipients = [person.email for person in invitees]
     type(meeting).objects.filter(pk=meeting.pk).update(invitation_sent_at=timezone.now())
     meeting.refresh_from_db()
-    audit.record_entry(AuditAction.UPDATE, meeting, user=user, comment=_t("Invitation sent"),
+    audit.record_entry(AuditAction.UPDATE, meeting, user=user, comment=display.message(gettext_noop("Invitation sent")),
                        snap=audit.snapshot(meeting),
                        changes={"invited": [[], recipients]})
     return recipients
@@ -106,17 +130,19 @@ def distribute_minutes(minutes, user):
     recipients = minutes.recipients()
     if not recipients:
         raise ValidationError(_t("The meeting has no attendees with an e-mail address."))
-    message = EmailMessage(
-        subject=_t("Meeting minutes: %(title)s") % {"title": minutes.title},
-        body=_t("Please find attached the approved minutes %(number)s V%(version)s.")
-        % {"number": minutes.number, "version": minutes.version},
-        from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
-    message.attach(f"{minutes.number}-V{minutes.version}.pdf", record_pdf(minutes), "application/pdf")
-    message.send()
+    for first, group in context.by_locale(_invitees(minutes.meeting)):
+        with context.user_locale(first):  # the PDF too, in the reader's language, dates in their zone
+            message = EmailMessage(
+                subject=_t("Meeting minutes: %(title)s") % {"title": minutes.title},
+                body=_t("Please find attached the approved minutes %(number)s V%(version)s.")
+                % {"number": minutes.number, "version": minutes.version},
+                from_email=settings.DEFAULT_FROM_EMAIL, to=[person.email for person in group])
+            message.attach(f"{minutes.number}-V{minutes.version}.pdf", record_pdf(minutes), "application/pdf")
+        message.send()
     now = timezone.now()
     type(minutes).objects.filter(pk=minutes.pk).update(distributed_at=now, distributed_to=recipients)
     minutes.refresh_from_db()
-    audit.record_entry(AuditAction.UPDATE, minutes, user=user, comment=_t("Distributed"),
+    audit.record_entry(AuditAction.UPDATE, minutes, user=user, comment=display.message(gettext_noop("Distributed")),
                        snap=audit.snapshot(minutes),
                        changes={"distributed_to": [[], recipients], "distributed_at": [None, now.isoformat()]})
 

@@ -6,8 +6,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records, rows
+from core import audit, context, display, records, rows
 from core.choices import AuditAction
 from core.permissions import allowed
 
@@ -65,7 +66,8 @@ def run_generation(report, user):
             report.generation = GenerationStatus.DONE
             report.progress = 100
             report.generation_message = ""
-            records.update(report, user, before, comment=_t("Figures generated from the service data."))
+            records.update(report, user, before,
+                           comment=display.message(gettext_noop("Figures generated from the service data.")))
             _sync_analyses(report, user)
     return report
 
@@ -75,7 +77,8 @@ def _sync_analyses(report, user):
     existing = {a.metric_key: a for a in report.analyses.all()}
     for key, analysis in existing.items():
         if key not in missed:
-            records.delete(analysis, user, comment=_t("The target is met in the regenerated figures."))
+            records.delete(analysis, user,
+                           comment=display.message(gettext_noop("The target is met in the regenerated figures.")))
     for key, row in missed.items():
         if key not in existing:
             records.create(MetricAnalysis(report=report, metric_key=key, metric_label=metric_name(row)[:100]), user)
@@ -119,18 +122,20 @@ def issue_report(report, user):
     recipients = list(profile.recipients) if profile else []
     if not recipients:
         raise ValidationError(_t("The contract's report profile names no customer recipients."))
-    message = EmailMessage(
-        subject=_t("Monthly service report %(period)s: %(title)s") % {"period": report.period_label,
-                                                                      "title": report.title},
-        body=_t("Please find attached the monthly service report %(number)s V%(version)s for %(period)s.")
-        % {"number": report.number, "version": report.version, "period": report.period_label},
-        from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
-    message.attach(f"{report.number}-V{report.version}.pdf", record_pdf(report), "application/pdf")
+    with context.user_locale(None):  # the customer reads the company's language, dates in the company's zone
+        message = EmailMessage(
+            subject=_t("Monthly service report %(period)s: %(title)s") % {"period": report.period_label,
+                                                                          "title": report.title},
+            body=_t("Please find attached the monthly service report %(number)s V%(version)s for %(period)s.")
+            % {"number": report.number, "version": report.version, "period": report.period_label},
+            from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+        message.attach(f"{report.number}-V{report.version}.pdf", record_pdf(report), "application/pdf")
     message.send()
     now = timezone.now()
     MonthlyServiceReport.objects.filter(pk=report.pk).update(issued_at=now, issued_to=recipients)
     report.refresh_from_db()
-    audit.record_entry(AuditAction.UPDATE, report, user=user, comment=_t("Issued to the customer"),
+    audit.record_entry(AuditAction.UPDATE, report, user=user,
+                       comment=display.message(gettext_noop("Issued to the customer")),
                        snap=audit.snapshot(report),
                        changes={"issued_to": [[], recipients], "issued_at": [None, now.isoformat()]})
 

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Func
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
 from catalog.targets import target_arrays
-from core import audit, businesstime
+from core import audit, businesstime, display
 from core.businesstime import MISSING
 from core.choices import AuditAction
 
@@ -243,5 +244,5 @@ def recompute(contract, user, since: date | None = None, comment="") -> ComputeR
                      "sla_versions": [before["sla_versions"], [result.sla_version_id]],
                      "breached_response": result.breached_response,
                      "breached_resolution": result.breached_resolution},
-            comment=comment or _t("Recomputed %(n)s tickets.") % {"n": result.tickets})
+            comment=comment or display.message(gettext_noop("Recomputed %(n)s tickets."), n=result.tickets))
     return result
