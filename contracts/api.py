@@ -350,6 +350,19 @@ class SlaTargetViewSet(RestrictedReadOnlyViewSet):
     filterset_fields = ["sla", "priority"]
 
 
+class ContractSignatoryRowSerializer(ContractSignatorySerializer):
+    class Meta(ContractSignatorySerializer.Meta):
+        fields = ["id", "contract", *ContractSignatorySerializer.Meta.fields]
+
+
+class ContractSignatoryViewSet(RestrictedReadOnlyViewSet):
+    """Who signed each contract; recorded through contracts/{id}/sign/."""
+
+    queryset = ContractSignatory.objects.all()
+    serializer_class = ContractSignatoryRowSerializer
+    filterset_fields = ["contract", "party"]
+
+
 class ReviewOpinionViewSet(RestrictedReadOnlyViewSet):
     """Opinions of every review; given through contracts/reviews/{id}/opinion/."""
 
@@ -366,5 +379,6 @@ ROUTES = [
     ("contracts/review-opinions", ReviewOpinionViewSet),
     ("contracts/services", ContractServiceViewSet),
     ("contracts/payment-milestones", PaymentMilestoneViewSet),
+    ("contracts/signatories", ContractSignatoryViewSet),
     ("contracts", ContractViewSet),
 ]

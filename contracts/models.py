@@ -197,8 +197,11 @@ class ContractSignatory(BaseModel):
                                  verbose_name=_("service contract"))
     party = models.CharField(_("party"), max_length=20, choices=SignatoryParty.choices)
     name = models.CharField(_("full name"), max_length=100)
-    title = models.CharField(_("job title"), max_length=100, help_text=_("e.g. 信息中心主任, 总经理."))
+    title = models.CharField(_("job title"), max_length=100,
+                             help_text=_("e.g. Director of the IT Centre, General Manager."))
     signed_on = models.DateField(_("signed on"))
+
+    scope_paths = {"contract": "contract", "customer": "contract__customer"}
 
     class Meta:
         ordering = ["contract", "party", "pk"]  # Party A (customer) before Party B (provider)

@@ -95,11 +95,12 @@ def task_table(plan):
     for link in plan.dependencies.all():
         lag = f"+{link.lag_days}" if link.lag_days > 0 else (str(link.lag_days) if link.lag_days else "")
         predecessors.setdefault(link.successor_id, []).append(f"{names.get(link.predecessor_id, '?')}{lag}")
-    rows = [[t.wbs, t.name, t.deliverable, str(t.assignee or ""), t.planned_start, t.planned_end, t.effort_hours,
-             ", ".join(predecessors.get(t.pk, [])), _t("yes") if t.is_milestone else ""] for t in tasks]
-    table = Table([_t("WBS"), _t("Task"), _t("Deliverable"), _t("Assignee"), _t("Planned start"), _t("Planned end"),
-                   _t("Effort (h)"), _t("Predecessors"), _t("Milestone")], rows, caption=_t("Work breakdown"),
-                  widths=[1, 4, 3, 2, 2, 2, 1, 2, 1])
+    # Nine columns do not fit a portrait page without wrapping dates; a milestone is marked in its name instead.
+    rows = [[t.wbs, _t("%(task)s (milestone)") % {"task": t.name} if t.is_milestone else t.name, t.deliverable,
+             str(t.assignee or ""), t.planned_start, t.planned_end, t.effort_hours,
+             ", ".join(predecessors.get(t.pk, []))] for t in tasks]
+    table = Table([_t("WBS"), _t("Task"), _t("Deliverable"), _t("Assignee"), _t("Start"), _t("End"), _t("Hours"),
+                   _t("Depends on")], rows, caption=_t("Work breakdown"), widths=[1, 4, 3, 2, 2, 2, 1, 2])
     return tasks, table
 
 

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('party', models.CharField(choices=[('customer', 'Customer (Party A)'), ('provider', 'Provider (Party B)')], max_length=20, verbose_name='party')),
                 ('name', models.CharField(max_length=100, verbose_name='full name')),
-                ('title', models.CharField(help_text='e.g. 信息中心主任, 总经理.', max_length=100, verbose_name='job title')),
+                ('title', models.CharField(help_text='e.g. Director of the IT Centre, General Manager.', max_length=100, verbose_name='job title')),
                 ('signed_on', models.DateField(verbose_name='signed on')),
                 ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='contracts.contract', verbose_name='service contract')),
             ],
