@@ -78,7 +78,8 @@ def redraft_sla(sla, template, effective_from, user):
 
 def contract_from_proposal(proposal, user, *, title="", start_date=None, end_date=None, effective_from=None,
                            owner_department=None):
-    """Sales drafts the contract from an approved proposal: services, draft SLA and price carried over.
+    """Sales drafts the contract from an approved proposal: services, draft SLA, capacity and price carried over
+    (the capacity is the proposal's, drafted from the customer's requirement, never the tier template's).
 
     A proposal answering a change (its requirement names a contract) drafts the next version of that contract;
     its SLA, a new version of the current SLA, takes effect on `effective_from`.
@@ -102,6 +103,7 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
                 records.delete(row, user)
             contract.proposal, contract.value = proposal, value
             contract.service_tier, contract.calendar = first.tier, first.service_window
+            contract.monthly_ticket_limit, contract.user_limit = first.max_tickets_per_month, first.max_users
             contract.title = title or contract.title
             if end_date:
                 contract.end_date = end_date
@@ -118,7 +120,8 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
                 title=title or proposal.title.replace(_t("pre-sales proposal"), _t("service contract")),
                 customer=proposal.customer, owner_department=owner_department or user.department,
                 start_date=start_date, end_date=end_date, service_tier=first.tier, calendar=first.service_window,
-                proposal=proposal, value=value, confidentiality=proposal.confidentiality,
+                monthly_ticket_limit=first.max_tickets_per_month, user_limit=first.max_users, proposal=proposal,
+                value=value, confidentiality=proposal.confidentiality,
                 payment_terms=proposal.price_notes), user, comment=_t("Drafted from proposal %(p)s.")
                 % {"p": proposal.number})
             sla = sla_from(first, contract, effective_from or start_date, user)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -24,6 +25,10 @@ from . import audit, scopes
 from .choices import ApprovalKind, AuditAction, RecordStatus
 from .models import Approval, TransitionLog
 from .permissions import label_of, roles_for
+
+# Sent after a transition moved a record (same transaction): sender=model, record, transition (its name), user.
+# A later stage follows an earlier stage's step with it (an approved project plan sets up the report profile).
+transition_fired = Signal()
 
 
 class WorkflowError(ValidationError):
@@ -350,3 +355,4 @@ def _apply(record, name, target, user, on_behalf_of, comment, expected_status=No
     from .records import reindex
 
     reindex(record)
+    transition_fired.send(sender=model, record=record, transition=name, user=user)

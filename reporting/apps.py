@@ -11,3 +11,11 @@ class ReportingConfig(AppConfig):
         from . import dashboard, tasks, workflows  # noqa: F401  (bind record types, register dashboard panels)
 
         task_finished.connect(tasks.on_task_finished, dispatch_uid="reporting.report_task_finished")
+
+        from core.workflow import transition_fired
+
+        from . import panels
+        from .services.profiles import on_plan_approved
+
+        transition_fired.connect(on_plan_approved, dispatch_uid="reporting.profile_from_plan")
+        panels.register()
