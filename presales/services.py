@@ -7,17 +7,20 @@ from core import audit, records
 
 from .models import ProposalLine, ProposalLineTarget
 
-
 # The capacity a draft SLA agrees to: the customer's stated figures (requirement field) where given.
 CAPACITY_FROM_REQUIREMENT = {"max_users": "users", "max_tickets_per_month": "tickets_per_month",
                              "max_devices": "devices"}
 
 
 def capacity_for(requirement, tier) -> dict:
-    """{limit: value}: what the customer asked for (users, tickets a month, devices), the tier's template limit only
-    where the requirement is silent. The SLA agrees the customer's volume, not the catalogue's ceiling."""
-    return {limit: getattr(requirement, asked, None) or getattr(tier, limit)
-            for limit, asked in CAPACITY_FROM_REQUIREMENT.items()}
+    """{limit: value}: what the customer asked for (users, tickets a month, devices), within the tier's ceiling; the
+    tier's limit where the requirement is silent. The SLA agrees the customer's volume, not the catalogue's ceiling;
+    a volume beyond the tier is offered at the tier's limit, and the fit check shows the gap."""
+    capacity = {}
+    for limit, asked in CAPACITY_FROM_REQUIREMENT.items():
+        wanted, ceiling = getattr(requirement, asked, None), getattr(tier, limit)
+        capacity[limit] = ceiling if not wanted else min(wanted, ceiling) if ceiling else wanted
+    return capacity
 
 
 def apply_tier(line, user):

@@ -243,6 +243,7 @@ class MinutesDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(actions=list(self.object.actions.select_related("owner")),
+                       attendees=list(self.object.meeting.attendees.select_related("user")),
                        can_track=allowed(self.request.user, ActionItem, "change"), today=timezone.localdate())
         return context
 

@@ -175,3 +175,12 @@ def test_the_demo_contracts_were_signed_without_separate_sla_steps(demo):
         sla = contract.sla()
         assert sla.status == "signed"
         assert all(contract.number in comment for _name, comment in sla_log(sla))
+
+
+def test_a_volume_beyond_the_tier_is_offered_at_the_tiers_limit(demo):
+    tier = helpers.tier()
+    assert tier.max_tickets_per_month  # the demo tier has a ceiling
+    contract = drafted_contract(demo, tickets_per_month=tier.max_tickets_per_month + 1)
+    assert contract.sla().max_tickets_per_month == tier.max_tickets_per_month
+    fit = {(r["item"], r["priority"]): r for r in contract.proposal.fit_check["lines"][0]["rows"]}
+    assert not fit[("tickets", "")]["meets"]

@@ -109,18 +109,26 @@ def prepare_meeting(meeting, user):
     meeting.agenda = agenda_or_default(meeting.agenda, meeting.internal_report)
 
 
-def attendance(meeting, absent):
-    """Present unless marked absent, once the meeting is over; not yet known before."""
-    if absent:
-        return False
-    return True if meeting.end <= timezone.now() else None
+def set_attendees(meeting, people, user):
+    """Invite exactly `people`. Scheduling records no attendance: an invitee's presence stays unrecorded until the
+    minutes record who was there (an invitee already recorded keeps what was recorded)."""
+    recorded = dict(meeting.attendees.values_list("user_id", "present"))
+    rows.replace(meeting, "attendees", [{"user": p, "present": recorded.get(p.pk)} for p in people], user)
 
 
-def set_attendees(meeting, people, absent, user):
-    """Invite exactly `people`; `absent` are those invited who did not attend."""
-    absent_ids = {p.pk for p in absent}
-    rows.replace(meeting, "attendees", [{"user": p, "present": attendance(meeting, p.pk in absent_ids)}
-                                        for p in people], user)
+def attendance_recorded(meeting) -> bool:
+    return not meeting.attendees.filter(present__isnull=True).exists()
+
+
+def record_attendance(meeting, present, user):
+    """At the meeting, in its minutes: each invitee present (in `present`) or absent."""
+    present_ids = {p.pk for p in present}
+    for attendee in meeting.attendees.all():
+        value = attendee.user_id in present_ids
+        if attendee.present is not value:
+            before = audit.snapshot(attendee)
+            attendee.present = value
+            records.update(attendee, user, before, comment=_t("Attendance recorded in the minutes."))
 
 
 # ---- minutes and their actions ------------------------------------------------------------------
