@@ -87,7 +87,7 @@ class BootstrapMixin:
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = f"{self.add_prefix(name)}-error"
 
-    def sections(self):
+    def field_sections(self):
         """[(legend, [bound field, ...])] of the visible fields, in the declared fieldsets' order."""
         visible = {field.name: field for field in self.visible_fields()}
         result, placed = [], set()
@@ -105,9 +105,9 @@ class BootstrapMixin:
         """[(label, anchor, message)]: every error of the form and of its row tables, to list at the top."""
         summary = [("", "", str(error)) for error in self.non_field_errors()]
         for field in self:
-            for error in field.errors:
+            if field.errors:
                 anchor = field.id_for_label if not field.is_hidden else ""
-                summary.append((str(field.label or ""), anchor, str(error)))
+                summary.append((str(field.label or ""), anchor, " ".join(str(e) for e in field.errors)))
         for formset in getattr(self, "formsets", {}).values():
             label = str(formset.model._meta.verbose_name_plural)
             for error in formset.non_form_errors():

@@ -88,10 +88,10 @@ def test_the_plan_page_offers_the_button_to_whoever_writes_the_report(demo, proj
     page = client_for("pm").get(plan.get_absolute_url()).content.decode()
     assert 'id="set-up-report-settings"' in page
     assert 'id="set-up-report-settings"' not in client_for("auditor").get(plan.get_absolute_url()).content.decode()
-    response = client_for("pm").post(f"/reporting/profile-from-plan/{plan.pk}/")
+    response = client_for("pm").post(f"/reporting/projectplan/{plan.pk}/report-settings/")
     assert response.status_code == 302
     assert profile_for(project.contract).recipients == ADDRESSES
-    assert client_for("auditor").post(f"/reporting/profile-from-plan/{plan.pk}/").status_code == 403
+    assert client_for("auditor").post(f"/reporting/projectplan/{plan.pk}/report-settings/").status_code == 403
 
 
 def test_the_demo_profile_of_the_planned_contract_came_from_its_plan(demo):
