@@ -89,13 +89,13 @@ class TaskEditView(WorkPlanChildView):
         return render(request, template, {"form": form, "plan": plan, "task": instance})
 
     def done(self, request, plan):
-        """Back to the plan's tasks: a full load, so the table, the Gantt and the checks show the change."""
-        url = plan.get_absolute_url() + "#tasks"
+        """Back to the plan's tasks: a full load, so the table, the Gantt and the checks show the change. From the
+        plan's page (htmx) that page reloads itself; a redirect to the same address and an anchor would only scroll."""
         if request.htmx:
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = url
+            response["HX-Refresh"] = "true"
             return response
-        return hx_redirect(request, url)
+        return hx_redirect(request, plan.get_absolute_url() + "#tasks")
 
     def get(self, request, pk, task=None):
         plan, instance = self.objects(request, pk, task)
