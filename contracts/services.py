@@ -6,6 +6,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
@@ -85,10 +86,13 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
     its SLA, a new version of the current SLA, takes effect on `effective_from`.
     """
     if proposal.status != RecordStatus.APPROVED:
-        raise ValidationError(_t("Only an approved proposal becomes a contract."))
+        raise workflow.refuse(_t("Only an approved proposal becomes a contract."),
+                              (_t("Open %(number)s") % {"number": proposal.number}, proposal.get_absolute_url()))
     lines = list(proposal.lines.select_related("tier", "service_window").prefetch_related("priority_targets"))
     if not lines:
-        raise ValidationError(_t("The proposal has no services."))
+        raise workflow.refuse(_t("The proposal has no services."),
+                              (_t("Edit %(number)s") % {"number": proposal.number},
+                               reverse("presales:presalesproposal_edit", args=[proposal.pk])))
     first = lines[0]
     start_date = start_date or timezone.localdate()
     value = sum(line.price for line in lines)
@@ -232,7 +236,8 @@ def give_opinion(opinion, user, verdict, comment):
         raise ValidationError({"verdict": _t("Choose agree, agree with conditions or disagree.")})
     review = opinion.review
     if review.status != ReviewStatus.IN_REVIEW:
-        raise ValidationError(_t("Opinions are given while the review is collecting them (ask for opinions first)."))
+        raise workflow.refuse(_t("Opinions are given while the review is collecting them (ask for opinions first)."),
+                              (_t("Open %(number)s") % {"number": review.number}, review.get_absolute_url()))
     with transaction.atomic():
         before = audit.snapshot(opinion)
         opinion.verdict, opinion.comment = verdict, comment or ""

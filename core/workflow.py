@@ -66,10 +66,11 @@ class Reason(str):
         return reason
 
 
-def refuse(message, link=None):
-    """A service's refusal that says why and, when `link` is (label, url), links to what fixes it."""
+def refuse(message, link=None, field=None):
+    """A service's refusal that says why (about `field`, if given) and, when `link` is (label, url), links to what
+    fixes it."""
     fix = Fix(str(message), str(link[0]), link[1]) if link else None
-    return WorkflowError(message, fixes=(fix,))
+    return WorkflowError({field: message} if field else message, fixes=(fix,))
 
 
 class TransitionConflict(WorkflowError):

@@ -184,3 +184,12 @@ def test_a_volume_beyond_the_tier_is_offered_at_the_tiers_limit(demo):
     assert contract.sla().max_tickets_per_month == tier.max_tickets_per_month
     fit = {(r["item"], r["priority"]): r for r in contract.proposal.fit_check["lines"][0]["rows"]}
     assert not fit[("tickets", "")]["meets"]
+
+
+def test_a_service_refusal_links_to_the_record_that_fixes_it(demo):
+    requirement = helpers.requirement(demo["sales"], demo["svc_staff"], approve_by=demo["svc_manager"])
+    proposal = helpers.proposal(demo["svc_staff"], requirement)
+    with acting_as(demo["sales"]), pytest.raises(workflow.WorkflowError) as refused:
+        contract_from_proposal(proposal, demo["sales"])
+    assert refused.value.fixes[0].url == proposal.get_absolute_url()
+    assert refused.value.fixes[0].label == f"Open {proposal.number}"

@@ -3,13 +3,14 @@
 from datetime import UTC
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core import audit, records, rows
 from core.choices import AuditAction
+from core.workflow import refuse
 
 from ..choices import ActionStatus
 from ..exports import record_pdf
@@ -75,11 +76,15 @@ def meeting_ics(meeting, method="REQUEST"):
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
+def _edit_meeting(meeting):
+    return _t("Edit the meeting"), reverse("reporting:qualitymeeting_edit", args=[meeting.pk])
+
+
 def send_invitation(meeting, user):
     recipients = sorted({a.user.email for a in meeting.attendees.select_related("user") if a.user.email}
                         | {u.email for u in (meeting.chair, meeting.minute_taker) if u.email})
     if not recipients:
-        raise ValidationError(_t("Nobody to invite: add attendees with an e-mail address."))
+        raise refuse(_t("Nobody to invite: add attendees with an e-mail address."), _edit_meeting(meeting))
     message = EmailMessage(subject=_t("Invitation: %(title)s") % {"title": meeting.title},
                            body="\n".join(meeting.agenda or []), from_email=settings.DEFAULT_FROM_EMAIL,
                            to=recipients)
@@ -136,7 +141,7 @@ def record_attendance(meeting, present, user):
 def distribute_minutes(minutes, user):
     recipients = minutes.recipients()
     if not recipients:
-        raise ValidationError(_t("The meeting has no attendees with an e-mail address."))
+        raise refuse(_t("The meeting has no attendees with an e-mail address."), _edit_meeting(minutes.meeting))
     message = EmailMessage(
         subject=_t("Meeting minutes: %(title)s") % {"title": minutes.title},
         body=_t("Please find attached the approved minutes %(number)s V%(version)s.")
