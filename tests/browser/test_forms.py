@@ -87,3 +87,52 @@ def test_a_task_is_added_on_the_plan_page(page, live_server, demo):
     page.wait_for_selector("#task-table td:has-text('月度巡检')")
     assert re.sub(r"#.*$", "", page.url) == re.sub(r"#.*$", "", url)
     assert Task.objects.filter(work_plan=plan, name="月度巡检").exists()
+
+
+EDIT_PAGES = {
+    "contract": lambda: f"/contracts/contract/{_draft_contract().pk}/edit/",
+    "plan": lambda: "/projects/projectplan/add/",
+    "minutes": lambda: "/reporting/meetingminutes/add/",
+    "sla": lambda: f"/contracts/servicelevelagreement/{_draft_contract().sla().pk}/edit/",
+}
+
+
+def _draft_contract():
+    from contracts.models import Contract
+    from contracts.services import contract_from_proposal
+    from core.context import acting_as
+    from presales.models import PresalesProposal
+
+    existing = Contract.objects.filter(title="表单截图合同").first()
+    if existing:
+        return existing
+    proposal = PresalesProposal.objects.filter(status="approved").order_by("pk").first()
+    sales = proposal.author.__class__.objects.get(username="sales")
+    with acting_as(sales):
+        return contract_from_proposal(proposal, sales, title="表单截图合同")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_edit_pages_fit_the_screen(browser, live_server, transactional_db, demo, locale, width, tmp_path_factory):
+    """The long edit pages in both languages on a desktop and a phone: nothing wider than the screen."""
+    folder = tmp_path_factory.mktemp("edit-pages")
+    context, page = _context(browser, live_server, locale, 1366)
+    try:
+        for name, url in EDIT_PAGES.items():
+            user = {"contract": "sales", "sla": "sales", "plan": "pm", "minutes": "tsd_staff"}[name]
+            page.context.clear_cookies()
+            login(page, live_server, user)
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url())
+            assert page.locator("#object-form").count() == 1, name
+            # Every row table takes the form's width (none squeezed beside its heading).
+            assert page.evaluate("Array.from(document.querySelectorAll('.formset .table-responsive'))"
+                                 ".every((box) => box.clientWidth > 200)"), name
+            if width < 992:
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+            page.screenshot(path=str(folder / f"{name}-{locale}-{width}.png"), full_page=True)
+            page.set_viewport_size({"width": 1366, "height": 900})
+    finally:
+        context.close()
+    print(folder)
