@@ -88,39 +88,47 @@ class BootstrapMixin:
                 attrs["aria-describedby"] = f"{self.add_prefix(name)}-error"
 
     def field_sections(self):
-        """[(legend, [bound field, ...])] of the visible fields, in the declared fieldsets' order."""
-        visible = {field.name: field for field in self.visible_fields()}
-        result, placed = [], set()
-        for legend, names in self.fieldsets:
-            fields = [visible[name] for name in names if name in visible]
-            placed.update(name for name in names)
-            if fields:
-                result.append((legend, fields))
-        rest = [field for name, field in visible.items() if name not in placed]
-        if rest:
-            result.append((_("Other details") if result else "", rest))
-        return result
+        return field_sections(self)
 
     def error_summary(self):
-        """[(label, anchor, message)]: every error of the form and of its row tables, to list at the top."""
-        summary = [("", "", str(error)) for error in self.non_field_errors()]
-        for field in self:
-            if field.errors:
-                anchor = field.id_for_label if not field.is_hidden else ""
-                summary.append((str(field.label or ""), anchor, " ".join(str(e) for e in field.errors)))
-        for formset in getattr(self, "formsets", {}).values():
-            label = str(formset.model._meta.verbose_name_plural)
-            for error in formset.non_form_errors():
-                summary.append((label, f"formset-{formset.prefix}", str(error)))
-            for index, row_errors in enumerate(formset.errors if formset.is_bound else [], start=1):
-                for name, errors in row_errors.items():
-                    row = formset.forms[index - 1]
-                    field_label = row.fields[name].label if name in row.fields else ""
-                    anchor = row[name].id_for_label if name in row.fields else f"formset-{formset.prefix}"
-                    for error in errors:
-                        summary.append((_("%(rows)s, row %(n)s") % {"rows": label, "n": index}
-                                        + (f" · {field_label}" if field_label else ""), anchor, str(error)))
-        return summary
+        return error_summary(self)
+
+
+def field_sections(form):
+    """[(legend, [bound field, ...])] of a form's visible fields, in its declared fieldsets' order (any form)."""
+    visible = {field.name: field for field in form.visible_fields()}
+    result, placed = [], set()
+    for legend, names in getattr(form, "fieldsets", ()):
+        fields = [visible[name] for name in names if name in visible]
+        placed.update(names)
+        if fields:
+            result.append((legend, fields))
+    rest = [field for name, field in visible.items() if name not in placed]
+    if rest:
+        result.append((_("Other details") if result else "", rest))
+    return result
+
+
+def error_summary(form):
+    """[(label, anchor, message)]: every error of a form and of its row tables, to list at the top (any form)."""
+    summary = [("", "", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        if field.errors:
+            anchor = field.id_for_label if not field.is_hidden else ""
+            summary.append((str(field.label or ""), anchor, " ".join(str(e) for e in field.errors)))
+    for formset in getattr(form, "formsets", {}).values():
+        label = str(formset.model._meta.verbose_name_plural)
+        for error in formset.non_form_errors():
+            summary.append((label, f"formset-{formset.prefix}", str(error)))
+        for index, row_errors in enumerate(formset.errors if formset.is_bound else [], start=1):
+            row = formset.forms[index - 1]
+            for name, errors in row_errors.items():
+                field_label = row.fields[name].label if name in row.fields else ""
+                anchor = row[name].id_for_label if name in row.fields else f"formset-{formset.prefix}"
+                summary.append((_("%(rows)s, row %(n)s") % {"rows": label, "n": index}
+                                + (f" · {field_label}" if field_label else ""), anchor,
+                                " ".join(str(e) for e in errors)))
+    return summary
 
 
 class ModelForm(BootstrapMixin, forms.ModelForm):
