@@ -78,6 +78,10 @@ class BootstrapMixin:
     # fields themselves flow in two columns on wide screens.
     fieldsets = ()
 
+    def rendered_apart(self):
+        """Names of fields the page's own template lays out (rows of a table), left out of the sections."""
+        return ()
+
     def mark_invalid_fields(self):
         """Bootstrap's invalid state and the accessible link from a widget to its message."""
         for name in self.errors:
@@ -96,7 +100,8 @@ class BootstrapMixin:
 
 def field_sections(form):
     """[(legend, [bound field, ...])] of a form's visible fields, in its declared fieldsets' order (any form)."""
-    visible = {field.name: field for field in form.visible_fields()}
+    apart = set(getattr(form, "rendered_apart", lambda: ())())  # fields the page lays out itself (a row table)
+    visible = {field.name: field for field in form.visible_fields() if field.name not in apart}
     result, placed = [], set()
     for legend, names in getattr(form, "fieldsets", ()):
         fields = [visible[name] for name in names if name in visible]

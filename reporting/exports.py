@@ -235,7 +235,7 @@ def minutes_sections(minutes, language):
     sections.append(Section(_t("Decisions"), [minutes.decisions or "—"]))
     actions = list(minutes.actions.select_related("owner"))
     sections.append(Section(_t("Action items"), [] if actions else [_t("None.")], tables=[
-        Table([_t("Action"), _t("Owner"), _t("Due date"), _t("Status"), _t("Closed at")],
+        Table([_t("action item").capitalize(), _t("Owner"), _t("Due date"), _t("Status"), _t("Closed at")],
               [[a.description, str(a.owner), a.due_date, a.get_status_display(), a.closed_at] for a in actions])]
         if actions else []))
     return sections

@@ -197,7 +197,7 @@ class MinutesForm(ControlledRecordForm):
         users = action_owners()
         for key, action in [(str(a.pk), a) for a in self.actions] + [(f"new{i}", None) for i in range(NEW_ACTION_ROWS)]:
             self.fields[f"action_{key}_description"] = forms.CharField(
-                label=_("action"), required=False, max_length=300, initial=getattr(action, "description", ""),
+                label=_("action item"), required=False, max_length=300, initial=getattr(action, "description", ""),
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
             self.fields[f"action_{key}_owner"] = forms.ModelChoiceField(
                 label=_("owner"), queryset=users, required=False, initial=getattr(action, "owner_id", None),
@@ -206,6 +206,17 @@ class MinutesForm(ControlledRecordForm):
                 label=_("due date"), required=False, initial=getattr(action, "due_date", None),
                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
         self.action_keys = [str(a.pk) for a in self.actions] + [f"new{i}" for i in range(NEW_ACTION_ROWS)]
+        meeting_section, decisions_section = type(self).fieldsets
+        discussion = tuple(f"discussion_{i}" for i in range(len(self.agenda)))
+        self.fieldsets = (meeting_section, *([(_("Discussion"), discussion)] if discussion else []), decisions_section)
+
+    fieldsets = (
+        (_("Meeting"), ("title", "meeting", "owner_department", "present")),
+        (_("Decisions"), ("decisions", "change_note")),
+    )
+
+    def rendered_apart(self):
+        return [f"action_{key}_{part}" for key in self.action_keys for part in ("description", "owner", "due")]
 
     def action_rows(self):
         return [(key, self[f"action_{key}_description"], self[f"action_{key}_owner"], self[f"action_{key}_due"])

@@ -92,9 +92,15 @@ def test_a_task_is_added_on_the_plan_page(page, live_server, demo):
 EDIT_PAGES = {
     "contract": lambda: f"/contracts/contract/{_draft_contract().pk}/edit/",
     "plan": lambda: "/projects/projectplan/add/",
-    "minutes": lambda: "/reporting/meetingminutes/add/",
+    "minutes": lambda: f"/reporting/meetingminutes/add/?meeting={_meeting().pk}",
     "sla": lambda: f"/contracts/servicelevelagreement/{_draft_contract().sla().pk}/edit/",
 }
+
+
+def _meeting():
+    from reporting.models import QualityMeeting
+
+    return QualityMeeting.objects.order_by("pk").first()
 
 
 def _draft_contract():
