@@ -127,7 +127,7 @@ def _users():
 
 class QualityMeetingForm(ModelForm):
     # Who is invited; who attended is recorded in the minutes, at the meeting.
-    attendees = forms.ModelMultipleChoiceField(label=_("invitees"), queryset=_users(), required=False,
+    attendees = forms.ModelMultipleChoiceField(label=_("Invitees"), queryset=_users(), required=False,
                                                help_text=_("Who attended is recorded in the minutes."))
     agenda = LinesField(label=_("agenda"), required=False,
                         help_text=_("One item per line. Empty: pre-filled from the internal report."))
@@ -184,7 +184,7 @@ class MinutesForm(ControlledRecordForm):
         if meeting:
             invitees = list(meeting.attendees.select_related("user"))
             self.fields["present"] = forms.ModelMultipleChoiceField(
-                label=_("present at the meeting"), required=False, widget=forms.CheckboxSelectMultiple,
+                label=_("Present at the meeting"), required=False, widget=forms.CheckboxSelectMultiple,
                 queryset=_users().filter(pk__in=[a.user_id for a in invitees]),
                 initial=[a.user_id for a in invitees if a.present],
                 help_text=_("Tick who attended; the other invitees are recorded as absent."))
