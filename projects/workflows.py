@@ -217,6 +217,18 @@ def no_other_open_change(change, user=None):
         .exclude(pk=change.pk).exists()
 
 
+def other_open_change(change):
+    from .models import ChangeRequest
+
+    return ChangeRequest.objects.filter(project_id=change.project_id,
+                                        status__in=[ChangeStatus.REQUESTED, ChangeStatus.CHECKED]) \
+        .exclude(pk=change.pk).order_by("pk").first()
+
+
+def baseline_in_force_of(change):
+    return change.project.baseline()
+
+
 def revision_ready(change, user=None):
     revision = change.revision()
     return revision is not None and revision.status in (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED)
@@ -257,12 +269,14 @@ CHANGE_WORKFLOW = Workflow(
     transitions=(
         Transition("request", _("Request the change"), (ChangeStatus.DRAFT,), ChangeStatus.REQUESTED,
                    conditions=(Condition(baseline_in_force, _("The change must start from the approved work plan in "
-                                                              "force.")),
-                               Condition(no_other_open_change, _("Another change of this project is still open."))),
+                                                              "force."), fix=open_related(baseline_in_force_of)),
+                               Condition(no_other_open_change, _("Another change of this project is still open."),
+                                         fix=open_related(other_open_change))),
                    effects=(next_review_round,)),
         Transition("check", _("Checked: submit the revised plan"), (ChangeStatus.REQUESTED,), ChangeStatus.CHECKED,
                    conditions=(Condition(revision_ready, _("Prepare the revised work plan first."), fix=open_record),
-                               Condition(revision_differs, _("The revised plan does not differ from the baseline."))),
+                               Condition(revision_differs, _("The revised plan does not differ from the baseline."),
+                                         fix=open_related(lambda change: change.revision()))),
                    effects=(_revision_step("submit_revision"),)),
         Transition("approve", _("Approve the change"), (ChangeStatus.CHECKED,), ChangeStatus.APPROVED,
                    conditions=(NOT_AUTHOR,), effects=(set_approved, freeze_comparison,
