@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: run worker dev test setup install system-deps lint messages bench clean
+.PHONY: run worker scheduler dev test setup install system-deps lint messages bench clean
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ServPlan needs Python 3.11 or newer")'
@@ -23,6 +23,7 @@ system-deps:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system packages:$$missing"; \
@@ -37,17 +38,24 @@ setup: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py generate_service_data --tickets 2400 --months 6 --seed 1 --skip-existing
 
-# The background worker (imports) runs alongside gunicorn under a supervisor that restarts it when it dies
-# (docs/operations.md, "Background workers"); Ctrl+C stops gunicorn, and the supervisor and its worker with it.
+# The background worker (imports, reports, reminders) and the scheduler that enqueues the reminder jobs run
+# alongside gunicorn, each under a supervisor that restarts it when it dies (docs/operations.md, "Background
+# workers", "Reminders"); Ctrl+C stops gunicorn, and the supervisors and their children with it.
 run: setup
 	@echo ""
 	@echo "  ServPlan is serving at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
 	@echo ""
-	$(BIN)/python manage.py db_worker --supervise & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	export SERVPLAN_SITE_URL=$${SERVPLAN_SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(BIN)/python manage.py db_worker --supervise & worker=$$!; \
+	$(BIN)/python manage.py run_scheduler --supervise & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \
 	$(BIN)/gunicorn servplan.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - --log-level warning
 
 worker: setup
 	$(BIN)/python manage.py db_worker --supervise
+
+scheduler: setup
+	$(BIN)/python manage.py run_scheduler --supervise
 
 dev: setup
 	SERVPLAN_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

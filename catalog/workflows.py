@@ -45,7 +45,11 @@ declare({
     "catalog.calendarday": crud(CALENDAR_EDITORS),
     "catalog.calendarversion": {"view": READ_ALL},
 })
-navigation.add("presales", _("Service catalogue"), "catalog:service_list", "catalog.service")
-navigation.add("presales", _("Service level tiers (SLA templates)"), "catalog:servicetier_list", "catalog.servicetier")
-navigation.add("presales", _("Service families"), "catalog:servicefamily_list", "catalog.servicefamily")
-navigation.add("admin", _("Business calendars"), "catalog:calendar_list", "catalog.calendar")
+navigation.add("presales", _("Service catalogue"), "catalog:service_list", "catalog.service",
+               roles={R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.TSD_STAFF})
+navigation.add("presales", _("Service level tiers (SLA templates)"), "catalog:servicetier_list",
+               "catalog.servicetier", roles={R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.SALES})
+navigation.add("presales", _("Service families"), "catalog:servicefamily_list", "catalog.servicefamily",
+               roles={R.TSD_STAFF})
+navigation.add("admin", _("Business calendars"), "catalog:calendar_list", "catalog.calendar",
+               roles={R.ADMIN, R.SERVICE_STAFF})

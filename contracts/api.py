@@ -10,7 +10,12 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RestrictedReadOnlyViewSet
+from core.api import (
+    ControlledRecordSerializer,
+    ControlledRecordViewSet,
+    RestrictedReadOnlyViewSet,
+    TransitionResponse,
+)
 from core.drf import MatrixPermission
 from core.permissions import allowed
 from org.models import Department
@@ -25,6 +30,7 @@ from .models import (
     Contract,
     ContractReview,
     ContractService,
+    ContractSignatory,
     PaymentMilestone,
     ReviewOpinion,
     ServiceLevelAgreement,
@@ -45,25 +51,48 @@ class PaymentMilestoneSerializer(serializers.ModelSerializer):
         fields = ["name", "due_date", "amount", "condition"]
 
 
+class ContractSignatorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContractSignatory
+        fields = ["party", "name", "title", "signed_on"]
+        extra_kwargs = {"title": {"required": True}}
+
+    def validate_signed_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_t("A signature cannot be dated in the future."))
+        return value
+
+
 class ContractSerializer(ControlledRecordSerializer):
     service_lines = ContractServiceSerializer(many=True, required=False)
     milestones = PaymentMilestoneSerializer(many=True, required=False)
     is_signed = serializers.BooleanField(read_only=True)
     sla = serializers.SerializerMethodField()
+    signatories = serializers.SerializerMethodField()
 
     class Meta(ControlledRecordSerializer.Meta):
         model = Contract
         fields = ["id", "url", "number", "version", "title", "status", "status_display", "is_signed", "customer",
                   "proposal", "start_date", "end_date", "value", "customer_signatory", "company_signatory",
-                  "payment_terms", "involves_procurement", "service_tier", "calendar", "monthly_ticket_limit",
+                  "service_sites", "payment_terms", "renewal_terms", "termination_terms", "confidentiality_terms",
+                  "signatories", "involves_procurement", "service_tier", "calendar", "monthly_ticket_limit",
                   "user_limit", "service_lines", "milestones", "sla", "signed_on", "signed_by", "owner_department",
                   "author", "confidentiality", "retention_years", "change_note", "predecessor", "approved_at",
                   "lock_version", "created", "updated"]
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "signed_on", "signed_by")
 
+    @extend_schema_field(ContractSignatorySerializer(many=True))
+    def get_signatories(self, obj):
+        return ContractSignatorySerializer(obj.signatories.all(), many=True).data
+
     def get_sla(self, obj) -> int | None:
         slas = sorted(obj.slas.all(), key=lambda s: -s.version)
         return slas[0].pk if slas else None
+
+
+class SignRequestSerializer(serializers.Serializer):
+    signatories = ContractSignatorySerializer(many=True, help_text="Who signed for each party (customer, provider).")
+    comment = serializers.CharField(required=False, allow_blank=True)
 
 
 class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -93,7 +122,7 @@ class ContractViewSet(ControlledRecordViewSet):
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
     select_related = ("owner_department", "author", "customer")
-    prefetch_related = ("service_lines", "milestones", "slas")
+    prefetch_related = ("service_lines", "milestones", "slas", "signatories")
     delete_service = staticmethod(services.delete_draft_contract)  # its draft SLA goes first
 
     @extend_schema(request=ContractFromProposalSerializer, responses={201: ContractSerializer})
@@ -120,6 +149,21 @@ class ContractViewSet(ControlledRecordViewSet):
         return Response({"previous": changes["previous"].pk if changes else None,
                          "contract": [list(r) for r in changes.get("contract", [])],
                          "sla": [list(r) for r in changes.get("sla", [])]})
+
+    @extend_schema(request=SignRequestSerializer, responses=TransitionResponse)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign an approved contract (and its SLA): who signed for each party, with title and date."""
+        contract = self.get_object()
+        if not allowed(request.user, contract, "sign"):
+            raise PermissionDenied(_t("Your role may not sign contracts."))
+        given = SignRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        signatories = {row["party"]: row for row in given.validated_data["signatories"]}
+        outcome = services.sign_contract(contract, request.user, signatories,
+                                         comment=given.validated_data.get("comment", ""))
+        return Response({"done": outcome.done, "status": outcome.record.status, "message": outcome.message,
+                         "votes": outcome.votes, "needed": outcome.needed})
 
     @extend_schema(responses=inline_serializer("SlaInForce", {
         "date": serializers.DateField(), "kind": serializers.CharField(), "id": serializers.IntegerField(),

@@ -7,6 +7,6 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from . import panels, workflows  # noqa: F401  (workflows binds the contract, SLA and review record types)
+        from . import panels, workflows, worklist  # noqa: F401  (record types; work-queue sources)
 
         panels.register()

@@ -18,7 +18,14 @@ from presales.models import PresalesProposal
 
 from .choices import Verdict
 from .models import Contract, ContractReview
-from .services import contract_from_proposal, ensure_opinions, give_opinion, sla_from
+from .services import (
+    contract_from_proposal,
+    ensure_opinions,
+    give_opinion,
+    sign_contract,
+    signatory_defaults,
+    sla_from,
+)
 
 # customer code, title, service code, tier name, business calendar, start, end, tickets/month override, signed
 CONTRACTS = [
@@ -29,6 +36,23 @@ CONTRACTS = [
     ("nbhospital", "宁波第一医院 桌面运维服务合同（银牌 5x8）", "desktop", "银", BEIJING_5X8,
      date(2026, 3, 1), date(2027, 2, 28), None, True),
 ]
+
+
+# What every demo contract says beyond its services and prices (a real contract's standard clauses).
+TERMS = {
+    "renewal_terms": "合同期满前 60 日内双方均未书面提出异议的，合同按原条件自动续期一年。",
+    "termination_terms": "任何一方严重违约且在收到书面通知后 30 日内未纠正的，守约方可书面通知解除合同；"
+                         "提前解除的，已提供的服务按实际服务月数结算。",
+    "confidentiality_terms": "双方对在履行本合同过程中知悉的对方商业秘密、技术资料和业务数据负有保密义务，"
+                             "保密期限自合同签署之日起至合同终止后三年。",
+}
+SITES = {"hzbank": "杭州联合银行总行数据中心（杭州市上城区钱江路 58 号）\n杭州联合银行灾备中心（杭州市余杭区）",
+         "szmetro": "苏州轨道交通控制中心（苏州市姑苏区干将西路 668 号）\n沿线各车站通信机房",
+         "nbhospital": "宁波第一医院门诊楼、住院楼各科室终端（宁波市海曙区柳汀街 59 号）",
+         "wzwater": "温州市水务集团总部数据中心 A 机房（温州市鹿城区府前街 28 号）"}
+CUSTOMER_SIGNATORIES = {"hzbank": "周建华（信息科技部总经理）", "szmetro": "钱立新（信息中心主任）",
+                        "nbhospital": "孙慧敏（信息科科长）"}
+COMPANY_SIGNATORY = "吴强（客户经理）"
 
 
 def load(context):
@@ -52,7 +76,9 @@ def _approved_contracts(users, departments):
             contract = records.create(Contract(
                 title=title, customer=Customer.objects.get(code=code), owner_department=departments["sales"],
                 start_date=start, end_date=end, service_tier=tier, calendar=Calendar.objects.get(name=calendar),
-                monthly_ticket_limit=limit), author, comment="初版")
+                monthly_ticket_limit=limit, service_sites=SITES[code], customer_signatory=CUSTOMER_SIGNATORIES[code],
+                company_signatory=COMPANY_SIGNATORY, payment_terms="服务费按季度支付，每季度首月 15 日前凭发票付款。",
+                **TERMS), author, comment="初版")
             if signed:
                 sla_from(tier, contract, start, author)
             workflow.fire(contract, "submit", author, "提交评审")  # its SLA is submitted with it
@@ -82,6 +108,9 @@ def load_chain(proposal, users, departments):
         contract.customer_signatory, contract.company_signatory = "林国栋（信息中心主任）", "吴强（客户经理）"
         contract.involves_procurement = True  # two backup servers are bought for the service
         contract.payment_terms = "按季度支付服务费；备份服务器随第一期款项支付。"
+        contract.service_sites = SITES["wzwater"]
+        for name, text in TERMS.items():
+            setattr(contract, name, text)
         records.update(contract, sales, before)
         workflow.fire(contract, "submit", sales, "合同及 SLA 提交评审")
     with acting_as(manager, request_id="load_demo"):
@@ -112,4 +141,4 @@ def _review_and_sign(contract, users, departments, verdicts, conclusion="合同�
                 give_opinion(opinion, users[username], verdict, comment)
     with acting_as(sales, request_id="load_demo"):
         contract.refresh_from_db()
-        workflow.fire(contract, "sign", sales, "双方已盖章签署")
+        sign_contract(contract, sales, signatory_defaults(contract), comment="双方已盖章签署")

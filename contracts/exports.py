@@ -16,42 +16,102 @@ def _money(value):
     return f"{value:,.2f}"
 
 
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _planned(text):
+    """A planned signatory as written on the contract, e.g. "林国栋（信息中心主任）"."""
+    return text or "—"
+
+
 def _parties(contract):
-    return Table([_t("Party"), _t("Name"), _t("Signatory")], [
-        [_t("Customer (Party A)"), str(contract.customer), contract.customer_signatory],
-        [_t("Provider (Party B)"), settings.SERVPLAN_COMPANY_NAME, contract.company_signatory],
+    """Party A (the customer) and Party B (the provider): name, address and representative."""
+    customer = contract.customer
+    contact = customer.contacts.order_by("-primary", "name").first()
+    representative = contract.customer_signatory or (f"{contact.name}（{contact.job_title}）" if contact and
+                                                     contact.job_title else str(contact or ""))
+    return Table([_t("Party"), _t("Name"), _t("Address"), _t("Representative")], [
+        [_t("Customer (Party A)"), str(customer), customer.address or "—", _planned(representative)],
+        [_t("Provider (Party B)"), settings.SERVPLAN_COMPANY_NAME,
+         getattr(settings, "SERVPLAN_COMPANY_ADDRESS", "") or "—", _planned(contract.company_signatory)],
     ], caption=_t("Parties"))
+
+
+def _signatories(contract):
+    """Who signed for each party, with title and date, as captured when the contract was signed; blank lines to
+    sign on before that."""
+    from .models import SignatoryParty
+
+    signed = {s.party: s for s in contract.signatories.all()}
+    companies = {SignatoryParty.CUSTOMER: str(contract.customer),
+                 SignatoryParty.PROVIDER: settings.SERVPLAN_COMPANY_NAME}
+    rows = []
+    for party in SignatoryParty:
+        who = signed.get(party.value)
+        rows.append([party.label, companies[party], who.name if who else "", who.title if who else "", "",
+                     who.signed_on if who else None])
+    return Table([_t("Party"), _t("Company"), _t("Signed by"), _t("Job title"), _t("Signature and seal"), _t("Date")],
+                 rows, caption=_t("Signatories"), widths=[2, 3, 2, 2, 3, 2])
 
 
 def _changes_section(rows, heading):
     if not rows:
         return []
-    return [Section(heading, tables=[Table([_t("Item"), _t("Before"), _t("After")], [list(r) for r in rows])])]
+    return [Section(heading, tables=[Table([_t("Item"), _t("Before"), _t("After")], [list(r) for r in rows],
+                                           caption=heading)])]
 
 
 def contract_sections(contract, language):
+    """The contract as a contract: parties, scope, service levels, terms, payment, signatories."""
+    colon = "：" if language.startswith("zh") else ": "
     with translation.override(language):
-        term = Table([_t("Item"), _t("Value")], [
-            [_t("Contract value (CNY)"), _money(contract.value)],
-            [_t("Term"), f"{contract.start_date} – {contract.end_date}"],
-            [_t("Pre-sales proposal"), str(contract.proposal or "—")],
-            [_t("Involves procurement"), _t("yes") if contract.involves_procurement else _t("no")],
-            [_t("Signed on"), str(contract.signed_on or "—")],
-        ])
-        services = Table([_t("Service"), _t("Tier"), _t("Price (CNY per year)"), _t("Notes")],
-                         [[s.service.name, s.tier.name, _money(s.price), s.notes]
-                          for s in contract.service_lines.select_related("service", "tier")])
-        milestones = Table([_t("Milestone"), _t("Due date"), _t("Amount (CNY)"), _t("Payment condition")],
-                           [[m.name, m.due_date, _money(m.amount), m.condition] for m in contract.milestones.all()])
-        sections = [Section(_t("Parties and term"), tables=[_parties(contract), term]),
-                    Section(_t("Services and prices"), tables=[services] if services.rows else [])]
-        sections.append(Section(_t("Payment"), [p for p in contract.payment_terms.splitlines() if p.strip()],
-                                tables=[milestones] if milestones.rows else []))
         sla = contract.sla()
+        window = sla.service_window if sla is not None else contract.business_calendar
+        services = Table([_t("Service"), _t("Tier"), _t("Service hours"), _t("Price (CNY per year)"), _t("Notes")],
+                         [[s.service.name, s.tier.name, str(window), _money(s.price), s.notes]
+                          for s in contract.service_lines.select_related("service", "tier")],
+                         caption=_t("Contracted services"))
+        term = f"{contract.start_date} – {contract.end_date}"
+        scope = [_t("Term of service") + f"{colon}{term}",
+                 _t("Service hours") + f"{colon}{window}"]
+        sites = _lines(contract.service_sites)
+        if sites:
+            scope.append(_t("Service sites") + colon + ("；" if language.startswith("zh") else "; ").join(sites))
+        if contract.proposal_id:
+            scope.append(_t("Based on pre-sales proposal") + f"{colon}{contract.proposal.number} "
+                                                             f"V{contract.proposal.version}")
+        sections = [
+            Section(_t("Parties"), [_t("This service contract is concluded between the following parties."
+                                       )], tables=[_parties(contract)]),
+            Section(_t("Scope of services"), scope, tables=[services] if services.rows else []),
+        ]
         if sla is not None:
-            sections.append(Section(_t("Service level agreement"), [
-                f"{sla.number} V{sla.version} · {sla.get_status_display()} · " + _t("effective from") + f" "
-                f"{sla.effective_from}"], tables=sla_tables(sla)))
+            sections.append(Section(_t("Service levels"), [
+                _t("The service levels are those of the service level agreement %(number)s V%(v)s, effective "
+                   "from %(date)s, which is part of this contract.") % {"number": sla.number, "v": sla.version,
+                                                                        "date": sla.effective_from}],
+                tables=sla_tables(sla)))
+        else:
+            sections.append(Section(_t("Service levels"), [
+                _t("The service is measured against the catalogue tier %(tier)s.") % {"tier": contract.service_tier}]))
+        clauses = [(_t("Term"), _t("From %(start)s to %(end)s.") % {"start": contract.start_date,
+                                                                  "end": contract.end_date}),
+                   (_t("Renewal"), contract.renewal_terms), (_t("Termination"), contract.termination_terms),
+                   (_t("Confidentiality"), contract.confidentiality_terms)]
+        if contract.involves_procurement:
+            clauses.append((_t("Procurement"), _t("Equipment or third-party purchases are part of this contract.")))
+        sections.append(Section(_t("Terms"), [f"{label}{colon}{' '.join(_lines(text))}" for label, text in clauses
+                                             if _lines(text)]))
+        milestones = Table([_t("Milestone"), _t("Due date"), _t("Amount (CNY)"), _t("Payment condition")],
+                           [[m.name, m.due_date, _money(m.amount), m.condition] for m in contract.milestones.all()],
+                           caption=_t("Payment schedule"))
+        sections.append(Section(_t("Payment"), [_t("Contract value (CNY)") + f"{colon}{_money(contract.value)}",
+                                                *_lines(contract.payment_terms)],
+                                tables=[milestones] if milestones.rows else []))
+        sections.append(Section(_t("Signatures"), [
+            _t("Signed on") + f"{colon}{contract.signed_on}" if contract.signed_on else
+            _t("Not signed yet.")], tables=[_signatories(contract)]))
         changes = contract_changes(contract)
         if changes:
             heading = _t("Changes from version %(v)s") % {"v": changes["previous"].version}

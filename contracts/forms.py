@@ -1,5 +1,6 @@
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,8 @@ class ContractForm(FormsetFormMixin, ControlledRecordForm):
         model = Contract
         fields = ["title", "customer", "owner_department", "start_date", "end_date", "value", "service_tier",
                   "calendar", "monthly_ticket_limit", "user_limit", "customer_signatory", "company_signatory",
-                  "payment_terms", "involves_procurement", "confidentiality", "retention_years", "change_note"]
+                  "service_sites", "payment_terms", "renewal_terms", "termination_terms", "confidentiality_terms",
+                  "involves_procurement", "confidentiality", "retention_years", "change_note"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -69,6 +71,43 @@ class ContractForm(FormsetFormMixin, ControlledRecordForm):
 
     def save_related(self, user):
         self.save_formsets(user)
+
+
+class SignForm(forms.Form):
+    """Who signed for each party, with title and date (contracts.services.sign_contract)."""
+
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = list(parties)
+        fields = {}
+        for value, _label in self.parties:
+            fields[f"{value}_name"] = forms.CharField(label=_("Full name"), max_length=100)
+            fields[f"{value}_title"] = forms.CharField(label=_("Job title"), max_length=100)
+            fields[f"{value}_signed_on"] = forms.DateField(label=_("Signed on"), widget=DATE)
+        self.fields = {**fields, **self.fields}
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for value, _label in self.parties:
+            day = data.get(f"{value}_signed_on")
+            if day and day > today:
+                self.add_error(f"{value}_signed_on", _t("A signature cannot be dated in the future."))
+        return data
+
+    def party_fields(self):
+        """[(party label, [bound fields])] for the template: one card per party."""
+        return [(label, [self[f"{value}_{name}"] for name in ("name", "title", "signed_on")])
+                for value, label in self.parties]
+
+    def signatories(self):
+        data = self.cleaned_data
+        return {value: {name: data[f"{value}_{name}"] for name in ("name", "title", "signed_on")}
+                for value, _label in self.parties}
 
 
 class FromProposalForm(forms.Form):

@@ -81,6 +81,14 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
     company_signatory = models.CharField(_("our signatory"), max_length=100, blank=True,
                                          help_text=_("Who signs for the company (乙方)."))
     payment_terms = models.TextField(_("payment terms"), blank=True)
+    service_sites = models.TextField(_("service sites"), blank=True,
+                                     help_text=_("Where the service is delivered, one site per line."))
+    renewal_terms = models.TextField(_("renewal clause"), blank=True,
+                                     help_text=_("How the contract is renewed at the end of its term."))
+    termination_terms = models.TextField(_("termination clause"), blank=True,
+                                         help_text=_("When and with what notice either party may terminate."))
+    confidentiality_terms = models.TextField(_("confidentiality clause"), blank=True,
+                                             help_text=_("What each party keeps confidential, and for how long."))
     involves_procurement = models.BooleanField(_("involves procurement"), default=False,
                                                help_text=_("Equipment or third-party purchases are part of the "
                                                            "contract: the Commerce Department reviews it too."))
@@ -89,6 +97,7 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
                                   related_name="+", verbose_name=_("signed by"))
 
     objects = ContractQuerySet.as_manager()
+    customer_copy = True  # sent to the customer: its export carries the customer's classification
 
     class Meta(ControlledRecord.Meta):
         verbose_name = _("service contract")
@@ -174,6 +183,39 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
         return contract_sections(self, language)
 
 
+class SignatoryParty(models.TextChoices):
+    CUSTOMER = "customer", _("Customer (Party A)")
+    PROVIDER = "provider", _("Provider (Party B)")
+
+
+class ContractSignatory(BaseModel):
+    """Who signed the contract for one party, with their title and the date they signed: captured when Sales
+    records the signature (contracts.services.sign_contract), printed in the contract's signature block. Not a
+    row of the version: a changed contract is signed again by whoever signs it then."""
+
+    contract = models.ForeignKey(Contract, models.CASCADE, related_name="signatories",
+                                 verbose_name=_("service contract"))
+    party = models.CharField(_("party"), max_length=20, choices=SignatoryParty.choices)
+    name = models.CharField(_("full name"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, help_text=_("e.g. 信息中心主任, 总经理."))
+    signed_on = models.DateField(_("signed on"))
+
+    class Meta:
+        ordering = ["contract", "party", "pk"]  # Party A (customer) before Party B (provider)
+        verbose_name = _("contract signatory")
+        verbose_name_plural = _("contract signatories")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "party"], name="contracts_signatory_one_per_party",
+                                    violation_error_message=_("Each party signs once.")),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.title})"
+
+    def get_absolute_url(self):
+        return self.contract.get_absolute_url()
+
+
 class ContractService(StoredDecimalsMixin, ChildRow):
     """A catalogue service the contract covers, at a tier, with its price."""
 
@@ -231,6 +273,8 @@ class PaymentMilestone(StoredDecimalsMixin, ChildRow):
 
 class ServiceLevelAgreement(StoredDecimalsMixin, ControlledRecord):
     """The SLA of one contract version: drafted from the proposal's draft SLA, reviewed, signed with the contract."""
+
+    customer_copy = True  # sent to the customer: its export carries the customer's classification
 
     contract = models.ForeignKey(Contract, models.PROTECT, related_name="slas", verbose_name=_("service contract"))
     source_tier = models.ForeignKey("catalog.ServiceTier", models.PROTECT, related_name="+",

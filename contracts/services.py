@@ -247,3 +247,41 @@ def give_opinion(opinion, user, verdict, comment):
         if review_rule.outcome(review).passed:
             workflow.fire(review, "approve", user, _t("Every required department agreed."))
     return opinion
+
+
+# ---- signing -------------------------------------------------------------------------------------
+
+def signatory_defaults(contract, today=None):
+    """What the sign form starts from: the planned signatories of the contract (name, and the title written in
+    brackets, e.g. "林国栋（信息中心主任）") or the customer's primary contact, signed today."""
+    from .models import SignatoryParty
+
+    today = today or timezone.localdate()
+    contact = contract.customer.contacts.order_by("-primary", "name").first()
+    planned = {SignatoryParty.CUSTOMER: contract.customer_signatory or (contact.name if contact else ""),
+               SignatoryParty.PROVIDER: contract.company_signatory}
+    titles = {SignatoryParty.CUSTOMER: contact.job_title if contact and not contract.customer_signatory else ""}
+    defaults = {}
+    for party, text in planned.items():
+        name, _sep, title = text.replace("（", "(").rstrip("）)").partition("(")
+        defaults[party] = {"name": name.strip(), "title": title.strip() or titles.get(party, ""), "signed_on": today}
+    return defaults
+
+
+def sign_contract(contract, user, signatories, comment=""):
+    """Sales records who signed for each party (name, title, date) and signs: one transaction, so a refused
+    signature leaves no signatories behind. `signatories`: {party: {"name", "title", "signed_on"}} for both
+    parties."""
+    from .models import ContractSignatory, SignatoryParty
+
+    missing = [str(p.label) for p in SignatoryParty if not (signatories.get(p.value) or {}).get("name")]
+    if missing:
+        raise ValidationError(_t("Record who signed for %(parties)s.") % {"parties": ", ".join(missing)})
+    with transaction.atomic():
+        ContractSignatory.objects.filter(contract=contract).delete()  # a retry replaces an earlier attempt
+        for party in SignatoryParty:
+            given = signatories[party.value]
+            records.create(ContractSignatory(contract=contract, party=party.value, name=given["name"],
+                                             title=given.get("title", ""), signed_on=given.get("signed_on")), user)
+        outcome = workflow.fire(contract, "sign", user, comment)
+    return outcome

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ControlledRecordTable
+from core.tables import ControlledRecordTable, RecordLinkColumn
 
 from .models import Contract, ContractReview, ServiceLevelAgreement
 
@@ -20,7 +20,7 @@ class ContractTable(ControlledRecordTable):
 
 
 class ServiceLevelAgreementTable(ControlledRecordTable):
-    contract = tables.Column(verbose_name=_("service contract"), accessor="contract__number")
+    contract = RecordLinkColumn(verbose_name=_("service contract"), order_by="contract__number")
     customer = tables.Column(verbose_name=_("customer"))
     effective_from = tables.DateColumn(format="Y-m-d", verbose_name=_("effective from"))
     availability_target = tables.Column(verbose_name=_("availability target (%)"))
@@ -32,7 +32,7 @@ class ServiceLevelAgreementTable(ControlledRecordTable):
 
 
 class ContractReviewTable(ControlledRecordTable):
-    contract = tables.Column(verbose_name=_("service contract"), accessor="contract__number")
+    contract = RecordLinkColumn(verbose_name=_("service contract"), order_by="contract__number")
     customer = tables.Column(verbose_name=_("customer"))
 
     class Meta(ControlledRecordTable.Meta):

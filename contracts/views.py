@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +24,15 @@ from . import services
 from .choices import ReviewStatus
 from .diff import contract_changes, sla_changes
 from .filtersets import ContractFilterSet, ContractReviewFilterSet, ServiceLevelAgreementFilterSet
-from .forms import ContractForm, ContractReviewForm, FromProposalForm, OpinionForm, ServiceLevelAgreementForm
-from .models import Contract, ContractReview, ReviewOpinion, ServiceLevelAgreement
+from .forms import (
+    ContractForm,
+    ContractReviewForm,
+    FromProposalForm,
+    OpinionForm,
+    ServiceLevelAgreementForm,
+    SignForm,
+)
+from .models import Contract, ContractReview, ReviewOpinion, ServiceLevelAgreement, SignatoryParty
 from .tables import ContractReviewTable, ContractTable, ServiceLevelAgreementTable
 
 
@@ -53,6 +61,7 @@ class ContractDetailView(ObjectDetailView):
         context.update(
             service_lines=contract.service_lines.select_related("service", "tier"),
             milestones=contract.milestones.all(),
+            signatories=contract.signatories.all(),
             milestone_total=sum(m.amount for m in contract.milestones.all()),
             sla=contract.sla(),
             reviews=reviews,
@@ -109,6 +118,45 @@ class ContractFromProposalView(LoginRequiredMixin, FormView):
         return context
 
 
+class ContractSignView(LoginRequiredMixin, FormView):
+    """Sign…: who signed for each party, with title and date, then the contract is signed (and its SLA with it)."""
+
+    template_name = "contracts/contract_sign.html"
+    form_class = SignForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.contract = get_object_or_404(Contract.objects.restrict(request.user, "view")
+                                              .select_related("customer"), pk=kwargs["pk"])
+            if not allowed(request.user, self.contract, "sign"):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parties": [(p.value, p.label) for p in SignatoryParty]}
+
+    def get_initial(self):
+        initial = {}
+        for party, values in services.signatory_defaults(self.contract).items():
+            initial.update({f"{party}_{name}": value for name, value in values.items()})
+        return initial
+
+    def form_valid(self, form):
+        try:
+            outcome = services.sign_contract(self.contract, self.request.user, form.signatories(),
+                                             comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, outcome.message)
+        return redirect(self.contract.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "contract": self.contract,
+                "company": settings.SERVPLAN_COMPANY_NAME}
+
+
 class ContractViews(RecordViews):
     model = Contract
     table = ContractTable
@@ -118,7 +166,8 @@ class ContractViews(RecordViews):
     detail_view = ContractDetailView
     delete_view = ContractDeleteView
     detail_fields = ("proposal", "start_date", "end_date", "value", "customer_signatory",
-                     "company_signatory", "payment_terms", "involves_procurement", "service_tier", "calendar",
+                     "company_signatory", "service_sites", "payment_terms", "renewal_terms", "termination_terms",
+                     "confidentiality_terms", "involves_procurement", "service_tier", "calendar",
                      "monthly_ticket_limit", "user_limit", "signed_on", "signed_by", "owner_department",
                      "confidentiality", "retention_years", "change_note")
 
@@ -126,7 +175,8 @@ class ContractViews(RecordViews):
     def urls(cls):
         return [*super().urls(),
                 path("contract/from-proposal/<int:pk>/", ContractFromProposalView.as_view(),
-                     name="contract_from_proposal")]
+                     name="contract_from_proposal"),
+                path("contract/<int:pk>/sign/", ContractSignView.as_view(), name="contract_sign")]
 
 
 # ---- SLAs -----------------------------------------------------------------------------------------

@@ -143,7 +143,15 @@ def _supersede_earlier(record, user):
 
 
 def record_signature(contract, user):
-    type(contract).objects.filter(pk=contract.pk).update(signed_on=timezone.localdate(), signed_by=user)
+    """The contract is concluded on the day the last party signed (contracts.services.sign_contract recorded who
+    signed for each party first); signing without them is refused, so the printed contract never lacks them."""
+    from core.workflow import WorkflowError
+
+    dates = list(contract.signatories.values_list("signed_on", flat=True))
+    if len(dates) < 2:
+        raise WorkflowError(_t("Record who signed for each party, with their title and date: use “Sign…” on the "
+                               "contract's page."))
+    type(contract).objects.filter(pk=contract.pk).update(signed_on=max(dates), signed_by=user)
 
 
 def sign_sla(contract, user):
@@ -174,7 +182,9 @@ RETURN_SLA = with_contract("return", (S.IN_REVIEW,), _("Returned with contract %
 
 
 def sla_signed_on(sla, user):
-    type(sla).objects.filter(pk=sla.pk).update(signed_on=timezone.localdate())
+    """Signed the day its contract was concluded."""
+    concluded = type(sla.contract).objects.filter(pk=sla.contract_id).values_list("signed_on", flat=True).first()
+    type(sla).objects.filter(pk=sla.pk).update(signed_on=concluded or timezone.localdate())
 
 
 def request_opinions(review, user):
@@ -205,7 +215,7 @@ CONTRACT_WORKFLOW = Workflow(
     transitions=(*_review_steps(submit_conditions=(MILESTONES, SLA_READY),
                                 carried=((SUBMIT_SLA,), (WITHDRAW_SLA,), (APPROVE_SLA,), (RETURN_SLA,))),
                  Transition("sign", _("Sign"), (S.APPROVED,), S.SIGNED,
-                            conditions=(REVIEW_PASSED, HAS_SLA, SLA_APPROVED),
+                            conditions=(REVIEW_PASSED, HAS_SLA, SLA_APPROVED), page="contracts:contract_sign",
                             effects=(record_signature, sign_sla, _supersede_earlier), style="success")),
     frozen_states=(S.APPROVED, S.SIGNED))
 
@@ -250,12 +260,16 @@ declare({
     "contracts.contract": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
     "contracts.contractservice": crud(CONTRACT_EDITORS),
     "contracts.paymentmilestone": crud(CONTRACT_EDITORS),
+    "contracts.contractsignatory": crud({R.SALES}),
     "contracts.servicelevelagreement": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
     "contracts.slatarget": crud(CONTRACT_EDITORS),
     "contracts.contractreview": {**review_flow(REVIEW_ORGANISERS, OPINION_GIVERS), "return": CONTRACT_APPROVERS},
     "contracts.reviewopinion": {**crud(REVIEW_ORGANISERS), "change": OPINION_GIVERS},
 })
-navigation.add("contract", _("Service contracts"), "contracts:contract_list", "contracts.contract")
+navigation.add("contract", _("Service contracts"), "contracts:contract_list", "contracts.contract",
+               roles={R.SALES, R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.COMMERCE, R.GENERAL_MANAGER})
 navigation.add("contract", _("Service level agreements"), "contracts:servicelevelagreement_list",
-               "contracts.servicelevelagreement")
-navigation.add("contract", _("Contract review records"), "contracts:contractreview_list", "contracts.contractreview")
+               "contracts.servicelevelagreement",
+               roles={R.SALES, R.SERVICE_MANAGER})
+navigation.add("contract", _("Contract review records"), "contracts:contractreview_list", "contracts.contractreview",
+               roles={R.SALES, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.COMMERCE, R.TSD_DIRECTOR})

@@ -1,8 +1,7 @@
-"""The home dashboard: what waits for the signed-in user."""
+"""The home page: the reader's work queue (what waits for them, what they do next, what falls due)."""
 
 from django.db.models import Q
 
-from .choices import RecordStatus
 from .models import RecordIndex
 from .permissions import roles_for
 from .registry import registry
@@ -45,13 +44,16 @@ def extra_panels(user):
     return [panel for panel in (builder(user) for builder in PANELS) if panel]
 
 
-def dashboard_for(user):
-    pending = awaiting(user).select_related("department", "author", "customer")[:50]
-    mine = RecordIndex.objects.filter(author=user, is_latest=True) \
-        .filter(Q(status=RecordStatus.DRAFT) | Q(status=RecordStatus.RETURNED) | Q(status=RecordStatus.IN_REVIEW)) \
-        .select_related("department", "customer")[:50]
-    types = {t.code: t for t in registry}
-    for row in list(pending) + list(mine):
-        row.type_label = types[row.record_type].label
-    return {"pending_approvals": pending, "my_open_records": mine, "delegated_roles": user.delegated_roles,
-            "extra_panels": extra_panels(user)}
+def dashboard_for(user, today=None):
+    """The reader's own home page: the work queue (core.worklist) split into what waits for their decision,
+    what they must do next and what falls due in the next two weeks; overdue first in each."""
+    from django.utils import timezone
+
+    from .worklist import Kind, items_for
+
+    today = today or timezone.localdate()
+    items = items_for(user, today)
+    by_kind = {kind: [item for item in items if item.kind == kind] for kind in Kind.values}
+    return {"approve_items": by_kind[Kind.APPROVE], "write_items": by_kind[Kind.WRITE],
+            "due_items": by_kind[Kind.DUE], "overdue_count": sum(item.overdue(today) for item in items),
+            "today": today, "delegated_roles": user.delegated_roles, "extra_panels": extra_panels(user)}

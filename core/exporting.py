@@ -7,15 +7,17 @@ A company can put its own Word letterhead in SERVPLAN_DOCX_TEMPLATE_DIR
 (`<record_type>.docx` or `default.docx`).
 """
 
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _t
 
-from .choices import RecordStatus
+from .choices import Confidentiality, RecordStatus
 from .exports import ExportDocument, Revision, Section, SignatureLine, get_labels, render_docx, render_pdf
-from .models import TransitionLog
+from .models import Approval, TransitionLog
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -35,46 +37,106 @@ def default_sections(record, fields):
     return [Section(str(record._meta.verbose_name).capitalize(), paragraphs)]
 
 
-def _sign_offs(record):
+def sign_offs(record):
+    """(reviewers, approval) from the approval trail of the round that approved the record: the people who reviewed
+    and approved it, never its author. Reviewers are whoever decided an earlier step of that round (a department's
+    approval before the division's) or voted in it (a quorum or all-approvers rule) other than the final approver;
+    a single-approver record is reviewed and approved by its approver. Both are empty until it is approved.
+    Each is a list of (user, when)."""
     ct = ContentType.objects.get_for_model(record)
-    log = TransitionLog.objects.filter(content_type=ct, object_id=record.pk).select_related("user")
-    submitted = [t for t in log if t.transition == "submit"]
-    approved = [t for t in log if t.target == RecordStatus.APPROVED]
-    return (submitted[-1] if submitted else None), (approved[-1] if approved else None)
+    log = list(TransitionLog.objects.filter(content_type=ct, object_id=record.pk)
+               .select_related("user", "on_behalf_of").order_by("at", "pk"))
+    approvals = [entry for entry in log if entry.target == RecordStatus.APPROVED]
+    if not approvals:
+        return [], None
+    approval = approvals[-1]
+    decider = approval.on_behalf_of or approval.user
+    round_start = max((entry.at for entry in log if entry.transition == "submit" and entry.at <= approval.at),
+                      default=None)
+    steps = [(entry.on_behalf_of or entry.user, entry.at) for entry in log
+             if entry is not approval and entry.at <= approval.at and (round_start is None or entry.at >= round_start)
+             and entry.transition not in ("submit", "withdraw") and "return" not in entry.transition]
+    votes = [(vote.counted_as, vote.at) for vote in Approval.objects.filter(
+        content_type=ct, object_id=record.pk, transition=approval.transition, review_round=record.review_round)
+        .select_related("counted_as").order_by("at")]
+    reviewers, seen = [], {getattr(decider, "pk", None)}
+    for user, at in steps + votes:
+        if user is not None and user.pk not in seen:
+            seen.add(user.pk)
+            reviewers.append((user, at))
+    return reviewers or [(decider, approval.at)], (decider, approval.at)
+
+
+def local_times(sections):
+    """Aware times in the sections' tables as the reader's wall time (the renderers print what they are given)."""
+    for section in sections:
+        for table in section.tables:
+            table.rows = [[timezone.localtime(v).replace(tzinfo=None) if isinstance(v, datetime)
+                           and timezone.is_aware(v) else v for v in row] for row in table.rows]
+    return sections
+
+
+def local_date(moment):
+    """The reader's calendar date of a stored time (the crawler and the page show the same day)."""
+    if moment is None:
+        return None
+    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
+
+
+def classification(record):
+    """The classification printed on the copy: a record sent to the customer (its type says `customer_copy`)
+    carries the customer's classification, not the company's internal one."""
+    if getattr(type(record), "customer_copy", False) and record.customer_id \
+            and record.confidentiality != Confidentiality.PUBLIC:
+        return _t("Customer confidential")
+    return str(record.get_confidentiality_display())
+
+
+def revision_history(record):
+    """The record's own history: every version up to and including this one, never a later draft."""
+    versions = record.versions().filter(version__lte=record.version).select_related("author").order_by("version")
+    return [Revision(f"V{v.version}", local_date(v.approved_at or v.created), str(v.author), v.change_note or "")
+            for v in versions]
 
 
 def build_document(record, language=None, body_fields=()) -> ExportDocument:
     language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _build(record, language, body_fields)
+
+
+def _build(record, language, body_fields):
     labels = get_labels(language)
     builder = getattr(record, "export_sections", None)
-    sections = builder(language) if builder else default_sections(record, body_fields)
-    revisions = [Revision(f"V{v.version}", (v.approved_at or v.created).date(), str(v.author), v.change_note or "")
-                 for v in record.versions().select_related("author").order_by("version")]
-    submitted, approved = _sign_offs(record)
+    sections = local_times(builder(language) if builder else default_sections(record, body_fields))
+    reviewers, approval = sign_offs(record)
     signatures = [
-        SignatureLine(labels["role_prepared"], str(record.author), record.created.date()),
-        SignatureLine(labels["role_reviewed"], str(submitted.user) if submitted else "",
-                      submitted.at.date() if submitted else None),
-        SignatureLine(labels["role_approved"], str(approved.user) if approved else "",
-                      approved.at.date() if approved else None),
+        SignatureLine(labels["role_prepared"], str(record.author), local_date(record.created)),
+        SignatureLine(labels["role_reviewed"], ", ".join(str(user) for user, _at in reviewers),
+                      local_date(reviewers[-1][1]) if reviewers else None),
+        SignatureLine(labels["role_approved"], str(approval[0]) if approval else "",
+                      local_date(approval[1]) if approval else None),
     ]
     return ExportDocument(
         title=record.title,
         number=record.number,
         version=f"V{record.version}",
         status=str(record.get_status_display()),
-        confidentiality=str(record.get_confidentiality_display()),
+        confidentiality=classification(record),
         department=str(record.owner_department),
         author=str(record.author),
         customer=str(record.customer or ""),
         project=str(getattr(record, "project", "") or ""),
-        effective_date=record.approved_at.date() if record.approved_at else None,
+        effective_date=local_date(record.approved_at),
         company=settings.SERVPLAN_COMPANY_NAME,
         subtitle=str(type(record).record_type().label),
         sections=sections,
-        revision_history=revisions,
+        revision_history=revision_history(record),
         signatures=signatures,
         language="en" if language.startswith("en") else "zh-hans",
+        created=record.created,
+        modified=record.approved_at or record.created,
+        modified_by=str(approval[0]) if approval else str(record.author),
     )
 
 

@@ -8,6 +8,7 @@ its values under ``panel``.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 _detail_panels: dict[str, list[tuple[str, object]]] = defaultdict(list)
 
@@ -27,3 +28,28 @@ def detail_panels(obj, user) -> list[dict]:
         if values is not None:
             panels.append({**values, "template": template})
     return panels
+
+
+# ---- forward actions: the next step of the procedure as a button on the record that enables it ----------
+# A later stage registers, per model label, a builder ``builder(obj, user) -> iterable of Action`` (from its
+# AppConfig.ready()). The builder yields an action only when the state enables the step and the user may take
+# it (core.permissions.allowed); ObjectDetailView shows them as buttons next to the record's own actions.
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str  # a page (GET): the prefilled form that takes the step
+    icon: str = "arrow-right-circle"
+    key: str = ""  # a stable id for tests and the page ("open-project")
+
+
+_actions: dict[str, list] = defaultdict(list)
+
+
+def register_action(model_label: str, builder) -> None:
+    if builder not in _actions[model_label.lower()]:
+        _actions[model_label.lower()].append(builder)
+
+
+def forward_actions(obj, user) -> list[Action]:
+    return [action for builder in _actions.get(obj._meta.label_lower, ()) for action in (builder(obj, user) or ())]

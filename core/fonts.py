@@ -65,7 +65,17 @@ WOFF2_FILES: dict[tuple[str, int], str] = {
 }
 
 # Bump when the conversion below changes, so existing caches are rebuilt.
-_CONVERTER_VERSION = 1
+_CONVERTER_VERSION = 2  # 2: the comparison and arrow signs are composed (see _compose_missing_signs)
+
+# Signs the documents print (targets "≥ 95%", "≤ 4 h", changes "before → after") that the fontsource subsets lack:
+# composed from the font's own glyphs, so every character of a PDF is drawn in the shipped font.
+# code point: (advance width, [(component, dx, dy, x scale)]), in the font's units (1000 per em).
+COMPOSED_SIGNS = {
+    0x2265: (555, [("greater", 0, 90, 1.0), ("minus", 0, -215, 1.0)]),  # ≥
+    0x2264: (555, [("less", 0, 90, 1.0), ("minus", 0, -215, 1.0)]),  # ≤
+    0x2192: (860, [("minus", 10, 0, 1.45), ("greater", 300, 0, 1.0)]),  # →
+    0x2190: (860, [("less", 0, 0, 1.0), ("minus", 150, 0, 1.45)]),  # ←
+}
 
 
 @dataclass(frozen=True)
@@ -178,9 +188,45 @@ def _convert(source: Path, target: Path, weight: int) -> None:
     sfnt.seek(0)
     font = TTFont(sfnt, lazy=True)
     _set_names(font, weight)
+    _compose_missing_signs(font)
     data = io.BytesIO()
     font.save(data, reorderTables=False)
     _atomic_write(target, data.getvalue())
+
+
+def _compose_missing_signs(font) -> None:
+    """Add COMPOSED_SIGNS the font lacks as composite glyphs of its own glyphs (appended: no glyph id moves)."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
+
+    cmap = font.getBestCmap()
+    wanted = {code: spec for code, spec in COMPOSED_SIGNS.items()
+              if code not in cmap and all(name in font.getGlyphOrder() for name, *_rest in spec[1])}
+    if not wanted:
+        return
+    glyf, order = font["glyf"], list(font.getGlyphOrder())
+    for code, (advance, parts) in wanted.items():
+        name = f"uni{code:04X}"
+        glyph = Glyph()
+        glyph.numberOfContours = -1
+        glyph.components = []
+        for part, dx, dy, scale in parts:
+            component = GlyphComponent()
+            component.glyphName, component.x, component.y, component.flags = part, dx, dy, 0
+            if scale != 1.0:
+                component.transform = [[scale, 0], [0, 1]]
+            glyph.components.append(component)
+        order.append(name)
+        glyf.glyphs[name] = glyph
+        glyf.glyphOrder = order
+        glyph.recalcBounds(glyf)
+        font["hmtx"][name] = (advance, glyph.xMin)
+        if "vmtx" in font:
+            font["vmtx"][name] = font["vmtx"][parts[0][0]]
+        for table in font["cmap"].tables:
+            if table.isUnicode():
+                table.cmap[code] = name
+    font.setGlyphOrder(order)
+    font["maxp"].numGlyphs = len(order)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

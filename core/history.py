@@ -90,8 +90,10 @@ def describe_history(obj, entries):
 
 def _states_of(obj):
     record_type = getattr(type(obj), "record_type", None)
+    if not callable(record_type):  # not a record (a numbering scheme has a field of that name)
+        return None
     try:
-        return record_type().workflow.states if record_type else None
+        return record_type().workflow.states
     except LookupError:
         return None
 

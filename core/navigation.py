@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import allowed
+from .roles import Role
 
 
 @dataclass
@@ -28,29 +29,41 @@ STAGES = [
 _BY_CODE = {s.code: s for s in STAGES}
 
 
-def add(stage, label, url_name, model_label):
-    _BY_CODE[stage].items.append((label, url_name, model_label))
+def add(stage, label, url_name, model_label, roles=()):
+    """A page in a stage's menu. `roles` are the roles that use it day to day: for them it is in the header;
+    everyone else who may view it finds it under "More", so each role's header stays short."""
+    _BY_CODE[stage].items.append((label, url_name, model_label, frozenset(roles)))
 
 
 def menu_for(user):
+    """(daily, more): each a list of (stage, [(label, url)]) with the stages that have entries. `daily` holds the
+    pages the user's roles use day to day (own roles and roles delegated to them), `more` every other page the
+    user may view (and the record types not built yet, through the register)."""
     from django.apps import apps
 
     from .registry import registry
 
-    menu = []
+    roles = set(user.own_roles) | set(user.delegated_roles)
+    daily, more = [], []
     for stage in STAGES:
-        entries = [(label, reverse(url_name)) for label, url_name, model_label in stage.items
-                   if allowed(user, apps.get_model(model_label), "view")]
+        mine, rest = [], []
+        for label, url_name, model_label, used_by in stage.items:
+            if allowed(user, apps.get_model(model_label), "view"):
+                (mine if roles & used_by else rest).append((label, reverse(url_name)))
         for code in stage.record_types:
             record_type = registry[code]
             if not record_type.implemented:
-                entries.append((record_type.label, f"{reverse('core:register')}?record_type={code}"))
-        menu.append((stage, entries))
-    return menu
+                rest.append((record_type.label, f"{reverse('core:register')}?record_type={code}"))
+        if mine:
+            daily.append((stage, mine))
+        if rest:
+            more.append((stage, rest))
+    return daily, more
 
 
 # Core's own pages; every app adds its entries from its workflows.py.
-add("records", _("Record register"), "core:register", "core.recordindex")
-add("records", _("Audit trail"), "core:audit", "core.auditentry")
-add("admin", _("Permission matrix"), "core:permissions", "core.recordindex")
-add("admin", _("Numbering schemes"), "core:numberingscheme_list", "core.numberingscheme")
+add("records", _("Record register"), "core:register", "core.recordindex",
+    roles={Role.AUDITOR, Role.MANAGEMENT_REP, Role.GENERAL_MANAGER, Role.ADMIN})
+add("records", _("Audit trail"), "core:audit", "core.auditentry", roles={Role.AUDITOR, Role.ADMIN})
+add("admin", _("Permission matrix"), "core:permissions", "core.recordindex", roles={Role.ADMIN})
+add("admin", _("Numbering schemes"), "core:numberingscheme_list", "core.numberingscheme", roles={Role.ADMIN})

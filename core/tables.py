@@ -10,6 +10,30 @@ class LinkedNumberColumn(tables.Column):
     def render(self, value, record):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 
+    def value(self, value, record):
+        return value
+
+
+def record_label(obj):
+    """How a record is named in a link: its number (文件编号), else its code, else its name."""
+    return getattr(obj, "number", None) or getattr(obj, "code", None) or str(obj)
+
+
+class RecordLinkColumn(tables.Column):
+    """A referenced record (the contract of an SLA, the project of a plan) as a link named by its number; plain
+    text in exports. The list view selects the related row (`select_related`), so no query per row."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("linkify", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        url = getattr(value, "get_absolute_url", None)
+        return format_html('<a href="{}">{}</a>', url(), record_label(value)) if url else record_label(value)
+
+    def value(self, value, record):
+        return record_label(value)
+
 
 class StatusColumn(tables.Column):
     def render(self, value, record):

@@ -1,8 +1,5 @@
 """Generic views every app reuses with a few declarative lines (see `RecordViews`)."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +7,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _t
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
@@ -18,13 +16,13 @@ from django_tables2 import SingleTableMixin
 
 from . import audit, records, workflow
 from .choices import AuditAction
-from .exports.cells import append_inert, inert
-from .extensions import detail_panels
+from .extensions import detail_panels, forward_actions
 from .forms import AttachmentForm
 from .history import describe_history, describe_transitions
 from .models import Attachment, ControlledRecord, TransitionLog
 from .permissions import allowed
 from .record_actions import AttachView, ExportView, NewVersionView, TransitionView
+from .relations import is_record, relations_for
 from .responses import error_messages, hx_redirect
 
 
@@ -113,29 +111,17 @@ class ObjectListView(PermissionMixin, ModelTemplateMixin, BoundedTableMixin, Fil
         return super().get(request, *args, **kwargs)
 
     def export(self, fmt):
+        from .list_export import csv_text, table_data, xlsx_bytes
+
         filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
-        table = self.table_class(filterset.qs)
-        rows = list(table.as_values(exclude_columns=("actions",)))
+        headers, rows = table_data(self.table_class(filterset.qs))
         name = str(self.model._meta.verbose_name_plural)
-        audit.record_entry(AuditAction.EXPORT, None, obj_repr=f"{name} ({fmt}, {len(rows) - 1})",
+        audit.record_entry(AuditAction.EXPORT, None, obj_repr=f"{name} ({fmt}, {len(rows)})",
                            changes={"filter": dict(self.request.GET.lists())})
         if fmt == "csv":
-            out = io.StringIO()
-            out.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
-            csv.writer(out).writerows([inert(v) for v in row] for row in rows)
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(csv_text(headers, rows), content_type="text/csv; charset=utf-8")
         else:
-            from openpyxl import Workbook
-
-            book = Workbook()
-            sheet = book.active
-            sheet.title = name[:31]
-            for row in rows:
-                append_inert(sheet, [str(v) if v is not None else "" for v in row])
-            sheet.freeze_panes = "A2"
-            buffer = io.BytesIO()
-            book.save(buffer)
-            response = HttpResponse(buffer.getvalue(), content_type=(
+            response = HttpResponse(xlsx_bytes(headers, rows, name), content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}.{fmt}"'
         return response
@@ -166,6 +152,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
             can_delete=allowed(user, obj, "delete"),
             views=self.views,
             detail_panels=detail_panels(obj, user),
+            relations=relations_for(obj, user),
+            next_actions=forward_actions(obj, user),
         )
         if isinstance(obj, ControlledRecord):
             ct_filter = {"content_type__model": self.model._meta.model_name,
@@ -190,6 +178,8 @@ class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):
 def _display(obj, name):
     display = getattr(obj, f"get_{name}_display", None)
     value = display() if display else getattr(obj, name)
+    if is_record(type(value)):  # a related record (the contract's proposal, the project's contract) is a link
+        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
     if isinstance(value, bool):
         return _t("Yes") if value else _t("No")
     return "—" if value in (None, "") else value

@@ -120,6 +120,9 @@ class Transition:
     decides: bool = False
     # Only whoever moved the record into its current state (the submitter) may fire it: a withdrawal.
     only_submitter: bool = False
+    # URL name (taking the record's pk) of a page that asks what the transition needs before firing it, e.g. who
+    # signed a contract: the record page's button opens that page instead of firing at once.
+    page: str = ""
 
 
 @dataclass(frozen=True)

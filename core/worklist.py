@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 SOON = timedelta(days=14)
@@ -69,3 +70,36 @@ def awaiting_decision(user, today):
         yield Item(key=f"approve:{row.record_type}:{row.object_id}:v{row.version}:{row.status}",
                    kind=Kind.APPROVE, url=row.url, record=row,
                    title=f"{types[row.record_type].label} {row.number} v{row.version} · {row.title}")
+
+
+def does_daily(user, model, action):
+    """Does one of the user's own roles, other than the administrator's, do `action` to `model` as its daily
+    work? (The administrator may do nearly everything but owes none of the procedure's steps.)"""
+    from .permissions import granting
+    from .roles import Role
+
+    return bool(granting(user, model, action) - {Role.ADMIN})
+
+
+def record_key(record_type, object_id):
+    """The key of the item "finish this record": a source that knows the record's deadline yields an item
+    under the same key (registered later, it replaces core's undated one)."""
+    return f"record:{record_type}:{object_id}"
+
+
+@register
+def records_to_finish(user, today):
+    """The user's own drafts to submit and returned records to fix (latest versions only)."""
+    from .choices import RecordStatus
+    from .models import RecordIndex
+    from .registry import registry
+
+    types = {t.code: t for t in registry}
+    rows = RecordIndex.objects.filter(author=user, is_latest=True,
+                                      status__in=[RecordStatus.DRAFT, RecordStatus.RETURNED]).order_by("-updated")
+    for row in rows[:100]:
+        what = f"{types[row.record_type].label} {row.number} v{row.version} · {row.title}"
+        title = (_t("Fix and resubmit (returned): %(record)s") if row.status == RecordStatus.RETURNED
+                 else _t("Submit the draft: %(record)s")) % {"record": what}
+        yield Item(key=record_key(row.record_type, row.object_id), kind=Kind.WRITE, title=title, url=row.url,
+                   record=row)

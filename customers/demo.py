@@ -16,6 +16,8 @@ CUSTOMERS = [
     ("wzwater", "温州市水务集团", "Wenzhou Water Group", "公用事业"),
 ]
 
+ADDRESSES = {"hzbank": "浙江省杭州市上城区钱江路 58 号", "szmetro": "江苏省苏州市姑苏区干将西路 668 号",
+             "nbhospital": "浙江省宁波市海曙区柳汀街 59 号", "wzwater": "浙江省温州市鹿城区府前街 28 号"}
 ENVIRONMENT_OF = "wzwater"
 CONTACTS = [("林国栋", "信息中心主任", "信息中心", "0577-88926601", True),
             ("陈晓燕", "信息中心运维组长", "信息中心", "0577-88926605", False)]
@@ -36,7 +38,8 @@ def load(context):
     with acting_as(sales, request_id=REQUEST_ID):
         for code, name, name_en, industry in CUSTOMERS:
             if not Customer.objects.filter(code=code).exists():
-                records.create(Customer(code=code, name=name, name_en=name_en, industry=industry), sales)
+                records.create(Customer(code=code, name=name, name_en=name_en, industry=industry,
+                                        address=ADDRESSES[code]), sales)
         _environment(Customer.objects.get(code=ENVIRONMENT_OF), sales)
 
 

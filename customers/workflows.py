@@ -13,4 +13,5 @@ declare({
     "customers.configurationitem": crud(CUSTOMER_EDITORS),
     "customers.operatingdata": crud(CUSTOMER_EDITORS),
 })
-navigation.add("presales", _("Customers"), "customers:customer_list", "customers.customer")
+navigation.add("presales", _("Customers"), "customers:customer_list", "customers.customer",
+               roles={R.SALES, R.SERVICE_MANAGER})

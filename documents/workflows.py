@@ -18,4 +18,5 @@ registry.bind("procedure_document", "documents.ProcedureDocument", PROCEDURE_WOR
 DOC_EDITORS = {R.SERVICE_STAFF, R.SERVICE_MANAGER, R.TSD_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP, R.ADMIN}
 declare({"documents.proceduredocument": review_flow(DOC_EDITORS, {R.SERVICE_MANAGER, R.TSD_DIRECTOR,
                                                                   R.MANAGEMENT_REP})})
-navigation.add("records", _("Procedure documents"), "documents:proceduredocument_list", "documents.proceduredocument")
+navigation.add("records", _("Procedure documents"), "documents:proceduredocument_list", "documents.proceduredocument",
+               roles={R.MANAGEMENT_REP, R.AUDITOR, R.TSD_DIRECTOR})

@@ -15,6 +15,9 @@ declare({
     # Anyone may delegate their own approvals; the rows are restricted to their own.
     "org.delegation": {**crud(STAFF), "delete": set()},
 })
-navigation.add("admin", _("Departments"), "org:department_list", "org.department")
-navigation.add("admin", _("Users"), "org:user_list", "org.user")
-navigation.add("admin", _("Delegations"), "org:delegation_list", "org.delegation")
+navigation.add("admin", _("Departments"), "org:department_list", "org.department",
+               roles={R.ADMIN})
+navigation.add("admin", _("Users"), "org:user_list", "org.user",
+               roles={R.ADMIN})
+navigation.add("admin", _("Delegations"), "org:delegation_list", "org.delegation",
+               roles={R.ADMIN})

@@ -7,4 +7,4 @@ class PresalesConfig(AppConfig):
     verbose_name = _("Pre-sales")
 
     def ready(self):
-        from . import workflows  # noqa: F401  (declares and binds the requirement and proposal record types)
+        from . import workflows, worklist  # noqa: F401  (the requirement and proposal record types; work-queue source)

@@ -62,6 +62,9 @@ declare({
     "presales.proposallinetarget": crud(PROPOSAL_DRAFTERS),
     "presales.staffskill": crud({R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.ADMIN}),
 })
-navigation.add("presales", _("Service requirements"), "presales:servicerequirement_list", "presales.servicerequirement")
-navigation.add("presales", _("Pre-sales proposals"), "presales:presalesproposal_list", "presales.presalesproposal")
-navigation.add("presales", _("Staff skills and capacity"), "presales:staffskill_list", "presales.staffskill")
+navigation.add("presales", _("Service requirements"), "presales:servicerequirement_list", "presales.servicerequirement",
+               roles={R.SALES, R.SERVICE_MANAGER, R.TSD_DIRECTOR})
+navigation.add("presales", _("Pre-sales proposals"), "presales:presalesproposal_list", "presales.presalesproposal",
+               roles={R.SALES, R.SERVICE_MANAGER, R.SERVICE_STAFF})
+navigation.add("presales", _("Staff skills and capacity"), "presales:staffskill_list", "presales.staffskill",
+               roles={R.SERVICE_MANAGER, R.TSD_DIRECTOR})

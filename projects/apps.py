@@ -9,8 +9,10 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from strategy import progress
 
-        from . import workflows  # noqa: F401  (binds the record types)
+        from . import next_steps, workflows, worklist  # noqa: F401  (record types, work-queue sources)
         from .services import project_progress
+
+        next_steps.register()
 
         # Strategy comes before projects in the procedure and never imports them: goals ask through this provider.
         progress.register_provider(project_progress)

@@ -103,8 +103,12 @@ def task_table(plan):
 
 
 def gantt_png(tasks, links=(), title=""):
-    """A PNG Gantt chart of `tasks` (at most GANTT_MAX_ROWS rows) with the shipped CJK font."""
+    """A PNG Gantt chart of `tasks` (at most GANTT_MAX_ROWS rows) with the shipped CJK font: a label at every
+    bar, the dependencies as arrows, the critical path in red, summary tasks (derived from their sub-tasks) in
+    grey. No today line: an exported record is a document, the same whatever day it is exported."""
     import matplotlib
+
+    from .services import critical_tasks
 
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
@@ -121,15 +125,24 @@ def gantt_png(tasks, links=(), title=""):
     height = max(2.0, 0.32 * len(shown) + 1.2)
     figure = Figure(figsize=(10, height), dpi=110)
     axes = figure.add_subplot(1, 1, 1)
+    links = list(links)
+    critical, critical_links = critical_tasks(list(tasks), links)
     row_of = {}
     for index, task in enumerate(shown):
         row_of[task.pk] = index
         start = mdates.date2num(task.planned_start)
         days = (task.planned_end - task.planned_start).days + 1
+        red = task.pk in critical
         if task.is_milestone:
-            axes.scatter([start + 0.5], [index], marker="D", s=50, color="#ffc107", edgecolors="#997404", zorder=3)
+            axes.scatter([start + 0.5], [index], marker="D", s=50, color="#dc3545" if red else "#ffc107",
+                         edgecolors="#842029" if red else "#997404", zorder=3)
+            end = start + 1
         else:
-            axes.barh(index, days, left=start, height=0.55, color="#495057" if task.pk in parents else "#0d6efd")
+            axes.barh(index, days, left=start, height=0.55 if task.pk not in parents else 0.3,
+                      color="#495057" if task.pk in parents else ("#dc3545" if red else "#0d6efd"))
+            end = start + days
+        axes.text(end + 0.4, index, task.name[:24], va="center", fontsize=6.5, color="#495057",
+                  fontproperties=font)
     for link in links:
         a, b = row_of.get(link.predecessor_id), row_of.get(link.successor_id)
         if a is None or b is None:
@@ -137,8 +150,9 @@ def gantt_png(tasks, links=(), title=""):
         pred, succ = shown[a], shown[b]
         x1 = mdates.date2num(pred.planned_end + timedelta(days=1))
         x2 = mdates.date2num(succ.planned_start)
+        colour = "#dc3545" if (link.predecessor_id, link.successor_id) in critical_links else "#6c757d"
         axes.annotate("", xy=(x2, b), xytext=(x1, a),
-                      arrowprops={"arrowstyle": "->", "color": "#6c757d", "lw": 0.8,
+                      arrowprops={"arrowstyle": "->", "color": colour, "lw": 0.8,
                                   "connectionstyle": "angle,angleA=0,angleB=90"})
     axes.set_yticks(range(len(shown)))
     axes.set_yticklabels([f"{t.wbs} {t.name}"[:28] for t in shown], fontproperties=font, fontsize=8)
@@ -150,6 +164,15 @@ def gantt_png(tasks, links=(), title=""):
         label.set_rotation(30)
     axes.set_axisbelow(True)
     axes.grid(axis="x", color="#e9ecef")
+    left, right = axes.get_xlim()
+    axes.set_xlim(left, right + (right - left) * 0.12)  # room for the last bars' labels
+    if critical:
+        from matplotlib.patches import Patch
+
+        axes.legend(handles=[Patch(color="#dc3545", label=_t("Critical path")),
+                             Patch(color="#0d6efd", label=_t("Task")),
+                             Patch(color="#495057", label=_t("Dates derived from sub-tasks"))],
+                    prop=font_manager.FontProperties(fname=font_path, size=7), loc="upper right", frameon=False)
     if title:
         axes.set_title(title, fontproperties=font, fontsize=10)
     figure.tight_layout()

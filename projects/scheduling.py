@@ -196,3 +196,30 @@ def parent_cycle(parents: Mapping[Key, Key | None]) -> list[Key] | None:
     """A loop in the task tree (a task its own ancestor), or None."""
     links = [Link(parent, child) for child, parent in parents.items() if parent is not None]
     return find_cycle(parents, links)
+
+
+def critical_path(schedule: Mapping[Key, Span], links: Iterable[Link]) -> tuple[set[Key], set[tuple[Key, Key]]]:
+    """The tasks and links that drive the plan's finish date: the longest chain of finish-to-start links.
+
+    A backward pass from the latest finish gives each task its latest allowed end (the earliest of its
+    successors' latest starts, less one day and the lag; the plan's finish for a task without successors).
+    A task whose latest end is its planned end has no slack: it is critical, and so is every link between
+    two critical tasks that leaves no gap (the successor starts exactly when the link allows). The planned
+    dates are taken as they are (a task placed later than its predecessors allow is not pulled back).
+    Returns (critical task keys, critical (predecessor, successor) pairs). CycleError on a cycle.
+    """
+    links = [lk for lk in links if lk.predecessor in schedule and lk.successor in schedule]
+    if not schedule:
+        return set(), set()
+    finish = max(span.end for span in schedule.values())
+    graph = _successors(links)
+    latest_end: dict[Key, date] = {}
+    for key in reversed(topological_order(schedule, links)):
+        bounds = [latest_end[lk.successor] - timedelta(days=schedule[lk.successor].days + 1 + lk.lag)
+                  for lk in graph[key]]
+        latest_end[key] = min([finish, *bounds])
+    tasks = {key for key, span in schedule.items() if latest_end[key] <= span.end}
+    pairs = {(lk.predecessor, lk.successor) for lk in links
+             if lk.predecessor in tasks and lk.successor in tasks
+             and schedule[lk.successor].start == earliest_start(schedule[lk.predecessor].end, lk.lag)}
+    return tasks, pairs

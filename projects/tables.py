@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ControlledRecordTable
+from core.tables import ControlledRecordTable, RecordLinkColumn
 
 from .models import (
     ChangeRequest,
@@ -19,7 +19,7 @@ class ProjectTable(tables.Table):
     name = tables.Column(verbose_name=_("project name"))
     kind = tables.Column(accessor="get_kind_display", order_by="kind", verbose_name=_("kind"))
     customer = tables.Column(verbose_name=_("customer"))
-    contract = tables.Column(accessor="contract__number", verbose_name=_("contract"))
+    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"))
     manager = tables.Column(verbose_name=_("project manager"))
     status = tables.Column(accessor="get_status_display", order_by="status", verbose_name=_("status"))
     start_date = tables.DateColumn(format="Y-m-d", verbose_name=_("start date"))
@@ -32,7 +32,7 @@ class ProjectTable(tables.Table):
 
 
 class ProjectRecordTable(ControlledRecordTable):
-    project = tables.Column(accessor="project__code", verbose_name=_("project"))
+    project = RecordLinkColumn(order_by="project__code", verbose_name=_("project"))
 
     class Meta(ControlledRecordTable.Meta):
         fields = ("number", "version", "title", "project", "status", "owner_department", "author", "updated")

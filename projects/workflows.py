@@ -348,12 +348,20 @@ declare({
     "projects.changerequest": {**crud(PM | {R.ADMIN}), "request": PM, "check": PM, "approve": SM, "rework": SM,
                                "reject": SM},
 })
-navigation.add("planning", _("Projects"), "projects:project_list", "projects.project")
+navigation.add("planning", _("Projects"), "projects:project_list", "projects.project",
+               roles={R.SERVICE_MANAGER, R.SERVICE_STAFF, R.PROJECT_MANAGER, R.TEAM_MEMBER, R.TSD_DIRECTOR,
+                      R.GENERAL_MANAGER})
 navigation.add("planning", _("Project initiation applications"), "projects:initiationapplication_list",
-               "projects.initiationapplication")
-navigation.add("planning", _("Project initiation plans"), "projects:initiationplan_list", "projects.initiationplan")
-navigation.add("planning", _("Project plans"), "projects:projectplan_list", "projects.projectplan")
-navigation.add("planning", _("Plan reviews"), "projects:planreview_list", "projects.planreview")
-navigation.add("implementation", _("Project work plans"), "projects:workplan_list", "projects.workplan")
+               "projects.initiationapplication",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.TSD_DIRECTOR})
+navigation.add("planning", _("Project initiation plans"), "projects:initiationplan_list", "projects.initiationplan",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.TSD_DIRECTOR})
+navigation.add("planning", _("Project plans"), "projects:projectplan_list", "projects.projectplan",
+               roles={R.PROJECT_MANAGER, R.TSD_DIRECTOR})
+navigation.add("planning", _("Plan reviews"), "projects:planreview_list", "projects.planreview",
+               roles={R.PROJECT_MANAGER, R.TSD_DIRECTOR})
+navigation.add("implementation", _("Project work plans"), "projects:workplan_list", "projects.workplan",
+               roles={R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_MANAGER})
 navigation.add("implementation", _("Work plan change requests"), "projects:changerequest_list",
-               "projects.changerequest")
+               "projects.changerequest",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})

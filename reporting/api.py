@@ -155,6 +155,12 @@ class ActionStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ActionStatus.choices)
 
 
+class GenerateRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True,
+                                   help_text="Why an approved or issued report is regenerated (its next version's "
+                                             "change note); required then.")
+
+
 class ReportProfileViewSet(ControlledRecordViewSet):
     queryset = ReportProfile.objects.all()
     serializer_class = ReportProfileSerializer
@@ -169,13 +175,14 @@ class MonthlyServiceReportViewSet(ControlledRecordViewSet):
     select_related = ("contract",)
     prefetch_related = ("analyses",)
 
-    @extend_schema(request=None, responses={202: MonthlyServiceReportSerializer})
+    @extend_schema(request=GenerateRequestSerializer, responses={202: MonthlyServiceReportSerializer})
     @action(detail=True, methods=["post"])
     def generate(self, request, pk=None):
-        """Queue (re)generation; an approved or issued report gets a new version (returned)."""
+        """Queue (re)generation; an approved or issued report gets a new version (returned), with `reason` as its
+        change note (required then)."""
         if not allowed(request.user, MonthlyServiceReport, "change"):
             raise PermissionDenied
-        report = monthly.start_generation(self.get_object(), request.user)
+        report = monthly.start_generation(self.get_object(), request.user, reason=request.data.get("reason", ""))
         return Response(self.get_serializer(report).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})

@@ -8,7 +8,9 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django_tasks_db.compat import task_finished
 
-        from . import dashboard, tasks, workflows  # noqa: F401  (bind record types, register dashboard panels)
+        from . import next_steps, tasks, workflows, worklist  # noqa: F401  (record types, work-queue sources)
+
+        next_steps.register()
 
         task_finished.connect(tasks.on_task_finished, dispatch_uid="reporting.report_task_finished")
 

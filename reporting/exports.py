@@ -11,7 +11,15 @@ from django.utils.translation import pgettext
 
 from core.exports import Image, Section, Table, render_xlsx
 
-from .figures import format_row, month_on_month, table_columns
+from .figures import (
+    category_label,
+    category_rows,
+    format_row,
+    month_on_month,
+    percent_axis_floor,
+    problem_rows,
+    table_columns,
+)
 
 
 @lru_cache(maxsize=1)
@@ -43,56 +51,107 @@ def _png(fig):
     return buffer.getvalue()
 
 
-def trend_chart(trend) -> bytes:
+NAN = float("nan")
+
+
+def _values(items, key):
+    """A series for matplotlib: a missing value is NaN, so the line breaks there instead of dropping to 0."""
+    return [NAN if item.get(key) is None else item[key] for item in items]
+
+
+def _percent_axis(ax, values, targets=()):
+    """A percent axis fitted to the data with the targets in view (e.g. 85–100 % for 88.9 % and 99 %)."""
+    ax.set_ylim(percent_axis_floor([*values, *targets]), 100.5)
+    ax.yaxis.set_major_formatter("{x:g}%")
+
+
+def trend_chart(trend, availability_target=None) -> bytes:
     pyplot = _figure()
-    fig, ax = pyplot.subplots(figsize=(8, 3.4))
+    fig, ax = pyplot.subplots(figsize=(8, 3.6))
     labels = [p["label"][2:] for p in trend]
+    positions = range(len(labels))
     ax2 = ax.twinx()
-    ax2.bar(labels, [p["volume"] for p in trend], color="#9ec5fe", alpha=0.6, label=_t("Tickets"))
+    ax2.bar(positions, [0 if p["volume"] is None else p["volume"] for p in trend], color="#9ec5fe", alpha=0.6,
+            label=_t("Tickets"))
+    plotted = []
     for key, label in (("response", _t("Response achievement")), ("resolution", _t("Resolution achievement")),
                        ("availability", _t("Availability"))):
-        ax.plot(labels, [p[key] if p[key] is not None else float("nan") for p in trend], marker="o", label=label)
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("%")
-    ax2.set_ylabel(_t("Tickets"))
+        values = _values(trend, key)
+        plotted += [p[key] for p in trend]
+        ax.plot(positions, values, marker="o", label=label)
+    targets = [availability_target] if availability_target is not None else []
+    if targets:
+        ax.axhline(availability_target, color="#dc3545", linestyle="--", linewidth=1,
+                   label=_t("Availability target"))
+    _percent_axis(ax, plotted, targets)
+    ax.set_xticks(list(positions), labels)
+    ax.set_ylabel(_t("Achievement / availability (%)"))
+    ax2.set_ylabel(_t("Tickets (count)"))
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8, frameon=False)
     ax.set_title(_t("12-month trend"))
     ax.tick_params(axis="x", labelsize=7)
+    missing = [p["label"] for p in trend if p["volume"] is None]
+    if missing:
+        fig.text(0.01, -0.08, _t("No service data: %(months)s (not plotted).") % {"months": ", ".join(missing)},
+                 fontsize=7, color="#6c757d")
     return _png(fig)
 
 
 def priority_chart(table) -> bytes:
     pyplot = _figure()
-    fig, ax = pyplot.subplots(figsize=(8, 3))
+    fig, ax = pyplot.subplots(figsize=(8, 3.2))
     rows = {(r["kind"], r.get("priority")): r for r in table if r["kind"] in ("response", "resolution")}
     priorities = ["P1", "P2", "P3", "P4"]
     width = 0.38
+    plotted = []
     for offset, kind, label in ((-width / 2, "response", _t("Response achievement")),
                                 (width / 2, "resolution", _t("Resolution achievement"))):
-        values = [(rows.get((kind, p)) or {}).get("actual") or 0 for p in priorities]
-        ax.bar([i + offset for i in range(4)], values, width, label=label)
+        actual = [(rows.get((kind, p)) or {}).get("actual") for p in priorities]
+        plotted += actual
+        ax.bar([i + offset for i in range(4)], [NAN if v is None else v for v in actual], width, label=label)
     targets = [(rows.get(("response", p)) or {}).get("target") for p in priorities]
-    ax.plot(range(4), [t if t is not None else float("nan") for t in targets], "r--", label=_t("Target"))
+    ax.plot(range(4), [NAN if t is None else t for t in targets], "r--", drawstyle="steps-mid", label=_t("Target"))
+    _percent_axis(ax, plotted, [t for t in targets if t is not None])
     ax.set_xticks(range(4), priorities)
-    ax.set_ylim(0, 105)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_ylabel(_t("Achievement (%)"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     ax.set_title(_t("Achievement per priority"))
     return _png(fig)
 
 
+def _wrapped(label, width=12):
+    """Long category names wrap onto a second line instead of running into the bars."""
+    return label if len(label) <= width else label[:width] + "\n" + label[width:2 * width]
+
+
 def category_chart(categories) -> bytes:
+    """Horizontal grouped bars (this month, previous month) per category, all categories, one row each."""
     pyplot = _figure()
-    fig, ax = pyplot.subplots(figsize=(8, 3))
-    top = categories[:10]
-    names = [c["category"] for c in top]
-    ax.barh(names, [c["count"] for c in top], label=_t("This month"))
-    ax.barh(names, [c["previous"] for c in top], alpha=0.35, label=_t("Previous month"))
+    names = [_wrapped(category_label(c["category"])) for c in categories]
+    fig, ax = pyplot.subplots(figsize=(8, max(2.4, 0.42 * len(names) + 1.2)))
+    positions = range(len(names))
+    height = 0.4
+    ax.barh([i - height / 2 for i in positions], [c["count"] for c in categories], height, label=_t("This month"))
+    ax.barh([i + height / 2 for i in positions], [c["previous"] for c in categories], height, alpha=0.45,
+            label=_t("Previous month"))
+    ax.set_yticks(list(positions), names, fontsize=8)
     ax.invert_yaxis()
-    ax.legend(fontsize=8)
+    ax.set_xlabel(_t("Tickets (count)"))
+    ax.legend(fontsize=8, loc="lower right")
     ax.set_title(_t("Tickets by category"))
     return _png(fig)
+
+
+def trend_rows(trend):
+    """The 12-month table: a month without service data says so instead of showing 0 tickets."""
+    def shown(value):
+        return "—" if value is None else value
+
+    return [[p["label"], shown(p["response"]), shown(p["resolution"]), shown(p["availability"]),
+             _t("no data") if p["volume"] is None else p["volume"]]
+            for p in trend]
 
 
 def metric_table(snapshot) -> Table:
@@ -119,15 +178,14 @@ def monthly_sections(report, language):
     sections.append(Section(_t("Ticket volume and categories"), [
         _t("Tickets this month: %(n)s; previous month: %(p)s; change: %(c)s.") % {
             "n": volume["current"], "p": volume["previous"], "c": "—" if change is None else f"{change:+.1f}%"}],
-        tables=[Table([_t("Category"), _t("This month"), _t("Previous month")],
-                      [[c["category"], c["count"], c["previous"]] for c in data["categories"]])],
+        tables=[Table([_t("Category"), _t("This month"), _t("Previous month")], category_rows(data["categories"]))],
         images=[Image(category_chart(data["categories"]), _t("Tickets by category"))] if data["categories"] else []))
     sections.append(Section(_t("12-month trend"),
                             tables=[Table([_t("Month"), _t("Response achievement"), _t("Resolution achievement"),
                                            _t("Availability"), _t("Tickets")],
-                                          [[p["label"], p["response"], p["resolution"], p["availability"],
-                                            p["volume"]] for p in data["trend"]])],
-                            images=[Image(trend_chart(data["trend"]), _t("12-month trend"))]))
+                                          trend_rows(data["trend"]))],
+                            images=[Image(trend_chart(data["trend"], (data.get("metrics") or {}).get(
+                                "availability_target")), _t("12-month trend"))]))
     sections.append(Section(_t("Major incidents"), [] if data["major_incidents"] or data["outages"]
                             else [_t("No major incident this month.")], tables=[
         *([Table([_t("Ticket"), _t("Summary"), _t("Created"), _t("Resolved"), _t("Within target")],
@@ -138,8 +196,7 @@ def monthly_sections(report, language):
                  caption=_t("Outages"))] if data["outages"] else [])]))
     problems = data["problems"]
     sections.append(Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]],
-                                                                [[s["category"], *s["counts"]]
-                                                                 for s in problems["series"]])]))
+                                                                problem_rows(problems))]))
     analyses = list(report.analyses.all())
     sections.append(Section(_t("Analysis of missed targets and improvement actions"),
                             [] if analyses else [_t("No target was missed.")],
@@ -156,8 +213,7 @@ def monthly_xlsx(report) -> bytes:
     if data:
         tables.append(Table([_t("Month"), _t("Response achievement"), _t("Resolution achievement"),
                              _t("Availability"), _t("Tickets")],
-                            [[p["label"], p["response"], p["resolution"], p["availability"], p["volume"]]
-                             for p in data["trend"]], caption=_t("12-month trend")))
+                            trend_rows(data["trend"]), caption=_t("12-month trend")))
     return render_xlsx(tables, [_t("Metrics"), _t("Trend")][:len(tables)])
 
 
@@ -175,16 +231,20 @@ def internal_table(data) -> Table:
 
 def internal_chart(data) -> bytes:
     pyplot = _figure()
-    fig, ax = pyplot.subplots(figsize=(8, 3))
     lines = data.get("lines", [])
-    names = [line["customer"] for line in lines]
-    ax.bar([i - 0.2 for i in range(len(names))], [line["response"] or 0 for line in lines], 0.4,
-           label=_t("Response achievement"))
-    ax.bar([i + 0.2 for i in range(len(names))], [line["resolution"] or 0 for line in lines], 0.4,
-           label=_t("Resolution achievement"))
-    ax.set_xticks(range(len(names)), names, fontsize=8)
-    ax.set_ylim(0, 105)
-    ax.legend(fontsize=8)
+    names = [_wrapped(line["customer"], 8) for line in lines]
+    fig, ax = pyplot.subplots(figsize=(8, 3.4))
+    response, resolution = _values(lines, "response"), _values(lines, "resolution")
+    ax.bar([i - 0.2 for i in range(len(names))], response, 0.4, label=_t("Response achievement"))
+    ax.bar([i + 0.2 for i in range(len(names))], resolution, 0.4, label=_t("Resolution achievement"))
+    ax.set_xticks(range(len(names)), names, fontsize=7)
+    _percent_axis(ax, [*(line["response"] for line in lines), *(line["resolution"] for line in lines)])
+    bottom = ax.get_ylim()[0]
+    for index, line in enumerate(lines):  # a customer without tickets says so instead of showing an empty slot
+        if line["response"] is None and line["resolution"] is None:
+            ax.text(index, bottom + 0.5, _t("no data"), ha="center", va="bottom", fontsize=7, color="#6c757d")
+    ax.set_ylabel(_t("Achievement (%)"))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.set_title(_t("SLA achievement per customer"))
     return _png(fig)
 
@@ -199,8 +259,7 @@ def internal_sections(report, language):
                                 % {"n": len(data["lines"]), "m": data["missed_contracts"]}, report.conclusions]),
         Section(_t("Service status per customer"), tables=[internal_table(data)],
                 images=[Image(internal_chart(data), _t("SLA achievement per customer"))] if data["lines"] else []),
-        Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]],
-                                                    [[s["category"], *s["counts"]] for s in problems["series"]])]),
+        Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]], problem_rows(problems))]),
         Section(_t("Open P1/P2 tickets"), [] if data["open_high"] else [_t("None.")],
                 tables=[Table([_t("Ticket"), _t("Contract"), _t("Priority"), _t("Summary"), _t("Created")],
                               [[t["id"], t["contract"], t["priority"], t["summary"], t["created"]]

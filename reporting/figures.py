@@ -89,7 +89,9 @@ def build_snapshot(contract, year, month, profile=None, progress=lambda percent:
     trend = sla.monthly_trend(contract, year, month, months=12)
     progress(65)
     current, previous = _categories(tickets, start, end), _categories(tickets, prev_start, prev_end)
-    categories = [{"category": name or "—", "count": current.get(name, 0), "previous": previous.get(name, 0)}
+    # Every category, the uncategorised ones under "" (shown as 未分类/Uncategorised in the reader's language),
+    # so the table adds up to the month's tickets.
+    categories = [{"category": name or "", "count": current.get(name, 0), "previous": previous.get(name, 0)}
                   for name in sorted(set(current) | set(previous), key=lambda c: (-current.get(c, 0), c or ""))]
     major = [{"id": t.external_id, "summary": t.summary, "category": t.category or "",
               "created": t.created.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
@@ -108,10 +110,10 @@ def build_snapshot(contract, year, month, profile=None, progress=lambda percent:
     by_category = defaultdict(Counter)
     for created, category in tickets.filter(created__gte=first, created__lt=end).values_list("created", "category"):
         local = created.astimezone(zone)
-        by_category[category or "—"][(local.year, local.month)] += 1
-    top = sorted(by_category, key=lambda c: -sum(by_category[c].values()))[:6]
+        by_category[category or ""][(local.year, local.month)] += 1
+    ranked = sorted(by_category, key=lambda c: (not c, -sum(by_category[c].values()), c))  # uncategorised last
     problems = {"months": [f"{y}-{m:02d}" for y, m in problem_months],
-                "series": [{"category": c, "counts": [by_category[c][ym] for ym in problem_months]} for c in top]}
+                "series": [{"category": c, "counts": [by_category[c][ym] for ym in problem_months]} for c in ranked]}
     progress(95)
     return {
         "version": SNAPSHOT_VERSION,
@@ -126,8 +128,10 @@ def build_snapshot(contract, year, month, profile=None, progress=lambda percent:
         "volume": {"current": metrics.volume, "previous": previous_metrics.volume,
                    "by_priority": metrics.volume_by_priority, "capacity": metrics.capacity_limit},
         "categories": categories,
+        # A month without service data is a gap (None), never a plotted 0 or 100 %.
         "trend": [{"label": p.label, "response": _round(p.response_percent), "resolution": _round(p.resolution_percent),
-                   "availability": _round(p.availability_percent, 3), "volume": p.volume} for p in trend],
+                   "availability": _round(p.availability_percent, 3), "volume": p.volume if p.has_data else None}
+                  for p in trend],
         "major_incidents": major,
         "outages": outages,
         "problems": problems,
@@ -199,3 +203,30 @@ def month_on_month(current, previous):
     if not previous:
         return None
     return round(100.0 * (current - previous) / previous, 1)
+
+
+# ---- tables and chart scales that add up and fit (web page, PDF/DOCX and XLSX alike) -----------------
+
+def category_label(name):
+    """A ticket category as shown: tickets without one are counted under 未分类/Uncategorised."""
+    return name if name and name != "—" else _t("Uncategorised")
+
+
+def category_rows(categories):
+    """[category, this month, previous month] per category, then the total (= the month's tickets)."""
+    rows = [[category_label(c["category"]), c["count"], c["previous"]] for c in categories]
+    rows.append([_t("Total"), sum(c["count"] for c in categories), sum(c["previous"] for c in categories)])
+    return rows
+
+
+def problem_rows(problems):
+    """[category, count per month...] for every category, then the total per month (= the tickets created)."""
+    series = problems.get("series", [])
+    rows = [[category_label(s["category"]), *s["counts"]] for s in series]
+    totals = [sum(column) for column in zip(*(s["counts"] for s in series), strict=True)] if series \
+        else [0] * len(problems.get("months", []))
+    rows.append([_t("Total"), *totals])
+    return rows
+
+
+percent_axis_floor = sla.percent_axis_floor  # charts of the report and of the SLA dashboard alike

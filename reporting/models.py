@@ -97,6 +97,8 @@ def profile_for(contract):
 class MonthlyServiceReport(ControlledRecord):
     """服务月报: one contract, one month; figures frozen in `snapshot` when generated."""
 
+    customer_copy = True  # sent to the customer: its export carries the customer's classification
+
     # A new version is a fresh draft: not issued, figures to be regenerated or confirmed.
     new_version_resets = ("issued_at", "issued_to")
 
@@ -215,6 +217,8 @@ class InternalServiceReport(ControlledRecord):
 
 class QualityMeeting(BaseModel):
     """月度服务质量分析会议: scheduled per month; agenda pre-filled from the internal report."""
+
+    links_as_record = True  # core.relations: listed with the records it comes from and leads to
 
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ControlledRecordTable
+from core.tables import ControlledRecordTable, RecordLinkColumn
 
 from .models import (
     ActionItem,
@@ -17,7 +17,7 @@ ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class ReportProfileTable(ControlledRecordTable):
-    contract = tables.Column(verbose_name=_("contract"))
+    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"))
 
     class Meta(ControlledRecordTable.Meta):
         model = ReportProfile
@@ -25,7 +25,7 @@ class ReportProfileTable(ControlledRecordTable):
 
 
 class MonthlyServiceReportTable(ControlledRecordTable):
-    contract = tables.Column(verbose_name=_("contract"))
+    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"))
     period = tables.Column(accessor="period_label", verbose_name=_("period"), order_by=("year", "month"))
 
     class Meta(ControlledRecordTable.Meta):
@@ -51,6 +51,8 @@ class QualityMeetingTable(tables.Table):
 
 
 class MeetingMinutesTable(ControlledRecordTable):
+    meeting = RecordLinkColumn(verbose_name=_("quality meeting"))
+
     class Meta(ControlledRecordTable.Meta):
         model = MeetingMinutes
         fields = ("number", "version", "title", "meeting", "status", "distributed_at", "updated")
@@ -58,6 +60,7 @@ class MeetingMinutesTable(ControlledRecordTable):
 
 class ActionItemTable(tables.Table):
     description = tables.Column(linkify=True)
+    minutes = RecordLinkColumn(order_by="minutes__number", verbose_name=_("minutes"))
 
     class Meta:
         model = ActionItem

@@ -17,7 +17,15 @@ from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, Record
 
 from . import exports
 from .choices import ActionStatus
-from .figures import format_row, month_on_month, table_columns
+from .figures import (
+    category_label,
+    category_rows,
+    format_row,
+    month_on_month,
+    percent_axis_floor,
+    problem_rows,
+    table_columns,
+)
 from .filtersets import (
     ActionItemFilterSet,
     InternalServiceReportFilterSet,
@@ -79,13 +87,39 @@ class ReportEditView(InitialFromQueryMixin, ObjectEditView):
     def get_initial(self):
         initial = super().get_initial()
         year, month = monthly.last_month()
-        initial.setdefault("year", year)
-        initial.setdefault("month", month)
+        for name, default in (("year", year), ("month", month)):  # ?year=&month= from the work queue
+            value = self.request.GET.get(name, "")
+            initial.setdefault(name, int(value) if value.isdigit() else default)
         return initial
 
 
 class MinutesEditView(InitialFromQueryMixin, ObjectEditView):
     query_initial = {"meeting": QualityMeeting}
+
+
+class InternalEditView(ObjectEditView):
+    """?year=&month= (from an approved monthly report's "prepare internal report") set the month."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("year", "month"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
+
+
+class MeetingEditView(InitialFromQueryMixin, ObjectEditView):
+    """?internal_report= (from the internal report's "schedule quality meeting") sets the report and its month."""
+
+    query_initial = {"internal_report": InternalServiceReport}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        report = initial.get("internal_report")
+        if self.object is None and report is not None:
+            initial.update(year=report.year, month=report.month)
+        return initial
 
 
 class MonthlyReportDetailView(ObjectDetailView):
@@ -95,6 +129,7 @@ class MonthlyReportDetailView(ObjectDetailView):
         data = report.snapshot or {}
         context.update(
             can_generate=monthly.may_generate(report, self.request.user),
+            needs_reason=monthly.needs_reason(report),
             columns=table_columns(),
             rows=[(row, format_row(row)) for row in data.get("table", [])],
             analyses=list(report.analyses.all()),
@@ -102,29 +137,56 @@ class MonthlyReportDetailView(ObjectDetailView):
             data=data,
             change=month_on_month(data["volume"]["current"], data["volume"]["previous"]) if data else None,
             chart=_chart_data(data) if data else None,
+            category_rows=category_rows(data["categories"]) if data else [],
+            problem_rows=problem_rows(data["problems"]) if data else [],
         )
         return context
 
 
+CHART_CATEGORIES = 10  # the category chart shows the largest nine and sums the rest as "other"
+
+
 def _chart_data(data):
+    """The monthly report's charts (json_script #report-chart-data): titles and units in the reader's language,
+    None where a month has no data (a gap, not 0 or 100 %), percent axes fitted to the data and the targets."""
     rows = {(r["kind"], r.get("priority")): r for r in data["table"]}
     priorities = ["P1", "P2", "P3", "P4"]
+    response = [(rows.get(("response", p)) or {}).get("actual") for p in priorities]
+    resolution = [(rows.get(("resolution", p)) or {}).get("actual") for p in priorities]
+    targets = [(rows.get(("response", p)) or {}).get("target") for p in priorities]
+    trend = data["trend"]
+    availability_target = (data.get("metrics") or {}).get("availability_target")
+    categories = data["categories"]
+    if len(categories) > CHART_CATEGORIES:
+        rest = categories[CHART_CATEGORIES - 1:]
+        categories = [*categories[:CHART_CATEGORIES - 1], {
+            "category": _t("Other categories (%(n)s)") % {"n": len(rest)},
+            "count": sum(c["count"] for c in rest), "previous": sum(c["previous"] for c in rest)}]
     return {
         "labels": {"response": _t("Response achievement"), "resolution": _t("Resolution achievement"),
                    "target": _t("Target"), "availability": _t("Availability"), "volume": _t("Tickets"),
-                   "this_month": _t("This month"), "previous": _t("Previous month")},
+                   "this_month": _t("This month"), "previous": _t("Previous month"),
+                   "availability_target": _t("Availability target"), "percent": "%",
+                   "count": _t("Tickets (count)"), "no_data": _t("no data")},
+        "titles": {"priority": _t("Achievement per priority (%)"), "categories": _t("Tickets by category (count)"),
+                   "trend": _t("12-month trend (%, tickets)")},
         "priorities": priorities,
-        "response": [(rows.get(("response", p)) or {}).get("actual") for p in priorities],
-        "resolution": [(rows.get(("resolution", p)) or {}).get("actual") for p in priorities],
-        "targets": [(rows.get(("response", p)) or {}).get("target") for p in priorities],
-        "trend": {"labels": [p["label"] for p in data["trend"]],
-                  "response": [p["response"] for p in data["trend"]],
-                  "resolution": [p["resolution"] for p in data["trend"]],
-                  "availability": [p["availability"] for p in data["trend"]],
-                  "volume": [p["volume"] for p in data["trend"]]},
-        "categories": {"names": [c["category"] for c in data["categories"][:10]],
-                       "count": [c["count"] for c in data["categories"][:10]],
-                       "previous": [c["previous"] for c in data["categories"][:10]]},
+        "response": response,
+        "resolution": resolution,
+        "targets": targets,
+        "priority_floor": percent_axis_floor([*response, *resolution, *targets]),
+        "trend": {"labels": [p["label"] for p in trend],
+                  "response": [p["response"] for p in trend],
+                  "resolution": [p["resolution"] for p in trend],
+                  "availability": [p["availability"] for p in trend],
+                  "volume": [p["volume"] for p in trend],
+                  "availability_target": availability_target,
+                  "floor": percent_axis_floor([*(p[k] for p in trend for k in ("response", "resolution",
+                                                                                "availability")),
+                                               availability_target])},
+        "categories": {"names": [category_label(c["category"]) for c in categories],
+                       "count": [c["count"] for c in categories],
+                       "previous": [c["previous"] for c in categories]},
     }
 
 
@@ -150,7 +212,7 @@ class GenerateReportView(RecordPostView):
     model = MonthlyServiceReport
 
     def act(self, report, request):
-        target = monthly.start_generation(report, request.user)
+        target = monthly.start_generation(report, request.user, reason=request.POST.get("reason", ""))
         if target.pk != report.pk:
             messages.info(request, _t("Version %(v)s created: an approved report is never altered.")
                           % {"v": target.version})
@@ -205,8 +267,20 @@ class InternalDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_generate"] = monthly.may_generate(self.object, self.request.user)
-        context["data"] = self.object.snapshot or {}
+        context["data"] = data = self.object.snapshot or {}
+        lines = data.get("lines", [])
+        context["lines"] = list(zip(lines, internal_line_links(self.object, lines, self.request.user), strict=True))
         return context
+
+
+def internal_line_links(internal, lines, user):
+    """[(contract url, report url)] per snapshot line, for the records the reader may open (two queries)."""
+    contracts = {pk: c.get_absolute_url() for pk, c in Contract.objects.restrict(user, "view").in_bulk(
+        [line.get("contract_id") for line in lines]).items()}
+    reports = {r.number: r.get_absolute_url() for r in MonthlyServiceReport.objects.restrict(user, "view").filter(
+        number__in=[line["report"] for line in lines if line.get("report")], year=internal.year,
+        month=internal.month).order_by("version")}
+    return [(contracts.get(line.get("contract_id")), reports.get(line.get("report"))) for line in lines]
 
 
 class MeetingDetailView(ObjectDetailView):
@@ -308,6 +382,7 @@ class InternalServiceReportViews(RecordViews):
     filterset = InternalServiceReportFilterSet
     form = InternalReportForm
     detail_view = InternalDetailView
+    edit_view = InternalEditView
     select_related = ("owner_department", "author", "department")
     detail_fields = ("scope", "department", "year", "month", "conclusions", "generated_at", "owner_department")
 
@@ -318,6 +393,7 @@ class QualityMeetingViews(RecordViews):
     filterset = QualityMeetingFilterSet
     form = QualityMeetingForm
     detail_view = MeetingDetailView
+    edit_view = MeetingEditView
     select_related = ("chair", "minute_taker")
     detail_fields = ("year", "month", "start", "end", "location", "chair", "minute_taker", "internal_report",
                      "invitation_sent_at")

@@ -117,10 +117,16 @@ declare({
     "reporting.actionitem": crud(MEETING_ORGANISERS | ACTION_OWNERS),
 })
 navigation.add("monitoring", _("Monthly service reports"), "reporting:monthlyservicereport_list",
-               "reporting.monthlyservicereport")
-navigation.add("monitoring", _("Report profiles"), "reporting:reportprofile_list", "reporting.reportprofile")
+               "reporting.monthlyservicereport",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF})
+navigation.add("monitoring", _("Report profiles"), "reporting:reportprofile_list", "reporting.reportprofile",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
 navigation.add("monitoring", _("Internal service reports"), "reporting:internalservicereport_list",
-               "reporting.internalservicereport")
-navigation.add("monitoring", _("Quality meetings"), "reporting:qualitymeeting_list", "reporting.qualitymeeting")
-navigation.add("monitoring", _("Meeting minutes"), "reporting:meetingminutes_list", "reporting.meetingminutes")
-navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", "reporting.actionitem")
+               "reporting.internalservicereport",
+               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.GENERAL_MANAGER, R.MANAGEMENT_REP})
+navigation.add("monitoring", _("Quality meetings"), "reporting:qualitymeeting_list", "reporting.qualitymeeting",
+               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.MANAGEMENT_REP})
+navigation.add("monitoring", _("Meeting minutes"), "reporting:meetingminutes_list", "reporting.meetingminutes",
+               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})
+navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", "reporting.actionitem",
+               roles={R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_STAFF, R.TSD_STAFF})

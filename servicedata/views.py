@@ -220,21 +220,33 @@ class SlaDashboardView(ContractMixin, TemplateView):
         trend = sla.monthly_trend(contract, year, month)
         previous = sla.last_months(year, month, 2)[0]
         following = (year + (month == 12), month % 12 + 1)
+        # Honest charts: a month without service data is null (a gap), percent axes start at a floor that
+        # shows both the data and the targets, every chart has a title and its units.
+        response = [_round(f.percent) for f in metrics.response]
+        resolution = [_round(f.percent) for f in metrics.resolution]
+        targets = [f.target_percent for f in metrics.response]
+        trend_values = {"response": [_round(p.response_percent) for p in trend],
+                        "resolution": [_round(p.resolution_percent) for p in trend],
+                        "availability": [_round(p.availability_percent, 3) for p in trend]}
         chart = {
             "priorities": [f.priority for f in metrics.response],
-            "response": [_round(f.percent) for f in metrics.response],
-            "resolution": [_round(f.percent) for f in metrics.resolution],
-            "targets": [f.target_percent for f in metrics.response],
-            "trend": {"labels": [p.label for p in trend],
-                      "response": [_round(p.response_percent) for p in trend],
-                      "resolution": [_round(p.resolution_percent) for p in trend],
-                      "availability": [_round(p.availability_percent, 3) for p in trend],
-                      "volume": [p.volume for p in trend]},
+            "response": response, "resolution": resolution, "targets": targets,
+            "priority_floor": sla.percent_axis_floor([*response, *resolution, *targets]),
+            "trend": {"labels": [p.label for p in trend], **trend_values,
+                      "volume": [p.volume if p.has_data else None for p in trend],
+                      "floor": sla.percent_axis_floor([*(v for values in trend_values.values() for v in values),
+                                                       metrics.availability_target])},
             "availability": _round(metrics.availability_percent, 3),
             "availability_target": metrics.availability_target,
+            "gauge_floor": sla.percent_axis_floor([_round(metrics.availability_percent, 3),
+                                                   metrics.availability_target], step=1),
             "labels": {"response": _t("Response achievement %"), "resolution": _t("Resolution achievement %"),
                        "target": _t("Target %"), "availability": _t("Availability %"), "volume": _t("Tickets"),
-                       "trend": _t("Last 12 months")},
+                       "trend": _t("Last 12 months"), "percent": "%", "count": _t("Tickets (count)"),
+                       "availability_target": _t("Availability target"), "no_data": _t("no data")},
+            "titles": {"priority": _t("Achievement per priority (%)"),
+                       "availability": _t("Availability this month (%)"),
+                       "trend": _t("12-month trend (%, tickets)")},
         }
         context.update(
             contract=contract, metrics=metrics, trend=trend, chart=chart, month=f"{year}-{month:02d}",

@@ -19,9 +19,14 @@ declare({
     "servicedata.outage": crud(SERVICE_DATA_EDITORS),
     "servicedata.maintenancewindow": crud(SERVICE_DATA_EDITORS),
 })
-navigation.add("monitoring", _("SLA dashboards"), "servicedata:sla_overview", "servicedata.ticket")
-navigation.add("monitoring", _("Service data (tickets)"), "servicedata:ticket_list", "servicedata.ticket")
-navigation.add("monitoring", _("Outages"), "servicedata:outage_list", "servicedata.outage")
+navigation.add("monitoring", _("SLA dashboards"), "servicedata:sla_overview", "servicedata.ticket",
+               roles={R.SERVICE_MANAGER, R.SERVICE_STAFF, R.PROJECT_MANAGER, R.TSD_DIRECTOR, R.GENERAL_MANAGER})
+navigation.add("monitoring", _("Service data (tickets)"), "servicedata:ticket_list", "servicedata.ticket",
+               roles={R.SERVICE_STAFF})
+navigation.add("monitoring", _("Outages"), "servicedata:outage_list", "servicedata.outage",
+               roles={R.SERVICE_STAFF})
 navigation.add("monitoring", _("Maintenance windows"), "servicedata:maintenancewindow_list",
-               "servicedata.maintenancewindow")
-navigation.add("monitoring", _("Import jobs"), "servicedata:importjob_list", "servicedata.importjob")
+               "servicedata.maintenancewindow",
+               roles={R.SERVICE_STAFF})
+navigation.add("monitoring", _("Import jobs"), "servicedata:importjob_list", "servicedata.importjob",
+               roles={R.SERVICE_STAFF})

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "strategy",
     "projects",
     "reporting",
+    "notifications",
     "django_tasks",
     "django_tasks_db",
     "api",
@@ -268,6 +269,16 @@ SERVPLAN_CSP = (
 
 EMAIL_BACKEND = os.environ.get("SERVPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SERVPLAN_FROM_EMAIL", "servplan@localhost")
+# Notifications (notifications/, docs/operations.md "Reminders"): the address users reach ServPlan at (links in
+# e-mails and calendars), when the reminder and digest jobs are enqueued (crontab, company time zone), how many
+# days ahead an item is "due soon", how many days overdue it is escalated to the department head, and the local
+# hour of the daily digest.
+SERVPLAN_SITE_URL = os.environ.get("SERVPLAN_SITE_URL", "http://127.0.0.1:8000")
+SERVPLAN_REMINDER_CRON = os.environ.get("SERVPLAN_REMINDER_CRON", "*/15 * * * *")
+SERVPLAN_DIGEST_CRON = os.environ.get("SERVPLAN_DIGEST_CRON", "0 * * * *")
+SERVPLAN_REMINDER_DAYS = int(os.environ.get("SERVPLAN_REMINDER_DAYS", "3"))
+SERVPLAN_ESCALATION_DAYS = int(os.environ.get("SERVPLAN_ESCALATION_DAYS", "3"))
+SERVPLAN_DIGEST_HOUR = int(os.environ.get("SERVPLAN_DIGEST_HOUR", "8"))
 
 # A refused request (4xx) is logged in one line (method, path, user, status, request id), never with a traceback.
 LOGGING = {
@@ -281,4 +292,6 @@ LOGGING = {
 
 # Exports: the company name in document headers, and an optional folder of Word letterhead templates.
 SERVPLAN_COMPANY_NAME = os.environ.get("SERVPLAN_COMPANY_NAME", "示例信息技术有限公司")
+# Printed as Party B's address on contracts.
+SERVPLAN_COMPANY_ADDRESS = os.environ.get("SERVPLAN_COMPANY_ADDRESS", "浙江省杭州市西湖区文三路 90 号")
 SERVPLAN_DOCX_TEMPLATE_DIR = os.environ.get("SERVPLAN_DOCX_TEMPLATE_DIR", "")

@@ -25,4 +25,5 @@ declare({
     "strategy.goal": crud(GOAL_EDITORS),
     "strategy.taskallocation": crud(GOAL_EDITORS),
 })
-navigation.add("planning", _("Annual goals"), "strategy:annualgoals_list", "strategy.annualgoals")
+navigation.add("planning", _("Annual goals"), "strategy:annualgoals_list", "strategy.annualgoals",
+               roles={R.GENERAL_MANAGER, R.MANAGEMENT_REP, R.TSD_DIRECTOR})

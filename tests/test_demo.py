@@ -34,8 +34,8 @@ def test_every_built_record_type_is_in_the_demo_in_realistic_states(demo):
 
 def test_demo_shows_the_procedure_working(demo):
     from contracts.models import Contract
-    from reporting.dashboard import late_reports
     from reporting.models import ActionItem, MeetingMinutes, MonthlyServiceReport, ReportProfile
+    from reporting.services.due import late_reports
     from servicedata.models import Ticket
 
     signed = Contract.objects.signed()
@@ -60,7 +60,7 @@ def test_division_director_sees_an_initiation_application_awaiting_the_second_ap
 def awaiting_me(client):
     """The home page's "awaiting my approval" list."""
     page = client.get("/").content.decode()
-    return page.split('id="pending-approvals"')[1].split('id="my-records"')[0]
+    return page.split('id="pending-approvals"')[1].split('id="work-next"')[0]
 
 
 def test_load_demo_twice_changes_nothing(demo):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from contracts.choices import SignedStatus
 from contracts.models import Contract
-from reporting.dashboard import late_reports
+from reporting.services.due import late_reports
 from reporting.services.internal import contracts_in_scope
 
 SIGNED_TITLE = "温州水务 营收系统应用运维服务合同"

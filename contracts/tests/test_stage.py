@@ -117,10 +117,22 @@ def test_full_stage_over_the_api(demo, client_for):
     assert passed.json()["status"] == "approved" and passed.json()["outcome"]["passed"]
 
     # 5. Sales signs; the SLA is signed with it and is what tickets are measured against from its date.
-    signed = fire(sales, con_url, "sign", "双方签署")
+    # Signing asks who signed for each party (title and date): the bare transition is refused and says so.
+    bare = fire(sales, con_url, "sign", "双方签署")
+    assert bare.status_code == 400 and "each party" in bare.content.decode()
+    signatories = [{"party": "customer", "name": "林国栋", "title": "信息中心主任", "signed_on": "2026-11-28"},
+                   {"party": "provider", "name": "吴强", "title": "客户经理", "signed_on": "2026-11-29"}]
+    future = [{**signatories[0], "signed_on": "2099-01-01"}, signatories[1]]
+    assert post(sales, con_url + "sign/", {"signatories": future}).status_code == 400
+    assert post(staff, con_url + "sign/", {"signatories": signatories}).status_code == 403
+    signed = post(sales, con_url + "sign/", {"signatories": signatories, "comment": "双方签署"})
     assert signed.status_code == 200 and signed.json()["status"] == "signed", signed.content
     contract_row = Contract.objects.get(pk=contract["id"])
     assert contract_row.is_signed and contract_row in Contract.objects.signed()
+    assert contract_row.signed_on == date(2026, 11, 29)  # concluded when the last party signed
+    listed = sales.get(con_url).json()["signatories"]
+    assert [(s["party"], s["name"], s["title"]) for s in listed] == \
+        [("customer", "林国栋", "信息中心主任"), ("provider", "吴强", "客户经理")]
     sla_row = ServiceLevelAgreement.objects.get(pk=contract["sla"])
     assert sla_row.status == "signed" and sla_row.signed_on is not None
     assert contract_row.sla_for(date(2026, 12, 1)) == sla_row
@@ -148,8 +160,11 @@ def _signed_chain(demo, start=date(2026, 1, 1)):
     return sign(demo, contract)
 
 
+SIGNED_ON = date(2026, 11, 30)
+
+
 def sign(demo, contract):
-    from contracts.services import ensure_opinions, give_opinion
+    from contracts.services import ensure_opinions, give_opinion, sign_contract
 
     sales, staff, manager = demo["sales"], demo["svc_staff"], demo["svc_manager"]
     with acting_as(sales):
@@ -163,7 +178,8 @@ def sign(demo, contract):
         give_opinion(review.opinions.get(), staff, "agree", "同意")
     with acting_as(sales):
         contract.refresh_from_db()
-        workflow.fire(contract, "sign", sales)
+        sign_contract(contract, sales, {"customer": {"name": "林国栋", "title": "信息中心主任", "signed_on": SIGNED_ON},
+                                        "provider": {"name": "吴强", "title": "客户经理", "signed_on": SIGNED_ON}})
     contract.refresh_from_db()
     return contract
 

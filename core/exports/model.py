@@ -8,6 +8,7 @@ only format dates, numbers, booleans and ``None``.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -184,6 +185,10 @@ class ExportDocument:
     # Overrides of LABELS[language], e.g. gettext results from Django.
     labels: dict[str, str] = field(default_factory=dict)
     numbered_sections: bool = True
+    # File properties (DOCX/PDF metadata) from the record, never "now": the same record exports to the same bytes.
+    created: datetime | date | None = None
+    modified: datetime | date | None = None
+    modified_by: str = ""
 
     @property
     def lang(self) -> str:
@@ -293,22 +298,59 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# Runs a line may not break inside: Latin words, numbers, dates, codes. CJK text breaks between any characters.
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+
+
+def _shortest_width(text: str) -> int:
+    """The narrowest a line of `text` can be: its longest unbreakable run (a CJK character counts 2)."""
+    runs = [display_width(run) for run in _UNBREAKABLE.findall(text)]
+    cjk = 2 if any(unicodedata.east_asian_width(ch) in "WF" for ch in text) else 0
+    return max([cjk, *runs])
+
+
+LATIN_EM = 0.6  # width of one display_width unit in em (Noto Sans SC digits are 0.555 em; CJK counts 2 units)
+CELL_PADDING = 2  # units a cell's padding and borders take (Word: 2 × 0.19 cm; the PDF: 2 × 1.6 mm)
+BOLD = 1.25  # bold capitals ("WBS") are wider than a unit each
+HEADER_RUN = 6  # a heading wraps after no fewer than 3 Chinese characters (6 units), unless it is shorter
+
+
+def width_in_units(width_pt: float, font_pt: float) -> float:
+    """A width in points as display_width units of text at `font_pt`."""
+    return width_pt / (font_pt * LATIN_EM)
+
+
 def column_weights(
-    table: Table, language: str | None = None, lo: int = 4, hi: int = 40
+    table: Table, language: str | None = None, total: float = 90.0
 ) -> list[float]:
-    """Relative column widths: explicit ``table.widths`` or the longest line per column."""
+    """Column widths (summing to ``total``, the table's width in display_width units) fitted to the content.
+
+    Every column is at least as wide as its longest word, number or date, so "WBS", "2026-11-30" and "40" never
+    wrap one character per line; the room left goes to the columns whose text is longer, in proportion to what
+    they would need on one line (an empty column stays narrow). ``table.widths`` weights that remaining room.
+    """
     n = len(table.columns)
-    if table.widths and len(table.widths) == n:
-        return [float(w) for w in table.widths]
-    weights = []
+    if not n:
+        return []
+    shortest, natural = [], []
     for i, column in enumerate(table.columns):
-        longest = display_width(str(column))
-        for row in table.rows:
-            if i < len(row):
-                for line in format_value(row[i], language).split("\n"):
-                    longest = max(longest, display_width(line))
-        weights.append(float(min(max(longest, lo), hi)))
-    return weights
+        header = str(column)
+        texts = [header] + [format_value(row[i], language) for row in table.rows if i < len(row)]
+        lines = [line for text in texts for line in text.split("\n")]
+        bold = [math.ceil(BOLD * _shortest_width(line)) for line in header.split("\n")]  # headers are bold
+        header_run = max(min(display_width(header), HEADER_RUN), *bold)
+        shortest.append(max(header_run, *(_shortest_width(line) for line in lines)) + CELL_PADDING)
+        natural.append(max(display_width(line) for line in lines) + CELL_PADDING)
+    floor = sum(shortest)
+    if floor >= total:
+        return [total * w / floor for w in shortest]
+    explicit = table.widths if table.widths and len(table.widths) == n else None
+    wants = [max(nat - low, 0) * (float(explicit[i]) if explicit else 1.0)
+             for i, (nat, low) in enumerate(zip(natural, shortest, strict=True))]
+    if sum(natural) <= total and not explicit:
+        wants = natural  # everything fits on one line: share the page in proportion to the content
+    spare, wanted = total - floor, sum(wants) or 1.0
+    return [low + spare * want / wanted for low, want in zip(shortest, wants, strict=True)]
 
 
 def image_mime(data: bytes) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from datetime import UTC, datetime
 from html import escape
 
 from core.fonts import FONT_FAMILY, FontSet, ensure_fonts
@@ -22,9 +23,15 @@ from .model import (
     format_value,
     image_mime,
     is_number,
+    width_in_units,
 )
 
 __all__ = ["PDF_CSS", "render_html", "render_pdf"]
+
+TEXT_WIDTH_PT = (210 - 18 - 18) / 25.4 * 72  # A4 less the @page side margins below
+TABLE_PT = 9  # table.grid font-size below
+
+FONT_SUBSET_EPOCH = "1704067200"  # 2024-01-01, any fixed time
 
 FALLBACK_FONTS = '"Source Han Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimSun", "DejaVu Sans", sans-serif'
 
@@ -107,7 +114,7 @@ def _text(value: str) -> str:
 def _table_html(
     table: Table, doc: ExportDocument, number: int | None, css_class: str = "grid"
 ) -> str:
-    weights = column_weights(table, doc.language)
+    weights = column_weights(table, doc.language, total=width_in_units(TEXT_WIDTH_PT, TABLE_PT))
     total = sum(weights) or 1.0
     out = []
     if number is not None:
@@ -203,7 +210,7 @@ def render_html(
             f"<p>{_text(format_value(p, doc.language))}</p>" for p in section.paragraphs
         )
         for table in section.tables:
-            table_no += 1
+            table_no += bool(table.caption)  # only captioned tables are numbered: 表1, 表2, 表3 without gaps
             body.append(_table_html(table, doc, table_no))
         for image in section.images:
             figure_no += 1
@@ -246,12 +253,26 @@ def render_html(
         meta.append(f'<meta name="author" content="{escape(doc.author)}">')
     if doc.number:
         meta.append(f'<meta name="keywords" content="{escape(doc.number)}">')
+    if doc.subtitle:
+        meta.append(f'<meta name="description" content="{escape(doc.subtitle)}">')
+    for name, value in (("dcterms.created", doc.created), ("dcterms.modified", doc.modified or doc.created)):
+        if value is not None:
+            meta.append(f'<meta name="{name}" content="{_w3c_datetime(value)}">')
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">{"".join(meta)}'
         f"<style>\n{font_faces}{css}\n{extra_css}</style></head>\n<body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
     )
+
+
+def _w3c_datetime(value) -> str:
+    """The W3C date-time WeasyPrint reads from <meta name="dcterms.*">: UTC, seconds, "Z"."""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def render_pdf(
@@ -264,6 +285,9 @@ def render_pdf(
     from weasyprint import HTML  # heavy import, only when a PDF is requested
 
     fonts = ensure_fonts(font_cache)
+    # The embedded font subset carries a "modified" time; fontTools takes it from SOURCE_DATE_EPOCH when set, so the
+    # same document renders to the same bytes (an issued report's copy does not change when it is exported again).
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_SUBSET_EPOCH)
     html = render_html(doc, fonts=fonts, extra_css=extra_css)
     return HTML(string=html, url_fetcher=_restricted_fetcher(fonts)).write_pdf()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -108,6 +109,10 @@ def render_xlsx(
                 elif isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
                     longest = 10
+                elif isinstance(value, Decimal):
+                    places = max(-value.as_tuple().exponent, 0) if value.is_finite() else 0
+                    cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+                    longest = len(f"{value:,}")
                 else:
                     longest = len(str(value)) if value is not None else 0
                 widths[col - 1] = max(widths[col - 1], longest)

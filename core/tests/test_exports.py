@@ -178,6 +178,20 @@ def test_converted_font_is_named_noto_sans_sc():
     assert ord("中") in cmap and ord("A") in cmap
 
 
+def test_signs_the_documents_print_are_drawn_in_the_shipped_font(tmp_path):
+    """"≥ 95%", "≤ 4 h", "before → after": composed from the font's own glyphs, so no system font is embedded."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(ensure_fonts().regular, lazy=True).getBestCmap()
+    assert all(ord(sign) in cmap for sign in "≥≤→←")
+    pdf = render_pdf(ExportDocument(title="目标 ≥ ≤", sections=[Section("变更", ["2026-11-01 → 2026-11-05 ←"],
+                                                                         tables=[Table(["目标"], [["≥ 99.9%"]])])]))
+    fonts = run_tool("pdffonts", pdf, tmp_path)
+    embedded = [line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if line.strip()]
+    assert embedded and all(name.startswith("Noto-Sans-SC") for name in embedded), fonts
+    assert "≥99.9%" in "".join(run_tool("pdftotext", pdf, tmp_path).split())
+
+
 # --------------------------------------------------------------------------- PDF
 
 
@@ -363,3 +377,45 @@ def test_sheet_title_is_excel_safe_and_unique():
     assert sheet_title("x" * 40, used, "S") == "x" * 31
     assert sheet_title("x" * 40, used, "S") == "x" * 27 + " (2)"
     assert sheet_title("", used, "S") == "S"
+
+
+# --------------------------------------------------------------------------- office behaviour (issue 11)
+
+
+def test_columns_fit_their_content_words_dates_and_numbers_never_wrap():
+    from core.exports.model import column_weights, display_width, width_in_units
+
+    table = Table(["WBS", "任务", "交付物", "负责人", "计划开始", "计划结束", "工作量（小时）", "前置任务", "里程碑"],
+                  [["1.2", "运维手册与应急预案编制", "", "黄晓明", date(2026, 3, 6), date(2026, 3, 10), 40.0, "1.1",
+                    ""]],
+                  widths=[1, 4, 3, 2, 2, 2, 1, 2, 1])
+    total = width_in_units(16.6 / 2.54 * 72, 9)  # the DOCX text width at the table's 9 pt
+    weights = column_weights(table, "zh-hans", total=total)
+    assert abs(sum(weights) - total) < 1e-6
+    wbs, task, deliverable, _who, start, end, hours, *_rest = weights
+    assert wbs >= display_width("WBS") + 2 and hours >= len("40.0") + 2  # no one-character lines
+    assert start >= len("2026-03-06") + 2 and end >= len("2026-03-10") + 2
+    assert task > deliverable  # the empty column does not take the room the task names need
+
+
+def test_docx_properties_language_header_and_package_come_from_the_record():
+    created, modified = datetime(2026, 11, 2, 9, 0), datetime(2026, 11, 29, 20, 30)
+    doc = ExportDocument(title="服务月报", number=NUMBER, version=VERSION, author="杨帆", company="示例公司",
+                         subtitle="服务月报", created=created, modified=modified, modified_by="刘洋",
+                         sections=[Section("概述", ["正文"])])
+    data = render_docx(doc)
+    assert data == render_docx(doc)  # the same record, the same bytes
+    package = zipfile.ZipFile(io.BytesIO(data))
+    names = package.namelist()
+    assert not [n for n in names if "thumbnail" in n] and b"thumbnail" not in package.read("_rels/.rels")
+    core = package.read("docProps/core.xml").decode()
+    for expected in ("<dc:title>服务月报</dc:title>", "<dc:creator>杨帆</dc:creator>", "<cp:lastModifiedBy>刘洋<",
+                     "2026-11-02T09:00:00Z", "2026-11-29T20:30:00Z", "<dc:subject>服务月报</dc:subject>"):
+        assert expected in core, expected
+    assert "<Application>ServPlan</Application>" in package.read("docProps/app.xml").decode()
+    settings = package.read("word/settings.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings
+    assert "ja-JP" not in package.read("word/styles.xml").decode()
+    header = package.read(next(n for n in names if n.startswith("word/header"))).decode()
+    tabs = re.findall(r'<w:tab w:pos="(\d+)" w:val="(\w+)"/>', header)
+    assert ("4680", "clear") in tabs and [v for _pos, v in tabs if v != "clear"] == ["right"]

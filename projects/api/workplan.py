@@ -34,7 +34,13 @@ class TaskSerializer(RecordSerializer):
         services.save_task(instance, self.context["request"].user, before)
 
 
-DependencySerializer = row_serializer(Dependency, ["work_plan", "predecessor", "successor", "lag_days"])
+def _save_dependency(serializer, instance, before):
+    """Through the scheduling service: a link the dates break moves the successor, as on the page."""
+    services.save_dependency(instance, serializer.context["request"].user, before)
+
+
+DependencySerializer = row_serializer(Dependency, ["work_plan", "predecessor", "successor", "lag_days"],
+                                      extra={"save_instance": _save_dependency})
 NestedTaskSerializer = row_serializer(Task, TASK_FIELDS, name="NestedTaskSerializer")
 NestedDependencySerializer = row_serializer(Dependency, ["predecessor", "successor", "lag_days"],
                                             name="NestedDependencySerializer")

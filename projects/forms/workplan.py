@@ -35,6 +35,11 @@ class TaskForm(ModelForm):
         # Only team members are offered; the model's clean() refuses anyone else on every path (API, import).
         self.fields["assignee"].queryset = User.objects.filter(
             pk__in=team_user_ids(plan.project))
+        # A summary task's dates are derived from its sub-tasks (services.roll_up_parents): shown, not edited.
+        if self.instance.pk and self.instance.children.exists():
+            for name in ("planned_start", "planned_end"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Derived from the sub-tasks; change those to move it.")
 
 
 class DependencyForm(ModelForm):

@@ -40,6 +40,8 @@ class ProjectQuerySet(RestrictedQuerySet):
 class Project(BaseModel):
     """A project opened from a signed contract (立项), or a project change when the contract is a change."""
 
+    links_as_record = True  # core.relations: listed with the records it comes from and leads to
+
     code = models.CharField(_("project code"), max_length=30, unique=True, editable=False)
     name = models.CharField(_("project name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=ProjectKind.choices, default=ProjectKind.NEW,

@@ -32,6 +32,8 @@ from .project import (
     team_warnings,
 )
 from .workplan import (
+    cascade,
+    critical_tasks,
     delete_task,
     dependency_problems,
     import_tasks,
@@ -40,6 +42,7 @@ from .workplan import (
     renumber,
     reschedule,
     roll_up_parents,
+    save_dependency,
     save_task,
     schedule_of,
     task_problems,
@@ -50,8 +53,10 @@ __all__ = [
     "can_prepare_revision", "can_record_progress", "can_record_progress_on", "check_team_rights", "compare",
     "compared_label", "comparison_for", "contract_is_signed", "delete_task", "dependency_problems", "import_tasks",
     "latest_version", "next_project_code", "open_change", "open_project", "over_allocations", "peak_allocation",
-    "plan_links", "plan_problems", "progress_by_key", "project_of_contract_chain", "project_progress",
+    "cascade", "critical_tasks", "plan_links", "plan_problems", "progress_by_key", "project_of_contract_chain",
+    "project_progress",
     "record_progress", "remove_member", "renumber", "reschedule", "resolve_finding", "roll_up_parents", "save_member",
-    "save_task", "schedule_of", "signed_contracts", "skill_gaps", "start_revision", "task_describer", "task_problems",
+    "save_dependency", "save_task", "schedule_of", "signed_contracts", "skill_gaps", "start_revision",
+    "task_describer", "task_problems",
     "team_user_ids", "team_warnings", "wbs_order",
 ]

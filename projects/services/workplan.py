@@ -109,6 +109,9 @@ def renumber(work_plan):
 
 
 def save_task(task, user, before=None):
+    """Create or change a task (page form, inline row, API alike). When its dates changed, its successors
+    follow (`cascade`); summary tasks then span their sub-tasks again. Returns the task; `task.cascaded`
+    holds the tasks moved with it."""
     with transaction.atomic():
         if before is None:
             if not task.position:
@@ -116,11 +119,61 @@ def save_task(task, user, before=None):
                     "position", flat=True).first()
                 task.position = (last or 0) + 10
             records.create(task, user)
+            task.cascaded = []
         else:
             records.update(task, user, before)
+            dates_changed = (str(task.planned_start), str(task.planned_end)) != (
+                str(before.get("planned_start")), str(before.get("planned_end")))
+            task.cascaded = cascade(task.work_plan, task, user) if dates_changed else []
         roll_up_parents(task.work_plan, user)
         renumber(task.work_plan)
     return task
+
+
+def cascade(work_plan, task, user):
+    """Push the successors of a task whose dates were just saved, as far as the links require (the task
+    itself keeps the dates it was given). Returns the moved successors. Every move is audited."""
+    tasks = {t.pk: t for t in work_plan.tasks.all()}
+    try:
+        changed = scheduling.propagate(schedule_of(tasks.values()), plan_links(work_plan),
+                                       {task.pk: task.planned_start}, respect_predecessors=False)
+    except scheduling.CycleError as exc:
+        raise ValidationError(_t("The plan has a dependency loop; fix it first.")) from exc
+    moved = []
+    for pk, span in changed.items():
+        if pk == task.pk:
+            continue
+        row = tasks[pk]
+        before = audit.snapshot(row)
+        row.planned_start, row.planned_end = span.start, span.end
+        records.update(row, user, before, comment=_t("Rescheduled with “%(task)s”.") % {"task": task.name})
+        moved.append(row)
+    if moved:
+        roll_up_parents(work_plan, user)
+    return moved
+
+
+def save_dependency(link, user, before=None):
+    """Create or change a finish-to-start link (page and API alike); a link the dates do not yet respect moves
+    the successor and its own successors. Returns the tasks moved."""
+    with transaction.atomic():
+        if before is None:
+            records.create(link, user)
+        else:
+            records.update(link, user, before)
+        return cascade(link.work_plan, link.predecessor, user)
+
+
+def critical_tasks(tasks, links):
+    """(critical task ids, critical (predecessor, successor) id pairs) of a plan's tasks and Dependency rows.
+    Summary tasks are left out: their dates follow their sub-tasks, which carry the path."""
+    parents = {t.parent_id for t in tasks if t.parent_id}
+    leaves = [t for t in tasks if t.pk not in parents]
+    try:
+        return scheduling.critical_path(schedule_of(leaves), [scheduling.Link(d.predecessor_id, d.successor_id,
+                                                                              d.lag_days) for d in links])
+    except scheduling.CycleError:
+        return set(), set()
 
 
 def delete_task(task, user):

@@ -11,7 +11,7 @@ from django.views import View
 from core import audit
 from core.choices import RecordStatus
 from core.permissions import allowed
-from core.views import ObjectDetailView, ObjectEditView, PrefilledEditView, RecordViews, error_messages, hx_redirect
+from core.views import ObjectDetailView, PrefilledEditView, RecordViews, error_messages, hx_redirect
 
 from .. import services
 from ..filtersets import ProjectFilterSet
@@ -36,8 +36,11 @@ PROJECT_RECORDS = (
 
 # ---- projects ---------------------------------------------------------------------------------
 
-class ProjectEditView(ObjectEditView):
-    """Opening goes through services.open_project (signed contract, project change detection)."""
+class ProjectEditView(PrefilledEditView):
+    """Opening goes through services.open_project (signed contract, project change detection); opened from the
+    contract or the work queue (?contract=) with that contract chosen."""
+
+    prefill = ("contract",)
 
     def form_valid(self, form):
         if self.object is not None:

@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import pgettext
 from django.views import View
 
 from core import audit, records
@@ -25,15 +27,24 @@ from .project import ProjectRecordViews
 
 
 def gantt_payload(plan, tasks, links, editable):
+    """The chart's data (json_script #gantt-data): tasks, links, the critical path, today, the labels."""
     parents = {t.parent_id for t in tasks if t.parent_id}
+    critical, critical_links = services.critical_tasks(tasks, links)
     return {
         "editable": editable,
+        "today": timezone.localdate().isoformat(),
         "tasks": [{"id": t.pk, "wbs": t.wbs, "name": t.name, "start": t.planned_start.isoformat(),
                    "end": t.planned_end.isoformat(), "milestone": t.is_milestone, "summary": t.pk in parents,
-                   "level": t.wbs.count("."), "assignee": str(t.assignee) if t.assignee_id else ""} for t in tasks],
-        "links": [{"from": d.predecessor_id, "to": d.successor_id, "lag": d.lag_days} for d in links],
+                   "critical": t.pk in critical, "level": t.wbs.count("."),
+                   "assignee": str(t.assignee) if t.assignee_id else ""} for t in tasks],
+        "links": [{"from": d.predecessor_id, "to": d.successor_id, "lag": d.lag_days,
+                   "critical": (d.predecessor_id, d.successor_id) in critical_links} for d in links],
         "labels": {"moved": _t("Moved %(n)s tasks."), "error": _t("The task could not be moved."),
-                   "drag": _t("Drag a bar to move the task; its successors follow.")},
+                   "drag": _t("Drag a bar to move the task; its successors follow."),
+                   "today": _t("Today"), "critical": _t("Critical path"), "derived": _t("Dates derived from sub-tasks"),
+                   "zoom": {"day": pgettext("gantt zoom", "Day"), "week": pgettext("gantt zoom", "Week"),
+                            "month": pgettext("gantt zoom", "Month")},
+                   "week": pgettext("gantt week number", "W%(n)s")},
     }
 
 
@@ -43,21 +54,26 @@ class WorkPlanDetailView(ObjectDetailView):
         plan, user = self.object, self.request.user
         tasks = list(plan.tasks.select_related("assignee").order_by("position", "pk"))
         links = list(plan.dependencies.all())
-        names = {t.pk: t.wbs or t.name for t in tasks}
+        names = {t.pk: f"{t.wbs} {t.name}".strip() for t in tasks}
         predecessors = {}
         for link in links:
             lag = f"+{link.lag_days}" if link.lag_days > 0 else (str(link.lag_days) if link.lag_days else "")
             predecessors.setdefault(link.successor_id, []).append(f"{names.get(link.predecessor_id, '?')}{lag}")
         progress = services.progress_by_key(plan.project)
         editable = plan.is_editable and allowed(user, Task, "change")
+        summaries = {t.parent_id for t in tasks if t.parent_id}
+        gantt = gantt_payload(plan, tasks, links, editable)
+        critical = {t["id"] for t in gantt["tasks"] if t["critical"]}
         for task in tasks:
             task.depth = task.wbs.count(".")
+            task.is_summary = task.pk in summaries
+            task.is_critical = task.pk in critical
             task.predecessor_text = ", ".join(predecessors.get(task.pk, []))
             task.progress = progress.get(task.key)
         baseline = plan.project.baseline()
         context.update(
             tasks=tasks, links=links, editable=editable,
-            gantt=gantt_payload(plan, tasks, links, editable),
+            gantt=gantt,
             problems=services.plan_problems(plan) if plan.is_editable else [],
             is_baseline=baseline is not None and baseline.pk == plan.pk,
             baseline=baseline, comparison=services.baseline_comparison(plan),
@@ -120,7 +136,12 @@ class TaskEditView(WorkPlanChildView):
                 for message in error_messages(exc):
                     form.add_error(None, message)
             else:
-                messages.success(request, _t("Task saved."))
+                saved = form.instance
+                if getattr(saved, "cascaded", None):
+                    messages.success(request, _t("Task saved; %(n)s successor tasks moved with it: %(tasks)s.") % {
+                        "n": len(saved.cascaded), "tasks": ", ".join(str(t) for t in saved.cascaded)})
+                else:
+                    messages.success(request, _t("Task saved."))
                 return self.done(request, plan)
         return self.render_form(request, form, plan, instance)
 
@@ -135,7 +156,11 @@ class DependencyView(WorkPlanChildView):
                 form = DependencyForm(request.POST, work_plan=plan)
                 if not form.is_valid():
                     raise ValidationError(error_messages(ValidationError(form.errors)))
-                records.create(form.save(commit=False), request.user)
+                # A new link the dates do not yet respect moves the successor (and its own successors).
+                moved = services.save_dependency(form.save(commit=False), request.user)
+                if moved:
+                    messages.info(request, _t("%(n)s tasks moved to respect the new dependency: %(tasks)s.") % {
+                        "n": len(moved), "tasks": ", ".join(str(t) for t in moved)})
             messages.success(request, _t("Dependencies saved."))
         except ValidationError as exc:
             messages.error(request, " ".join(error_messages(exc)))

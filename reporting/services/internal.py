@@ -64,9 +64,11 @@ def build_internal_snapshot(scope, department, year, month):
     for created, category in Ticket.objects.filter(contract_id__in=ids, created__gte=start, created__lt=end) \
             .values_list("created", "category"):
         local = created.astimezone(zone)
-        counts = trend.setdefault(category or "—", [0] * len(months))
+        counts = trend.setdefault(category or "", [0] * len(months))
         counts[months.index((local.year, local.month))] += 1
-    problems = sorted(({"category": c, "counts": v} for c, v in trend.items()), key=lambda r: -sum(r["counts"]))[:8]
+    # Every category (uncategorised last), so the table's total is the tickets of the period.
+    problems = sorted(({"category": c, "counts": v} for c, v in trend.items()),
+                      key=lambda r: (not r["category"], -sum(r["counts"]), r["category"]))
     open_high = [{"id": t.external_id, "contract": t.contract.number, "priority": t.priority, "summary": t.summary,
                   "created": t.created.astimezone(zone).strftime("%Y-%m-%d %H:%M")}
                  for t in Ticket.objects.filter(contract_id__in=ids, priority__in=["P1", "P2"], resolved__isnull=True,

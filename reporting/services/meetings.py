@@ -1,14 +1,12 @@
 """Quality meetings: agenda, invitation (iCalendar), attendees; minutes distribution and follow-up of actions."""
 
-from datetime import UTC
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
-from core import audit, records, rows
+from core import audit, ical, records, rows
 from core.choices import AuditAction
 from core.workflow import refuse
 
@@ -36,44 +34,23 @@ def agenda_from(internal_report):
     return items
 
 
-def _ics_escape(text):
-    return str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_time(value):
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fold(line):
-    """RFC 5545 folding: lines of at most 75 octets, continuation lines start with a space."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    out.append(current.decode("utf-8"))
-    return "\r\n ".join(out)
-
-
 def meeting_ics(meeting, method="REQUEST"):
-    """The invitation as iCalendar text (CRLF line endings, UTC times)."""
+    """The invitation as iCalendar text (core.ical: CRLF line endings, folded lines, UTC times)."""
     organiser = meeting.organiser or meeting.chair
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ServPlan//Quality meeting//EN", f"METHOD:{method}",
-             "BEGIN:VEVENT", f"UID:servplan-meeting-{meeting.pk}@servplan", f"DTSTAMP:{_ics_time(timezone.now())}",
-             f"DTSTART:{_ics_time(meeting.start)}", f"DTEND:{_ics_time(meeting.end)}",
-             f"SUMMARY:{_ics_escape(meeting.title)}",
-             f"DESCRIPTION:{_ics_escape(chr(10).join(meeting.agenda or []))}"]
+    invitation = ical.event(f"servplan-meeting-{meeting.pk}@servplan", meeting.title, meeting.start, meeting.end,
+                            description="\n".join(meeting.agenda or []))
     if meeting.location:
-        lines.append(f"LOCATION:{_ics_escape(meeting.location)}")
+        invitation.add("location", meeting.location)
     if organiser.email:
-        lines.append(f"ORGANIZER;CN={_ics_escape(organiser)}:mailto:{organiser.email}")
+        invitation.add("organizer", ical.person(organiser.email, organiser))
     for attendee in meeting.attendees.select_related("user"):
         if attendee.user.email:
-            lines.append(f"ATTENDEE;CN={_ics_escape(attendee.user)};ROLE=REQ-PARTICIPANT:mailto:{attendee.user.email}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+            address = ical.person(attendee.user.email, attendee.user)
+            address.params["role"] = "REQ-PARTICIPANT"
+            invitation.add("attendee", address)
+    invite = ical.calendar("Quality meeting", method=method)
+    invite.add_component(invitation)
+    return invite.to_ical().decode("utf-8")
 
 
 def _edit_meeting(meeting):

@@ -18,11 +18,25 @@ from ..models import MetricAnalysis, MonthlyServiceReport, profile_for
 
 # ---- monthly report generation ----------------------------------------------------------------
 
-def start_generation(report, user):
-    """Queue (re)generation. An approved or issued report is never altered: a new version is generated."""
+def needs_reason(report):
+    """Regenerating an approved or issued report makes its next version, which needs a stated reason."""
+    return report.status in type(report).record_type().workflow.frozen_states
+
+
+def start_generation(report, user, reason=""):
+    """Queue (re)generation. An approved or issued report is never altered: its next version is generated, and
+    only on purpose, with the reason recorded as that version's change note."""
     workflow = type(report).record_type().workflow
-    if report.status in workflow.frozen_states:
-        report = records.new_version(report, user, comment=_t("Regenerated from the current service data."))
+    if needs_reason(report):
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _t("Say why version %(v)s is regenerated: it is approved or issued, "
+                                                "so the figures go into a new version %(next)s.")
+                                             % {"v": report.version, "next": report.version + 1}})
+        with transaction.atomic():
+            report = records.new_version(report, user, comment=reason.strip())
+            before = audit.snapshot(report)
+            report.change_note = reason.strip()  # the revision table says why this version exists
+            records.update(report, user, before, comment=reason.strip())
     elif report.status not in workflow.editable_states:
         raise ValidationError(_t("A report in review cannot be regenerated; withdraw or return it first."))
     MonthlyServiceReport.objects.filter(pk=report.pk).update(generation=GenerationStatus.QUEUED, progress=0,

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from core import records, workflow
 from core.context import acting_as
+from core.worklist import items_for
 from reporting.choices import MinutesStatus
-from reporting.dashboard import late_reports, reporting_panel
 from reporting.models import ActionItem, InternalServiceReport, MeetingAttendee, MeetingMinutes, QualityMeeting
 from reporting.services import meetings
+from reporting.services.due import late_reports
 from reporting.services.internal import generate_internal
 
 from .helpers import load_month
@@ -65,7 +66,10 @@ def test_agenda_ics_and_invitation(meeting, demo):
 
 def test_minutes_actions_approval_distribution_and_overdue(meeting, demo, client_for):
     user, director = demo["tsd_staff"], demo["tsd_director"]
-    assert meeting in list(reporting_panel(user)["meetings_without_minutes"])
+    owed = {item.key: item for item in items_for(user)}
+    assert owed[f"minutes:meeting={meeting.pk}"].url == f"/reporting/meetingminutes/add/?meeting={meeting.pk}"
+    assert f"minutes:meeting={meeting.pk}" in {item.key for item in items_for(demo["tsd_director"])}
+    assert f"minutes:meeting={meeting.pk}" not in {item.key for item in items_for(demo["pm"])}  # not the PM's
     with acting_as(user):
         minutes = records.create(MeetingMinutes(title="会议纪要", meeting=meeting, owner_department=user.department,
                                                 decisions="加强夜间值班",
@@ -84,10 +88,13 @@ def test_minutes_actions_approval_distribution_and_overdue(meeting, demo, client
     assert minutes.status == MinutesStatus.DISTRIBUTED and minutes.distributed_at
     assert "pm@demo.example.com" in minutes.distributed_to and len(mail.outbox) == 1
     assert list(ActionItem.objects.overdue().filter(minutes=minutes)) == [late]
-    home = client_for("pm").get("/")
-    assert "补充夜班人员" in home.content.decode() and b"overdue-actions" in home.content
-    panel = reporting_panel(user)
-    assert meeting not in panel["meetings_without_minutes"]
+    home = client_for("pm").get("/").content.decode()
+    assert "补充夜班人员" in home and "更新知识库" not in home  # the PM's own action, not the team member's
+    pm_items = {item.key: item for item in items_for(demo["pm"])}
+    assert pm_items[f"action:{late.pk}"].overdue(timezone.localdate())
+    member_items = {item.key for item in items_for(demo["member"])}
+    assert f"action:{late.pk}" not in member_items and len([k for k in member_items if k.startswith("action:")])
+    assert f"minutes:meeting={meeting.pk}" not in {item.key for item in items_for(user)}
     client = client_for("tsd_staff")
     assert client.post(f"/reporting/actionitem/{late.pk}/close/").status_code in (200, 302)
     late.refresh_from_db()

@@ -84,10 +84,14 @@ def test_approved_report_is_frozen_and_regeneration_makes_version_2(report, cont
     assert pdf_before
 
     with acting_as(pm):
-        second = monthly.start_generation(report, pm)
+        with pytest.raises(ValidationError, match="new version 2"):  # never silently: the reason is asked
+            monthly.start_generation(report, pm)
+        second = monthly.start_generation(report, pm, reason="工单数据补录后重新计算")
     second.refresh_from_db()
     report.refresh_from_db()
     assert (second.version, second.number, second.predecessor_id) == (2, report.number, report.pk)
+    assert second.change_note == "工单数据补录后重新计算"
+    assert export_record(report, "pdf")[0] == pdf_before  # the approved copy is what it was
     assert report.snapshot == frozen and report.version == 1
     assert second.snapshot != frozen
     new_p1 = {r["key"]: r for r in second.snapshot["table"]}["response_P1"]
@@ -184,3 +188,40 @@ def test_a_generation_whose_worker_died_for_the_last_time_fails_with_a_message(r
     report.refresh_from_db()
     assert report.generation == GenerationStatus.FAILED
     assert report.generation_message == "The background worker stopped while generating this report. Generate it again."
+
+
+def test_issued_report_copy_is_immutable_and_regenerated_only_with_a_reason(report, demo, client_for, tmp_path):
+    """The issued copy shows only its own history and the customer's classification, and stays byte-identical when
+    the report is regenerated later; the page asks why before it makes the next version."""
+    from django.utils import translation
+
+    from core.tests.test_exports import run_tool
+
+    report = approve(report, demo)
+    with acting_as(demo["svc_manager"]):
+        workflow.fire(report, "issue", demo["svc_manager"])
+    report.refresh_from_db()
+    with translation.override("zh-hans"):
+        issued_pdf, issued_docx = export_record(report, "pdf")[0], export_record(report, "docx")[0]
+
+    client = client_for("pm", "zh-hans")
+    url = f"/reporting/monthlyservicereport/{report.pk}/generate/"
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'id="regenerate-reason"' in page and "重新生成为第 2 版" in page
+    client.post(url, {"reason": "  "})
+    assert MonthlyServiceReport.objects.filter(number=report.number).count() == 1  # refused: no silent draft
+    response = client.post(url, {"reason": "客户补报了 3 月的 2 张工单"})
+    assert response.status_code == 302
+    draft = MonthlyServiceReport.objects.get(number=report.number, version=2)
+    assert draft.change_note == "客户补报了 3 月的 2 张工单" and draft.status == ReportStatus.DRAFT
+
+    report.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert export_record(report, "pdf")[0] == issued_pdf
+        assert export_record(report, "docx")[0] == issued_docx
+    text = run_tool("pdftotext", issued_pdf, tmp_path, "-layout")
+    history = text[text.index("修订记录"):]
+    assert "V1" in history and "V2" not in history and draft.change_note not in text
+    assert "客户机密" in text and "内部" not in text
+    reviewed = [line for line in text.splitlines() if line.strip().startswith(("审核", "批准"))]
+    assert reviewed and all(str(demo["svc_manager"]) in line and str(report.author) not in line for line in reviewed)

@@ -37,10 +37,11 @@ from .figures import (
     last_months,
     month_bounds,
     monthly_trend,
+    percent_axis_floor,
     period_metrics,
 )
 
 __all__ = ["ComputeResult", "Figure", "PeriodMetrics", "TrendPoint", "availability_figures", "compute_pending",
            "contract_calendar", "contract_ids", "contract_zone", "default_month", "last_months", "measure",
-           "month_bounds", "monthly_trend", "period_metrics", "recompute", "resolution_due", "service_lookup",
-           "sla_for", "sla_schedule", "sla_version_id"]
+           "month_bounds", "monthly_trend", "percent_axis_floor", "period_metrics", "recompute", "resolution_due",
+           "service_lookup", "sla_for", "sla_schedule", "sla_version_id"]

@@ -257,6 +257,9 @@ class TrendPoint:
     resolution_percent: float | None
     availability_percent: float | None
     volume: int
+    # False for a month with no service data at all (no ticket created or decided, no outage recorded):
+    # charts leave a gap there instead of plotting 100 % availability nobody measured.
+    has_data: bool = True
 
     @property
     def label(self):
@@ -272,7 +275,8 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
                   as_of: datetime | None = None) -> list[TrendPoint]:
     """Overall response/resolution achievement, availability and volume for `months` months up to year-month.
 
-    Three grouped queries (one per measure) over the whole range, not one per month.
+    Three grouped queries (one per measure) over the whole range, not one per month. A month without any
+    service data (no ticket, no outage) has no availability figure (None), not a measured-looking 100 %.
     """
     zone = contract_zone(contract)
     span = last_months(year, month, months)
@@ -299,7 +303,7 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
     for y, m in span:
         m_start, m_end = month_bounds(y, m, zone)
         if m_start >= now:
-            points.append(TrendPoint(y, m, None, None, None, 0))
+            points.append(TrendPoint(y, m, None, None, None, 0, has_data=False))
             continue
         avail, _stats = availability_figures(window_clock, *_in_force(contract, zone, m_start, min(m_end, now)),
                                              arrays)
@@ -307,9 +311,22 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
         def percent(row):
             return 100.0 * row["within"] / row["counted"] if row and row["counted"] else None
 
+        o_start, o_end = arrays[0], arrays[1]
+        has_data = ((y, m) in volume or (y, m) in response or (y, m) in resolution
+                    or bool(np.any((o_start < m_end.timestamp()) & (o_end > m_start.timestamp()))))
         points.append(TrendPoint(y, m, percent(response.get((y, m))), percent(resolution.get((y, m))),
-                                 avail.percent, (volume.get((y, m)) or {}).get("counted", 0)))
+                                 avail.percent if has_data else None, (volume.get((y, m)) or {}).get("counted", 0),
+                                 has_data=has_data))
     return points
+
+
+def percent_axis_floor(values, step=5):
+    """Lower end of a percent axis that shows the data and the targets: a step below the lowest value (with
+    room to spare), never below 0; 88.9 % and a 99 % target give 85 %. None values (gaps) are ignored."""
+    present = [float(v) for v in values if v is not None]
+    if not present:
+        return 0
+    return max(0, int((min(present) - 2) // step * step))
 
 
 def default_month(contract) -> tuple[int, int]:

@@ -57,6 +57,7 @@ def add_task(page, live_server, plan, name, start, end, effort, assignee=None, p
 def drag_bar(page, task, days):
     """Drag a Gantt bar sideways by `days` and wait for the server's answer."""
     bar = page.locator(f"#gantt-bar-{task.pk}")
+    bar.scroll_into_view_if_needed()  # the mouse acts inside the viewport only
     box = bar.bounding_box()
     day_width = float(page.locator("#gantt").get_attribute("data-day-width"))
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2

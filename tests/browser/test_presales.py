@@ -206,8 +206,16 @@ def test_presales_to_signed_contract(page, live_server, demo):
     # Now Sales signs; the SLA is signed with the contract and is measured from its effective date.
     login(page, live_server, "sales")
     goto(page, live_server, contract.get_absolute_url())
-    transition(page, "sign", "双方已盖章签署")
+    click_and_wait(page, "#transition-sign")  # Sign… asks who signed for each party, with title and date
+    page.fill("#id_customer_name", "林国栋")
+    page.fill("#id_customer_title", "信息中心主任")
+    page.fill("#id_provider_name", "吴强")
+    page.fill("#id_provider_title", "客户经理")
+    page.fill("#id_comment", "双方已盖章签署")
+    shot(page, "presales-11a-sign-form")
+    click_and_wait(page, "#sign-button")
     contract.refresh_from_db()
+    assert [s.name for s in contract.signatories.all()] == ["林国栋", "吴强"]
     assert contract.is_signed and contract.sla().status == "signed"
     assert page.locator("#record-status").inner_text().strip() == contract.get_status_display()
     shot(page, "presales-11-contract-signed")

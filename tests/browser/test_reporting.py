@@ -134,7 +134,7 @@ def test_monthly_report_and_quality_meeting(page, live_server, demo):
     assert minutes.status == "distributed" and minutes.distributed_at and mail.outbox
     shot(page, "monitoring-05-minutes")
 
-    # The overdue action shows on the dashboard.
-    page.goto(f"{live_server.url}/")
-    assert "补充夜班人员" in page.locator("#overdue-actions").inner_text()
+    # The overdue action shows on its owner's home page, marked overdue.
+    as_user(page, live_server, "pm", "/")
+    assert page.locator("#due-soon li.overdue", has_text="补充夜班人员").count() == 1
     shot(page, "monitoring-06-dashboard")

@@ -6,7 +6,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Emu, Pt, RGBColor
 
-from ..model import ExportDocument, Table, column_weights, format_value, is_number
+from ..model import ExportDocument, Table, column_weights, format_value, is_number, width_in_units
 from .ooxml import (
     add_text,
     cant_split,
@@ -109,15 +109,10 @@ class BodyWriter:
         row_height_cm: float | None = None,
         center_all: bool = False,
     ) -> None:
-        if numbered:
+        if numbered and table.caption:  # only captioned tables are numbered: 表1, 表2, 表3 without gaps
             self.table_no += 1
-            if table.caption:
-                self.caption(
-                    self.doc.label(
-                        "table_caption", n=self.table_no, caption=table.caption
-                    ),
-                    before_table=True,
-                )
+            self.caption(self.doc.label("table_caption", n=self.table_no, caption=table.caption),
+                         before_table=True)
         ncols = len(table.columns)
         grid = self.d.add_table(rows=1, cols=ncols)
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -148,7 +143,7 @@ class BodyWriter:
                 add_text(
                     paragraph, format_value(value, self.doc.language), size=TABLE_PT
                 )
-        weights = column_weights(table, self.doc.language)
+        weights = column_weights(table, self.doc.language, total=width_in_units(self.text_width / 12700, TABLE_PT))
         total = sum(weights) or 1.0
         set_widths(grid, [int(self.text_width * w / total) for w in weights])
         # Word glues consecutive tables together without a paragraph between.

@@ -13,6 +13,7 @@ from core.fonts import FONT_FAMILY
 from ..model import ExportDocument, Table
 from .blocks import BodyWriter
 from .header_footer import add_header_footer
+from .package import finish_package, set_core_properties, set_theme_language
 from .styles import a4_portrait, setup_styles
 
 
@@ -49,14 +50,8 @@ def render_docx(
     setup_styles(document, font_name, east_asia_fallback)
     builder = BodyWriter(doc, document)
 
-    props = document.core_properties
-    props.title = doc.title
-    props.author = doc.author
-    props.identifier = doc.number
-    props.version = doc.version
-    props.language = "zh-CN" if doc.is_chinese else "en"
-    props.subject = doc.project or doc.customer or ""
-    props.comments = ""
+    set_core_properties(document, doc)
+    set_theme_language(document)
 
     builder.info_block()
     builder.title()
@@ -106,4 +101,4 @@ def render_docx(
 
     out = BytesIO()
     document.save(out)
-    return out.getvalue()
+    return finish_package(out.getvalue(), doc)

@@ -29,9 +29,8 @@ def _header(header, width: int, doc: ExportDocument) -> None:
     if not existing:
         for extra in header.paragraphs[1:]:
             extra._p.getparent().remove(extra._p)
-    paragraph.paragraph_format.tab_stops.add_tab_stop(
-        Emu(width), WD_TAB_ALIGNMENT.RIGHT
-    )
+    tabs = clear_style_tabs(paragraph)
+    tabs.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
     paragraph.paragraph_format.space_after = Pt(0)
     gray = RGBColor(0x55, 0x55, 0x55)
     if not existing:
@@ -41,6 +40,20 @@ def _header(header, width: int, doc: ExportDocument) -> None:
     if not existing:
         paragraph_border_bottom(paragraph)
 
+def clear_style_tabs(paragraph):
+    """The paragraph's tab stops with its style's own cleared: the Header/Footer styles of Word templates set a
+    centre tab at 8.25 cm and a right tab at 16.5 cm, so a single tab would stop mid-header instead of at the
+    right margin."""
+    tabs = paragraph.paragraph_format.tab_stops
+    style = paragraph.style
+    while style is not None:
+        for stop in style.paragraph_format.tab_stops:
+            if stop.alignment != WD_TAB_ALIGNMENT.CLEAR:
+                tabs.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        style = style.base_style
+    return tabs
+
+
 def _footer(footer, width: int, doc: ExportDocument) -> None:
     existing = not footer.is_linked_to_previous and has_content(footer._element)
     footer.is_linked_to_previous = False
@@ -48,7 +61,7 @@ def _footer(footer, width: int, doc: ExportDocument) -> None:
     if not existing:
         for extra in footer.paragraphs[1:]:
             extra._p.getparent().remove(extra._p)
-    tabs = paragraph.paragraph_format.tab_stops
+    tabs = clear_style_tabs(paragraph)
     tabs.add_tab_stop(Emu(width // 2), WD_TAB_ALIGNMENT.CENTER)
     tabs.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT)
     gray = RGBColor(0x55, 0x55, 0x55)

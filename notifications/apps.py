@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from core.models import TransitionLog
+
+        from .signals import on_transition
+
+        post_save.connect(on_transition, sender=TransitionLog, dispatch_uid="notifications.on_transition")
