@@ -25,8 +25,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
-from core import audit, records
+from core import audit, display, records
 from core import rows as core_rows
 from core.businesstime import CalendarSpec, MissingHolidayDataWarning, china_holidays
 
@@ -91,7 +92,8 @@ def current_version(calendar: Calendar) -> CalendarVersion:
     latest = calendar.versions.order_by("-number").first()
     if latest is not None and latest.digest == digest_of(frozen_data(calendar)):
         return latest
-    return record_version(calendar, comment=_t("Frozen before measuring: the calendar changed outside ServPlan."))
+    return record_version(calendar, comment=display.message(
+        gettext_noop("Frozen before measuring: the calendar changed outside ServPlan.")))
 
 
 def version_of(calendar: Calendar, version=None) -> CalendarVersion:

@@ -7,7 +7,7 @@ from core.permissions import crud, declare, review_flow
 from core.registry import SERVICE_DEPT, RecordType, registry
 from core.roles import READ_ALL
 from core.roles import Role as R
-from core.workflow import Condition, generic_review_workflow
+from core.workflow import Condition, edit_record, generic_review_workflow
 
 from .choices import Priority
 
@@ -17,7 +17,8 @@ def has_all_priority_targets(tier, user):
 
 
 ALL_PRIORITIES = Condition(has_all_priority_targets,
-                           _("Give a response and resolution target for every priority (P1–P4) before submitting."))
+                           _("Give a response and resolution target for every priority (P1–P4) before submitting."),
+                           fix=edit_record)
 
 TIER_WORKFLOW = generic_review_workflow(submit_conditions=(ALL_PRIORITIES,))
 

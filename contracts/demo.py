@@ -79,14 +79,11 @@ def _approved_contracts(users, departments):
                 monthly_ticket_limit=limit, service_sites=SITES[code], customer_signatory=CUSTOMER_SIGNATORIES[code],
                 company_signatory=COMPANY_SIGNATORY, payment_terms="服务费按季度支付，每季度首月 15 日前凭发票付款。",
                 **TERMS), author, comment="初版")
-            sla = sla_from(tier, contract, start, author) if signed else None
-            if sla is not None:
-                workflow.fire(sla, "submit", author, "SLA 提交评审")
-            workflow.fire(contract, "submit", author, "提交评审")
+            if signed:
+                sla_from(tier, contract, start, author)
+            workflow.fire(contract, "submit", author, "提交评审")  # its SLA is submitted with it
         with acting_as(approver, request_id="load_demo"):
-            if sla is not None:
-                workflow.fire(sla, "approve", approver, "SLA 指标可交付，同意")
-            workflow.fire(contract, "approve", approver, "同意")
+            workflow.fire(contract, "approve", approver, "同意，SLA 指标可交付")
         if signed:
             _review_and_sign(contract, users, departments, {})
 
@@ -115,12 +112,9 @@ def load_chain(proposal, users, departments):
         for name, text in TERMS.items():
             setattr(contract, name, text)
         records.update(contract, sales, before)
-        sla = contract.sla()
-        workflow.fire(sla, "submit", sales, "SLA 提交评审")
-        workflow.fire(contract, "submit", sales, "合同提交评审")
+        workflow.fire(contract, "submit", sales, "合同及 SLA 提交评审")
     with acting_as(manager, request_id="load_demo"):
-        workflow.fire(sla, "approve", manager, "SLA 指标可交付，同意")
-        workflow.fire(contract, "approve", manager, "同意")
+        workflow.fire(contract, "approve", manager, "同意，SLA 指标可交付")
     _review_and_sign(contract, users, departments, {
         "commerce": (Verdict.CONDITIONAL, "备份服务器采购须在合格供方名录内比价，供货周期不超过 30 天。")},
         conclusion="合同条款、SLA 与售前方案一致，同意签署。")

@@ -45,6 +45,12 @@ MilestoneFormSet = inlineformset_factory(Contract, PaymentMilestone, formset=Row
 
 class ContractForm(FormsetFormMixin, ControlledRecordForm):
     formset_classes = {"service_lines": ServiceLineFormSet, "milestones": MilestoneFormSet}
+    fieldsets = (
+        (_("Parties and term"), ("title", "customer", "owner_department", "start_date", "end_date",
+                                 "customer_signatory", "company_signatory", "confidentiality", "retention_years")),
+        (_("Service, capacity and payment"), ("value", "service_tier", "calendar", "monthly_ticket_limit",
+                                              "user_limit", "payment_terms", "involves_procurement", "change_note")),
+    )
 
     class Meta(ControlledRecordForm.Meta):
         model = Contract

@@ -6,6 +6,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_noop
@@ -79,16 +80,20 @@ def redraft_sla(sla, template, effective_from, user):
 
 def contract_from_proposal(proposal, user, *, title="", start_date=None, end_date=None, effective_from=None,
                            owner_department=None):
-    """Sales drafts the contract from an approved proposal: services, draft SLA and price carried over.
+    """Sales drafts the contract from an approved proposal: services, draft SLA, capacity and price carried over
+    (the capacity is the proposal's, drafted from the customer's requirement, never the tier template's).
 
     A proposal answering a change (its requirement names a contract) drafts the next version of that contract;
     its SLA, a new version of the current SLA, takes effect on `effective_from`.
     """
     if proposal.status != RecordStatus.APPROVED:
-        raise ValidationError(_t("Only an approved proposal becomes a contract."))
+        raise workflow.refuse(_t("Only an approved proposal becomes a contract."),
+                              (_t("Open %(number)s") % {"number": proposal.number}, proposal.get_absolute_url()))
     lines = list(proposal.lines.select_related("tier", "service_window").prefetch_related("priority_targets"))
     if not lines:
-        raise ValidationError(_t("The proposal has no services."))
+        raise workflow.refuse(_t("The proposal has no services."),
+                              (_t("Edit %(number)s") % {"number": proposal.number},
+                               reverse("presales:presalesproposal_edit", args=[proposal.pk])))
     first = lines[0]
     start_date = start_date or timezone.localdate()
     value = sum(line.price for line in lines)
@@ -104,6 +109,7 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
                 records.delete(row, user)
             contract.proposal, contract.value = proposal, value
             contract.service_tier, contract.calendar = first.tier, first.service_window
+            contract.monthly_ticket_limit, contract.user_limit = first.max_tickets_per_month, first.max_users
             contract.title = title or contract.title
             if end_date:
                 contract.end_date = end_date
@@ -120,7 +126,8 @@ def contract_from_proposal(proposal, user, *, title="", start_date=None, end_dat
                 title=title or proposal.title.replace(_t("pre-sales proposal"), _t("service contract")),
                 customer=proposal.customer, owner_department=owner_department or user.department,
                 start_date=start_date, end_date=end_date, service_tier=first.tier, calendar=first.service_window,
-                proposal=proposal, value=value, confidentiality=proposal.confidentiality,
+                monthly_ticket_limit=first.max_tickets_per_month, user_limit=first.max_users, proposal=proposal,
+                value=value, confidentiality=proposal.confidentiality,
                 payment_terms=proposal.price_notes), user,
             comment=display.message(gettext_noop("Drafted from proposal %(p)s."), p=proposal.number))
             sla = sla_from(first, contract, effective_from or start_date, user)
@@ -233,7 +240,8 @@ def give_opinion(opinion, user, verdict, comment):
         raise ValidationError({"verdict": _t("Choose agree, agree with conditions or disagree.")})
     review = opinion.review
     if review.status != ReviewStatus.IN_REVIEW:
-        raise ValidationError(_t("Opinions are given while the review is collecting them (ask for opinions first)."))
+        raise workflow.refuse(_t("Opinions are given while the review is collecting them (ask for opinions first)."),
+                              (_t("Open %(number)s") % {"number": review.number}, review.get_absolute_url()))
     with transaction.atomic():
         before = audit.snapshot(opinion)
         opinion.verdict, opinion.comment = verdict, comment or ""

@@ -191,8 +191,13 @@ class SlaDetailView(ObjectDetailView):
         return context
 
 
+class SlaEditView(PrefilledEditView):
+    prefill = ("contract",)  # "Draft the SLA" from a contract that has none
+
+
 class ServiceLevelAgreementViews(RecordViews):
     model = ServiceLevelAgreement
+    edit_view = SlaEditView
     table = ServiceLevelAgreementTable
     filterset = ServiceLevelAgreementFilterSet
     form = ServiceLevelAgreementForm

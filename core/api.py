@@ -162,10 +162,14 @@ class ControlledRecordViewSet(ServiceViewSet):
 
     @extend_schema(responses=inline_serializer("AvailableTransition", {
         "transition": serializers.CharField(), "label": serializers.CharField(),
-        "blocked_by": serializers.ListField(child=serializers.CharField())}, many=True))
+        "blocked_by": serializers.ListField(child=serializers.CharField()),
+        "fixes": serializers.ListField(child=inline_serializer("Fix", {
+            "message": serializers.CharField(), "label": serializers.CharField(), "url": serializers.CharField()}))},
+        many=True))
     @action(detail=True, methods=["get"])
     def transitions(self, request, pk=None):
         record = self.get_object()
-        return Response([{"transition": t.name, "label": str(t.label), "blocked_by": reasons}
+        return Response([{"transition": t.name, "label": str(t.label), "blocked_by": [str(r) for r in reasons],
+                          "fixes": [r.fix.as_dict() for r in reasons if r.fix]}
                          for t, reasons in workflow.available(record, request.user)])
 

@@ -67,6 +67,10 @@ def exception_handler(exc, context):
         return Response({"detail": exc.messages}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        fixes = getattr(exc, "fixes", None)
+        if fixes:
+            # A refusal links to what fixes it: {message, label, url} (the page shows the same links).
+            return Response({**detail, "fixes": [fix.as_dict() for fix in fixes]}, status=status.HTTP_400_BAD_REQUEST)
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

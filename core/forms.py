@@ -15,7 +15,7 @@ class BootstrapMixin:
         self._choices_restricted = False
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")
@@ -34,6 +34,34 @@ class BootstrapMixin:
             queryset = getattr(field, "queryset", None)
             if hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(self.user, "view")
+        self.limit_dependent_choices()
+
+    # {field: (parent field, lookup)}: the field offers only the rows of the chosen parent (the contracts of the
+    # chosen customer); choosing another parent reloads the field's choices (htmx: the edit page is fetched again
+    # with ?parent=value and only the field is swapped). The queryset also validates: another customer's contract
+    # is "not one of the available choices".
+    dependent_choices: dict = {}
+    reload_url = ""  # the page the form is on (ObjectEditView sets it), fetched again when a parent changes
+
+    def parent_value(self, parent):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(parent)) or None
+        value = self.initial.get(parent)
+        if value is None and self.instance is not None:
+            value = getattr(self.instance, f"{parent}_id", None)
+        return getattr(value, "pk", value) or None
+
+    def limit_dependent_choices(self):
+        for name, (parent, lookup) in self.dependent_choices.items():
+            if name not in self.fields or parent not in self.fields:
+                continue
+            value = self.parent_value(parent)
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(**{lookup: value}) if value else field.queryset.none()
+            target = f"#{self.auto_id % self.add_prefix(name)}" if self.auto_id else f"#{name}"
+            self.fields[parent].widget.attrs.update({
+                "hx-get": self.reload_url, "hx-trigger": "change", "hx-include": "this", "hx-select": target,
+                "hx-target": target, "hx-swap": "outerHTML", "data-controls": name})
 
     def __getitem__(self, name):
         self.restrict_choices()
@@ -42,6 +70,70 @@ class BootstrapMixin:
     def full_clean(self):
         self.restrict_choices()
         super().full_clean()
+        self.mark_invalid_fields()
+
+    # ---- how the form is laid out and how its errors read -------------------------------------------
+    # `fieldsets = ((legend, (field names...)), ...)` groups the fields in sections, shown side by side on wide
+    # screens (one column on phones); fields no section names follow in a last section. Without fieldsets the
+    # fields themselves flow in two columns on wide screens.
+    fieldsets = ()
+
+    def rendered_apart(self):
+        """Names of fields the page's own template lays out (rows of a table), left out of the sections."""
+        return ()
+
+    def mark_invalid_fields(self):
+        """Bootstrap's invalid state and the accessible link from a widget to its message."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self.add_prefix(name)}-error"
+
+    def field_sections(self):
+        return field_sections(self)
+
+    def error_summary(self):
+        return error_summary(self)
+
+
+def field_sections(form):
+    """[(legend, [bound field, ...])] of a form's visible fields, in its declared fieldsets' order (any form)."""
+    apart = set(getattr(form, "rendered_apart", lambda: ())())  # fields the page lays out itself (a row table)
+    visible = {field.name: field for field in form.visible_fields() if field.name not in apart}
+    result, placed = [], set()
+    for legend, names in getattr(form, "fieldsets", ()):
+        fields = [visible[name] for name in names if name in visible]
+        placed.update(names)
+        if fields:
+            result.append((legend, fields))
+    rest = [field for name, field in visible.items() if name not in placed]
+    if rest:
+        result.append((_("Other details") if result else "", rest))
+    return result
+
+
+def error_summary(form):
+    """[(label, anchor, message)]: every error of a form and of its row tables, to list at the top (any form)."""
+    summary = [("", "", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        if field.errors:
+            anchor = field.id_for_label if not field.is_hidden else ""
+            summary.append((str(field.label or ""), anchor, " ".join(str(e) for e in field.errors)))
+    for formset in getattr(form, "formsets", {}).values():
+        label = str(formset.model._meta.verbose_name_plural)
+        for error in formset.non_form_errors():
+            summary.append((label, f"formset-{formset.prefix}", str(error)))
+        for index, row_errors in enumerate(formset.errors if formset.is_bound else [], start=1):
+            row = formset.forms[index - 1]
+            for name, errors in row_errors.items():
+                field_label = row.fields[name].label if name in row.fields else ""
+                anchor = row[name].id_for_label if name in row.fields else f"formset-{formset.prefix}"
+                summary.append((_("%(rows)s, row %(n)s") % {"rows": label, "n": index}
+                                + (f" · {field_label}" if field_label else ""), anchor,
+                                " ".join(str(e) for e in errors)))
+    return summary
 
 
 class ModelForm(BootstrapMixin, forms.ModelForm):

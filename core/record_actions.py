@@ -14,7 +14,7 @@ from .choices import AuditAction
 from .forms import AttachmentForm
 from .models import Attachment
 from .permissions import allowed
-from .responses import error_messages, hx_redirect
+from .responses import error_html, error_messages, hx_redirect
 from .uploads import check_upload
 
 
@@ -32,7 +32,7 @@ class RecordActionView(LoginRequiredMixin, View):
         try:
             target = self.act(obj, request) or obj
         except (ValidationError, PermissionDenied) as exc:
-            text = " ".join(error_messages(exc)) if isinstance(exc, ValidationError) else str(exc)
+            text = error_html(exc) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, text or _t("You may not do this."))
             if isinstance(exc, PermissionDenied):
                 raise

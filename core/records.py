@@ -91,7 +91,10 @@ def update(instance, user, before: dict, expected_lock=None, comment=""):
     """Save an edited row; refuse a stale edit; approved records are never edited in place."""
     model = type(instance)
     _check(user, instance, "change")  # as it will be, and as it is: nothing moves into or out of one's reach
-    _check(user, model.objects.get(pk=instance.pk), "change")
+    stored = model.objects.get(pk=instance.pk)
+    _check(user, stored, "change")
+    if isinstance(instance, ChildRow):
+        _stays_with_its_record(instance, stored)
     with transaction.atomic():
         if isinstance(instance, ControlledRecord):
             current = model.objects.select_for_update().get(pk=instance.pk)
@@ -111,6 +114,17 @@ def update(instance, user, before: dict, expected_lock=None, comment=""):
         audit.log_update(instance, before, comment, user=user)
         reindex(instance)
     return instance
+
+
+def _stays_with_its_record(row, stored):
+    """A row (a proposal line, an SLA target) belongs to its record for good: moving it to another record would
+    rewrite both records' history, so a new row is written there instead."""
+    if not row.parent_field:
+        return
+    parent = row._meta.get_field(row.parent_field)
+    if getattr(row, parent.attname) != getattr(stored, parent.attname):
+        raise ValidationError({row.parent_field: _t("A row stays with its %(record)s; add a new row to the other "
+                                                    "one instead.") % {"record": parent.verbose_name}})
 
 
 def log_links(instance, user, before: dict):

@@ -217,6 +217,18 @@ class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):
     def get_form_class(self):
         return self.form_class
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.reload_url = self.request.path  # read when the choices are narrowed (first shown or validated)
+        return form
+
+    def get_initial(self):
+        """A parent chosen on the page (?customer=3, sent by htmx when it changes) narrows its dependent field."""
+        initial = super().get_initial()
+        parents = {parent for parent, _lookup in getattr(self.form_class, "dependent_choices", {}).values()}
+        initial.update({name: self.request.GET[name] for name in parents if self.request.GET.get(name, "").isdigit()})
+        return initial
+
     def get(self, request, *args, **kwargs):
         if isinstance(self.object, ControlledRecord) and self.object.status not in \
                 type(self.object).record_type().workflow.editable_states:

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +26,51 @@ from .choices import ApprovalKind, AuditAction, RecordStatus
 from .models import Approval, TransitionLog
 from .permissions import label_of, roles_for
 
+# Sent after a transition moved a record (same transaction): sender=model, record, transition (its name), user.
+# A later stage follows an earlier stage's step with it (an approved project plan sets up the report profile).
+transition_fired = Signal()
+
 
 class WorkflowError(ValidationError):
-    """A transition refused for a reason the user can act on (shown as the message)."""
+    """A transition refused for a reason the user can act on (shown as the message), with the links that fix it.
+
+    `fixes` are `Fix`es: where the user goes to remove the obstacle (the page shows them as links, the API as a
+    `fixes` list of {message, label, url}). Services raise it too, through `refuse()`.
+    """
+
+    def __init__(self, message, code=None, params=None, fixes=()):
+        super().__init__(message, code, params)
+        self.fixes = [fix for fix in fixes if fix is not None]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Where a refusal is repaired: the reason, the link's label and its address."""
+
+    message: str
+    label: str
+    url: str
+
+    def as_dict(self):
+        return {"message": str(self.message), "label": str(self.label), "url": self.url}
+
+
+class Reason(str):
+    """A blocking reason: its text, and the `Fix` (or None) that removes it."""
+
+    fix = None
+
+    def __new__(cls, message, fix=None):
+        reason = super().__new__(cls, message)
+        reason.fix = fix
+        return reason
+
+
+def refuse(message, link=None, field=None):
+    """A service's refusal that says why (about `field`, if given) and, when `link` is (label, url), links to what
+    fixes it."""
+    fix = Fix(str(message), str(link[0]), link[1]) if link else None
+    return WorkflowError({field: message} if field else message, fixes=(fix,))
 
 
 class TransitionConflict(WorkflowError):
@@ -37,6 +81,12 @@ class TransitionConflict(WorkflowError):
 class Condition:
     check: Callable  # (record, user) -> bool
     message: str
+    # (record, user) -> (label, url) or None: the page that removes the obstacle ("open SLA-…", "edit the plan").
+    fix: Callable | None = None
+
+    def reason(self, record, user) -> Reason:
+        link = self.fix(record, user) if self.fix else None
+        return Reason(str(self.message), Fix(str(self.message), str(link[0]), link[1]) if link else None)
 
 
 @dataclass(frozen=True)
@@ -68,6 +118,8 @@ class Transition:
     style: str = "primary"
     # An approval or a return: a record in one of `sources` waits on whoever may fire it (their to-do list).
     decides: bool = False
+    # Only whoever moved the record into its current state (the submitter) may fire it: a withdrawal.
+    only_submitter: bool = False
     # URL name (taking the record's pk) of a page that asks what the transition needs before firing it, e.g. who
     # signed a contract: the record page's button opens that page instead of firing at once.
     page: str = ""
@@ -118,6 +170,28 @@ def not_author(record, user):
 NOT_AUTHOR = Condition(not_author, _("The author of a record cannot approve it."))
 
 
+# ---- fixes shared by record types: (record, user) -> (label, url) ----------------------------------
+
+def edit_record(record, user):
+    """The record's edit page: most conditions are met by completing the record itself."""
+    meta = type(record)._meta
+    return (_t("Edit %(record)s") % {"record": getattr(record, "number", "") or record},
+            reverse(f"{meta.app_label}:{meta.model_name}_edit", args=[record.pk]))
+
+
+def open_record(record, user):
+    """The record's page (an action there, such as generating figures or running a check, fixes it)."""
+    return _t("Open %(record)s") % {"record": getattr(record, "number", "") or record}, record.get_absolute_url()
+
+
+def open_related(getter):
+    """A fix opening the record `getter(record)` returns (e.g. the approved requirement a proposal waits on)."""
+    def fix(record, user):
+        target = getter(record)
+        return open_record(target, user) if target is not None else None
+    return fix
+
+
 def set_approved(record, user):
     type(record).objects.filter(pk=record.pk).update(approved_at=timezone.now())
 
@@ -145,7 +219,7 @@ def generic_review_workflow(*, approval=None, submit_conditions=(), approve_cond
             Transition("submit", _("Submit for review"), (RecordStatus.DRAFT, RecordStatus.RETURNED),
                        RecordStatus.IN_REVIEW, conditions=tuple(submit_conditions), effects=(next_review_round,)),
             Transition("withdraw", _("Withdraw"), (RecordStatus.IN_REVIEW,), RecordStatus.DRAFT,
-                       style="secondary"),
+                       style="secondary", only_submitter=True),
             Transition("approve", _("Approve"), (RecordStatus.IN_REVIEW,), RecordStatus.APPROVED,
                        conditions=tuple(approve_conditions), approval=approval or ApprovalRule(),
                        effects=(set_approved, supersede_predecessors), style="success", decides=True),
@@ -169,11 +243,26 @@ def acting_capacity(user, record, transition_name):
     return False, None
 
 
-def blocking_reasons(record, user, transition: Transition, on_behalf_of=None) -> list[str]:
-    """Conditions not met. A delegate acts as the delegator, so each condition holds for both: a delegate never
-    approves what the delegator wrote (nor what they wrote themselves)."""
+def blocking_reasons(record, user, transition: Transition, on_behalf_of=None) -> list[Reason]:
+    """Conditions not met, each with the link that fixes it. A delegate acts as the delegator, so each condition
+    holds for both: a delegate never approves what the delegator wrote (nor what they wrote themselves)."""
     people = (user,) if on_behalf_of is None else (user, on_behalf_of)
-    return [str(c.message) for c in transition.conditions if not all(c.check(record, person) for person in people)]
+    return [c.reason(record, user) for c in transition.conditions
+            if not all(c.check(record, person) for person in people)]
+
+
+def submitter_of(record):
+    """Who moved the record into its current state (a submission: the submitter; for a delegate, the delegator),
+    else its author."""
+    log = TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk,
+                                       target=record.status).order_by("-pk").first()
+    if log is None:
+        return record.author_id
+    return log.on_behalf_of_id or log.user_id
+
+
+def may_fire_as_submitter(record, user, transition: Transition) -> bool:
+    return not transition.only_submitter or submitter_of(record) == user.pk
 
 
 def check_approver(record, rule, counted_as):
@@ -189,7 +278,7 @@ def available(record, user):
         if record.status not in t.sources:
             continue
         allowed, on_behalf_of = acting_capacity(user, record, t.name)
-        if allowed:
+        if allowed and may_fire_as_submitter(record, on_behalf_of or user, t):
             result.append((t, blocking_reasons(record, user, t, on_behalf_of)))
     return result
 
@@ -200,6 +289,8 @@ def fire(record, name, user, comment="", workflow=None) -> Outcome:
     allowed, on_behalf_of = acting_capacity(user, record, name)
     if not allowed:
         raise PermissionDenied(_t("Your role may not “%(action)s” this record.") % {"action": t.label})
+    if not may_fire_as_submitter(record, on_behalf_of or user, t):
+        raise PermissionDenied(_t("Only whoever submitted the record may “%(action)s” it.") % {"action": t.label})
     if t.comment_required and not (comment or "").strip():
         raise WorkflowError({"comment": _t("A comment is required to “%(action)s”.") % {"action": t.label}})
     model = type(record)
@@ -211,7 +302,7 @@ def fire(record, name, user, comment="", workflow=None) -> Outcome:
                 % {"status": locked.get_status_display()})
         reasons = blocking_reasons(locked, user, t, on_behalf_of)
         if reasons:
-            raise WorkflowError(reasons)
+            raise WorkflowError([str(r) for r in reasons], fixes=[r.fix for r in reasons])
         rule = t.approval
         check_approver(locked, rule, on_behalf_of or user)
         if rule is not None and rule.kind != ApprovalKind.ONE:
@@ -268,3 +359,4 @@ def _apply(record, name, target, user, on_behalf_of, comment, expected_status=No
     from .records import reindex
 
     reindex(record)
+    transition_fired.send(sender=model, record=record, transition=name, user=user)

@@ -36,8 +36,21 @@ class Department(BaseModel):
         return self.name
 
 
-class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+class UserQuerySet(RestrictedQuerySet):
+    def holding(self, roles):
+        """Active users holding one of `roles`: whom a form offers as the owner of work those roles do (a task
+        or action goes to delivery staff, never to the general manager or the auditor)."""
+        return self.filter(is_active=True, role_assignments__role__in=list(roles)).distinct() \
+            .select_related("department").order_by("department__code", "username")
+
+
+class RestrictedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
+
+
+# Who owns delivery work (quality objectives, plan risks, meeting actions): the service and project roles.
+DELIVERY_ROLES = frozenset({Role.PROJECT_MANAGER, Role.TEAM_MEMBER, Role.SERVICE_STAFF, Role.SERVICE_MANAGER,
+                            Role.TSD_STAFF, Role.TSD_DIRECTOR})
 
 
 class User(AbstractUser):

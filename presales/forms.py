@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import priority_formset
 from catalog.models import ServiceTier
@@ -44,6 +45,18 @@ class ServiceRequirementForm(FormsetFormMixin, ControlledRecordForm):
                   "rto_minutes", "rpo_minutes", "continuity_notes", "users", "devices", "tickets_per_month",
                   "change_note"]
         widgets = {"participants": forms.SelectMultiple(attrs={"size": 6})}
+
+    # A change names one of the chosen customer's contracts (reloaded when the customer changes).
+    dependent_choices = {"contract": ("customer", "customer_id")}
+    fieldsets = (
+        (_("Customer and record"), ("title", "kind", "customer", "contract", "owner_department", "confidentiality",
+                                    "participants")),
+        (_("What the customer needs"), ("goals", "scope", "requirements", "strategy", "delivery_approach")),
+        (_("Service levels and volume"), ("service_window", "availability_percent", "rto_minutes", "rpo_minutes",
+                                          "continuity_notes", "users", "devices", "tickets_per_month")),
+        (_("Impact of changes"), ("impact_technology", "impact_regulation", "impact_user_environment",
+                                  "change_note")),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

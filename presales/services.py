@@ -8,17 +8,34 @@ from core import audit, display, records
 
 from .models import ProposalLine, ProposalLineTarget
 
+# The capacity a draft SLA agrees to: the customer's stated figures (requirement field) where given.
+CAPACITY_FROM_REQUIREMENT = {"max_users": "users", "max_tickets_per_month": "tickets_per_month",
+                             "max_devices": "devices"}
+
+
+def capacity_for(requirement, tier) -> dict:
+    """{limit: value}: what the customer asked for (users, tickets a month, devices), within the tier's ceiling; the
+    tier's limit where the requirement is silent. The SLA agrees the customer's volume, not the catalogue's ceiling;
+    a volume beyond the tier is offered at the tier's limit, and the fit check shows the gap."""
+    capacity = {}
+    for limit, asked in CAPACITY_FROM_REQUIREMENT.items():
+        wanted, ceiling = getattr(requirement, asked, None), getattr(tier, limit)
+        capacity[limit] = ceiling if not wanted else min(wanted, ceiling) if ceiling else wanted
+    return capacity
+
 
 def apply_tier(line, user):
-    """Draft the line's SLA from its tier's template: levels, capacity, window and one target per priority.
+    """Draft the line's SLA from its tier's template: levels, window and one target per priority; the capacity
+    from the requirement (the tier's only where the requirement gives none).
 
     Used when a line is added or its tier changed; the targets are then adjusted per line.
     """
     tier = line.tier
     before = audit.snapshot(line)
-    for name in ("availability_target", "rto_minutes", "rpo_minutes", "max_tickets_per_month", "max_users",
-                 "max_devices"):
+    for name in ("availability_target", "rto_minutes", "rpo_minutes"):
         setattr(line, name, getattr(tier, name))
+    for name, value in capacity_for(line.proposal.requirement, tier).items():
+        setattr(line, name, value)
     line.service_window_id = tier.service_window_id
     line.service_id = tier.service_id
     with transaction.atomic():

@@ -7,7 +7,7 @@ from core.choices import RecordStatus
 from core.permissions import crud, declare, review_flow
 from core.registry import SALES_DEPT, RecordType, registry
 from core.roles import Role as R
-from core.workflow import NOT_AUTHOR, Condition, generic_review_workflow
+from core.workflow import NOT_AUTHOR, Condition, edit_record, generic_review_workflow, open_record, open_related
 
 
 def has_both_departments(requirement, user):
@@ -27,12 +27,14 @@ def fit_check_current(proposal, user):
 
 
 PARTICIPANTS = Condition(has_both_departments, _("Record at least one participant from Sales and one from the "
-                                                 "Service Department before submitting."))
+                                                 "Service Department before submitting."), fix=edit_record)
 REQUIREMENT_APPROVED = Condition(requirement_approved, _("The service requirement must be approved before the "
-                                                         "proposal is submitted."))
-HAS_LINES = Condition(has_lines, _("Add at least one catalogue service to the proposal."))
+                                                         "proposal is submitted."),
+                                 fix=open_related(lambda proposal: proposal.requirement))
+HAS_LINES = Condition(has_lines, _("Add at least one catalogue service to the proposal."), fix=edit_record)
 FIT_CHECK_CURRENT = Condition(fit_check_current, _("Run the fit check on the current content before submitting "
-                                                   "(it has not been run, or the proposal changed since)."))
+                                                   "(it has not been run, or the proposal changed since)."),
+                              fix=open_record)
 
 REQUIREMENT_WORKFLOW = generic_review_workflow(submit_conditions=(PARTICIPANTS,))
 PROPOSAL_WORKFLOW = generic_review_workflow(submit_conditions=(HAS_LINES, REQUIREMENT_APPROVED, FIT_CHECK_CURRENT),

@@ -210,7 +210,8 @@ def _plan(project, pm, users):
         measures="双人值守；重大事件 15 分钟内升级；每月服务质量分析会。", resources="项目经理 1 名，运维工程师 2 名。",
         schedule="启动、调研、方案、正式运维四个阶段。", acceptance_criteria="连续三个月 SLA 全部达标。",
         report_sections=["summary", "tickets", "sla", "availability", "improvements"],
-        report_recipients=["客户信息科"], report_agreed_with="客户信息科"), pm, comment="初版")
+        report_recipients=["lin.guodong@wzwater.example", "chen.xiaoyan@wzwater.example"],
+        report_agreed_with="客户信息科"), pm, comment="初版")
     target = project.contract.service_tier.priority_targets.filter(priority="P1").first()
     records.create(QualityObjective(plan=plan, objective="P1 事件按时解决", metric="resolution", target="≥ 95%",
                                     measurement="服务月报按 SLA 统计", owner=pm, sla_target=target), pm)

@@ -30,8 +30,11 @@ from core.workflow import (
     Condition,
     Transition,
     Workflow,
+    edit_record,
     generic_review_workflow,
     next_review_round,
+    open_record,
+    open_related,
     set_approved,
     supersede_predecessors,
 )
@@ -56,7 +59,7 @@ INITIATION_WORKFLOW = Workflow(
         Transition("submit", _("Submit for approval"), (InitiationStatus.DRAFT, InitiationStatus.RETURNED),
                    InitiationStatus.IN_REVIEW, effects=(next_review_round,)),
         Transition("withdraw", _("Withdraw"), (InitiationStatus.IN_REVIEW,), InitiationStatus.DRAFT,
-                   style="secondary"),
+                   style="secondary", only_submitter=True),
         Transition("approve_department", _("Approve (department)"), (InitiationStatus.IN_REVIEW,),
                    InitiationStatus.DEPT_APPROVED, conditions=(NOT_AUTHOR,), style="success", decides=True),
         Transition("return", _("Return for rework"), (InitiationStatus.IN_REVIEW,), InitiationStatus.RETURNED,
@@ -79,20 +82,40 @@ def passed_review(plan, user=None):
     return any(not review.findings.filter(state=FindingState.OPEN).exists() for review in reviews)
 
 
+def plan_review_fix(plan):
+    """The plan's current review (to conclude it or close its findings), else a new review of the plan."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _t
+
+    from .models import PlanReview
+
+    review = PlanReview.objects.filter(plan=plan).exclude(status=ReviewStatus.SUPERSEDED).order_by("-pk").first()
+    if review is not None:
+        return open_record(review, None)
+    return (_t("Organise the plan review"),
+            reverse("projects:planreview_add") + f"?project={plan.project_id}&plan={plan.pk}")
+
+
+def latest_plan(work_plan):
+    from .models import ProjectPlan
+
+    return ProjectPlan.objects.filter(project=work_plan.project_id).order_by("-version", "-pk").first()
+
+
 REVIEW_PASSED = Condition(passed_review, _("The plan needs a concluded review that passed, with every finding closed "
-                                           "or accepted."))
+                                           "or accepted."), fix=lambda plan, user: plan_review_fix(plan))
 HAS_OBJECTIVES = Condition(lambda plan, user: plan.objectives.exists(),
-                           _("Give at least one measurable quality objective."))
+                           _("Give at least one measurable quality objective."), fix=edit_record)
 HAS_REPORTING = Condition(lambda plan, user: bool(plan.report_sections),
-                          _("Agree the content of the service report with the customer."))
+                          _("Agree the content of the service report with the customer."), fix=edit_record)
 
 PLAN_WORKFLOW = generic_review_workflow(submit_conditions=(HAS_OBJECTIVES, HAS_REPORTING),
                                         approve_conditions=(NOT_AUTHOR, REVIEW_PASSED))
 INITIATION_PLAN_WORKFLOW = generic_review_workflow()
 
 VERDICT_GIVEN = Condition(lambda review, user: review.verdict != ReviewVerdict.PENDING,
-                          _("Record the review's verdict."))
-HAS_REVIEWERS = Condition(lambda review, user: review.reviewers.exists(), _("List the reviewers."))
+                          _("Record the review's verdict."), fix=edit_record)
+HAS_REVIEWERS = Condition(lambda review, user: review.reviewers.exists(), _("List the reviewers."), fix=edit_record)
 
 REVIEW_WORKFLOW = Workflow(
     states=ReviewStatus,
@@ -129,11 +152,13 @@ def change_is(*statuses):
     return check
 
 
-PLAN_APPROVED = Condition(plan_approved, _("The project plan must be approved before the work plan is submitted."))
+PLAN_APPROVED = Condition(plan_approved, _("The project plan must be approved before the work plan is submitted."),
+                          fix=open_related(latest_plan))
 FIRST_VERSION = Condition(first_version, _("A revision of an approved work plan takes effect only through a change "
                                            "request (its transitions move the revision)."))
 SOUND_PLAN = Condition(plan_is_sound, _("The work plan has problems: no tasks, assignees not on the team, a "
-                                        "dependency loop or dates that break a dependency; see the plan page."))
+                                        "dependency loop or dates that break a dependency; see the plan page."),
+                       fix=open_record)
 
 WORK_PLAN_WORKFLOW = Workflow(
     states=WorkPlanStatus,
@@ -143,7 +168,7 @@ WORK_PLAN_WORKFLOW = Workflow(
                    WorkPlanStatus.IN_REVIEW, conditions=(PLAN_APPROVED, FIRST_VERSION, SOUND_PLAN),
                    effects=(next_review_round,)),
         Transition("withdraw", _("Withdraw"), (WorkPlanStatus.IN_REVIEW,), WorkPlanStatus.DRAFT,
-                   conditions=(FIRST_VERSION,), style="secondary"),
+                   conditions=(FIRST_VERSION,), style="secondary", only_submitter=True),
         Transition("approve", _("Approve (becomes the baseline)"), (WorkPlanStatus.IN_REVIEW,),
                    WorkPlanStatus.APPROVED, conditions=(NOT_AUTHOR, PLAN_APPROVED, FIRST_VERSION),
                    effects=(set_approved, supersede_predecessors), style="success", decides=True),
@@ -192,6 +217,18 @@ def no_other_open_change(change, user=None):
         .exclude(pk=change.pk).exists()
 
 
+def other_open_change(change):
+    from .models import ChangeRequest
+
+    return ChangeRequest.objects.filter(project_id=change.project_id,
+                                        status__in=[ChangeStatus.REQUESTED, ChangeStatus.CHECKED]) \
+        .exclude(pk=change.pk).order_by("pk").first()
+
+
+def baseline_in_force_of(change):
+    return change.project.baseline()
+
+
 def revision_ready(change, user=None):
     revision = change.revision()
     return revision is not None and revision.status in (WorkPlanStatus.DRAFT, WorkPlanStatus.RETURNED)
@@ -232,12 +269,14 @@ CHANGE_WORKFLOW = Workflow(
     transitions=(
         Transition("request", _("Request the change"), (ChangeStatus.DRAFT,), ChangeStatus.REQUESTED,
                    conditions=(Condition(baseline_in_force, _("The change must start from the approved work plan in "
-                                                              "force.")),
-                               Condition(no_other_open_change, _("Another change of this project is still open."))),
+                                                              "force."), fix=open_related(baseline_in_force_of)),
+                               Condition(no_other_open_change, _("Another change of this project is still open."),
+                                         fix=open_related(other_open_change))),
                    effects=(next_review_round,)),
         Transition("check", _("Checked: submit the revised plan"), (ChangeStatus.REQUESTED,), ChangeStatus.CHECKED,
-                   conditions=(Condition(revision_ready, _("Prepare the revised work plan first.")),
-                               Condition(revision_differs, _("The revised plan does not differ from the baseline."))),
+                   conditions=(Condition(revision_ready, _("Prepare the revised work plan first."), fix=open_record),
+                               Condition(revision_differs, _("The revised plan does not differ from the baseline."),
+                                         fix=open_related(lambda change: change.revision()))),
                    effects=(_revision_step("submit_revision"),)),
         Transition("approve", _("Approve the change"), (ChangeStatus.CHECKED,), ChangeStatus.APPROVED,
                    conditions=(NOT_AUTHOR,), effects=(set_approved, freeze_comparison,

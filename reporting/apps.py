@@ -13,3 +13,11 @@ class ReportingConfig(AppConfig):
         next_steps.register()
 
         task_finished.connect(tasks.on_task_finished, dispatch_uid="reporting.report_task_finished")
+
+        from core.workflow import transition_fired
+
+        from . import panels
+        from .services.profiles import on_plan_approved
+
+        transition_fired.connect(on_plan_approved, dispatch_uid="reporting.profile_from_plan")
+        panels.register()

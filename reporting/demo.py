@@ -14,6 +14,7 @@ from django.utils import timezone
 from contracts.demo import CHAIN_TITLE
 from contracts.models import Contract
 from core import audit, records, workflow
+from core.choices import RecordStatus
 from core.context import acting_as
 from core.demo import REQUEST_ID
 from projects.choices import ReportSection
@@ -57,16 +58,20 @@ def load(context):
 
 
 def _profile(contract, recipients, approved, users):
-    if ReportProfile.objects.filter(contract__number=contract.number).exists():
+    """The contract's report settings: set up from the approved project plan when there is one (projects.demo),
+    else agreed directly; submitted, and approved if asked."""
+    profile = ReportProfile.objects.filter(contract__number=contract.number).order_by("-version").first()
+    if profile is not None and profile.status != RecordStatus.DRAFT:
         return
     # The project's PM agrees the reports; a contract without a project yet, the Service Department.
     author = users["pm"] if contract.projects.filter(manager=users["pm"]).exists() else users["svc_staff"]
     manager = users["svc_manager"]
     with acting_as(author, request_id=REQUEST_ID):
-        profile = records.create(ReportProfile(
-            title=f"{contract.customer.name} 服务报告约定", contract=contract, owner_department=author.department,
-            recipients=recipients, sections=list(ReportSection.values)), author, comment="与客户确认")
-        workflow.fire(profile, "submit", author, "提交审批")
+        if profile is None:
+            profile = records.create(ReportProfile(
+                title=f"{contract.customer.name} 服务报告约定", contract=contract, owner_department=author.department,
+                recipients=recipients, sections=list(ReportSection.values)), author, comment="与客户确认")
+        workflow.fire(profile, "submit", profile.author, "提交审批")
     if approved:
         with acting_as(manager, request_id=REQUEST_ID):
             workflow.fire(profile, "approve", manager, "同意")

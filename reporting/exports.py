@@ -280,7 +280,7 @@ def internal_xlsx(report) -> bytes:
 def minutes_sections(minutes, language):
     meeting = minutes.meeting
     attendees = list(meeting.attendees.select_related("user"))
-    present = [str(a.user) for a in attendees if a.present is not False]
+    present = [str(a.user) for a in attendees if a.present]
     absent = [str(a.user) for a in attendees if a.present is False]
     sections = [Section(_t("Meeting"), [
         _t("Meeting: %(t)s") % {"t": meeting.title},

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core import rows
 from core.choices import RecordStatus
 from core.forms import ControlledRecordForm, ModelForm
+from org.models import DELIVERY_ROLES
 from projects.choices import ReportSection
 
 from .choices import Metric
@@ -124,14 +125,19 @@ class InternalReportForm(ControlledRecordForm):
         fields = ["title", "owner_department", "scope", "department", "year", "month", "conclusions", "change_note"]
 
 
+def action_owners():
+    """Who may own a meeting's action: delivery staff (not the general manager, the auditor or sales)."""
+    return get_user_model().objects.holding(DELIVERY_ROLES)
+
+
 def _users():
     return get_user_model().objects.filter(is_active=True).order_by("username")
 
 
 class QualityMeetingForm(ModelForm):
-    attendees = forms.ModelMultipleChoiceField(label=_("attendees"), queryset=_users(), required=False)
-    absent = forms.ModelMultipleChoiceField(label=_("absent"), queryset=_users(), required=False,
-                                            help_text=_("Invited attendees who did not attend."))
+    # Who is invited; who attended is recorded in the minutes, at the meeting.
+    attendees = forms.ModelMultipleChoiceField(label=_("Invitees"), queryset=_users(), required=False,
+                                               help_text=_("Who attended is recorded in the minutes."))
     agenda = AgendaField(label=_("agenda"), required=False,
                         help_text=_("One item per line. Empty: pre-filled from the internal report."))
 
@@ -147,11 +153,8 @@ class QualityMeetingForm(ModelForm):
         if user is not None and not self.instance.pk:
             meetings.organise(self.instance, user)
         self.fields["attendees"].queryset = _users()
-        self.fields["absent"].queryset = _users()
         if self.instance.pk:
-            rows = list(self.instance.attendees.all())
-            self.initial["attendees"] = [a.user_id for a in rows]
-            self.initial["absent"] = [a.user_id for a in rows if a.present is False]
+            self.initial["attendees"] = [a.user_id for a in self.instance.attendees.all()]
         else:
             today = timezone.localdate()
             self.initial.setdefault("year", today.year)
@@ -164,8 +167,7 @@ class QualityMeetingForm(ModelForm):
         return data
 
     def save_related(self, user):
-        meetings.set_attendees(self.instance, self.cleaned_data.get("attendees") or [],
-                               self.cleaned_data.get("absent") or [], user)
+        meetings.set_attendees(self.instance, self.cleaned_data.get("attendees") or [], user)
 
 
 NEW_ACTION_ROWS = 3
@@ -187,16 +189,24 @@ class MinutesForm(ControlledRecordForm):
         if self.is_bound and not meeting and self.data.get("meeting"):
             meeting = QualityMeeting.objects.filter(pk=self.data.get("meeting")).first()
         self.agenda = meeting.agenda_items if meeting else []
+        self.meeting = meeting
+        if meeting:
+            invitees = list(meeting.attendees.select_related("user"))
+            self.fields["present"] = forms.ModelMultipleChoiceField(
+                label=_("Present at the meeting"), required=False, widget=forms.CheckboxSelectMultiple,
+                queryset=_users().filter(pk__in=[a.user_id for a in invitees]),
+                initial=[a.user_id for a in invitees if a.present],
+                help_text=_("Tick who attended; the other invitees are recorded as absent."))
         said = {d.get("item"): d.get("discussion", "") for d in self.instance.discussion or []}
         for i, item in enumerate(self.agenda):
             self.fields[f"discussion_{i}"] = forms.CharField(
                 label=item, required=False, initial=said.get(item, ""),
                 widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
         self.actions = list(self.instance.actions.all()) if self.instance.pk else []
-        users = _users()
+        users = action_owners()
         for key, action in [(str(a.pk), a) for a in self.actions] + [(f"new{i}", None) for i in range(NEW_ACTION_ROWS)]:
             self.fields[f"action_{key}_description"] = forms.CharField(
-                label=_("action"), required=False, max_length=300, initial=getattr(action, "description", ""),
+                label=_("action item"), required=False, max_length=300, initial=getattr(action, "description", ""),
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
             self.fields[f"action_{key}_owner"] = forms.ModelChoiceField(
                 label=_("owner"), queryset=users, required=False, initial=getattr(action, "owner_id", None),
@@ -205,6 +215,17 @@ class MinutesForm(ControlledRecordForm):
                 label=_("due date"), required=False, initial=getattr(action, "due_date", None),
                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
         self.action_keys = [str(a.pk) for a in self.actions] + [f"new{i}" for i in range(NEW_ACTION_ROWS)]
+        meeting_section, decisions_section = type(self).fieldsets
+        discussion = tuple(f"discussion_{i}" for i in range(len(self.agenda)))
+        self.fieldsets = (meeting_section, *([(_("Discussion"), discussion)] if discussion else []), decisions_section)
+
+    fieldsets = (
+        (_("Meeting"), ("title", "meeting", "owner_department", "present")),
+        (_("Decisions"), ("decisions", "change_note")),
+    )
+
+    def rendered_apart(self):
+        return [f"action_{key}_{part}" for key in self.action_keys for part in ("description", "owner", "due")]
 
     def action_rows(self):
         return [(key, self[f"action_{key}_description"], self[f"action_{key}_owner"], self[f"action_{key}_due"])
@@ -228,7 +249,9 @@ class MinutesForm(ControlledRecordForm):
         return data
 
     def save_related(self, user):
-        """The action rows as listed: a row whose description is cleared is deleted."""
+        """Attendance as ticked; the action rows as listed: a row whose description is cleared is deleted."""
+        if "present" in self.fields and self.meeting is not None:
+            meetings.record_attendance(self.meeting, self.cleaned_data.get("present") or [], user)
         listed = [{"id": None if key.startswith("new") else int(key),
                    "description": self.cleaned_data.get(f"action_{key}_description"),
                    "owner": self.cleaned_data.get(f"action_{key}_owner"),
@@ -242,3 +265,9 @@ class ActionItemForm(ModelForm):
         # The status changes through reporting.services.meetings.set_action_status (close, cancel, reopen).
         fields = ["minutes", "description", "owner", "due_date"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = action_owners()
+        if self.instance.pk:  # an action stays in the minutes that decided it
+            self.fields["minutes"].disabled = True

@@ -21,5 +21,6 @@ urlpatterns = [
          name="internalservicereport_xlsx"),
     path("qualitymeeting/<int:pk>/ics/", views.MeetingIcsView.as_view(), name="qualitymeeting_ics"),
     path("qualitymeeting/<int:pk>/invite/", views.MeetingInviteView.as_view(), name="qualitymeeting_invite"),
+    path("projectplan/<int:pk>/report-settings/", views.ProfileFromPlanView.as_view(), name="profile_from_plan"),
     path("actionitem/<int:pk>/close/", views.CloseActionView.as_view(), name="actionitem_close"),
 ]

@@ -12,7 +12,8 @@ from contracts.models import Contract
 from core import audit
 from core.choices import AuditAction
 from core.permissions import allowed
-from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, RecordViews, error_messages, hx_redirect
+from core.responses import error_html
+from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, RecordViews, hx_redirect
 
 from . import exports
 from .choices import ActionStatus
@@ -202,7 +203,7 @@ class RecordPostView(LoginRequiredMixin, View):
         try:
             target = self.act(obj, request) or obj
         except ValidationError as exc:
-            messages.error(request, " ".join(error_messages(exc)))
+            messages.error(request, error_html(exc))
             return hx_redirect(request, obj.get_absolute_url())
         return hx_redirect(request, target.get_absolute_url())
 
@@ -316,6 +317,7 @@ class MinutesDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(actions=list(self.object.actions.select_related("owner")),
+                       attendees=list(self.object.meeting.attendees.select_related("user")),
                        can_track=allowed(self.request.user, ActionItem, "change"), today=timezone.localdate())
         return context
 
@@ -330,6 +332,25 @@ class CloseActionView(RecordPostView):
             ActionStatus.CANCELLED if request.POST.get("cancel") else ActionStatus.DONE
         meetings.set_action_status(action, status, request.user)
         messages.success(request, _t("Action “%(a)s” is %(s)s.") % {"a": action, "s": action.get_status_display()})
+
+
+class ProfileFromPlanView(LoginRequiredMixin, View):
+    """POST from the project plan's page: set up (or update) the contract's report settings from the plan."""
+
+    def post(self, request, pk):
+        from projects.models import ProjectPlan
+
+        from .services.profiles import set_up_from_plan
+
+        plan = get_object_or_404(ProjectPlan.objects.restrict(request.user, "view"), pk=pk)
+        try:
+            profile = set_up_from_plan(plan, request.user)
+        except ValidationError as exc:
+            messages.error(request, error_html(exc))
+            return hx_redirect(request, plan.get_absolute_url())
+        messages.success(request, _t("Report settings %(number)s follow the plan's reporting section.")
+                         % {"number": profile.number})
+        return hx_redirect(request, plan.get_absolute_url())
 
 
 class ReportProfileViews(RecordViews):

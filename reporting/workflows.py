@@ -19,8 +19,10 @@ from core.workflow import (
     Condition,
     Transition,
     Workflow,
+    edit_record,
     generic_review_workflow,
     next_review_round,
+    open_record,
     set_approved,
     supersede_predecessors,
 )
@@ -36,9 +38,17 @@ def _analysed(record, user):
     return not record.missing_analyses()
 
 
-GENERATED = Condition(_generated, _("Generate the report's figures first."))
+def _attendance_recorded(minutes, user):
+    from .services.meetings import attendance_recorded
+
+    return attendance_recorded(minutes.meeting)
+
+
+ATTENDANCE = Condition(_attendance_recorded, _("Record who attended the meeting (tick the invitees present)."),
+                       fix=edit_record)
+GENERATED = Condition(_generated, _("Generate the report's figures first."), fix=open_record)
 ANALYSED = Condition(_analysed, _("Every missed target needs an analysis and an improvement action before "
-                                  "the report can be approved."))
+                                  "the report can be approved."), fix=open_record)
 
 
 def _issue(record, user):
@@ -61,8 +71,8 @@ def _with_release(states, release_name, release_label, released, effect):
         transitions=(
             Transition("submit", _("Submit for review"), (s.DRAFT, s.RETURNED), s.IN_REVIEW,
                        effects=(next_review_round,),
-                       conditions=(GENERATED,) if s is ReportStatus else ()),
-            Transition("withdraw", _("Withdraw"), (s.IN_REVIEW,), s.DRAFT, style="secondary"),
+                       conditions=(GENERATED,) if s is ReportStatus else (ATTENDANCE,)),
+            Transition("withdraw", _("Withdraw"), (s.IN_REVIEW,), s.DRAFT, style="secondary", only_submitter=True),
             Transition("approve", _("Approve"), (s.IN_REVIEW,), s.APPROVED,
                        conditions=(NOT_AUTHOR, ANALYSED) if s is ReportStatus else (NOT_AUTHOR,),
                        effects=(set_approved, supersede_predecessors), style="success", decides=True),

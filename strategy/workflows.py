@@ -6,9 +6,9 @@ from core import navigation
 from core.permissions import crud, declare, review_flow
 from core.registry import TSD, RecordType, registry
 from core.roles import Role as R
-from core.workflow import Condition, generic_review_workflow
+from core.workflow import Condition, edit_record, generic_review_workflow
 
-HAS_GOALS = Condition(lambda record, user: record.goals.exists(), _("List at least one goal."))
+HAS_GOALS = Condition(lambda record, user: record.goals.exists(), _("List at least one goal."), fix=edit_record)
 
 GOALS_WORKFLOW = generic_review_workflow(submit_conditions=(HAS_GOALS,))
 

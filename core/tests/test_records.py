@@ -177,7 +177,9 @@ def test_api_create_edit_transition_flow(client_for, demo):
     assert staff.patch(url, {"title": "改好了", "lock_version": body["lock_version"]},
                        content_type="application/json").status_code == 200
     assert staff.post(url + "transition/", {"transition": "submit"}, content_type="application/json").json()["done"]
-    assert [t["transition"] for t in manager.get(url + "transitions/").json()] == ["withdraw", "approve", "return"]
+    # The reviewer decides; only the submitter may withdraw (issue 11).
+    assert [t["transition"] for t in manager.get(url + "transitions/").json()] == ["approve", "return"]
+    assert "withdraw" in [t["transition"] for t in staff.get(url + "transitions/").json()]
     conflict = manager.post(url + "transition/", {"transition": "submit"}, content_type="application/json")
     assert conflict.status_code == 409
     assert manager.post(url + "transition/", {"transition": "approve"},

@@ -8,7 +8,7 @@ from catalog.models import PriorityTarget
 from core.choices import RecordStatus
 from core.forms import ControlledRecordForm, FormsetFormMixin, RowFormSet
 from core.rows import ensure_editable
-from org.models import User
+from org.models import DELIVERY_ROLES, User
 
 from ..choices import FindingState, ReportSection
 from ..models import PlanMilestone, PlanReview, PlanRisk, Project, ProjectPlan, QualityObjective, ReviewFinding
@@ -24,7 +24,8 @@ class ObjectiveForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sla_target"].queryset = PriorityTarget.objects.filter(tier_id=tier_id) if tier_id \
             else PriorityTarget.objects.none()
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["owner"].queryset = User.objects.holding(DELIVERY_ROLES)
+        self.fields["owner"].label_from_instance = owner_label
 
 
 ObjectiveFormSet = inlineformset_factory(ProjectPlan, QualityObjective, form=ObjectiveForm, formset=RowFormSet,
@@ -32,9 +33,23 @@ ObjectiveFormSet = inlineformset_factory(ProjectPlan, QualityObjective, form=Obj
 MilestoneFormSet = inlineformset_factory(ProjectPlan, PlanMilestone, formset=RowFormSet,
                                          fields=["name", "due_date", "deliverable"], widgets={"due_date": DATE},
                                          extra=2, can_delete=True)
-RiskFormSet = inlineformset_factory(ProjectPlan, PlanRisk, formset=RowFormSet,
-                                    fields=["description", "likelihood", "impact", "response", "owner"],
-                                    extra=2, can_delete=True)
+def owner_label(user):
+    return f"{user} · {user.department or '—'}"
+
+
+class RiskForm(forms.ModelForm):
+    class Meta:
+        model = PlanRisk
+        fields = ["description", "likelihood", "impact", "response", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.holding(DELIVERY_ROLES)
+        self.fields["owner"].label_from_instance = owner_label
+
+
+RiskFormSet = inlineformset_factory(ProjectPlan, PlanRisk, form=RiskForm, formset=RowFormSet, extra=2,
+                                    can_delete=True)
 
 
 class ProjectPlanForm(FormsetFormMixin, ProjectRecordForm):
@@ -43,6 +58,13 @@ class ProjectPlanForm(FormsetFormMixin, ProjectRecordForm):
                                                 help_text=ProjectPlan._meta.get_field("report_sections").help_text)
     report_recipients = forms.CharField(label=_("Report recipients"), required=False, widget=forms.Textarea,
                                         help_text=_("One name or e-mail address per line."))
+
+    fieldsets = (
+        (_("Plan"), ("project", "title", "owner_department", "confidentiality", "measures", "resources", "schedule",
+                     "acceptance_criteria")),
+        (_("Service report agreed with the customer"), ("report_period", "report_sections", "report_recipients",
+                                                         "report_agreed_with", "change_note")),
+    )
 
     class Meta(ControlledRecordForm.Meta):
         model = ProjectPlan

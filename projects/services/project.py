@@ -14,6 +14,7 @@ from core import audit, display, records
 from core.permissions import allowed
 from core.roles import Role
 from core.rows import set_links
+from core.workflow import refuse
 
 from ..choices import ProjectKind, ProjectRole, ProjectStatus
 from ..models import Project, TeamMember
@@ -59,7 +60,9 @@ def open_project(contract, user, *, name="", category=None, description="", goal
     """The Service Department opens a project (立项) from a signed contract, or a project change (SP-4.3.1),
     linked to the annual goals it serves."""
     if not contract_is_signed(contract):
-        raise ValidationError({"contract": _t("A project is opened only from a signed contract.")})
+        raise refuse(_t("A project is opened only from a signed contract."),
+                     (_t("Open %(number)s") % {"number": contract.number}, contract.get_absolute_url()),
+                     field="contract")
     if Project.objects.filter(contract=contract).exists():
         raise ValidationError({"contract": _t("This contract already has a project.")})
     changed = project_of_contract_chain(contract)

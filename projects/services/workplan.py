@@ -147,7 +147,8 @@ def cascade(work_plan, task, user):
         row = tasks[pk]
         before = audit.snapshot(row)
         row.planned_start, row.planned_end = span.start, span.end
-        records.update(row, user, before, comment=_t("Rescheduled with “%(task)s”.") % {"task": task.name})
+        records.update(row, user, before, comment=display.message(
+            gettext_noop("Rescheduled with “%(task)s”."), task=task.name))
         moved.append(row)
     if moved:
         roll_up_parents(work_plan, user)
@@ -222,7 +223,8 @@ def reschedule(work_plan, task, new_start, user):
             before = audit.snapshot(row)
             row.planned_start, row.planned_end = span.start, span.end
             records.update(row, user, before,
-                           comment=display.message(gettext_noop("Rescheduled with “%(task)s”."), task=task.name))
+                           comment=display.message(
+            gettext_noop("Rescheduled with “%(task)s”."), task=task.name))
         roll_up_parents(work_plan, user)
     moved = Task.objects.filter(work_plan=work_plan, pk__in=[*changed, *{t.parent_id for t in tasks.values()}])
     return list(moved.values("id", "planned_start", "planned_end"))

@@ -49,7 +49,7 @@ def opened_project(demo, *, team=True):
     return project
 
 
-def approved_plan(project, demo):
+def approved_plan(project, demo, recipients=("客户信息部",)):
     """A project plan with an objective, reviewed (passed, findings closed) and approved by the TSD director."""
     from projects.models import PlanReview, ProjectPlan, QualityObjective, ReviewFinding
 
@@ -57,7 +57,7 @@ def approved_plan(project, demo):
     with acting_as(pm):
         plan = records.create(ProjectPlan(project=project, title="项目策划书", owner_department=pm.department,
                                           measures="7x24 值班", resources="2 名工程师", acceptance_criteria="SLA 达标",
-                                          report_sections=["summary", "sla"], report_recipients=["客户信息部"]), pm)
+                                          report_sections=["summary", "sla"], report_recipients=list(recipients)), pm)
         records.create(QualityObjective(plan=plan, objective="P1 响应", target="≥ 95 %", measurement="工单系统统计",
                                         owner=pm), pm)
         review = records.create(PlanReview(project=project, plan=plan, title="策划评审", owner_department=pm.department,

@@ -99,11 +99,25 @@ class TaskEditView(WorkPlanChildView):
             raise PermissionDenied
         return plan, (get_object_or_404(Task, pk=task, work_plan=plan) if task else None)
 
+    def render_form(self, request, form, plan, instance):
+        """On the plan's page (htmx) the form opens above the task table; otherwise as its own page."""
+        template = "projects/partials/task_form.html" if request.htmx else self.template_name
+        return render(request, template, {"form": form, "plan": plan, "task": instance})
+
+    def done(self, request, plan):
+        """Back to the plan's tasks: a full load, so the table, the Gantt and the checks show the change. From the
+        plan's page (htmx) that page reloads itself; a redirect to the same address and an anchor would only scroll."""
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return hx_redirect(request, plan.get_absolute_url() + "#tasks")
+
     def get(self, request, pk, task=None):
         plan, instance = self.objects(request, pk, task)
         initial = {"parent": request.GET.get("parent")} if not instance else {}
         form = TaskForm(instance=instance, work_plan=plan, initial=initial)
-        return render(request, self.template_name, {"form": form, "plan": plan, "task": instance})
+        return self.render_form(request, form, plan, instance)
 
     def post(self, request, pk, task=None):
         plan, instance = self.objects(request, pk, task)
@@ -112,7 +126,7 @@ class TaskEditView(WorkPlanChildView):
                 services.delete_task(instance, request.user)
             except ValidationError as exc:
                 messages.error(request, " ".join(error_messages(exc)))
-            return hx_redirect(request, plan.get_absolute_url() + "#tasks")
+            return self.done(request, plan)
         before = audit.snapshot(instance) if instance else None
         form = TaskForm(request.POST, instance=instance, work_plan=plan)
         if form.is_valid():
@@ -128,8 +142,8 @@ class TaskEditView(WorkPlanChildView):
                         "n": len(saved.cascaded), "tasks": ", ".join(str(t) for t in saved.cascaded)})
                 else:
                     messages.success(request, _t("Task saved."))
-                return hx_redirect(request, plan.get_absolute_url() + "#tasks")
-        return render(request, self.template_name, {"form": form, "plan": plan, "task": instance})
+                return self.done(request, plan)
+        return self.render_form(request, form, plan, instance)
 
 
 class DependencyView(WorkPlanChildView):

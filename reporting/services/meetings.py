@@ -1,14 +1,15 @@
 """Quality meetings: agenda, invitation (iCalendar), attendees; minutes distribution and follow-up of actions."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_noop
 
 from core import audit, context, display, ical, records, rows
 from core.choices import AuditAction
+from core.workflow import refuse
 
 from ..choices import ActionStatus
 from ..exports import record_pdf
@@ -53,6 +54,10 @@ def meeting_ics(meeting, method="REQUEST"):
     return invite.to_ical().decode("utf-8")
 
 
+def _edit_meeting(meeting):
+    return _t("Edit the meeting"), reverse("reporting:qualitymeeting_edit", args=[meeting.pk])
+
+
 def _invitees(meeting):
     people = [a.user for a in meeting.attendees.select_related("user")] + [meeting.chair, meeting.minute_taker]
     unique = {person.pk: person for person in people if person is not None and person.email}
@@ -77,7 +82,7 @@ def send_invitation(meeting, user):
     """E-mail the invitation with its ICS file; each invitee reads it in their own language and time zone."""
     invitees = _invitees(meeting)
     if not invitees:
-        raise ValidationError(_t("Nobody to invite: add attendees with an e-mail address."))
+        raise refuse(_t("Nobody to invite: add attendees with an e-mail address."), _edit_meeting(meeting))
     for first, group in context.by_locale(invitees):
         with context.user_locale(first):
             message = EmailMessage(subject=_t("Invitation: %(title)s") % {"title": meeting.title},
@@ -110,18 +115,27 @@ def prepare_meeting(meeting, user):
     meeting.agenda = agenda_or_default(meeting.agenda, meeting.internal_report)
 
 
-def attendance(meeting, absent):
-    """Present unless marked absent, once the meeting is over; not yet known before."""
-    if absent:
-        return False
-    return True if meeting.end <= timezone.now() else None
+def set_attendees(meeting, people, user):
+    """Invite exactly `people`. Scheduling records no attendance: an invitee's presence stays unrecorded until the
+    minutes record who was there (an invitee already recorded keeps what was recorded)."""
+    recorded = dict(meeting.attendees.values_list("user_id", "present"))
+    rows.replace(meeting, "attendees", [{"user": p, "present": recorded.get(p.pk)} for p in people], user)
 
 
-def set_attendees(meeting, people, absent, user):
-    """Invite exactly `people`; `absent` are those invited who did not attend."""
-    absent_ids = {p.pk for p in absent}
-    rows.replace(meeting, "attendees", [{"user": p, "present": attendance(meeting, p.pk in absent_ids)}
-                                        for p in people], user)
+def attendance_recorded(meeting) -> bool:
+    return not meeting.attendees.filter(present__isnull=True).exists()
+
+
+def record_attendance(meeting, present, user):
+    """At the meeting, in its minutes: each invitee present (in `present`) or absent."""
+    present_ids = {p.pk for p in present}
+    for attendee in meeting.attendees.all():
+        value = attendee.user_id in present_ids
+        if attendee.present is not value:
+            before = audit.snapshot(attendee)
+            attendee.present = value
+            records.update(attendee, user, before, comment=display.message(
+                gettext_noop("Attendance recorded in the minutes.")))
 
 
 # ---- minutes and their actions ------------------------------------------------------------------
@@ -129,7 +143,7 @@ def set_attendees(meeting, people, absent, user):
 def distribute_minutes(minutes, user):
     recipients = minutes.recipients()
     if not recipients:
-        raise ValidationError(_t("The meeting has no attendees with an e-mail address."))
+        raise refuse(_t("The meeting has no attendees with an e-mail address."), _edit_meeting(minutes.meeting))
     for first, group in context.by_locale(_invitees(minutes.meeting)):
         with context.user_locale(first):  # the PDF too, in the reader's language, dates in their zone
             message = EmailMessage(

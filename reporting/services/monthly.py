@@ -117,11 +117,10 @@ def report_for(contract, year, month):
 # ---- issue to the customer ------------------------------------------------------------------
 
 def issue_report(report, user):
-    """E-mail the PDF to the profile's recipients; record when and to whom."""
-    profile = report.profile
-    recipients = list(profile.recipients) if profile else []
-    if not recipients:
-        raise ValidationError(_t("The contract's report profile names no customer recipients."))
+    """E-mail the PDF to the profile's recipients (else the project plan's); record when and to whom."""
+    from .profiles import recipients_for
+
+    recipients = recipients_for(report)
     with context.user_locale(None):  # the customer reads the company's language, dates in the company's zone
         message = EmailMessage(
             subject=_t("Monthly service report %(period)s: %(title)s") % {"period": report.period_label,
