@@ -1,13 +1,32 @@
 import django_filters
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import label_for_filter
 
 from .choices import RecordStatus
 from .models import AuditEntry, NumberingScheme, RecordIndex
 from .registry import registry
 
+_lazy_label = lazy(label_for_filter, str)
 
-class SearchFilterSet(django_filters.FilterSet):
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter words a label from the model field when it is first read and keeps that string: read once in
+    English (the API schema), it stayed English on every Chinese page. Here the label stays lazy, read in the
+    reader's language each time."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            if filter_._label is None and cls._meta.model is not None:
+                filter_._label = _lazy_label(cls._meta.model, filter_.field_name, filter_.lookup_expr,
+                                             filter_.exclude)
+        return filters
+
+
+class SearchFilterSet(FilterSet):
     """Adds a free-text `q` over `search_fields`."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))

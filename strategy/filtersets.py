@@ -1,6 +1,5 @@
-import django_filters
 
-from core.filtersets import ControlledRecordFilterSet
+from core.filtersets import ControlledRecordFilterSet, FilterSet
 
 from .models import AnnualGoals, Goal, TaskAllocation
 
@@ -11,13 +10,13 @@ class AnnualGoalsFilterSet(ControlledRecordFilterSet):
         fields = ["q", "year", "status", "owner_department", "created_after", "created_before"]
 
 
-class GoalFilterSet(django_filters.FilterSet):
+class GoalFilterSet(FilterSet):
     class Meta:
         model = Goal
         fields = ["annual_goals", "owner_department"]
 
 
-class TaskAllocationFilterSet(django_filters.FilterSet):
+class TaskAllocationFilterSet(FilterSet):
     class Meta:
         model = TaskAllocation
         fields = ["goal", "department", "responsible"]
