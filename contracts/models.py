@@ -76,10 +76,12 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
                                  help_text=_("The approved proposal the contract was drafted from."))
     value = models.DecimalField(_("contract value (CNY)"), max_digits=14, decimal_places=2, default=0,
                                 validators=[MinValueValidator(0)])
-    customer_signatory = models.CharField(_("customer signatory"), max_length=100, blank=True,
-                                          help_text=_("Who signs for the customer (the client)."))
-    company_signatory = models.CharField(_("our signatory"), max_length=100, blank=True,
-                                         help_text=_("Who signs for the company (the service provider)."))
+    customer_signatory = models.CharField(
+        _("planned customer signatory"), max_length=100, blank=True,
+        help_text=_("Who is to sign for the customer; who signed is recorded when signing."))
+    company_signatory = models.CharField(
+        _("planned signatory of ours"), max_length=100, blank=True,
+        help_text=_("Who is to sign for the company; who signed is recorded when signing."))
     payment_terms = models.TextField(_("payment terms"), blank=True)
     service_sites = models.TextField(_("service sites"), blank=True,
                                      help_text=_("Where the service is delivered, one site per line."))
@@ -94,7 +96,7 @@ class Contract(StoredDecimalsMixin, ControlledRecord):
                                                            "contract: the Commerce Department reviews it too."))
     signed_on = models.DateField(_("signed on"), null=True, blank=True, editable=False)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False,
-                                  related_name="+", verbose_name=_("signed by"))
+                                  related_name="+", verbose_name=_("signature recorded by"))
 
     objects = ContractQuerySet.as_manager()
     customer_copy = True  # sent to the customer: its export carries the customer's classification

@@ -20,8 +20,7 @@ from .models import Contract, ContractReview, ReviewOpinion, ServiceLevelAgreeme
 
 def _latest_approved(user):
     """Approved contract versions that are the latest of their number, in the user's reach."""
-    later = Contract.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
-    return Contract.objects.restrict(user, "view").filter(status=SignedStatus.APPROVED).filter(~Exists(later)) \
+    return Contract.objects.restrict(user, "view").filter(status=SignedStatus.APPROVED).latest_versions() \
         .select_related("customer").order_by("number")
 
 
@@ -73,9 +72,8 @@ def contracts_to_draft(user, today):
     """Approved proposals (latest versions) that no contract was drafted from yet."""
     if not does_daily(user, Contract, "add"):
         return
-    later = PresalesProposal.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
     proposals = PresalesProposal.objects.restrict(user, "view").filter(status=RecordStatus.APPROVED) \
-        .filter(~Exists(later), ~Exists(Contract.objects.filter(proposal__number=OuterRef("number")))) \
+        .latest_versions().filter(~Exists(Contract.objects.filter(proposal__number=OuterRef("number")))) \
         .select_related("customer").order_by("number")
     for proposal in proposals[:50]:
         yield Item(f"contract:proposal={proposal.number}:v{proposal.version}", Kind.WRITE,

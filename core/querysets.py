@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 from . import scopes
 from .permissions import granting
@@ -14,3 +15,8 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         row_filter = getattr(self.model, "restrict_rows", None)
         return scopes.within(row_filter(self, user, action) if row_filter else self, user, roles)
+
+    def latest_versions(self):
+        """Of controlled records, only the latest version of each number (whatever its state)."""
+        later = self.model._base_manager.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
+        return self.filter(~Exists(later))

@@ -8,7 +8,6 @@ half-told and a second run (or a second scheduler running at the same moment) fi
 """
 
 import logging
-import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
 
+from core import context
 from core.worklist import Kind, items_for
 
 from .choices import EmailMode, NotificationKind
@@ -31,15 +31,6 @@ def languages():
     return [code for code, _name in settings.LANGUAGES]
 
 
-def user_zone(user):
-    """The reader's time zone: their own when the user record has one, else the company's."""
-    name = getattr(user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def preference_for(user):
     """The user's preferences, created with the defaults (immediate e-mail in the account's language) the first
     time anything needs them."""
@@ -50,7 +41,7 @@ def preference_for(user):
 def language_for(user, preference):
     """The language a user's e-mails and calendar are written in: the one chosen for notifications, else the
     account's (the user record's own setting where it has one), else the company's."""
-    return preference.language or getattr(user, "language", "") or settings.LANGUAGE_CODE
+    return preference.language or context.language_of(user)
 
 
 def site_url(path):
@@ -143,7 +134,7 @@ def send_digests(now=None):
     now = now or timezone.now()
     sent = 0
     for preference in NotificationPreference.objects.filter(email_mode=EmailMode.DIGEST).select_related("user"):
-        local = now.astimezone(user_zone(preference.user))
+        local = now.astimezone(context.zone_of(preference.user))
         if local.hour >= settings.SERVPLAN_DIGEST_HOUR and preference.last_digest_on != local.date():
             sent += send_digest(preference.pk, local.date(), now)
     return sent
@@ -169,7 +160,7 @@ def send_digest(preference_pk, day, now) -> bool:
 
 def _send(recipient, preference, notifications, digest=False):
     """One e-mail in the recipient's language and time zone, with absolute links."""
-    with translation.override(language_for(recipient, preference)), timezone.override(user_zone(recipient)):
+    with translation.override(language_for(recipient, preference)), timezone.override(context.zone_of(recipient)):
         if digest:
             subject = _t("[ServPlan] Your daily summary: %(count)s items") % {"count": len(notifications)}
         else:

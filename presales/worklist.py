@@ -15,9 +15,8 @@ from .models import PresalesProposal, ServiceRequirement
 def proposals_to_draft(user, today):
     if not does_daily(user, PresalesProposal, "add"):
         return
-    later = ServiceRequirement.objects.filter(number=OuterRef("number"), version__gt=OuterRef("version"))
     requirements = ServiceRequirement.objects.restrict(user, "view").filter(status=RecordStatus.APPROVED) \
-        .filter(~Exists(later), ~Exists(PresalesProposal.objects.filter(requirement=OuterRef("pk")))) \
+        .latest_versions().filter(~Exists(PresalesProposal.objects.filter(requirement=OuterRef("pk")))) \
         .select_related("customer").order_by("number")
     for requirement in requirements[:50]:
         yield Item(f"proposal:requirement={requirement.number}:v{requirement.version}", Kind.WRITE,

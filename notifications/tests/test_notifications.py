@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core import workflow, worklist
+from core.context import zone_of
 from core.dashboard import awaiting
 from core.models import RecordIndex
 from core.registry import registry
@@ -19,7 +20,7 @@ from core.worklist import Item, Kind
 from notifications.choices import EmailMode, NotificationKind
 from notifications.models import Notification
 from notifications.scheduler import build_scheduler, enqueue
-from notifications.services import preference_for, send_digests, send_reminders, user_zone
+from notifications.services import preference_for, send_digests, send_reminders
 from notifications.signals import enqueue_reminders_once
 from notifications.tasks import send_reminders_task
 
@@ -164,7 +165,7 @@ def test_digest_readers_get_one_summary_a_day(demo, source):
     run_twice()
     assert not mails_to(reader), "a digest reader gets no e-mail per notification"
 
-    local = timezone.localtime(timezone.now(), user_zone(reader))
+    local = timezone.localtime(timezone.now(), zone_of(reader))
     early = local.replace(hour=7, minute=30)
     assert send_digests(now=early) == 0 or not [m for m in mails_to(reader) if "Digest item" in m.body]
     morning = local.replace(hour=8, minute=5)
@@ -260,7 +261,7 @@ def test_the_scheduler_enqueues_the_jobs_on_their_cron_and_the_worker_job_runs(d
     scheduler = build_scheduler(run_now=False)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {send_reminders_task.name, "send_digests_task"}
-    start = datetime(2026, 11, 30, 9, 1, tzinfo=user_zone(demo["pm"]))
+    start = datetime(2026, 11, 30, 9, 1, tzinfo=zone_of(demo["pm"]))
     fire = jobs[send_reminders_task.name].trigger.get_next_fire_time(None, start)
     assert (fire - start) <= timedelta(minutes=15) and fire.minute % 15 == 0
 
@@ -367,7 +368,7 @@ def test_an_item_that_left_the_queue_is_done_and_no_longer_counted_or_digested(d
     told.refresh_from_db()
     assert told.resolved_at is not None and told.read_at is None
     assert not Notification.objects.filter(recipient=demo["pm"]).pending().filter(key="leaves:1").exists()
-    send_digests(now=timezone.localtime(timezone.now(), user_zone(demo["pm"])).replace(hour=9))
+    send_digests(now=timezone.localtime(timezone.now(), zone_of(demo["pm"])).replace(hour=9))
     assert not [m for m in mails_to(demo["pm"]) if "Soon done" in m.body], "a digest leaves out what is done"
     listed = client_for("pm").get("/api/notifications/?unread=true&page_size=500").json()
     assert "leaves:1" not in [row["key"] for row in listed["results"]]
