@@ -2,16 +2,24 @@
 
 from rest_framework import serializers
 
+from . import display
 from .api import RecordSerializer, RestrictedReadOnlyViewSet, ServiceViewSet
 from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet, state_choices
 from .models import AuditEntry, NumberingScheme, RecordIndex
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
+    # `comment` is kept as stored (the hash covers it); a note the application wrote is stored as data
+    # (core.display.message), and `comment_text` reads it in the request's language.
+    comment_text = serializers.SerializerMethodField()
+
     class Meta:
         model = AuditEntry
         fields = ["seq", "at", "user", "username", "action", "content_type", "object_id", "object_repr", "changes",
-                  "comment", "request_id", "ip", "prev_hash", "hash"]
+                  "comment", "comment_text", "request_id", "ip", "prev_hash", "hash"]
+
+    def get_comment_text(self, entry) -> str:
+        return display.readable(entry.comment)
 
 
 class RecordIndexSerializer(serializers.ModelSerializer):

@@ -140,3 +140,16 @@ def test_an_export_prints_local_dates(demo, client_for):
     text = "\n".join([p.text for p in parsed.paragraphs]
                      + [c.text for t in parsed.tables for r in t.rows for c in r.cells])
     assert "2026-11-30" in text and "2026-11-29" not in text
+
+
+def test_the_audit_api_reads_a_generated_note_in_the_callers_language(client_for, demo):
+    from core.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(comment__startswith=display.message("x")[:6]).order_by("-seq").first()
+    assert entry is not None, "the demo writes generated notes"
+    for language in ("en", "zh-hans"):
+        body = client_for("auditor", language=language).get(f"/api/audit/{entry.seq}/").json()
+        assert body["comment"] == entry.comment  # as stored: the hash covers it
+        with translation.override(language):
+            assert body["comment_text"] == display.readable(entry.comment) != entry.comment
+        assert "i18n:" not in body["comment_text"]
