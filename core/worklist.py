@@ -8,7 +8,7 @@ what their home page lists.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -36,6 +36,9 @@ class Item:
     url: str
     due: date | None = None
     record: object = field(default=None, compare=False, hash=False)
+    # An item that happens at an hour (a meeting): its start and end, so a calendar shows it at that time.
+    start: datetime | None = None
+    end: datetime | None = None
 
     def overdue(self, today):
         return self.due is not None and self.due < today

@@ -79,7 +79,8 @@ def meetings_coming(user, today):
         when = f"{timezone.localtime(meeting.start):%Y-%m-%d %H:%M}"
         yield Item(f"meeting:{meeting.pk}", Kind.DUE,
                    _t("Quality meeting %(meeting)s at %(when)s") % {"meeting": meeting.title, "when": when},
-                   meeting.get_absolute_url(), due=timezone.localdate(meeting.start), record=meeting)
+                   meeting.get_absolute_url(), due=timezone.localdate(meeting.start), record=meeting,
+                   start=meeting.start, end=meeting.end)
 
 
 @register

@@ -1,7 +1,7 @@
 """Notifications (issue 11, point 12): each work-queue item is told once, in the inbox and by e-mail (at once or
 in a daily digest), in the reader's language; the calendar feed holds the due dates; nobody sees another's."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -228,7 +228,10 @@ def test_the_settings_page_chooses_digest_and_language(demo, client_for):
 
 def test_the_calendar_feed_holds_the_due_dates_and_needs_its_token(demo, source, client, client_for):
     due = today() + timedelta(days=5)
+    start = timezone.make_aware(datetime.combine(due, time(14, 0)))
     source({"pm": [Item(key="meeting:test", kind=Kind.DUE, title="Quality meeting", url="/reporting/", due=due),
+                   Item(key="timed:test", kind=Kind.DUE, title="Held at its hour", url="/reporting/", due=due,
+                        start=start, end=start + timedelta(hours=2)),
                    Item(key="undated:test", kind=Kind.WRITE, title="Undated", url="/")]})
     token = preference_for(demo["pm"]).calendar_token
     response = client.get(reverse("notifications:calendar", args=[token]))  # no session: calendar apps
@@ -241,6 +244,9 @@ def test_the_calendar_feed_holds_the_due_dates_and_needs_its_token(demo, source,
     assert event.decoded("dtstamp").utcoffset() == timedelta(0)
     assert str(event["url"]).endswith("/reporting/")
     assert b"DTSTART;VALUE=DATE:" + due.strftime("%Y%m%d").encode() in response.content
+    timed = events["Held at its hour"]
+    assert timed.decoded("dtstart") == start and timed.decoded("dtend") == start + timedelta(hours=2)
+    assert b"DTSTART:" + start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode() in response.content
 
     assert client.get(reverse("notifications:calendar", args=["not-the-token"])).status_code == 404
     client_for("pm").post(reverse("notifications:calendar_regenerate"))
