@@ -29,21 +29,6 @@ def awaiting(user):
     return RecordIndex.objects.filter(waiting).exclude(author=user)
 
 
-# Extra dashboard panels registered by apps (`register_panel`): a panel is a callable (user) -> dict with at
-# least "template" (included in core/home.html with the dict as `panel`), or None to show nothing.
-PANELS = []
-
-
-def register_panel(builder):
-    if builder not in PANELS:
-        PANELS.append(builder)
-    return builder
-
-
-def extra_panels(user):
-    return [panel for panel in (builder(user) for builder in PANELS) if panel]
-
-
 def dashboard_for(user, today=None):
     """The reader's own home page: the work queue (core.worklist) split into what waits for their decision,
     what they must do next and what falls due in the next two weeks; overdue first in each."""
@@ -56,4 +41,4 @@ def dashboard_for(user, today=None):
     by_kind = {kind: [item for item in items if item.kind == kind] for kind in Kind.values}
     return {"approve_items": by_kind[Kind.APPROVE], "write_items": by_kind[Kind.WRITE],
             "due_items": by_kind[Kind.DUE], "overdue_count": sum(item.overdue(today) for item in items),
-            "today": today, "delegated_roles": user.delegated_roles, "extra_panels": extra_panels(user)}
+            "today": today, "delegated_roles": user.delegated_roles}
