@@ -7,12 +7,11 @@ A company can put its own Word letterhead in SERVPLAN_DOCX_TEMPLATE_DIR
 (`<record_type>.docx` or `default.docx`).
 """
 
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _t
 
 from .choices import Confidentiality, RecordStatus
@@ -68,15 +67,6 @@ def sign_offs(record):
     return reviewers or [(decider, approval.at)], (decider, approval.at)
 
 
-def local_times(sections):
-    """Aware times in the sections' tables as the reader's wall time (the renderers print what they are given)."""
-    for section in sections:
-        for table in section.tables:
-            table.rows = [[timezone.localtime(v).replace(tzinfo=None) if isinstance(v, datetime)
-                           and timezone.is_aware(v) else v for v in row] for row in table.rows]
-    return sections
-
-
 def classification(record):
     """The classification printed on the copy: a record sent to the customer (its type says `customer_copy`)
     carries the customer's classification, not the company's internal one."""
@@ -102,7 +92,7 @@ def build_document(record, language=None, body_fields=()) -> ExportDocument:
 def _build(record, language, body_fields):
     labels = get_labels(language)
     builder = getattr(record, "export_sections", None)
-    sections = local_times(builder(language) if builder else default_sections(record, body_fields))
+    sections = builder(language) if builder else default_sections(record, body_fields)
     reviewers, approval = sign_offs(record)
     signatures = [
         SignatureLine(labels["role_prepared"], str(record.author), local_date(record.created)),

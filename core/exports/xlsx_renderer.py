@@ -43,7 +43,11 @@ def _cell_value(value: Any, labels: dict[str, str]) -> Any:
     if isinstance(value, bool):
         return labels["yes" if value else "no"]
     if isinstance(value, datetime):
-        # Excel has no time zones: keep the wall time given.
+        # Excel has no time zones: a stored (aware) time is written as the reader's wall time, as format_value does.
+        if value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
         return value.replace(tzinfo=None)
     if isinstance(value, date) or is_number(value):
         return value
