@@ -20,8 +20,11 @@ class Role(models.TextChoices):
     SALES = "sales", _("Sales Department")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")
+    # A person of the customer's organisation (a customer contact who signs in): confined to their own
+    # organisation and to what is shared with the customer; granted nothing unless a matrix row names it.
+    CUSTOMER = "customer", _("Customer contact")
 
 
-EVERYONE = frozenset(Role.values)
+EVERYONE = frozenset(Role.values) - {Role.CUSTOMER}  # everyone of the company
 STAFF = EVERYONE - {Role.AUDITOR}
 READ_ALL = EVERYONE

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "strategy",
     "projects",
     "reporting",
+    "closure",
     "notifications",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,1 @@
+"""Forms of the closure stage, one module per sub-domain."""

@@ -1,0 +1,7 @@
+"""Models of the closure stage (SP-4.5.2, SP-4.5.3), one module per sub-domain; Django finds them all here.
+
+* closure: the project's closure record and the dispositions (waived, handed over) of checklist items
+* summary: the project summary report 项目总结报告
+* review: the internal review (verification) 内部评审 against the acceptance and delivery criteria
+* acceptance: the project acceptance certificate 项目验收证明, the customer's acceptances and signing links
+"""

@@ -1,0 +1,1 @@
+"""Pages of the closure stage, one module per sub-domain."""

@@ -1,0 +1,1 @@
+"""Work-queue sources of the closure stage (core.worklist)."""
