@@ -1,5 +1,37 @@
 """Next-step buttons the closure stage puts on earlier stages' pages (core.extensions.register_action)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from core.extensions import Action, register_action
+from core.permissions import allowed
+
+# ---- project closure ----
+from projects.choices import ProjectStatus  # noqa: E402
+
+from .models import ProjectClosure  # noqa: E402
+
+# The closure is offered from this long before the project's end date.
+CLOSURE_LEAD = timedelta(days=30)
+
+
+def close_project(project, user):
+    """On an open project near or past its end: "Close project…" opens its closure record (or starts it)."""
+    from .services.closure import closure_of, start_url
+
+    if project.status != ProjectStatus.OPEN:
+        return
+    closure = closure_of(project)
+    if closure is not None:
+        if allowed(user, closure, "view"):
+            yield Action(_t("Close project…"), closure.get_absolute_url(), "door-closed", "close-project")
+        return
+    if project.end_date - CLOSURE_LEAD <= timezone.localdate() and allowed(user, ProjectClosure, "add") \
+            and allowed(user, ProjectClosure(project=project), "add"):
+        yield Action(_t("Close project…"), start_url(project), "door-closed", "close-project")
+
 
 def register():
-    pass
+    register_action("projects.project", close_project)

@@ -2,3 +2,8 @@
 
 # Registered by api/urls.py under /api/.
 ROUTES = []
+
+# ---- project closure ----
+from .closure import ClosureDispositionViewSet, ProjectClosureViewSet  # noqa: E402
+
+ROUTES += [("closure/project-closures", ProjectClosureViewSet), ("closure/dispositions", ClosureDispositionViewSet)]
