@@ -10,3 +10,7 @@ class ClosureConfig(AppConfig):
         from . import checklist, next_steps, worklist  # noqa: F401  (checklist items, buttons, work-queue sources)
 
         next_steps.register()
+        # ---- summary report ----
+        from .services import summary
+
+        checklist.register(summary.checklist_items)

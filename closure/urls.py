@@ -1,2 +1,12 @@
+from django.urls import path
+
+from .views import summary
+
 app_name = "closure"
 urlpatterns = []
+
+# ---- summary report ----
+urlpatterns += [
+    *summary.SummaryReportViews.urls(),
+    path("summaryreport/<int:pk>/generate/", summary.GenerateSummaryView.as_view(), name="summaryreport_generate"),
+]

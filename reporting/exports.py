@@ -67,7 +67,8 @@ def _percent_axis(ax, values, targets=()):
     ax.yaxis.set_major_formatter("{x:g}%")
 
 
-def trend_chart(trend, availability_target=None) -> bytes:
+def trend_chart(trend, availability_target=None, title=None) -> bytes:
+    """Monthly achievement, availability and volume (`title`: the chart's, default the monthly report's)."""
     pyplot = _figure()
     fig, ax = pyplot.subplots(figsize=(8, 3.6))
     labels = [p["label"][2:] for p in trend]
@@ -92,7 +93,7 @@ def trend_chart(trend, availability_target=None) -> bytes:
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8, frameon=False)
-    ax.set_title(_t("12-month trend"))
+    ax.set_title(title or _t("12-month trend"))
     ax.tick_params(axis="x", labelsize=7)
     missing = [p["label"] for p in trend if p["volume"] is None]
     if missing:

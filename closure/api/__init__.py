@@ -2,3 +2,11 @@
 
 # Registered by api/urls.py under /api/.
 ROUTES = []
+
+# ---- summary report ----
+from .summary import LessonViewSet, SummaryReportViewSet  # noqa: E402
+
+ROUTES += [
+    ("closure/summary-reports", SummaryReportViewSet),
+    ("closure/lessons", LessonViewSet),
+]

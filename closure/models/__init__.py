@@ -5,3 +5,6 @@
 * review: the internal review (verification) 内部评审 against the acceptance and delivery criteria
 * acceptance: the project acceptance certificate 项目验收证明, the customer's acceptances and signing links
 """
+
+# ---- summary report ----
+from .summary import Lesson, SummaryReport  # noqa: E402,F401
