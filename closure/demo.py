@@ -29,7 +29,8 @@ def load_summary(context):
     pm, manager = context.users["pm"], context.users["svc_manager"]
     with acting_as(pm, request_id="load_demo"):
         report = summary.create_and_generate(
-            project, pm, conclusion="项目按计划完成交接并进入常态化运维，SLA 总体达标；运维手册交付因客户扩容顺延一周。",
+            project, pm,
+            conclusion="项目按计划完成交接并进入常态化运维，SLA 总体达标；运维手册交付因客户扩容顺延一周。",
             handover="运维手册、应急预案、监控账号与告警规则已移交客户信息中心；未关闭事项移交驻场工程师黄晓明跟进。")
         records.create(Lesson(report=report, kind=LessonKind.WENT_WELL, description="交接前完成资产梳理，首月即达标",
                               recommendation="新项目启动首周完成资产与账号清点"), pm)

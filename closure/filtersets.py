@@ -5,7 +5,7 @@ import django_filters
 from core.filtersets import ControlledRecordFilterSet
 
 # ---- summary report ----
-from .models import Lesson, SummaryReport  # noqa: E402
+from .models import Lesson, SummaryReport
 
 
 class SummaryReportFilterSet(ControlledRecordFilterSet):

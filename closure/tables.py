@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.tables import ControlledRecordTable, RecordLinkColumn
 
 # ---- summary report ----
-from .models import SummaryReport  # noqa: E402
+from .models import SummaryReport
 
 
 class SummaryReportTable(ControlledRecordTable):

@@ -4,15 +4,15 @@
 # The PM writes the summary report once the project's end is near or past, or every task is settled; a draft or
 # returned report is core's "finish this record" item, and the Service Department manager's approval is core's
 # "waiting for my decision" item (the workflow's `decides` transitions).
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext as _t  # noqa: E402
+from django.urls import reverse
+from django.utils.translation import gettext as _t
 
-from core.permissions import allowed  # noqa: E402
-from core.worklist import Item, Kind, register  # noqa: E402
-from projects.choices import ProjectStatus  # noqa: E402
-from projects.models import Project  # noqa: E402
+from core.permissions import allowed
+from core.worklist import Item, Kind, register
+from projects.choices import ProjectStatus
+from projects.models import Project
 
-from .models import SummaryReport  # noqa: E402
+from .models import SummaryReport
 
 
 @register

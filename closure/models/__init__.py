@@ -7,4 +7,4 @@
 """
 
 # ---- summary report ----
-from .summary import Lesson, SummaryReport  # noqa: E402,F401
+from .summary import Lesson, SummaryReport  # noqa: F401

@@ -10,8 +10,8 @@ engine, and compares every figure.
 import io
 import random
 import zipfile
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -120,7 +120,7 @@ def approved(report, demo):
 
 # ---- brute force, straight from the raw rows ------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def workday(day):
     return chinese_calendar.is_workday(day)
 
