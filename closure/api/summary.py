@@ -40,7 +40,7 @@ LessonSerializer = row_serializer(Lesson, ["report", *LESSON_FIELDS, "created", 
 LessonSerializer.Meta.read_only_fields = ("created", "updated")
 
 
-class GenerateRequestSerializer(serializers.Serializer):
+class SummaryGenerateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True,
                                    help_text="Why an approved report is regenerated (its next version's change "
                                              "note); required then.")
@@ -55,7 +55,7 @@ class SummaryReportViewSet(ProjectRecordViewSet):
     filterset_class = SummaryReportFilterSet
     prefetch_related = ("lessons",)
 
-    @extend_schema(request=GenerateRequestSerializer, responses=SummaryReportSerializer)
+    @extend_schema(request=SummaryGenerateSerializer, responses=SummaryReportSerializer)
     @action(detail=True, methods=["post"])
     def generate(self, request, pk=None):
         report = self.get_object()
