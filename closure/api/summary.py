@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from core import records
 from core.api import ServiceViewSet
 from core.permissions import allowed
-from projects.api.base import ProjectRecordViewSet, nested_rows, record_serializer, row_serializer
+from projects.api.base import ProjectRecordViewSet, inline_choice, nested_rows, record_serializer, row_serializer
 
+from ..choices import LessonKind
 from ..filtersets import LessonFilterSet, SummaryReportFilterSet
 from ..models import Lesson, SummaryReport
 from ..services import summary
@@ -33,10 +34,12 @@ def _save_summary(self, instance, before):
 SummaryReportSerializer = record_serializer(
     SummaryReport, "conclusion", "objectives_commentary", "delivery_commentary", "cost_commentary", "handover",
     "snapshot", "generated_at", "lessons",
-    extra={"lessons": nested_rows(Lesson, LESSON_FIELDS), "save_instance": _save_summary})
+    extra={"lessons": nested_rows(Lesson, LESSON_FIELDS, {"kind": inline_choice(LessonKind.choices, required=False)}),
+           "save_instance": _save_summary})
 SummaryReportSerializer.Meta.read_only_fields = (*SummaryReportSerializer.Meta.read_only_fields, "snapshot",
                                                  "generated_at")
-LessonSerializer = row_serializer(Lesson, ["report", *LESSON_FIELDS, "created", "updated"])
+LessonSerializer = row_serializer(Lesson, ["report", *LESSON_FIELDS, "created", "updated"],
+                                  {"kind": inline_choice(LessonKind.choices, required=False)})
 LessonSerializer.Meta.read_only_fields = ("created", "updated")
 
 
