@@ -194,7 +194,8 @@ def monthly_sections(report, language):
         *([Table([_t("Ticket"), _t("Summary"), _t("Created"), _t("Resolved"), _t("Within target")],
                  [[i["id"], i["summary"], i["created"], i["resolved"], i["resolution_met"]]
                   for i in data["major_incidents"]], caption=_t("P1 tickets"))] if data["major_incidents"] else []),
-        *([Table([_t("Start"), _t("End"), _t("Minutes"), _t("Planned"), _t("Description")],
+        *([Table([_t("Start"), _t("End"), pgettext("outage", "Minutes"), pgettext("outage", "Planned"),
+                  _t("Description")],
                  [[o["start"], o["end"], o["minutes"], o["planned"], o["description"]] for o in data["outages"]],
                  caption=_t("Outages"))] if data["outages"] else [])]))
     problems = data["problems"]

@@ -134,7 +134,8 @@ def major_tables(data):
                             [[i["id"], i["summary"], i["created"], i["resolved"] or NONE, i["resolution_met"]]
                              for i in service["major_incidents"]["rows"]], caption=_t("P1 tickets")))
     if service["outage_list"]["rows"]:
-        tables.append(Table([_t("Start"), _t("End"), _t("Minutes"), _t("Planned"), _t("Description")],
+        tables.append(Table([_t("Start"), _t("End"), pgettext("outage", "Minutes"), pgettext("outage", "Planned"),
+                             _t("Description")],
                             [[o["start"], o["end"], o["minutes"], o["planned"], o["description"]]
                              for o in service["outage_list"]["rows"]], caption=_t("Outages")))
     return tables
