@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core import navigation
 from core.permissions import crud, declare, review_flow
 from core.registry import PROJECT_TEAM, TSD, RecordType, registry
+from core.roles import READ_ALL
 from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
@@ -105,9 +106,12 @@ REPORT_AUTHORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.ADMIN}
 MEETING_ORGANISERS = {R.TSD_STAFF, R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.ADMIN}
 ACTION_OWNERS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.TEAM_MEMBER}
 declare({
-    "reporting.reportprofile": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER}),
+    # The customer contact reads the profile (to agree it) and the issued reports (to rate them): only their
+    # own organisation's, and only what is shared with them (core.scopes confinement and share rules).
+    "reporting.reportprofile": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER}, view=READ_ALL | {R.CUSTOMER}),
     "reporting.monthlyservicereport": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER},
-                                                  issue={R.SERVICE_MANAGER, R.PROJECT_MANAGER}),
+                                                  issue={R.SERVICE_MANAGER, R.PROJECT_MANAGER},
+                                                  view=READ_ALL | {R.CUSTOMER}),
     "reporting.metricanalysis": crud(REPORT_AUTHORS),
     "reporting.internalservicereport": review_flow(MEETING_ORGANISERS, {R.TSD_DIRECTOR}),
     "reporting.qualitymeeting": crud(MEETING_ORGANISERS),
@@ -116,17 +120,14 @@ declare({
                                             distribute=MEETING_ORGANISERS),
     "reporting.actionitem": crud(MEETING_ORGANISERS | ACTION_OWNERS),
 })
-navigation.add("monitoring", _("Monthly service reports"), "reporting:monthlyservicereport_list",
-               "reporting.monthlyservicereport",
-               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF})
-navigation.add("monitoring", _("Report profiles"), "reporting:reportprofile_list", "reporting.reportprofile",
-               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
-navigation.add("monitoring", _("Internal service reports"), "reporting:internalservicereport_list",
-               "reporting.internalservicereport",
-               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.GENERAL_MANAGER, R.MANAGEMENT_REP})
-navigation.add("monitoring", _("Quality meetings"), "reporting:qualitymeeting_list", "reporting.qualitymeeting",
-               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.MANAGEMENT_REP})
-navigation.add("monitoring", _("Meeting minutes"), "reporting:meetingminutes_list", "reporting.meetingminutes",
-               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})
-navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", "reporting.actionitem",
-               roles={R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_STAFF, R.TSD_STAFF})
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+# The customer contact answers the survey and agrees the report profile (SP-4.5.1); staff read the answers, and
+# the Service Department records an answer given on paper or by phone. An answer or an agreement is never changed.
+SURVEY_RECORDERS = {R.SERVICE_MANAGER, R.SERVICE_STAFF, R.PROJECT_MANAGER, R.ADMIN}
+declare({
+    "reporting.satisfactionresponse": {"view": READ_ALL | {R.CUSTOMER}, "add": SURVEY_RECORDERS | {R.CUSTOMER},
+                                       "change": set(), "delete": set()},
+    "reporting.profileagreement": {"view": READ_ALL | {R.CUSTOMER}, "add": {R.CUSTOMER}, "change": set(),
+                                   "delete": set()},
+})

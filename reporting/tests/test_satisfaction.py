@@ -1,0 +1,115 @@
+"""Customer satisfaction: answers recorded once, the summary computed from them, pending surveys."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from contracts.demo import CHAIN_TITLE
+from contracts.models import Contract
+from core.context import acting_as
+from core.models import AuditEntry
+from core.roles import Role
+from org.models import RoleAssignment, User
+from reporting.choices import ReportStatus, SurveyOccasion
+from reporting.models import MonthlyServiceReport, SatisfactionResponse
+from reporting.services import satisfaction
+
+
+def customer_user(username="wz_contact", name="李", surname="王"):
+    user = User.objects.create_user(username, f"{username}@example.com", "x", first_name=name, last_name=surname)
+    RoleAssignment.objects.create(user=user, role=Role.CUSTOMER)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def chain(demo):
+    return Contract.objects.signed().filter(title=CHAIN_TITLE).first()
+
+
+@pytest.fixture
+def issued(chain):
+    report = MonthlyServiceReport.objects.filter(contract__number=chain.number, status=ReportStatus.ISSUED).first()
+    assert report is not None, "the demo issues one monthly report"
+    return report
+
+
+def test_customer_rates_an_issued_report_once(issued, demo):
+    contact = customer_user()
+    assert issued in satisfaction.pending_for(contact)
+    with acting_as(contact):
+        answer = satisfaction.answer_report(issued, contact, 4, "响应及时")
+    assert (answer.year, answer.month, answer.score, answer.points) == (issued.year, issued.month, 4, 80)
+    assert answer.respondent == contact and answer.respondent_name == "王李"
+    assert answer.occasion == SurveyOccasion.MONTHLY_REPORT and answer.report == issued
+    assert AuditEntry.objects.filter(object_id=str(answer.pk), content_type__model="satisfactionresponse").exists()
+    assert issued not in satisfaction.pending_for(contact)
+    assert not satisfaction.may_answer(contact, issued)
+    with pytest.raises(ValidationError, match="answered already"), acting_as(contact):
+        satisfaction.answer_report(issued, contact, 5)
+    assert SatisfactionResponse.objects.count() == 1
+
+
+def test_staff_neither_answer_for_themselves_nor_see_pending_surveys(issued, demo):
+    pm = demo["pm"]
+    assert satisfaction.pending_for(pm) == []
+    with pytest.raises(PermissionDenied):
+        satisfaction.answer_report(issued, pm, 5)
+    with pytest.raises(ValidationError, match="Name the person"), acting_as(pm):
+        satisfaction.record(score=5, report=issued, user=pm)
+    with acting_as(demo["svc_staff"]):  # an answer given on paper, typed in by the Service Department
+        answer = satisfaction.record(score=5, report=issued, user=demo["svc_staff"], respondent_name="张主任")
+    assert answer.respondent is None and answer.respondent_name == "张主任"
+
+
+def test_only_an_issued_report_is_rated_and_the_score_is_one_to_five(issued, chain, demo):
+    contact = customer_user()
+    draft = MonthlyServiceReport.objects.exclude(status=ReportStatus.ISSUED).first()
+    if draft is not None:
+        with pytest.raises(ValidationError, match="issued"):
+            satisfaction.record(score=3, report=draft, user=contact)
+    for bad in (0, 6):
+        with pytest.raises(ValidationError), acting_as(contact):
+            satisfaction.record(score=bad, report=issued, user=contact)
+    assert not SatisfactionResponse.objects.exists()
+
+
+def test_acceptance_answer_through_a_link_has_no_account(chain):
+    answer = satisfaction.record(score=5, occasion=SurveyOccasion.ACCEPTANCE, contract=chain,
+                                 respondent_name="赵工", comment="验收顺利", year=2026, month=9)
+    assert (answer.respondent, answer.respondent_name, answer.year, answer.month) == (None, "赵工", 2026, 9)
+    with pytest.raises(ValidationError, match="answered already"):
+        satisfaction.record(score=4, occasion=SurveyOccasion.ACCEPTANCE, contract=chain, respondent_name="赵工",
+                            year=2026, month=9)
+
+
+def test_summary_counts_averages_points_and_leaves_gaps(chain, demo):
+    answers = [(2026, 3, 5), (2026, 3, 4), (2026, 5, 3), (2026, 7, 5), (2025, 12, 1)]
+    for i, (year, month, score) in enumerate(answers):
+        satisfaction.record(score=score, occasion=SurveyOccasion.ACCEPTANCE, contract=chain, year=year,
+                            month=month, respondent_name=f"联系人{i}")
+    result = satisfaction.summary(chain.number, date(2026, 3, 15), date(2026, 6, 1))
+    assert result["count"] == 3
+    assert result["average"] == pytest.approx(4.0)
+    assert result["points"] == pytest.approx(80.0)
+    assert result["by_month"] == [
+        {"year": 2026, "month": 3, "count": 2, "average": 4.5},
+        {"year": 2026, "month": 4, "count": 0, "average": None},
+        {"year": 2026, "month": 5, "count": 1, "average": 3.0},
+        {"year": 2026, "month": 6, "count": 0, "average": None},
+    ]
+    empty = satisfaction.summary(chain.number, date(2024, 1, 1), date(2024, 2, 1))
+    assert (empty["count"], empty["average"], empty["points"]) == (0, None, None)
+    across_year = satisfaction.summary(chain.number, date(2025, 12, 1), date(2026, 3, 31))
+    assert across_year["count"] == 3 and across_year["average"] == pytest.approx(10 / 3, abs=0.01)
+    assert [(m["year"], m["month"]) for m in across_year["by_month"]] == [(2025, 12), (2026, 1), (2026, 2),
+                                                                          (2026, 3)]
+    trend = satisfaction.by_contract_month([chain.number], [(2026, 3), (2026, 4), (2026, 5)])
+    assert trend == {chain.number: [4.5, None, 3.0]}
+
+
+def test_answers_are_never_changed_through_the_matrix(demo):
+    from core.permissions import roles_for
+
+    assert roles_for("reporting.satisfactionresponse", "change") == frozenset()
+    assert roles_for("reporting.satisfactionresponse", "delete") == frozenset()
