@@ -120,6 +120,21 @@ declare({
                                             distribute=MEETING_ORGANISERS),
     "reporting.actionitem": crud(MEETING_ORGANISERS | ACTION_OWNERS),
 })
+navigation.add("monitoring", _("Monthly service reports"), "reporting:monthlyservicereport_list",
+               "reporting.monthlyservicereport",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF})
+navigation.add("monitoring", _("Report profiles"), "reporting:reportprofile_list", "reporting.reportprofile",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
+navigation.add("monitoring", _("Internal service reports"), "reporting:internalservicereport_list",
+               "reporting.internalservicereport",
+               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.GENERAL_MANAGER, R.MANAGEMENT_REP})
+navigation.add("monitoring", _("Quality meetings"), "reporting:qualitymeeting_list", "reporting.qualitymeeting",
+               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.MANAGEMENT_REP})
+navigation.add("monitoring", _("Meeting minutes"), "reporting:meetingminutes_list", "reporting.meetingminutes",
+               roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})
+navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", "reporting.actionitem",
+               roles={R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_STAFF, R.TSD_STAFF})
+
 
 # ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
 # The customer contact answers the survey and agrees the report profile (SP-4.5.1); staff read the answers, and
@@ -131,3 +146,6 @@ declare({
     "reporting.profileagreement": {"view": READ_ALL | {R.CUSTOMER}, "add": {R.CUSTOMER}, "change": set(),
                                    "delete": set()},
 })
+navigation.add("monitoring", _("Customer satisfaction"), "reporting:satisfactionresponse_list",
+               "reporting.satisfactionresponse",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})

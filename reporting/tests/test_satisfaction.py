@@ -113,3 +113,48 @@ def test_answers_are_never_changed_through_the_matrix(demo):
 
     assert roles_for("reporting.satisfactionresponse", "change") == frozenset()
     assert roles_for("reporting.satisfactionresponse", "delete") == frozenset()
+
+
+def test_survey_page_and_api(issued, client):
+    contact = customer_user()
+    client.force_login(contact)
+    url = f"/reporting/satisfactionresponse/add/?report={issued.pk}"
+    page = client.get(url)
+    assert page.status_code == 200 and "How satisfied are you" in page.content.decode()
+    assert client.get(issued.get_absolute_url()).content.decode().count("answer-survey") == 1
+    response = client.post(url, {"report": issued.pk, "score": 5, "comment": "很好"})
+    assert response.status_code == 302
+    answer = SatisfactionResponse.objects.get()
+    assert (answer.respondent, answer.score, answer.comment) == (contact, 5, "很好")
+    assert "answer-survey" not in client.get(issued.get_absolute_url()).content.decode()
+    again = client.post("/api/reporting/satisfaction/", {"report": issued.pk, "score": 1},
+                        content_type="application/json")
+    assert again.status_code == 400 and "answered already" in again.content.decode()
+    assert client.post(f"/reporting/satisfactionresponse/{answer.pk}/edit/", {"score": 1}).status_code == 403
+    listed = client.get("/api/reporting/satisfaction/").json()
+    assert [row["id"] for row in listed["results"]] == [answer.pk] and listed["results"][0]["points"] == 100
+
+
+def test_api_answer_and_staff_reading(issued, chain, client_for, demo):
+    contact = customer_user()
+    from django.test import Client
+
+    api = Client()
+    api.force_login(contact)
+    created = api.post("/api/reporting/satisfaction/", {"report": issued.pk, "score": 3, "comment": "一般"},
+                       content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["year"] == issued.year and created.json()["respondent"] == contact.pk
+    manager = client_for("svc_manager")
+    assert manager.get(f"/api/reporting/satisfaction/{created.json()['id']}/").json()["score"] == 3
+    contract_page = manager.get(chain.get_absolute_url()).content.decode()
+    assert 'id="contract-satisfaction"' in contract_page and "一般" in contract_page
+    report_page = manager.get(issued.get_absolute_url()).content.decode()
+    assert 'id="report-answers"' in report_page and "answer-survey" not in report_page
+    assert manager.patch(f"/api/reporting/satisfaction/{created.json()['id']}/", {"score": 5},
+                         content_type="application/json").status_code in (403, 405)
+    paper = manager.post("/api/reporting/satisfaction/", {"occasion": "acceptance", "contract": chain.pk,
+                                                          "score": 4, "respondent_name": "陈经理"},
+                         content_type="application/json")
+    assert paper.status_code == 201, paper.content
+    assert paper.json()["respondent"] is None and paper.json()["respondent_name"] == "陈经理"
