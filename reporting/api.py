@@ -17,6 +17,8 @@ from core.api import (
     RestrictedReadOnlyViewSet,
     ServiceViewSet,
 )
+from core.drf import MatrixPermission
+from core.middleware import bind_actor
 from core.permissions import allowed
 
 from .choices import ActionStatus, AgreementDecision
@@ -183,6 +185,17 @@ class GenerateRequestSerializer(serializers.Serializer):
                                              "change note); required then.")
 
 
+class MayAgree(MatrixPermission):
+    """Agreeing the report profile is the customer's answer (a ProfileAgreement): it needs that right and the
+    profile in sight; reporting.services.agreement checks the rest."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        bind_actor(request, request.user)
+        return allowed(request.user, ProfileAgreement, "add")
+
+
 class ReportProfileViewSet(ControlledRecordViewSet):
     queryset = ReportProfile.objects.all()
     serializer_class = ReportProfileSerializer
@@ -190,7 +203,7 @@ class ReportProfileViewSet(ControlledRecordViewSet):
     select_related = ("contract",)
 
     @extend_schema(request=AgreeRequestSerializer, responses={201: ProfileAgreementSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[MayAgree])
     def agree(self, request, pk=None):
         """The customer contact agrees the approved profile in force (`decision` "agreed"), or asks for changes
         ("changes", with a `comment`)."""

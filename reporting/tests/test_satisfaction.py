@@ -158,3 +158,26 @@ def test_api_answer_and_staff_reading(issued, chain, client_for, demo):
                          content_type="application/json")
     assert paper.status_code == 201, paper.content
     assert paper.json()["respondent"] is None and paper.json()["respondent_name"] == "陈经理"
+
+
+def test_internal_report_trend_shows_satisfaction_per_contract_and_month(issued, chain, demo):
+    from reporting.choices import Scope
+    from reporting.services.internal import build_internal_snapshot
+    from servicedata import sla
+
+    year, month = issued.year, issued.month
+    months = sla.last_months(year, month, 3)
+    (y0, m0), (y2, m2) = months[0], months[2]
+    for i, (y, m, score) in enumerate([(y0, m0, 2), (y2, m2, 4), (y2, m2, 5)]):
+        satisfaction.record(score=score, occasion=SurveyOccasion.ACCEPTANCE, contract=chain, year=y, month=m,
+                            respondent_name=f"客户{i}")
+    data = build_internal_snapshot(Scope.COMPANY, None, year, month)
+    trend = data["satisfaction"]
+    assert trend["months"] == [f"{y}-{m:02d}" for y, m in months]
+    row = next(r for r in trend["series"] if r["contract"] == chain.number)
+    assert row["averages"] == [2.0, None, 4.5]
+    assert [r["contract"] for r in trend["series"]] == [chain.number]  # contracts without answers are left out
+    from reporting.exports import satisfaction_section
+
+    section = satisfaction_section(data)
+    assert section.tables[0].rows == [[row["customer"], chain.number, "2.00", "—", "4.50"]]
