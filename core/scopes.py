@@ -54,14 +54,24 @@ def confine(roles, reach, *, shared=False):
     _confinements[:] = [c for c in _confinements if c.roles != roles] + [Confinement(roles, reach, shared)]
 
 
-def share(model_label: str, rows):
+@dataclass(frozen=True)
+class ShareRule:
+    rows: object  # rows(queryset, user) -> the queryset narrowed to what is shared with the user
+    personal: bool = False  # the rule alone decides: it keeps only what is the user's own, whoever's record it is
+
+
+def share(model_label: str, rows, *, personal=False):
     """What of `model_label` is shared with the customer: rows(queryset, user) -> the queryset narrowed to it.
 
-    Declared by the model's own app (in its workflows.py); called after the reach has narrowed the queryset."""
+    Declared by the model's own app (in its workflows.py); called after the reach has narrowed the queryset to
+    the user's own organisation. `personal=True` for a rule that keeps only rows addressed to the user in person
+    (their notifications, the minutes of a meeting they were invited to): the company's records, outside any
+    customer's reach, then reach them through it."""
     label = model_label.lower()
-    if label in _shared_rows and _shared_rows[label] is not rows:
+    rule = ShareRule(rows, personal)
+    if label in _shared_rows and _shared_rows[label] != rule:
         raise ValueError(f"the sharing rule of {label} is declared twice")
-    _shared_rows[label] = rows
+    _shared_rows[label] = rule
 
 
 def shared_rule(model):
@@ -107,7 +117,10 @@ def within(queryset, user, granting):
 
 def _within_one(queryset, user, confinement):
     model_paths = paths(queryset.model)
-    if model_paths:
+    rule = shared_rule(queryset.model) if confinement.shared else None
+    if confinement.shared and rule is None:
+        return queryset.none()
+    if model_paths and not (rule and rule.personal):
         reach = confinement.reach(user)
         unset, condition = Q(), Q()
         for key, path in model_paths.items():
@@ -116,10 +129,7 @@ def _within_one(queryset, user, confinement):
             unset &= Q(**{f"{field}__isnull": True})
         # A record of no project, contract or customer is the company's: a customer never reaches it.
         queryset = queryset.filter(condition if confinement.shared else condition | unset)
-    if not confinement.shared:
-        return queryset
-    rule = shared_rule(queryset.model)
-    return rule(queryset, user) if rule is not None else queryset.none()
+    return rule.rows(queryset, user) if rule is not None else queryset
 
 
 def reaches(user, obj, granting) -> bool:

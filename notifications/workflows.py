@@ -16,5 +16,5 @@ declare({
 })
 
 # ---- shared with the customer: their own notifications and settings (the models' restrict_rows say the same) ----
-scopes.share("notifications.notification", lambda rows, user: rows.filter(recipient=user))
-scopes.share("notifications.notificationpreference", lambda rows, user: rows.filter(user=user))
+scopes.share("notifications.notification", lambda rows, user: rows.filter(recipient=user), personal=True)
+scopes.share("notifications.notificationpreference", lambda rows, user: rows.filter(user=user), personal=True)

@@ -144,4 +144,4 @@ navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", 
 scopes.share("reporting.monthlyservicereport", lambda rows, user: rows.filter(status=ReportStatus.ISSUED))
 scopes.share("reporting.reportprofile", lambda rows, user: rows.filter(status=RecordStatus.APPROVED))
 scopes.share("reporting.meetingminutes", lambda rows, user: rows.filter(
-    status=MinutesStatus.DISTRIBUTED, meeting__attendees__user=user).distinct())
+    status=MinutesStatus.DISTRIBUTED, meeting__attendees__user=user).distinct(), personal=True)
