@@ -9,16 +9,20 @@ from contracts.demo import CHAIN_TITLE
 from contracts.models import Contract
 from core.context import acting_as
 from core.models import AuditEntry
-from core.roles import Role
-from org.models import RoleAssignment, User
+from org.models import User
 from reporting.choices import ReportStatus, SurveyOccasion
 from reporting.models import MonthlyServiceReport, SatisfactionResponse
 from reporting.services import satisfaction
 
 
-def customer_user(username="wz_contact", name="李", surname="王"):
-    user = User.objects.create_user(username, f"{username}@example.com", "x", first_name=name, last_name=surname)
-    RoleAssignment.objects.create(user=user, role=Role.CUSTOMER)
+def customer_user(username="wz_contact", name="王李", customer="wzwater"):
+    """A contact of the customer (the demo chain's, 温州市水务集团, unless told) given a sign-in."""
+    from customers.models import Contact, Customer
+    from portal.services import give_sign_in
+
+    contact = Contact.objects.create(customer=Customer.objects.get(code=customer), name=name,
+                                     email=f"{username}@example.com")
+    user, _password = give_sign_in(contact, User.objects.get(username="svc_staff"), username=username)
     return User.objects.get(pk=user.pk)
 
 
