@@ -415,12 +415,33 @@ def test_registered_sections_are_frozen_into_the_report(project, demo):
     assert "Problems, security incidents and improvements" in headings
 
 
-def test_satisfaction_and_cost_are_said_to_be_not_recorded_when_they_are_not(project, demo):
+def test_satisfaction_answers_meet_the_objective_and_unrecorded_cost_is_said_so(project, demo):
+    from reporting.choices import SurveyOccasion
+    from reporting.services import satisfaction
+
     report = drafted(project, demo["pm"])
     data = report.snapshot
-    if not data["satisfaction"]["recorded"]:
-        objective = next(row for row in data["objectives"]["rows"] if row["metric"] == "satisfaction")
-        assert objective["result"] is None and objective["met"] is None
+    objective = next(row for row in data["objectives"]["rows"] if row["metric"] == "satisfaction")
+    assert data["satisfaction"] == {"recorded": True, "count": 0, "average": None, "points": None,
+                                    "by_month": data["satisfaction"]["by_month"]}
+    assert (objective["result"], objective["met"]) == (None, None)  # no answer: not measured, never 0
+    assert "No survey answer" in " ".join(s for section in report.export_sections("en") for s in section.paragraphs)
+
+    contract, staff = project.contract, demo["svc_staff"]
+    with acting_as(staff):  # answers given on paper, typed in by staff
+        for score, name, month in ((5, "孙慧敏", 4), (4, "李强", 4), (4, "孙慧敏", 5)):
+            satisfaction.record(score=score, occasion=SurveyOccasion.ACCEPTANCE, contract=contract, user=staff,
+                                respondent_name=name, year=2026, month=month)
+    with acting_as(demo["pm"]):
+        report = summary.generate(report, demo["pm"])
+    data = report.snapshot
+    assert (data["satisfaction"]["count"], data["satisfaction"]["average"]) == (3, round(13 / 3, 2))
+    assert data["satisfaction"]["points"] == round(13 / 3 * 20, 1)
+    objective = next(row for row in data["objectives"]["rows"] if row["metric"] == "satisfaction")
+    assert objective["result"] == round(13 / 3 * 20, 1) and objective["met"] is False  # 86.7 < 90 分
+    months = {(m["year"], m["month"]): m for m in data["satisfaction"]["by_month"]}
+    assert months[(2026, 4)]["count"] == 2 and months[(2026, 3)]["count"] == 0
+
     cost = data["cost"]
     assert cost["contract_value"] == str(project.contract.value)
     assert cost["actual_cost"] is None and cost["actual_effort_hours"] is None
