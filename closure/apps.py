@@ -15,3 +15,8 @@ class ClosureConfig(AppConfig):
         from . import checklist_sources, panels  # noqa: F401  (the project's own open work on the checklist)
 
         panels.register()
+
+        # ---- summary report ----
+        from .services import summary
+
+        checklist.register(summary.checklist_items)

@@ -22,3 +22,10 @@ class DispositionKind(models.TextChoices):
 
     WAIVED = "waived", _("Waived")
     HANDED_OVER = "handed_over", _("Handed over")
+
+# ---- summary report ----
+
+
+class LessonKind(models.TextChoices):
+    WENT_WELL = "went_well", _("Went well (keep doing)")
+    TO_IMPROVE = "to_improve", _("To improve")

@@ -10,7 +10,7 @@ from core.forms import ControlledRecordForm, ModelForm
 from org.models import DELIVERY_ROLES
 from projects.choices import ReportSection
 
-from .choices import Metric
+from .choices import AgreementDecision, Metric, ReportStatus, Score, SurveyOccasion
 from .models import (
     ActionItem,
     InternalServiceReport,
@@ -18,6 +18,7 @@ from .models import (
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
+    SatisfactionResponse,
 )
 from .services import meetings, monthly
 
@@ -285,3 +286,63 @@ class ActionItemForm(ModelForm):
         self.fields["project"].queryset = action_projects()
         if self.instance.pk:  # an action stays in the minutes that decided it
             self.fields["minutes"].disabled = True
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+class SatisfactionForm(ModelForm):
+    """An answer to the survey. A customer contact rates an issued report they have not rated yet; the Service
+    Department records an answer given on paper or by phone, naming the customer's person who gave it."""
+
+    class Meta:
+        model = SatisfactionResponse
+        fields = ["report", "contract", "occasion", "year", "month", "score", "comment", "respondent_name"]
+        widgets = {"score": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, report=None, **kwargs):
+        from .services.satisfaction import is_customer, pending_for
+
+        super().__init__(*args, user=user, **kwargs)
+        self.customer = is_customer(user)
+        self.fields["score"].choices = list(Score.choices)
+        self.fields["report"].queryset = MonthlyServiceReport.objects.filter(status=ReportStatus.ISSUED) \
+            .select_related("contract")
+        if self.customer:
+            pending = [r.pk for r in pending_for(user)]
+            self.fields["report"].queryset = self.fields["report"].queryset.filter(pk__in=pending)
+            self.fields["report"].required = True
+            for name in ("contract", "occasion", "year", "month", "respondent_name"):
+                del self.fields[name]
+        else:
+            for name in ("contract", "year", "month"):
+                self.fields[name].required = False
+            self.fields["respondent_name"].help_text = _("The customer's person who gave this answer.")
+        if report is not None:
+            self.initial["report"] = report.pk
+
+    def clean(self):
+        data = super().clean()
+        if self.customer:
+            return data
+        if data.get("occasion") == SurveyOccasion.MONTHLY_REPORT and not data.get("report"):
+            self.add_error("report", _t("Choose the issued report the answer is about."))
+        if data.get("occasion") == SurveyOccasion.ACCEPTANCE and not data.get("contract"):
+            self.add_error("contract", _t("Choose the contract."))
+        return data
+
+    def answer(self, user):
+        """Record the answer through the service (an answer is written once, never through a generic save)."""
+        from .services import satisfaction
+
+        data = self.cleaned_data
+        if self.customer:
+            return satisfaction.answer_report(data["report"], user, data["score"], data.get("comment", ""))
+        return satisfaction.record(score=data["score"], occasion=data["occasion"], report=data.get("report"),
+                                   contract=data.get("contract"), comment=data.get("comment", ""), user=user,
+                                   respondent_name=data.get("respondent_name", ""), year=data.get("year"),
+                                   month=data.get("month"))
+
+
+class ProfileAgreementForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=AgreementDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required when you ask for changes: say what should change."))

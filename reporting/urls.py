@@ -10,6 +10,8 @@ urlpatterns = [
     *views.QualityMeetingViews.urls(),
     *views.MeetingMinutesViews.urls(),
     *views.ActionItemViews.urls(),
+    *views.SatisfactionResponseViews.urls(),
+    path("reportprofile/<int:pk>/agree/", views.ProfileAgreementView.as_view(), name="reportprofile_agree"),
     path("monthlyservicereport/<int:pk>/generate/", views.GenerateReportView.as_view(),
          name="monthlyservicereport_generate"),
     path("monthlyservicereport/<int:pk>/progress/", views.ReportProgressView.as_view(),

@@ -12,7 +12,7 @@ from contracts.models import Contract
 from core import audit
 from core.choices import AuditAction
 from core.permissions import allowed
-from core.responses import error_html
+from core.responses import error_html, error_messages
 from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, RecordViews, hx_redirect
 
 from . import exports
@@ -33,6 +33,7 @@ from .filtersets import (
     MonthlyServiceReportFilterSet,
     QualityMeetingFilterSet,
     ReportProfileFilterSet,
+    SatisfactionResponseFilterSet,
 )
 from .forms import (
     ActionItemForm,
@@ -40,7 +41,9 @@ from .forms import (
     MinutesForm,
     MonthlyReportForm,
     QualityMeetingForm,
+    ProfileAgreementForm,
     ReportProfileForm,
+    SatisfactionForm,
 )
 from .models import (
     ActionItem,
@@ -49,6 +52,7 @@ from .models import (
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
+    SatisfactionResponse,
 )
 from .services import internal, meetings, monthly
 from .tables import (
@@ -58,6 +62,7 @@ from .tables import (
     MonthlyServiceReportTable,
     QualityMeetingTable,
     ReportProfileTable,
+    SatisfactionResponseTable,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -419,3 +424,70 @@ class ActionItemViews(RecordViews):
     detail_fields = ("minutes", "description", "owner", "due_date", "project", "status", "closed_at")
 
 
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+class SatisfactionEditView(InitialFromQueryMixin, ObjectEditView):
+    """The survey (a customer contact rating an issued report, ?report= from the issue e-mail or the portal) and
+    the Service Department's entry of an answer given on paper. Answers are written once: no edit page."""
+
+    query_initial = {"contract": Contract}
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs:  # an answer is never changed
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        value = self.request.GET.get("report", "")
+        if value.isdigit():
+            kwargs["report"] = MonthlyServiceReport.objects.restrict(self.request.user).filter(pk=value).first()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["customer"] = form.customer
+        report = form.initial.get("report")
+        context["report"] = MonthlyServiceReport.objects.filter(pk=report).select_related("contract").first() \
+            if report else None
+        return context
+
+    def form_valid(self, form):
+        try:
+            answer = form.answer(self.request.user)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _t("Thank you: your answer is recorded.") if form.customer
+                         else _t("Saved %(obj)s.") % {"obj": answer})
+        return hx_redirect(self.request, answer.get_absolute_url())
+
+
+class SatisfactionResponseViews(RecordViews):
+    model = SatisfactionResponse
+    table = SatisfactionResponseTable
+    filterset = SatisfactionResponseFilterSet
+    form = SatisfactionForm
+    edit_view = SatisfactionEditView
+    select_related = ("contract", "contract__customer")
+    detail_fields = ("contract", "occasion", "year", "month", "report", "score", "comment", "respondent_name",
+                     "respondent", "answered_at")
+
+
+class ProfileAgreementView(RecordPostView):
+    """POST from the report profile's page: the customer contact agrees it or asks for changes."""
+
+    model = ReportProfile
+    action = "view"
+
+    def act(self, profile, request):
+        from .services.agreement import decide
+
+        form = ProfileAgreementForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get("decision") or _t("Agree, or ask for changes."))
+        answer = decide(profile, request.user, form.cleaned_data["decision"], form.cleaned_data["comment"])
+        messages.success(request, _t("Your answer is recorded: %(d)s.") % {"d": answer.get_decision_display()})

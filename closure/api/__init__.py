@@ -7,3 +7,11 @@ ROUTES = []
 from .closure import ClosureDispositionViewSet, ProjectClosureViewSet  # noqa: E402
 
 ROUTES += [("closure/project-closures", ProjectClosureViewSet), ("closure/dispositions", ClosureDispositionViewSet)]
+
+# ---- summary report ----
+from .summary import LessonViewSet, SummaryReportViewSet  # noqa: E402
+
+ROUTES += [
+    ("closure/summary-reports", SummaryReportViewSet),
+    ("closure/lessons", LessonViewSet),
+]

@@ -8,3 +8,6 @@
 
 # ---- project closure ----
 from .closure import ClosureDisposition, ProjectClosure  # noqa: F401
+
+# ---- summary report ----
+from .summary import Lesson, SummaryReport  # noqa: F401
