@@ -5,3 +5,13 @@
 * review: the internal review (verification) 内部评审 against the acceptance and delivery criteria
 * acceptance: the project acceptance certificate 项目验收证明, the customer's acceptances and signing links
 """
+
+# ---- internal review and acceptance ----
+from .acceptance import (  # noqa: E402,F401
+    Acceptance,
+    AcceptanceCertificate,
+    CertificateItem,
+    CertificateStatus,
+    SigningLink,
+)
+from .review import CriterionVerdict, InternalReview, ReviewCriterion, ReviewStatus  # noqa: E402,F401
