@@ -10,3 +10,4 @@ class ClosureConfig(AppConfig):
         from . import checklist, next_steps, worklist  # noqa: F401  (checklist items, buttons, work-queue sources)
 
         next_steps.register()
+        next_steps.register_review_actions()  # ---- internal review and acceptance ----

@@ -2,3 +2,20 @@
 
 # Registered by api/urls.py under /api/.
 ROUTES = []
+
+# ---- internal review and acceptance certificate ----
+from .acceptance import (  # noqa: E402
+    AcceptanceCertificateViewSet,
+    AcceptanceViewSet,
+    SigningLinkDecisionViewSet,
+)
+from .review import CriterionVerdictViewSet, InternalReviewViewSet, JudgeableCriterionViewSet  # noqa: E402
+
+ROUTES += [
+    ("closure/internal-reviews", InternalReviewViewSet),
+    ("closure/review-criteria", JudgeableCriterionViewSet),
+    ("closure/criterion-verdicts", CriterionVerdictViewSet),
+    ("closure/acceptance-certificates", AcceptanceCertificateViewSet),
+    ("closure/acceptances", AcceptanceViewSet),
+    ("closure/signing-decisions", SigningLinkDecisionViewSet),
+]
