@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0005_taskworker'),
         ('customers', '0003_english_help_texts'),
-        ('org', '0004_alter_roleassignment_role'),
+        ('org', '0003_user_language_time_zone'),
         ('projects', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
