@@ -109,7 +109,7 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
         cert = self.get_object()
         if Role.CUSTOMER not in request.user.own_roles:
             raise PermissionDenied
-        given = DecisionSerializer(data=request.data)
+        given = type(DecisionSerializer)(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         acceptance = service.decide_in_portal(cert, request.user, data["decision"], data.get("comments", ""),
@@ -132,11 +132,11 @@ class SigningLinkDecisionViewSet(GenericViewSet):
     permission_classes = [AllowAny]
     authentication_classes = []
     queryset = SigningLink.objects.none()
-    serializer_class = LinkDecisionSerializer
+    serializer_class = type(LinkDecisionSerializer)
 
     @extend_schema(request=LinkDecisionSerializer, responses={201: AcceptanceSerializer})
     def create(self, request):
-        given = LinkDecisionSerializer(data=request.data)
+        given = type(LinkDecisionSerializer)(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         acceptance = service.decide_by_link(data["token"], data["certificate"], data["decision"],
