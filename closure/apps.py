@@ -20,3 +20,5 @@ class ClosureConfig(AppConfig):
         from .services import summary
 
         checklist.register(summary.checklist_items)
+
+        next_steps.register_review_actions()  # ---- internal review and acceptance ----

@@ -15,3 +15,9 @@ urlpatterns += [
     *summary.SummaryReportViews.urls(),
     path("summaryreport/<int:pk>/generate/", summary.GenerateSummaryView.as_view(), name="summaryreport_generate"),
 ]
+
+# ---- internal review and acceptance certificate ----
+from .views.acceptance import AcceptanceCertificateViews  # noqa: E402
+from .views.review import InternalReviewViews  # noqa: E402
+
+urlpatterns += [*InternalReviewViews.urls(), *AcceptanceCertificateViews.urls()]

@@ -15,3 +15,20 @@ ROUTES += [
     ("closure/summary-reports", SummaryReportViewSet),
     ("closure/lessons", LessonViewSet),
 ]
+
+# ---- internal review and acceptance certificate ----
+from .acceptance import (  # noqa: E402
+    AcceptanceCertificateViewSet,
+    AcceptanceViewSet,
+    SigningLinkDecisionViewSet,
+)
+from .review import CriterionVerdictViewSet, InternalReviewViewSet, JudgeableCriterionViewSet  # noqa: E402
+
+ROUTES += [
+    ("closure/internal-reviews", InternalReviewViewSet),
+    ("closure/review-criteria", JudgeableCriterionViewSet),
+    ("closure/criterion-verdicts", CriterionVerdictViewSet),
+    ("closure/acceptance-certificates", AcceptanceCertificateViewSet),
+    ("closure/acceptances", AcceptanceViewSet),
+    ("closure/signing-decisions", SigningLinkDecisionViewSet),
+]

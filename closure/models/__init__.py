@@ -11,3 +11,13 @@ from .closure import ClosureDisposition, ProjectClosure  # noqa: F401
 
 # ---- summary report ----
 from .summary import Lesson, SummaryReport  # noqa: F401
+
+# ---- internal review and acceptance ----
+from .acceptance import (  # noqa: E402,F401
+    Acceptance,
+    AcceptanceCertificate,
+    CertificateItem,
+    CertificateStatus,
+    SigningLink,
+)
+from .review import CriterionVerdict, InternalReview, ReviewCriterion, ReviewStatus  # noqa: E402,F401
