@@ -162,6 +162,7 @@ class GenerateRequestSerializer(serializers.Serializer):
 
 
 class ReportProfileViewSet(ControlledRecordViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = ReportProfile.objects.all()
     serializer_class = ReportProfileSerializer
     filterset_class = ReportProfileFilterSet
@@ -169,6 +170,7 @@ class ReportProfileViewSet(ControlledRecordViewSet):
 
 
 class MonthlyServiceReportViewSet(ControlledRecordViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = MonthlyServiceReport.objects.all()
     serializer_class = MonthlyServiceReportSerializer
     filterset_class = MonthlyServiceReportFilterSet
@@ -239,6 +241,7 @@ class MeetingAttendeeViewSet(ServiceViewSet):
 
 
 class MeetingMinutesViewSet(ControlledRecordViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = MeetingMinutes.objects.all()
     serializer_class = MeetingMinutesSerializer
     filterset_class = MeetingMinutesFilterSet
