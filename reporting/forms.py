@@ -290,39 +290,28 @@ class ActionItemForm(ModelForm):
 
 # ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
 class SatisfactionForm(ModelForm):
-    """An answer to the survey. A customer contact rates an issued report they have not rated yet; the Service
-    Department records an answer given on paper or by phone, naming the customer's person who gave it."""
+    """The Service Department records an answer the customer gave on paper or by phone, naming the customer's
+    person who gave it (a customer contact answers on the survey page: SurveyForm)."""
 
     class Meta:
         model = SatisfactionResponse
-        fields = ["report", "contract", "occasion", "year", "month", "score", "comment", "respondent_name"]
+        fields = ["occasion", "report", "contract", "year", "month", "score", "comment", "respondent_name"]
         widgets = {"score": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user=None, report=None, **kwargs):
-        from .services.satisfaction import is_customer, pending_for
-
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.customer = is_customer(user)
         self.fields["score"].choices = list(Score.choices)
         self.fields["report"].queryset = MonthlyServiceReport.objects.filter(status=ReportStatus.ISSUED) \
             .select_related("contract")
-        if self.customer:
-            pending = [r.pk for r in pending_for(user)]
-            self.fields["report"].queryset = self.fields["report"].queryset.filter(pk__in=pending)
-            self.fields["report"].required = True
-            for name in ("contract", "occasion", "year", "month", "respondent_name"):
-                del self.fields[name]
-        else:
-            for name in ("contract", "year", "month"):
-                self.fields[name].required = False
-            self.fields["respondent_name"].help_text = _("The customer's person who gave this answer.")
-        if report is not None:
-            self.initial["report"] = report.pk
+        self.fields["report"].help_text = _("After a monthly report: the issued report (it gives the contract and "
+                                            "the month).")
+        for name in ("contract", "year", "month"):
+            self.fields[name].required = False
+        self.fields["month"].help_text = _("At acceptance: the month answered (default: this month).")
+        self.fields["respondent_name"].help_text = _("The customer's person who gave this answer.")
 
     def clean(self):
         data = super().clean()
-        if self.customer:
-            return data
         if data.get("occasion") == SurveyOccasion.MONTHLY_REPORT and not data.get("report"):
             self.add_error("report", _t("Choose the issued report the answer is about."))
         if data.get("occasion") == SurveyOccasion.ACCEPTANCE and not data.get("contract"):
@@ -330,16 +319,22 @@ class SatisfactionForm(ModelForm):
         return data
 
     def answer(self, user):
-        """Record the answer through the service (an answer is written once, never through a generic save)."""
+        """Record the answer through the service (written once, never through a generic save)."""
         from .services import satisfaction
 
         data = self.cleaned_data
-        if self.customer:
-            return satisfaction.answer_report(data["report"], user, data["score"], data.get("comment", ""))
         return satisfaction.record(score=data["score"], occasion=data["occasion"], report=data.get("report"),
                                    contract=data.get("contract"), comment=data.get("comment", ""), user=user,
                                    respondent_name=data.get("respondent_name", ""), year=data.get("year"),
                                    month=data.get("month"))
+
+
+class SurveyForm(forms.Form):
+    """The customer contact's answer: how satisfied, 1–5, and a comment."""
+
+    score = forms.TypedChoiceField(label=_("score"), choices=Score.choices, coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("What went well, what should improve (optional)."))
 
 
 class ProfileAgreementForm(forms.Form):

@@ -60,7 +60,7 @@ def report_satisfaction(report, user):
     answers = SatisfactionResponse.objects.restrict(user).filter(report=report).order_by("answered_at")
     survey_url = None
     if satisfaction.may_answer(user, report):
-        survey_url = f"{reverse('reporting:satisfactionresponse_add')}?report={report.pk}"
+        survey_url = reverse("reporting:satisfaction_answer", args=[report.pk])
     return {"answers": list(answers), "survey_url": survey_url}
 
 
@@ -74,9 +74,7 @@ def profile_agreement(profile, user):
     answers = [{"get_decision_display": a.get_decision_display(), "version": a.version, "name": a.name,
                 "comment": a.comment, "decided_at_text": display.datetime_text(a.decided_at)}
                for a in profile.agreements.order_by("-decided_at", "-pk")]
-    return {"state": state, "state_label": labels[state], "answers": answers,
-            "can_decide": agreement.may_decide(user, profile),
-            "url": reverse("reporting:reportprofile_agree", args=[profile.pk])}
+    return {"state": state, "state_label": labels[state], "answers": answers}
 
 
 def register():

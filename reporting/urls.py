@@ -12,6 +12,7 @@ urlpatterns = [
     *views.ActionItemViews.urls(),
     *views.SatisfactionResponseViews.urls(),
     path("reportprofile/<int:pk>/agree/", views.ProfileAgreementView.as_view(), name="reportprofile_agree"),
+    path("monthlyservicereport/<int:pk>/survey/", views.SurveyView.as_view(), name="satisfaction_answer"),
     path("monthlyservicereport/<int:pk>/generate/", views.GenerateReportView.as_view(),
          name="monthlyservicereport_generate"),
     path("monthlyservicereport/<int:pk>/progress/", views.ReportProgressView.as_view(),

@@ -2,14 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic import DetailView
 
 from contracts.models import Contract
-from core import audit
+from core import audit, display
 from core.choices import AuditAction
 from core.permissions import allowed
 from core.responses import error_html, error_messages
@@ -44,6 +46,7 @@ from .forms import (
     ProfileAgreementForm,
     ReportProfileForm,
     SatisfactionForm,
+    SurveyForm,
 )
 from .models import (
     ActionItem,
@@ -54,7 +57,8 @@ from .models import (
     ReportProfile,
     SatisfactionResponse,
 )
-from .services import internal, meetings, monthly
+from .services import internal, meetings, monthly, satisfaction
+from .services.satisfaction import is_customer
 from .tables import (
     ActionItemTable,
     InternalServiceReportTable,
@@ -428,8 +432,8 @@ class ActionItemViews(RecordViews):
 
 # ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
 class SatisfactionEditView(InitialFromQueryMixin, ObjectEditView):
-    """The survey (a customer contact rating an issued report, ?report= from the issue e-mail or the portal) and
-    the Service Department's entry of an answer given on paper. Answers are written once: no edit page."""
+    """The Service Department's entry of an answer given on paper or by phone (?contract= from the contract's
+    page). Answers are written once: there is no edit page."""
 
     query_initial = {"contract": Contract}
 
@@ -438,22 +442,6 @@ class SatisfactionEditView(InitialFromQueryMixin, ObjectEditView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        value = self.request.GET.get("report", "")
-        if value.isdigit():
-            kwargs["report"] = MonthlyServiceReport.objects.restrict(self.request.user).filter(pk=value).first()
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = context["form"]
-        context["customer"] = form.customer
-        report = form.initial.get("report")
-        context["report"] = MonthlyServiceReport.objects.filter(pk=report).select_related("contract").first() \
-            if report else None
-        return context
-
     def form_valid(self, form):
         try:
             answer = form.answer(self.request.user)
@@ -461,8 +449,7 @@ class SatisfactionEditView(InitialFromQueryMixin, ObjectEditView):
             for message in error_messages(exc):
                 form.add_error(None, message)
             return self.form_invalid(form)
-        messages.success(self.request, _t("Thank you: your answer is recorded.") if form.customer
-                         else _t("Saved %(obj)s.") % {"obj": answer})
+        messages.success(self.request, _t("Saved %(obj)s.") % {"obj": answer})
         return hx_redirect(self.request, answer.get_absolute_url())
 
 
@@ -477,17 +464,77 @@ class SatisfactionResponseViews(RecordViews):
                      "respondent", "answered_at")
 
 
-class ProfileAgreementView(RecordPostView):
-    """POST from the report profile's page: the customer contact agrees it or asks for changes."""
+class CustomerPageView(LoginRequiredMixin, View):
+    """A page for the customer contact (core.middleware lets them in); the company's people are sent to the
+    record's own page. The record is fetched through restrict(): the customer's reach and share rules decide."""
+
+    customer_facing = True
+    model = None
+    template_name = ""
+
+    def record(self, pk):
+        return get_object_or_404(self.model.objects.restrict(self.request.user, "view"), pk=pk)
+
+    def show(self, record, form, status=200):
+        return render(self.request, self.template_name, {**self.context(record), "form": form}, status=status)
+
+    def get(self, request, pk):
+        record = self.record(pk)
+        if not is_customer(request.user):
+            return redirect(record.get_absolute_url())
+        return self.show(record, self.form_class())
+
+    def post(self, request, pk):
+        record = self.record(pk)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                message = self.act(record, form.cleaned_data)
+            except ValidationError as exc:
+                for text in error_messages(exc):
+                    form.add_error(None, text)
+            else:
+                messages.success(request, message)
+                return hx_redirect(request, reverse(settings.SERVPLAN_OUTSIDE_HOME))
+        return self.show(record, form, status=400)
+
+
+class SurveyView(CustomerPageView):
+    """The satisfaction survey of an issued monthly report (linked from the issue e-mail and the customer's
+    home): "How satisfied are you with this month's service?" 1–5 and a comment, answered once."""
+
+    model = MonthlyServiceReport
+    template_name = "reporting/survey.html"
+    form_class = SurveyForm
+
+    def context(self, report):
+        answer = SatisfactionResponse.objects.filter(respondent=self.request.user, report__number=report.number,
+                                                     year=report.year, month=report.month).first()
+        return {"report": report, "answer": answer, "may_answer": satisfaction.may_answer(self.request.user, report)}
+
+    def act(self, report, data):
+        satisfaction.answer_report(report, self.request.user, data["score"], data.get("comment", ""))
+        return _t("Thank you: your answer is recorded.")
+
+
+class ProfileAgreementView(CustomerPageView):
+    """The customer contact agrees the report settings in force, or asks for changes with a comment."""
 
     model = ReportProfile
-    action = "view"
+    template_name = "reporting/profile_agreement.html"
+    form_class = ProfileAgreementForm
 
-    def act(self, profile, request):
+    def context(self, profile):
+        from .services import agreement
+
+        names = ("contract", "report_period", "sections", "metrics", "recipients", "language", "due_day")
+        return {"profile": profile,
+                "fields": [(profile._meta.get_field(n).verbose_name, display.field_value(profile, n)) for n in names],
+                "answers": profile.agreements.order_by("-decided_at", "-pk"),
+                "may_decide": agreement.may_decide(self.request.user, profile)}
+
+    def act(self, profile, data):
         from .services.agreement import decide
 
-        form = ProfileAgreementForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(form.errors.get("decision") or _t("Agree, or ask for changes."))
-        answer = decide(profile, request.user, form.cleaned_data["decision"], form.cleaned_data["comment"])
-        messages.success(request, _t("Your answer is recorded: %(d)s.") % {"d": answer.get_decision_display()})
+        answer = decide(profile, self.request.user, data["decision"], data.get("comment", ""))
+        return _t("Your answer is recorded: %(d)s.") % {"d": answer.get_decision_display()}

@@ -104,7 +104,7 @@ def surveys_to_answer(user, today):
         yield Item(f"survey:report={report.pk}", Kind.WRITE,
                    _t("Rate the service of %(period)s (%(contract)s)")
                    % {"period": report.period_label, "contract": report.contract.number},
-                   f"{reverse('reporting:satisfactionresponse_add')}?report={report.pk}", record=report)
+                   reverse("reporting:satisfaction_answer", args=[report.pk]), record=report)
 
 
 @register
@@ -119,7 +119,7 @@ def profiles_to_agree(user, today):
             yield Item(f"profile_agreement:{profile.pk}", Kind.WRITE,
                        _t("Agree the report settings %(number)s v%(version)s")
                        % {"number": profile.number, "version": profile.version},
-                       profile.get_absolute_url(), record=profile)
+                       reverse("reporting:reportprofile_agree", args=[profile.pk]), record=profile)
         return
     managed = _managed_contracts(user)
     if not managed or not allowed(user, ReportProfile, "view"):

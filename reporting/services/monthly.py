@@ -145,7 +145,7 @@ def survey_url(report):
     """The satisfaction survey for an issued report, as an absolute link for the issue e-mail."""
     from django.urls import reverse
 
-    path = f"{reverse('reporting:satisfactionresponse_add')}?report={report.pk}"
+    path = reverse("reporting:satisfaction_answer", args=[report.pk])
     return settings.SERVPLAN_SITE_URL.rstrip("/") + path
 
 

@@ -51,7 +51,7 @@ def test_customer_asks_for_changes_then_agrees_the_new_version(profile, demo):
     with acting_as(manager):
         workflow.fire(revised, "approve", manager)
     revised.refresh_from_db()
-    with pytest.raises(ValidationError, match="in force"), acting_as(contact):
+    with pytest.raises(PermissionDenied), acting_as(contact):  # superseded: no longer shared with the customer
         agreement.decide(ReportProfile.objects.get(pk=profile.pk), contact, AgreementDecision.AGREED)
     assert agreement.state(revised) == "waiting"
     with acting_as(contact):
@@ -64,7 +64,7 @@ def test_customer_asks_for_changes_then_agrees_the_new_version(profile, demo):
     page = Client()
     page.force_login(pm)
     html = page.get(revised.get_absolute_url()).content.decode()
-    assert 'id="profile-agreement"' in html and str(contact) in html and "agree-profile" not in html
+    assert 'id="profile-agreement"' in html and str(contact) in html and 'id="agreement-form"' not in html
     section = revised.export_sections("en")[-1]
     assert section.heading == "Agreed with the customer"
     assert section.tables[0].rows[0][:3] == ["Agreed", f"v{revised.version}", str(contact)]
@@ -82,15 +82,19 @@ def test_agreement_through_the_page_and_the_api(profile, demo):
     contact = customer_user()
     client = Client(headers={"accept-language": "en"})
     client.force_login(contact)
-    html = client.get(profile.get_absolute_url()).content.decode()
-    assert 'id="agree-profile"' in html
-    response = client.post(f"/reporting/reportprofile/{profile.pk}/agree/", {"decision": "changes", "comment": ""})
-    assert response.status_code == 302 and not ProfileAgreement.objects.exists()
+    url = f"/reporting/reportprofile/{profile.pk}/agree/"
+    assert url in client.get("/portal/").content.decode()  # linked from the customer's home
+    html = client.get(url).content.decode()
+    assert 'id="agreement-form"' in html and profile.number in html
+    assert client.get(profile.get_absolute_url()).status_code == 404  # the company's page is not theirs
+    response = client.post(url, {"decision": "changes", "comment": ""})
+    assert response.status_code == 400 and not ProfileAgreement.objects.exists()
     api = client.post(f"/api/reporting/profiles/{profile.pk}/agree/", {"decision": "agreed"},
                       content_type="application/json")
     assert api.status_code == 201, api.content
     assert api.json()["decision"] == "agreed" and api.json()["version"] == profile.version
     assert client.get("/api/reporting/profile-agreements/").json()["count"] == 1
+    assert 'id="agreement-form"' not in client.get(url).content.decode()
     again = client.post(f"/api/reporting/profiles/{profile.pk}/agree/", {"decision": "agreed"},
                         content_type="application/json")
     assert again.status_code == 400
@@ -98,3 +102,8 @@ def test_agreement_through_the_page_and_the_api(profile, demo):
     staff.force_login(demo["pm"])
     assert staff.post(f"/api/reporting/profiles/{profile.pk}/agree/", {"decision": "agreed"},
                       content_type="application/json").status_code == 403
+    assert staff.get(url).status_code == 302  # the company's people read it on the profile's page
+    other = Client()
+    other.force_login(customer_user("nb_contact2", "何医生", customer="nbhospital"))
+    assert other.get(url).status_code == 404
+    assert other.get("/api/reporting/profile-agreements/").json()["count"] == 0

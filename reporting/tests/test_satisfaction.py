@@ -122,21 +122,30 @@ def test_answers_are_never_changed_through_the_matrix(demo):
 def test_survey_page_and_api(issued, client):
     contact = customer_user()
     client.force_login(contact)
-    url = f"/reporting/satisfactionresponse/add/?report={issued.pk}"
-    page = client.get(url)
+    url = f"/reporting/monthlyservicereport/{issued.pk}/survey/"
+    assert client.get("/portal/").content.decode().count(url) >= 1  # the customer's home links the survey
+    page = client.get(url, headers={"accept-language": "en"})
     assert page.status_code == 200 and "How satisfied are you" in page.content.decode()
-    assert client.get(issued.get_absolute_url()).content.decode().count("answer-survey") == 1
-    response = client.post(url, {"report": issued.pk, "score": 5, "comment": "很好"})
+    assert client.get(issued.get_absolute_url()).status_code == 404  # the company's page is not theirs
+    assert client.post(url, {"score": 9}).status_code == 400
+    response = client.post(url, {"score": 5, "comment": "很好"})
     assert response.status_code == 302
     answer = SatisfactionResponse.objects.get()
     assert (answer.respondent, answer.score, answer.comment) == (contact, 5, "很好")
-    assert "answer-survey" not in client.get(issued.get_absolute_url()).content.decode()
+    assert 'id="survey-answered"' in client.get(url).content.decode()
     again = client.post("/api/reporting/satisfaction/", {"report": issued.pk, "score": 1},
                         content_type="application/json")
     assert again.status_code == 400 and "answered already" in again.content.decode()
-    assert client.post(f"/reporting/satisfactionresponse/{answer.pk}/edit/", {"score": 1}).status_code == 403
+    assert client.get("/reporting/satisfactionresponse/add/").status_code == 404
     listed = client.get("/api/reporting/satisfaction/").json()
     assert [row["id"] for row in listed["results"]] == [answer.pk] and listed["results"][0]["points"] == 100
+    other = customer_user("nb_contact2", "何医生", customer="nbhospital")  # another customer's contact
+    client.force_login(other)
+    assert client.get(url).status_code == 404
+    assert client.get("/api/reporting/satisfaction/").json()["results"] == []
+    assert client.post("/api/reporting/satisfaction/", {"report": issued.pk, "score": 1},
+                       content_type="application/json").status_code in (400, 403, 404)
+    assert SatisfactionResponse.objects.count() == 1
 
 
 def test_api_answer_and_staff_reading(issued, chain, client_for, demo):
@@ -155,6 +164,7 @@ def test_api_answer_and_staff_reading(issued, chain, client_for, demo):
     assert 'id="contract-satisfaction"' in contract_page and "一般" in contract_page
     report_page = manager.get(issued.get_absolute_url()).content.decode()
     assert 'id="report-answers"' in report_page and "answer-survey" not in report_page
+    assert manager.get(f"/reporting/monthlyservicereport/{issued.pk}/survey/").status_code == 302
     assert manager.patch(f"/api/reporting/satisfaction/{created.json()['id']}/", {"score": 5},
                          content_type="application/json").status_code in (403, 405)
     paper = manager.post("/api/reporting/satisfaction/", {"occasion": "acceptance", "contract": chain.pk,
