@@ -62,7 +62,8 @@ def change_requests(project):
     for change in ChangeRequest.objects.filter(project=project, successor__isnull=True).order_by("number"):
         done = change.status in DECIDED_CHANGES
         yield Item(f"change:{change.number}", _t("Change request %(record)s: %(state)s.")
-                   % {"record": f"{change.number} v{change.version} {change.title}", "state": change.get_status_display()},
+                   % {"record": f"{change.number} v{change.version} {change.title}",
+                      "state": change.get_status_display()},
                    change.get_absolute_url(), done=done, group=group)
 
 
@@ -159,4 +160,5 @@ def records_archived(project):
                       "state": state}, row.url, group=group)
     if archived:
         yield Item("records:archived", _t("%(count)s records of the project are approved and archived.")
-                   % {"count": archived}, reverse("core:register") + "?" + urlencode({"project": project.code}), done=True, group=group)
+                   % {"count": archived}, reverse("core:register") + "?" + urlencode({"project": project.code}),
+                   done=True, group=group)

@@ -3,7 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # ---- project closure ----
 
 class ClosureStatus(models.TextChoices):

@@ -4,7 +4,7 @@ from core.filtersets import FilterSet
 from projects.filtersets import record_filterset
 
 # ---- project closure ----
-from .models import ClosureDisposition, ProjectClosure  # noqa: E402
+from .models import ClosureDisposition, ProjectClosure
 
 ProjectClosureFilterSet = record_filterset(ProjectClosure)
 

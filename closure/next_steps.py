@@ -9,9 +9,9 @@ from core.extensions import Action, register_action
 from core.permissions import allowed
 
 # ---- project closure ----
-from projects.choices import ProjectStatus  # noqa: E402
+from projects.choices import ProjectStatus
 
-from .models import ProjectClosure  # noqa: E402
+from .models import ProjectClosure
 
 # The closure is offered from this long before the project's end date.
 CLOSURE_LEAD = timedelta(days=30)

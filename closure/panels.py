@@ -4,8 +4,7 @@ from core.extensions import register_detail_panel
 from core.permissions import allowed
 
 # ---- project closure ----
-from .models import ProjectClosure  # noqa: E402
-
+from .models import ProjectClosure
 
 SHOWN = 10  # open items listed on the project's page; the closure record lists them all
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.tables import ProjectRecordTable
 
 # ---- project closure ----
-from .models import ProjectClosure  # noqa: E402
+from .models import ProjectClosure
 
 
 class ProjectClosureTable(ProjectRecordTable):

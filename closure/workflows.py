@@ -10,15 +10,15 @@ customer) and the project's closure.
 # closure checklist is settled (done, or waived / handed over by that manager with a reason); closing freezes the
 # checklist into the record and sets the project's status to closed: the only way a project closes.
 
-from django.utils.translation import gettext as _t  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
-from core import navigation  # noqa: E402
-from core.permissions import crud, declare  # noqa: E402
-from core.registry import PROJECT_TEAM, RecordType, registry  # noqa: E402
-from core.roles import READ_ALL  # noqa: E402
-from core.roles import Role as R  # noqa: E402
-from core.workflow import (  # noqa: E402
+from core import navigation
+from core.permissions import crud, declare
+from core.registry import PROJECT_TEAM, RecordType, registry
+from core.roles import READ_ALL
+from core.roles import Role as R
+from core.workflow import (
     NOT_AUTHOR,
     Condition,
     Fix,
@@ -30,7 +30,7 @@ from core.workflow import (  # noqa: E402
     supersede_predecessors,
 )
 
-from .choices import ClosureStatus  # noqa: E402
+from .choices import ClosureStatus
 
 PROJECT_SCOPE = {"project": "project", "contract": "project__contract"}
 

@@ -7,11 +7,11 @@ from core.permissions import allowed
 from core.worklist import Item, Kind, register
 
 # ---- project closure ----
-from projects.choices import ProjectStatus  # noqa: E402
-from projects.models import Project  # noqa: E402
+from projects.choices import ProjectStatus
+from projects.models import Project
 
-from .choices import ClosureStatus  # noqa: E402
-from .models import ProjectClosure  # noqa: E402
+from .choices import ClosureStatus
+from .models import ProjectClosure
 
 
 @register

@@ -64,6 +64,8 @@ FINISHED_TASKS = [
     ("月度服务报告（7–9 月）", 32, 60, 24, "pm", None, (5,), False),
     ("项目总结与验收准备", 88, 4, 16, "pm", None, (6,), False),
 ]
+# One criterion a line: the internal review proposes each as a criterion (closure.demo).
+FINISHED_ACCEPTANCE = "系统割接一次成功，业务无中断\n保障期三个月 SLA 全部达标\n交付割接方案、回退方案、运维手册与三个月的服务月报"
 # task name: days its actual end is later than planned
 FINISHED_LATE = {"割接演练与回退验证": 1}
 FINISHED_INITIATION = {
@@ -90,8 +92,7 @@ def load(context):
     if finished is not None:
         project = Project.objects.filter(contract__number=finished.number).first() or _running_project(
             finished, users, budget="120000", tasks=FINISHED_TASKS,
-            acceptance_criteria="系统割接一次成功、业务无中断；保障期三个月 SLA 全部达标；交付割接方案、"
-                                "回退方案、运维手册与服务月报。", milestone=("割接完成", 20))
+            acceptance_criteria=FINISHED_ACCEPTANCE, milestone=("割接完成", 20))
         _initiation_plan(project, users, FINISHED_INITIATION)
         _earlier_change(project, users, "系统割接窗口顺延三天", "客户营业网点客户端升级延后，割接窗口顺延三天。",
                         "系统割接上线", days=3)

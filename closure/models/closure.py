@@ -82,8 +82,8 @@ class ClosureDisposition(BaseModel):
         verbose_name = _("checklist disposition")
         verbose_name_plural = _("checklist dispositions")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(kind=DispositionKind.HANDED_OVER) | models.Q(owner__isnull=False),
-                                   name="closure_handed_over_has_owner",
+            models.CheckConstraint(condition=~models.Q(kind=DispositionKind.HANDED_OVER)
+                                   | models.Q(owner__isnull=False), name="closure_handed_over_has_owner",
                                    violation_error_message=_("An item handed over needs its new owner.")),
         ]
 
