@@ -167,8 +167,10 @@ def _internal_review(context, project, report):
     reports = list(MonthlyServiceReport.objects.filter(contract__number=project.contract.number, status="issued")
                    .order_by("year", "month"))
     report_numbers = "、".join(f"{r.number}（{r.year}-{r.month:02d}）" for r in reports)
+    baseline = project.baseline()
     evidence_index = list(RecordIndex.objects.filter(
-        number__in=[report.number, *[r.number for r in reports]], is_latest=True).values_list("pk", flat=True))
+        number__in=[report.number, baseline.number, *[r.number for r in reports]], is_latest=True)
+        .values_list("pk", flat=True))
     deviation = _sla_deviation(report)
     with acting_as(pm, request_id="load_demo"):
         review = reviews.start_review(project, pm)
@@ -178,7 +180,8 @@ def _internal_review(context, project, report):
         for row in review.criteria.all():
             if not row.evidence:
                 before = audit.snapshot(row)
-                row.evidence = f"项目总结报告 {report.number}（已批准，数据冻结）；服务月报 {report_numbers}。"
+                row.evidence = (f"项目总结报告 {report.number}（已批准，数据冻结）；工作计划表 {baseline.number} "
+                                f"第 {baseline.version} 版（全部任务完成）；服务月报 {report_numbers}。")
                 records.update(row, pm, before)
             set_links(row, "evidence_records", evidence_index, pm)
         workflow.fire(review, "submit", pm, "请服务部与技术服务事业部评审")

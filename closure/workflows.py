@@ -269,3 +269,14 @@ navigation.add("monitoring", _("Internal reviews"), "closure:internalreview_list
                roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.TSD_DIRECTOR})
 navigation.add("monitoring", _("Acceptance certificates"), "closure:acceptancecertificate_list",
                "closure.acceptancecertificate", roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
+
+
+# ---- what the customer contact sees of the closure stage (core.scopes.share; added with the demo's acceptance) ----
+# Only the certificate once it is offered to them (and its items and the acceptances recorded on it); the summary
+# report, the internal review and the closure stay internal (no share rule: never visible to a customer).
+from core import scopes  # noqa: E402
+
+OFFERED = (CS.REQUESTED, CS.ACCEPTED, CS.REJECTED)
+scopes.share("closure.acceptancecertificate", lambda rows, user: rows.filter(status__in=OFFERED))
+scopes.share("closure.certificateitem", lambda rows, user: rows.filter(certificate__status__in=OFFERED))
+scopes.share("closure.acceptance", lambda rows, user: rows.filter(certificate__status__in=OFFERED))
