@@ -91,15 +91,13 @@ class HomeView(PortalView, TemplateView):
             model = apps.get_model("closure", "AcceptanceCertificate")
         except LookupError:
             return []
-        waiting = [c for c in self.shared(model).order_by("-pk") if c.status == "acceptance_requested"]
+        waiting = [c for c in self.shared(model).order_by("-pk") if c.status == "requested"]  # acceptance requested
         return [(certificate, optional_url("closure:certificate_respond", certificate.pk)) for certificate in waiting]
 
     def surveys(self):
         """Issued reports the contact has not rated yet (reporting.services.satisfaction), each with its survey."""
-        try:
-            from reporting.services.satisfaction import pending_for
-        except ImportError:
-            return []
+        from reporting.services.satisfaction import pending_for
+
         return [(report, optional_url("reporting:satisfaction_answer", report.pk))
                 for report in pending_for(self.request.user)]
 

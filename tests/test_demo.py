@@ -127,3 +127,19 @@ def test_the_demo_has_a_finished_project_summarised_reviewed_accepted_and_closed
     assert len(spec_outputs) == 11
     done = set(RecordIndex.objects.filter(status__in=DONE_STATES | {"accepted"}).values_list("record_type", flat=True))
     assert set(spec_outputs) <= done, set(spec_outputs) - done
+
+
+def test_a_certificate_offered_to_the_customer_waits_on_their_home_page(demo, client):
+    """The closure and portal branches meet: a certificate in "acceptance requested" is listed on the customer
+    contact's home with its answer page; once decided it is no longer waiting."""
+    from closure.tests.helpers_acceptance import requested_certificate
+    from customers.models import Contact
+    from portal.services import give_sign_in
+
+    cert, _links = requested_certificate(demo, contacts=False)
+    contact = Contact.objects.create(customer=cert.customer, name="陈丽", job_title="信息中心主任")
+    with acting_as(demo["sales"]):
+        user, _password = give_sign_in(contact, demo["sales"], username="offered_contact")
+    client.force_login(user)
+    home = client.get("/portal/").content.decode()
+    assert cert.number in home and f"/closure/acceptancecertificate/{cert.pk}/respond/" in home
