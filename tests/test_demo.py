@@ -86,7 +86,10 @@ def test_load_demo_and_setup_after_a_new_draft_version_of_every_record_type(demo
     for record_type in implemented_types():
         model = record_type.model
         frozen = record_type.workflow.frozen_states
-        for record in model.objects.filter(status__in=frozen, successor__isnull=True).order_by("pk")[:2]:
+        rows = model.objects.filter(status__in=frozen, successor__isnull=True).order_by("pk")
+        # A closed project takes no new versions (the demo's finished project is closed): work goes on elsewhere.
+        open_rows = [r for r in rows[:10] if getattr(getattr(r, "project", None), "status", "open") != "closed"]
+        for record in open_rows[:2]:
             _new_version(record, [demo["admin"], record.author])
             drafted.add(record_type.code)
     assert len(drafted) >= 10, drafted
