@@ -66,6 +66,8 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
     its SHA-256 and e-mails signing links; `decide` records a signed-in customer contact's acceptance or
     rejection."""
 
+    customer_facing = True  # a customer contact reads what is shared with them and decides (core.scopes.share)
+
     queryset = AcceptanceCertificate.objects.all()
     serializer_class = AcceptanceCertificateSerializer
     filterset_class = AcceptanceCertificateFilterSet
@@ -119,6 +121,8 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
 
 class AcceptanceViewSet(RestrictedReadOnlyViewSet):
     """The customer's decisions: who, when, how, from where, the SHA-256 and version decided on, still valid or not."""
+
+    customer_facing = True  # a customer contact reads the decisions on what is shared with them
 
     queryset = Acceptance.objects.all()
     serializer_class = AcceptanceSerializer

@@ -93,6 +93,11 @@ def requested_certificate(demo, contacts=True):
 
 
 def customer_user(customer, username="customer1"):
+    """A contact of `customer` who signs in (customers.Contact.user): the customer role reaches its own organisation
+    through the contact it is (portal.workflows)."""
+    from customers.models import Contact
+
     user = User.objects.create_user(username=username, password="x", first_name="丽", last_name="陈")
     RoleAssignment.objects.create(user=user, role="customer")
+    Contact.objects.create(customer=customer, name="陈丽", job_title="信息中心主任", user=user)
     return user

@@ -119,6 +119,7 @@ class RespondView(CertificatePageMixin, FormView):
 
     action = "accept"
     template_name = "closure/acceptance_respond.html"
+    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
 
     def customer(self):
         return Role.CUSTOMER in self.request.user.own_roles
