@@ -49,3 +49,26 @@ def closures_to_decide(user, today):
             title = _t("Close the project: %(what)s (every checklist item settled)") % {"what": what}
         yield Item(f"approve:project_closure:{closure.pk}:v{closure.version}:{closure.status}", Kind.APPROVE, title,
                    closure.get_absolute_url() + "#checklist", record=closure)
+
+
+@register
+def items_handed_over(user, today):
+    """Items a closing project handed over to the user: theirs until the project's state settles them."""
+    from .choices import DispositionKind
+    from .models import ClosureDisposition
+    from .services.closure import checklist
+
+    mine = ClosureDisposition.objects.filter(owner=user, kind=DispositionKind.HANDED_OVER) \
+        .select_related("closure__project").order_by("decided_at", "pk")
+    by_project = {}
+    for disposition in mine[:200]:
+        by_project.setdefault(disposition.closure.project, set()).add(disposition.item_key)
+    for project, keys in by_project.items():
+        for row in checklist(project):
+            disposition = row.disposition
+            if row.item.key in keys and not row.item.done and disposition is not None \
+                    and disposition.owner_id == user.pk and disposition.kind == DispositionKind.HANDED_OVER:
+                yield Item(f"handed_over:{disposition.pk}", Kind.WRITE,
+                           _t("Handed over to you from %(project)s: %(item)s")
+                           % {"project": project, "item": row.item.label}, row.item.url or project.get_absolute_url(),
+                           record=project)
