@@ -192,6 +192,11 @@ def test_waiver_and_handover_recorded_audited_then_the_project_closes(closure, p
     assert "客户书面确认不需要月报" in text and "Waived" in text and "Handed over" in text
     assert "The checklist as it stood when the project closed." in text
 
+    english = client.get(closure.get_absolute_url()).content.decode()
+    assert "任务 1 is done." in english and "Waived" in english
+    chinese = client_for("svc_manager", language="zh-hans").get(closure.get_absolute_url()).content.decode()
+    assert "任务 1 已完成。" in chinese and "豁免" in chinese
+
     docx = client.get(f"/closure/projectclosure/{closure.pk}/export/?format=docx")
     assert docx.status_code == 200 and docx["Content-Type"].startswith("application/vnd.openxmlformats")
 
