@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
 from core import audit, display, records
 from core.exports import Section, Table
@@ -165,11 +166,15 @@ def close_project(closure, user):
     with transaction.atomic():
         frozen = frozen_rows(checklist(project), words_in_every_language(project))
         ProjectClosure.objects.filter(pk=closure.pk).update(checklist_snapshot=frozen, closed_at=timezone.now())
+        # The transition was authorised by the workflow engine (the closer's role, or a delegate's): the project's
+        # status follows it here, written once and audited, whoever may edit the project's other fields.
         project = type(project).objects.select_for_update().get(pk=project.pk)
         if project.status != ProjectStatus.CLOSED:
             before = audit.snapshot(project)
-            project.status = ProjectStatus.CLOSED
-            records.update(project, user, before, comment=_t("Closed by %(record)s.") % {"record": closure.number})
+            type(project).objects.filter(pk=project.pk).update(status=ProjectStatus.CLOSED)
+            project.refresh_from_db()
+            audit.log_update(project, before, user=user,
+                             comment=display.message(gettext_noop("Closed by %(record)s."), record=closure.number))
 
 
 STATE_LABELS = {"done": lambda: _t("Done"), "open": lambda: _t("Open"),
