@@ -8,14 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
+from rest_framework.views import APIView
 
 from core.api import RestrictedReadOnlyViewSet
 from core.permissions import allowed
 from core.roles import Role
 from projects.api.base import ProjectRecordViewSet, inline_choice, record_serializer
 
-from ..filtersets import AcceptanceCertificateFilterSet, AcceptanceFilterSet
+from ..filtersets import AcceptanceCertificateFilterSet, AcceptanceFilterSet, SigningLinkFilterSet
 from ..models.acceptance import Acceptance, AcceptanceCertificate, CertificateItem, Decision, SigningLink
 from ..models.review import InternalReview
 from ..services import acceptance as service
@@ -117,6 +117,13 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
         return Response(AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
 
 
+class CertificateItemViewSet(RestrictedReadOnlyViewSet):
+    """The certificate's criteria and results, generated from the passed review (written only through it)."""
+
+    queryset = CertificateItem.objects.all()
+    serializer_class = CertificateItemSerializer
+
+
 class AcceptanceViewSet(RestrictedReadOnlyViewSet):
     """The customer's decisions: who, when, how, from where, the SHA-256 and version decided on, still valid or not."""
 
@@ -126,16 +133,30 @@ class AcceptanceViewSet(RestrictedReadOnlyViewSet):
     select_related = ("certificate",)
 
 
-class SigningLinkDecisionViewSet(GenericViewSet):
-    """The decision through a one-time signing link (no account): used, expired and foreign links are refused."""
+class SigningLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SigningLink
+        fields = ["id", "certificate", "contact", "email", "expires_at", "used_at", "sent_by", "language", "created"]
+        read_only_fields = fields
+
+
+class SigningLinkViewSet(RestrictedReadOnlyViewSet):
+    """The one-time links sent for a certificate (never their token: only its SHA-256 is stored)."""
+
+    queryset = SigningLink.objects.all()
+    serializer_class = SigningLinkSerializer
+    filterset_class = SigningLinkFilterSet
+
+
+class SigningLinkDecisionView(APIView):
+    """`POST /closure/sign/api/decide/`: the decision through a one-time signing link, for a signer without an
+    account (the token is the authority): used, expired and foreign links are refused (400 with the reason)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    queryset = SigningLink.objects.none()
-    serializer_class = type(LinkDecisionSerializer)
 
     @extend_schema(request=LinkDecisionSerializer, responses={201: AcceptanceSerializer})
-    def create(self, request):
+    def post(self, request):
         given = type(LinkDecisionSerializer)(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
