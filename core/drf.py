@@ -46,10 +46,23 @@ class MatrixPermission(permissions.BasePermission):
             return True
         if allowed(request.user, model, self.action(request, view)):
             return True
-        if is_outside(request.user) and not allowed(request.user, model, "view"):
+        if is_outside(request.user) and not self.visible(request.user, model, view):
             # A customer contact: what is not shared with them does not exist for them, as on the pages.
             raise exceptions.NotFound()
         return False
+
+    @staticmethod
+    def visible(user, model, view):
+        """Whether the user reads the model, and the object the route names (if it names one)."""
+        if not allowed(user, model, "view"):
+            return False
+        pk = getattr(view, "kwargs", {}).get("pk")
+        if pk is None:
+            return True
+        try:
+            return model.objects.restrict(user, "view").filter(pk=pk).exists()
+        except (ValueError, DjangoValidationError):
+            return False
 
     def has_object_permission(self, request, view, obj):
         """The same for the object, its scope included (a project role acts only inside its own projects). An

@@ -74,13 +74,16 @@ class ContentSecurityPolicyMiddleware:
 
 # ---- the customer's pages: a person of the customer's organisation sees only what is made for them --------------
 
-# Django's own pages everyone signed in uses (sign out, password, language, the translation catalogue).
-OUTSIDE_URL_NAMES = frozenset({"login", "logout", "password_change", "set_language", "javascript-catalog"})
+# Django's own pages everyone signed in uses (sign out, password, language, the translation catalogue), and the
+# API token (a customer's system may act through the API too).
+OUTSIDE_URL_NAMES = frozenset({"login", "logout", "password_change", "set_language", "javascript-catalog",
+                               "api-token"})
 
 
 def customer_facing(view):
-    """Mark a view (a function or a class-based view) as one a customer contact may open. Such a view still
-    fetches through `restrict()`, so the matrix and the customer's scope (core.scopes) decide what it shows."""
+    """Mark a view (a function, a class-based view or an API viewset) as one a customer contact may open. Such a
+    view still fetches through `restrict()`, so the matrix and the customer's scope (core.scopes) decide what it
+    shows. A class says the same with `customer_facing = True`."""
     view.customer_facing = True
     return view
 
@@ -93,9 +96,10 @@ def is_customer_facing(view_func) -> bool:
 
 
 class OutsidePagesMiddleware:
-    """A customer contact (core.roles.is_outside) reaches only the pages made for them (`customer_facing`), the
-    API (the matrix and the customer's scope decide there) and Django's sign-out/password/language pages; every
-    other page is a 404, as if it did not exist. The company's home page sends them to their own home.
+    """A customer contact (core.roles.is_outside) reaches only the pages and API viewsets made for them
+    (`customer_facing`; there the matrix and the customer's scope decide) and Django's sign-out/password/language
+    pages; every other page or API route is a 404, as if it did not exist. The company's home page sends them to
+    their own home.
 
     Placed after AuthenticationMiddleware."""
 
@@ -115,8 +119,6 @@ class OutsidePagesMiddleware:
             return None
         match = request.resolver_match
         if is_customer_facing(view_func) or (match and match.url_name in OUTSIDE_URL_NAMES):
-            return None
-        if getattr(view_func, "cls", None) is not None:  # the API: MatrixPermission and restrict() decide
             return None
         if match and match.view_name == "core:home":
             return redirect(settings.SERVPLAN_OUTSIDE_HOME)

@@ -197,6 +197,7 @@ class MayAgree(MatrixPermission):
 
 
 class ReportProfileViewSet(ControlledRecordViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = ReportProfile.objects.all()
     serializer_class = ReportProfileSerializer
     filterset_class = ReportProfileFilterSet
@@ -221,6 +222,7 @@ class ReportProfileViewSet(ControlledRecordViewSet):
 
 
 class MonthlyServiceReportViewSet(ControlledRecordViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = MonthlyServiceReport.objects.all()
     serializer_class = MonthlyServiceReportSerializer
     filterset_class = MonthlyServiceReportFilterSet
@@ -291,6 +293,7 @@ class MeetingAttendeeViewSet(ServiceViewSet):
 
 
 class MeetingMinutesViewSet(ControlledRecordViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = MeetingMinutes.objects.all()
     serializer_class = MeetingMinutesSerializer
     filterset_class = MeetingMinutesFilterSet

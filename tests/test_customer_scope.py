@@ -91,18 +91,19 @@ def contacts(demo):
 def objects_of(model, customer):
     """The model's objects that belong to the customer (by its scope paths), newest first; for a model of the
     company (no scope), all of them."""
+    from contracts.models import Contract
+    from projects.models import Project
+
     model_paths = scopes.paths(model)
     rows = model._base_manager.all()
+    ids = {"customer": [customer.pk],
+           "contract": list(Contract.objects.filter(customer=customer).values_list("pk", flat=True)),
+           "project": list(Project.objects.filter(customer=customer).values_list("pk", flat=True))}
     if model_paths:
         condition, unset = Q(), Q()
         for key, path in model_paths.items():
             field = path or "pk"
-            if key == "customer":
-                condition |= unset & Q(**{field: customer.pk})
-            elif key == "contract":
-                condition |= unset & Q(**{f"{field}__customer": customer.pk})
-            else:
-                condition |= unset & Q(**{f"{field}__customer": customer.pk})
+            condition |= unset & Q(**{f"{field}__in": ids[key]})
             unset &= Q(**{f"{field}__isnull": True})
         rows = rows.filter(condition)
     return rows.order_by("-pk")
@@ -138,6 +139,15 @@ def _probes(model):
     return probes
 
 
+def customer_facing(url):
+    """Whether the page or API viewset of the URL is made for the customer (core.middleware.customer_facing)."""
+    from django.urls import resolve
+
+    from core.middleware import is_customer_facing
+
+    return is_customer_facing(resolve(url).func)
+
+
 CUSTOMER_ROUTES = [p for p in ROUTES if p.values[2] is not None and p.values[2] is not Attachment]
 
 
@@ -159,26 +169,35 @@ def test_a_customer_contact_gets_404_on_what_is_not_shared_with_them(route, name
                     assert status == 404, f"{user.username} {method.upper()} {url}: {status} (not shared)"
                     assert AuditEntry.objects.count() == written, f"{user.username} {method.upper()} {url} wrote"
                 elif method == "get":
-                    page = not route.startswith("api/")
-                    readable = not page or route.endswith("/export/") or route.startswith("portal/")
-                    assert status == (200 if readable else 404), f"{user.username} GET {url}: {status} (shared)"
-                else:
-                    assert status in (403, 404, 405), f"{user.username} {method.upper()} {url}: {status}"
+                    assert status == (200 if customer_facing(url) else 404), f"{user.username} GET {url}: {status}"
+                else:  # refused (or an incomplete request refused first), never done
+                    assert status in (400, 403, 404, 405), f"{user.username} {method.upper()} {url}: {status}"
                     assert AuditEntry.objects.count() == written, f"{user.username} {method.upper()} {url} wrote"
 
 
 def _api_lists():
     from api.urls import router
 
-    return [pytest.param(f"/api/{prefix}/", viewset.queryset.model, id=prefix)
+    return [pytest.param(f"/api/{prefix}/", viewset, viewset.queryset.model, id=prefix)
             for prefix, viewset, _basename in router.registry]
 
 
-@pytest.mark.parametrize(("url", "model"), _api_lists())
-def test_an_api_list_holds_exactly_what_is_shared(url, model, demo, contacts):
+def test_every_api_made_for_the_customer_reads_a_model_shared_with_them():
+    from api.urls import router
+
+    for prefix, viewset, _basename in router.registry:
+        if getattr(viewset, "customer_facing", False):
+            label = viewset.queryset.model._meta.label_lower
+            assert label in SHARED and Role.CUSTOMER in MATRIX[label]["view"], prefix
+
+
+@pytest.mark.parametrize(("url", "viewset", "model"), _api_lists())
+def test_an_api_list_holds_exactly_what_is_shared(url, viewset, model, demo, contacts):
+    """Made for the customer (`customer_facing`) and named in the matrix: exactly what is shared; else 404."""
     for user in contacts.values():
         response = _client(user).get(url, {"limit": 500})
-        if Role.CUSTOMER not in MATRIX.get(model._meta.label_lower, {}).get("view", ()):
+        if not getattr(viewset, "customer_facing", False) or \
+                Role.CUSTOMER not in MATRIX.get(model._meta.label_lower, {}).get("view", ()):
             assert response.status_code == 404, f"{user.username} GET {url}: {response.status_code}"
             continue
         assert response.status_code == 200, f"{user.username} GET {url}: {response.status_code}"
