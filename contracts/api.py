@@ -118,6 +118,8 @@ class ContractViewSet(ControlledRecordViewSet):
     next version (`new-version`); `changes` lists what changed, SLA included. Rows (`service_lines`, `milestones`)
     are sent as whole lists, written only while the contract is a draft or returned."""
 
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
+
     queryset = Contract.objects.all()
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
@@ -199,6 +201,8 @@ class ServiceLevelAgreementSerializer(ControlledRecordSerializer):
 
 class ServiceLevelAgreementViewSet(ControlledRecordViewSet):
     """Signed SLAs (record type "sla"): targets sent as a whole list; signed only together with the contract."""
+
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = ServiceLevelAgreement.objects.all()
     serializer_class = ServiceLevelAgreementSerializer
@@ -345,6 +349,7 @@ class SlaTargetRowSerializer(SlaTargetSerializer):
 
 
 class SlaTargetViewSet(RestrictedReadOnlyViewSet):
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = SlaTarget.objects.all()
     serializer_class = SlaTargetRowSerializer
     filterset_fields = ["sla", "priority"]

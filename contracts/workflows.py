@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from catalog.choices import Priority
-from core import display, navigation
+from core import display, navigation, scopes
 from core.permissions import crud, declare, review_flow
 from core.registry import SALES_DEPT, RecordType, registry
+from core.roles import READ_ALL_AND_CUSTOMER
 from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
@@ -258,12 +259,14 @@ REVIEW_ORGANISERS = {R.SALES, R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
 OPINION_GIVERS = {R.GENERAL_MANAGER, R.MANAGEMENT_REP, R.TSD_DIRECTOR, R.TSD_STAFF, R.SERVICE_MANAGER,
                   R.SERVICE_STAFF, R.COMMERCE, R.SALES}
 declare({
-    "contracts.contract": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
+    "contracts.contract": {**review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
+                           "view": READ_ALL_AND_CUSTOMER},
     "contracts.contractservice": crud(CONTRACT_EDITORS),
     "contracts.paymentmilestone": crud(CONTRACT_EDITORS),
     "contracts.contractsignatory": crud({R.SALES}),
-    "contracts.servicelevelagreement": review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
-    "contracts.slatarget": crud(CONTRACT_EDITORS),
+    "contracts.servicelevelagreement": {**review_flow(CONTRACT_EDITORS, CONTRACT_APPROVERS, sign={R.SALES}),
+                                        "view": READ_ALL_AND_CUSTOMER},
+    "contracts.slatarget": crud(CONTRACT_EDITORS, view=READ_ALL_AND_CUSTOMER),
     "contracts.contractreview": {**review_flow(REVIEW_ORGANISERS, OPINION_GIVERS), "return": CONTRACT_APPROVERS},
     "contracts.reviewopinion": {**crud(REVIEW_ORGANISERS), "change": OPINION_GIVERS},
 })
@@ -274,3 +277,11 @@ navigation.add("contract", _("Service level agreements"), "contracts:serviceleve
                roles={R.SALES, R.SERVICE_MANAGER})
 navigation.add("contract", _("Contract review records"), "contracts:contractreview_list", "contracts.contractreview",
                roles={R.SALES, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.COMMERCE, R.TSD_DIRECTOR})
+
+
+# ---- shared with the customer (the customer's own view, portal) -------------------------------------------------
+# A customer contact sees their organisation's contracts and SLAs once signed, with the SLA's targets; never a
+# draft, a version in review or the contract review.
+scopes.share("contracts.contract", lambda rows, user: rows.filter(status=SignedStatus.SIGNED))
+scopes.share("contracts.servicelevelagreement", lambda rows, user: rows.filter(status=SignedStatus.SIGNED))
+scopes.share("contracts.slatarget", lambda rows, user: rows.filter(sla__status=SignedStatus.SIGNED))

@@ -15,5 +15,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {}
+    from .roles import is_outside
+
     daily, more = menu_for(user)
-    return {"nav_stages": daily, "nav_more": more, "nav_stage_defs": STAGES, "register_url": reverse("core:register")}
+    return {"nav_stages": daily, "nav_more": more, "nav_stage_defs": STAGES, "register_url": reverse("core:register"),
+            "nav_outside": is_outside(user)}

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from .middleware import bind_actor
 from .permissions import allowed
+from .roles import is_outside
 
 ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
            "DELETE": "delete"}
@@ -43,7 +44,25 @@ class MatrixPermission(permissions.BasePermission):
         model = getattr(getattr(view, "queryset", None), "model", None)
         if model is None:
             return True
-        return allowed(request.user, model, self.action(request, view))
+        if allowed(request.user, model, self.action(request, view)):
+            return True
+        if is_outside(request.user) and not self.visible(request.user, model, view):
+            # A customer contact: what is not shared with them does not exist for them, as on the pages.
+            raise exceptions.NotFound()
+        return False
+
+    @staticmethod
+    def visible(user, model, view):
+        """Whether the user reads the model, and the object the route names (if it names one)."""
+        if not allowed(user, model, "view"):
+            return False
+        pk = getattr(view, "kwargs", {}).get("pk")
+        if pk is None:
+            return True
+        try:
+            return model.objects.restrict(user, "view").filter(pk=pk).exists()
+        except (ValueError, DjangoValidationError):
+            return False
 
     def has_object_permission(self, request, view, obj):
         """The same for the object, its scope included (a project role acts only inside its own projects). An

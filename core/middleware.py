@@ -70,3 +70,56 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.SERVPLAN_CSP)
         return response
+
+
+# ---- the customer's pages: a person of the customer's organisation sees only what is made for them --------------
+
+# Django's own pages everyone signed in uses (sign out, password, language, the translation catalogue), and the
+# API token (a customer's system may act through the API too).
+OUTSIDE_URL_NAMES = frozenset({"login", "logout", "password_change", "set_language", "javascript-catalog",
+                               "api-token"})
+
+
+def customer_facing(view):
+    """Mark a view (a function, a class-based view or an API viewset) as one a customer contact may open. Such a
+    view still fetches through `restrict()`, so the matrix and the customer's scope (core.scopes) decide what it
+    shows. A class says the same with `customer_facing = True`."""
+    view.customer_facing = True
+    return view
+
+
+def is_customer_facing(view_func) -> bool:
+    if getattr(view_func, "customer_facing", False):
+        return True
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    return bool(getattr(view_class, "customer_facing", False))
+
+
+class OutsidePagesMiddleware:
+    """A customer contact (core.roles.is_outside) reaches only the pages and API viewsets made for them
+    (`customer_facing`; there the matrix and the customer's scope decide) and Django's sign-out/password/language
+    pages; every other page or API route is a 404, as if it did not exist. The company's home page sends them to
+    their own home.
+
+    Placed after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404
+        from django.shortcuts import redirect
+
+        from .roles import is_outside
+
+        if not is_outside(getattr(request, "user", None)):
+            return None
+        match = request.resolver_match
+        if is_customer_facing(view_func) or (match and match.url_name in OUTSIDE_URL_NAMES):
+            return None
+        if match and match.view_name == "core:home":
+            return redirect(settings.SERVPLAN_OUTSIDE_HOME)
+        raise Http404

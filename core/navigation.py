@@ -35,13 +35,29 @@ def add(stage, label, url_name, model_label, roles=()):
     _BY_CODE[stage].items.append((label, url_name, model_label, frozenset(roles)))
 
 
+# A customer contact's menu (core.roles.is_outside): the customer's own view, nothing of the company's stages.
+OUTSIDE = Stage("outside", _("Customer portal"), "SP-4.5")
+
+
+def add_outside(label, url_name):
+    """A page in a customer contact's menu (the app that makes the page customer-facing adds it)."""
+    entry = (label, url_name)
+    if entry not in OUTSIDE.items:
+        OUTSIDE.items.append(entry)
+
+
 def menu_for(user):
     """(daily, more): each a list of (stage, [(label, url)]) with the stages that have entries. `daily` holds the
     pages the user's roles use day to day (own roles and roles delegated to them), `more` every other page the
-    user may view (and the record types not built yet, through the register)."""
+    user may view (and the record types not built yet, through the register). A customer contact gets only the
+    customer's own pages."""
     from django.apps import apps
 
     from .registry import registry
+    from .roles import is_outside
+
+    if is_outside(user):
+        return [(OUTSIDE, [(label, reverse(url_name)) for label, url_name in OUTSIDE.items])], []
 
     roles = set(user.own_roles) | set(user.delegated_roles)
     daily, more = [], []

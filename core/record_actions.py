@@ -75,7 +75,10 @@ class AttachView(RecordActionView):
 
 
 class ExportView(LoginRequiredMixin, View):
-    """GET ?format=pdf|docx: the record as a document a person would print or send."""
+    """GET ?format=pdf|docx: the record as a document a person would print or send. A customer contact exports
+    what is shared with them (restrict() applies their scope)."""
+
+    customer_facing = True
 
     model = None
     views = None

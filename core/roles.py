@@ -28,3 +28,19 @@ class Role(models.TextChoices):
 EVERYONE = frozenset(Role.values) - {Role.CUSTOMER}  # everyone of the company
 STAFF = EVERYONE - {Role.AUDITOR}
 READ_ALL = EVERYONE
+# The roles of people outside the company: a person holding only these sees the customer's own view (portal) and
+# what is shared with the customer, never the company's pages (core.middleware.OutsidePagesMiddleware).
+OUTSIDE = frozenset({Role.CUSTOMER})
+
+
+def is_outside(user) -> bool:
+    """Whether the signed-in person holds only outside roles (a customer contact)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = user.own_roles
+    return bool(roles) and roles <= OUTSIDE
+
+
+# A model shared with the customer: everyone of the company reads it, and so does a customer contact, of their
+# own organisation and only what the model's app shares (core.scopes.share).
+READ_ALL_AND_CUSTOMER = READ_ALL | {Role.CUSTOMER}

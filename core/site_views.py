@@ -68,7 +68,10 @@ class PermissionMatrixView(LoginRequiredMixin, TemplateView):
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
-    """Attachments are served only to users who may view the record they belong to."""
+    """Attachments are served only to users who may view the record they belong to (a customer contact: the
+    records shared with them)."""
+
+    customer_facing = True
 
     def get(self, request, pk):
         attachment = get_object_or_404(Attachment, pk=pk)

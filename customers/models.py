@@ -8,6 +8,7 @@ The environment and operating data are imported from XLSX/CSV files
 core.records and is audited.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -64,6 +65,10 @@ class Contact(CustomerRow):
     email = models.EmailField(_("email"), blank=True)
     primary = models.BooleanField(_("primary contact"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # The contact's own sign-in (Role.CUSTOMER), given and revoked by the Service Department or Sales (portal):
+    # it reaches only this customer's records shared with the customer.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, editable=False,
+                                related_name="customer_contact", verbose_name=_("sign-in"))
 
     class Meta:
         ordering = ["customer", "-primary", "name"]

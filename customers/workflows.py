@@ -9,7 +9,8 @@ from core.roles import Role as R
 CUSTOMER_EDITORS = {R.SALES, R.SERVICE_STAFF, R.SERVICE_MANAGER, R.ADMIN}
 declare({
     "customers.customer": crud(CUSTOMER_EDITORS, delete={R.ADMIN}),
-    "customers.contact": crud(CUSTOMER_EDITORS),
+    # sign_in: give a contact their own sign-in to the customer's view, or take it back (portal.services).
+    "customers.contact": {**crud(CUSTOMER_EDITORS), "sign_in": {R.SALES, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.ADMIN}},
     "customers.configurationitem": crud(CUSTOMER_EDITORS),
     "customers.operatingdata": crud(CUSTOMER_EDITORS),
 })

@@ -46,6 +46,8 @@ class MarkReadPermission(MatrixPermission):
 class NotificationViewSet(RestrictedReadOnlyViewSet):
     """The caller's notifications, newest first (`?unread=true`: only those unread and still to do)."""
 
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
+
     queryset = Notification.objects.all()
     serializer_class = NotificationSerializer
     permission_classes = [MarkReadPermission]
@@ -88,6 +90,8 @@ class NotificationPreferenceSerializer(serializers.ModelSerializer):
 class NotificationPreferenceViewSet(mixins.UpdateModelMixin, RestrictedReadOnlyViewSet):
     """The caller's own notification settings (one row, made with the defaults when first asked for): how they
     are e-mailed, in which language, and the address of their calendar feed."""
+
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = NotificationPreference.objects.all()
     serializer_class = NotificationPreferenceSerializer

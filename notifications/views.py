@@ -32,6 +32,7 @@ def own(request, action="view"):
 
 
 class InboxView(LoginRequiredMixin, TemplateView):
+    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
     template_name = "notifications/inbox.html"
 
     def get_context_data(self, **kwargs):
@@ -64,6 +65,8 @@ class InboxView(LoginRequiredMixin, TemplateView):
 class NotificationOpenView(LoginRequiredMixin, View):
     """Open what a notification is about, marking it read on the way."""
 
+    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
+
     def get(self, request, pk):
         notification = get_object_or_404(own(request, "change"), pk=pk)
         if notification.read_at is None:
@@ -74,6 +77,8 @@ class NotificationOpenView(LoginRequiredMixin, View):
 
 
 class MarkReadView(LoginRequiredMixin, View):
+    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
+
     def post(self, request, pk):
         notification = get_object_or_404(own(request, "change"), pk=pk)
         if notification.read_at is None:
@@ -83,6 +88,8 @@ class MarkReadView(LoginRequiredMixin, View):
 
 
 class MarkAllReadView(LoginRequiredMixin, View):
+    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
+
     def post(self, request):
         count = own(request, "change").unread().update(read_at=timezone.now())
         messages.success(request, _t("%(count)s notifications marked as read.") % {"count": count})

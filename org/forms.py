@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import records
 from core.forms import ModelForm
-from core.roles import Role
+from core.roles import OUTSIDE, Role
 
 from .models import Delegation, Department, RoleAssignment, User
 
@@ -16,7 +16,9 @@ class DepartmentForm(ModelForm):
 
 
 class UserForm(ModelForm):
-    roles = forms.MultipleChoiceField(label=_("roles"), choices=Role.choices, required=False,
+    # The company's roles: a customer contact's sign-in is given from the contact (portal), never here.
+    roles = forms.MultipleChoiceField(label=_("roles"), choices=[(value, label) for value, label in Role.choices
+                                                                  if value not in OUTSIDE], required=False,
                                       widget=forms.CheckboxSelectMultiple)
     new_password = forms.CharField(label=_("new password"), required=False, strip=False,
                                    widget=forms.PasswordInput(render_value=False),
@@ -31,8 +33,9 @@ class UserForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["roles"].widget.attrs.pop("class", None)
         if self.instance.pk:
-            self.fields["roles"].initial = sorted(self.instance.own_roles - {Role.ADMIN} |
-                                                  {r.role for r in self.instance.role_assignments.all()})
+            self.fields["roles"].initial = sorted(self.instance.own_roles - {Role.ADMIN} - OUTSIDE |
+                                                  {r.role for r in self.instance.role_assignments.all()
+                                                   if r.role not in OUTSIDE})
 
     def _post_clean(self):
         # Validated once the instance holds the submitted user name and names, so that a new user's password is
@@ -56,7 +59,7 @@ class UserForm(ModelForm):
 
     def save_related(self, acting_user):
         wanted = set(self.cleaned_data["roles"])
-        current = {a.role: a for a in self.instance.role_assignments.all()}
+        current = {a.role: a for a in self.instance.role_assignments.all() if a.role not in OUTSIDE}
         for role in wanted - set(current):
             records.create(RoleAssignment(user=self.instance, role=role), acting_user)
         for role in set(current) - wanted:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
+from core.middleware import customer_facing
 from core.responses import error_messages, hx_redirect
 from core.views import ObjectDetailView, ObjectEditView, RecordViews
 
@@ -76,6 +77,7 @@ class DelegationViews(RecordViews):
 class PreferencesView(LoginRequiredMixin, FormView):
     """My settings: the signed-in user's language, time zone and contact details; audited like any change."""
 
+    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
     template_name = "org/preferences.html"
     form_class = PreferencesForm
 
@@ -98,6 +100,7 @@ class PreferencesView(LoginRequiredMixin, FormView):
         return {**super().get_context_data(**kwargs), "now": timezone.now()}
 
 
+@customer_facing
 @require_POST
 def switch_language(request):
     """The header's language switch: remembered in the signed-in user's settings, so that e-mails and documents

@@ -10,9 +10,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core import navigation
+from core import navigation, scopes
+from core.choices import RecordStatus
 from core.permissions import crud, declare, review_flow
 from core.registry import PROJECT_TEAM, TSD, RecordType, registry
+from core.roles import READ_ALL
 from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
@@ -105,15 +107,18 @@ REPORT_AUTHORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.ADMIN}
 MEETING_ORGANISERS = {R.TSD_STAFF, R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.ADMIN}
 ACTION_OWNERS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.TEAM_MEMBER}
 declare({
-    "reporting.reportprofile": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER}),
+    # The customer contact reads the profile (to agree it) and the issued reports (to rate them): only their
+    # own organisation's, and only what is shared with them (core.scopes confinement and share rules).
+    "reporting.reportprofile": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER}, view=READ_ALL | {R.CUSTOMER}),
     "reporting.monthlyservicereport": review_flow(REPORT_AUTHORS, {R.SERVICE_MANAGER},
-                                                  issue={R.SERVICE_MANAGER, R.PROJECT_MANAGER}),
+                                                  issue={R.SERVICE_MANAGER, R.PROJECT_MANAGER},
+                                                  view=READ_ALL | {R.CUSTOMER}),
     "reporting.metricanalysis": crud(REPORT_AUTHORS),
     "reporting.internalservicereport": review_flow(MEETING_ORGANISERS, {R.TSD_DIRECTOR}),
     "reporting.qualitymeeting": crud(MEETING_ORGANISERS),
     "reporting.meetingattendee": crud(MEETING_ORGANISERS),
     "reporting.meetingminutes": review_flow(MEETING_ORGANISERS, {R.TSD_DIRECTOR, R.MANAGEMENT_REP},
-                                            distribute=MEETING_ORGANISERS),
+                                            distribute=MEETING_ORGANISERS, view=READ_ALL | {R.CUSTOMER}),
     "reporting.actionitem": crud(MEETING_ORGANISERS | ACTION_OWNERS),
 })
 navigation.add("monitoring", _("Monthly service reports"), "reporting:monthlyservicereport_list",
@@ -130,3 +135,31 @@ navigation.add("monitoring", _("Meeting minutes"), "reporting:meetingminutes_lis
                roles={R.TSD_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})
 navigation.add("monitoring", _("Meeting actions"), "reporting:actionitem_list", "reporting.actionitem",
                roles={R.PROJECT_MANAGER, R.TEAM_MEMBER, R.SERVICE_STAFF, R.TSD_STAFF})
+
+
+# ---- shared with the customer (the customer's own view, portal) -------------------------------------------------
+# A customer contact sees their contracts' monthly reports once issued (never a draft or one in review), the
+# approved report profile (what they agree to receive, SP-4.5.1), and the minutes of a quality meeting they were
+# invited to once distributed (the minutes are the company's otherwise: they have no customer).
+scopes.share("reporting.monthlyservicereport", lambda rows, user: rows.filter(status=ReportStatus.ISSUED))
+scopes.share("reporting.reportprofile", lambda rows, user: rows.filter(status=RecordStatus.APPROVED))
+scopes.share("reporting.meetingminutes", lambda rows, user: rows.filter(
+    status=MinutesStatus.DISTRIBUTED, meeting__attendees__user=user).distinct(), personal=True)
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+# The customer contact answers the survey and agrees the report profile (SP-4.5.1); staff read the answers, and
+# the Service Department records an answer given on paper or by phone. An answer or an agreement is never changed.
+SURVEY_RECORDERS = {R.SERVICE_MANAGER, R.SERVICE_STAFF, R.PROJECT_MANAGER, R.ADMIN}
+declare({
+    "reporting.satisfactionresponse": {"view": READ_ALL | {R.CUSTOMER}, "add": SURVEY_RECORDERS | {R.CUSTOMER},
+                                       "change": set(), "delete": set()},
+    "reporting.profileagreement": {"view": READ_ALL | {R.CUSTOMER}, "add": {R.CUSTOMER}, "change": set(),
+                                   "delete": set()},
+})
+navigation.add("monitoring", _("Customer satisfaction"), "reporting:satisfactionresponse_list",
+               "reporting.satisfactionresponse",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})
+# A customer contact sees their own survey answers, and their organisation's answers on its report profiles.
+scopes.share("reporting.satisfactionresponse", lambda rows, user: rows.filter(respondent=user))
+scopes.share("reporting.profileagreement", lambda rows, user: rows)

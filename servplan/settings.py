@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "projects",
     "reporting",
     "closure",
+    "portal",
     "notifications",
     "django_tasks",
     "django_tasks_db",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.UserPreferencesMiddleware",
+    "core.middleware.OutsidePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -101,6 +103,8 @@ SERVPLAN_DEPARTMENT_MODEL = "org.Department"
 SERVPLAN_CUSTOMER_MODEL = "customers.Customer"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
+# Where a customer contact (core.roles.OUTSIDE) lands: their own view; the company's pages are not theirs.
+SERVPLAN_OUTSIDE_HOME = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [

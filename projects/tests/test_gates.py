@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 ROLE_USER = {Role.GENERAL_MANAGER: "gm", Role.MANAGEMENT_REP: "mr", Role.TSD_DIRECTOR: "tsd_director",
              Role.TSD_STAFF: "tsd_staff", Role.SERVICE_MANAGER: "svc_manager", Role.SERVICE_STAFF: "svc_staff",
              Role.PROJECT_MANAGER: "pm", Role.TEAM_MEMBER: "member", Role.COMMERCE: "commerce", Role.SALES: "sales",
-             Role.AUDITOR: "auditor", Role.ADMIN: "admin"}
+             Role.AUDITOR: "auditor", Role.ADMIN: "admin", Role.CUSTOMER: "customer"}
 
 
 def test_a_project_is_opened_only_from_a_signed_contract(demo):

@@ -1,0 +1,26 @@
+"""The demo's customer contact login: 林国栋 of 温州市水务集团 (the customer whose requirement runs through the whole
+procedure) signs in as `customer` and sees his organisation's shared records. Given by Sales through the portal's
+service, as a person would; the demo password instead of the one-time one. Idempotent; audited."""
+
+from core.context import acting_as
+from core.demo import DEMO_PASSWORD, REQUEST_ID
+from core.roles import Role
+from customers.demo import CONTACTS, ENVIRONMENT_OF
+from customers.models import Contact
+
+from .services import give_sign_in
+
+USERNAME = "customer"
+
+
+def load(context):
+    sales = context.users["sales"]
+    contact = Contact.objects.select_related("user").get(customer__code=ENVIRONMENT_OF, name=CONTACTS[0][0])
+    if contact.user is None:
+        with acting_as(sales, request_id=REQUEST_ID):
+            user, _password = give_sign_in(contact, sales, username=USERNAME,
+                                           email=f"{USERNAME}@wzwater.example.com")
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+    context.users[USERNAME] = contact.user
+    context.messages.append(f"  {USERNAME:<14} {contact.name:<8} {Role.CUSTOMER.label} ({contact.customer})")
