@@ -24,3 +24,8 @@ def load(context):
             user.save(update_fields=["password"])
     context.users[USERNAME] = contact.user
     context.messages.append(f"  {USERNAME:<14} {contact.name:<8} {Role.CUSTOMER.label} ({contact.customer})")
+
+    # ---- the finished project: the customer's part of its closure (closure.demo) ----
+    from closure.demo import finish_project
+
+    finish_project(context, contact.user)
