@@ -53,18 +53,25 @@ RequestSerializer = inline_serializer("AcceptanceRequest", {
                                       help_text="Customer contacts (ids) who get a one-time signing link.")})
 DecisionSerializer = inline_serializer("AcceptanceDecision", {
     "decision": inline_choice(Decision.choices), "comments": serializers.CharField(required=False, allow_blank=True),
-    "signer_title": serializers.CharField(required=False, allow_blank=True, max_length=100)})
+    "signer_title": serializers.CharField(required=False, allow_blank=True, max_length=100),
+    "score": serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5,
+                                      help_text="The satisfaction survey offered at acceptance (optional, 1–5)."),
+    "survey_comment": serializers.CharField(required=False, allow_blank=True)})
 LinkDecisionSerializer = inline_serializer("LinkDecision", {
     "token": serializers.CharField(), "certificate": serializers.IntegerField(),
     "decision": inline_choice(Decision.choices), "comments": serializers.CharField(required=False, allow_blank=True),
     "signer_name": serializers.CharField(max_length=100), "signer_title": serializers.CharField(max_length=100),
-    "signer_organisation": serializers.CharField(max_length=200)})
+    "signer_organisation": serializers.CharField(max_length=200),
+    "score": serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5),
+    "survey_comment": serializers.CharField(required=False, allow_blank=True)})
 
 
 class AcceptanceCertificateViewSet(ProjectRecordViewSet):
     """Acceptance certificates (项目验收证明). `generate` drafts one from a passed review; `request` fixes the PDF and
     its SHA-256 and e-mails signing links; `decide` records a signed-in customer contact's acceptance or
     rejection."""
+
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = AcceptanceCertificate.objects.all()
     serializer_class = AcceptanceCertificateSerializer
@@ -113,12 +120,15 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         acceptance = service.decide_in_portal(cert, request.user, data["decision"], data.get("comments", ""),
-                                              data.get("signer_title", ""), request=request)
+                                              data.get("signer_title", ""), request=request,
+                                              score=data.get("score"), survey_comment=data.get("survey_comment", ""))
         return Response(AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
 
 
 class CertificateItemViewSet(RestrictedReadOnlyViewSet):
     """The certificate's criteria and results, generated from the passed review (written only through it)."""
+
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = CertificateItem.objects.all()
     serializer_class = CertificateItemSerializer
@@ -126,6 +136,8 @@ class CertificateItemViewSet(RestrictedReadOnlyViewSet):
 
 class AcceptanceViewSet(RestrictedReadOnlyViewSet):
     """The customer's decisions: who, when, how, from where, the SHA-256 and version decided on, still valid or not."""
+
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = Acceptance.objects.all()
     serializer_class = AcceptanceSerializer
@@ -162,5 +174,6 @@ class SigningLinkDecisionView(APIView):
         data = given.validated_data
         acceptance = service.decide_by_link(data["token"], data["certificate"], data["decision"],
                                             data["signer_name"], data["signer_title"], data["signer_organisation"],
-                                            data.get("comments", ""), request=request)
+                                            data.get("comments", ""), request=request, score=data.get("score"),
+                                            survey_comment=data.get("survey_comment", ""))
         return Response(AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)

@@ -136,19 +136,32 @@ def test_customer_contact_accepts_in_the_customer_view_and_via_api(demo, client_
     from django.test import Client
 
     cert, _links = requested_certificate(demo, contacts=False)
-    user = customer_user(cert.customer)
+    user = customer_user(cert.customer, demo)
     client = Client(headers={"accept-language": "en"})
     client.force_login(user)
     page = client.get(f"/closure/acceptancecertificate/{cert.pk}/respond/")
     assert page.status_code == 200 and cert.number in page.content.decode()
     answer = client.post(f"/api/closure/acceptance-certificates/{cert.pk}/decide/",
-                         {"decision": "accepted", "signer_title": "信息中心主任"}, content_type="application/json")
+                         {"decision": "accepted", "signer_title": "信息中心主任", "score": 5,
+                          "survey_comment": "项目交付及时"}, content_type="application/json")
     assert answer.status_code == 201, answer.content
     decision = Acceptance.objects.get(certificate=cert)
     assert decision.method == Method.PORTAL and decision.user == user and decision.signer_title == "信息中心主任"
+    assert decision.contact == user.customer_contact and decision.signer_name == "陈丽"
     assert decision.document_sha256 == cert.document_sha256
     cert.refresh_from_db()
     assert cert.status == CertificateStatus.ACCEPTED
+    # The acceptance survey was answered with the decision (reporting's survey, occasion "acceptance").
+    from reporting.models import SatisfactionResponse
+
+    answer = SatisfactionResponse.objects.get(contract__number=cert.project.contract.number, respondent=user)
+    assert (answer.occasion, answer.score, answer.comment) == ("acceptance", 5, "项目交付及时")
+    # The customer's page now shows the recorded decision; other customers' certificates and the internal review
+    # are not theirs to see.
+    page = client.get(f"/closure/acceptancecertificate/{cert.pk}/respond/")
+    assert page.status_code == 200 and "respond-form" not in page.content.decode()
+    assert client.get(cert.review.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/closure/internal-reviews/{cert.review.pk}/").status_code == 404
 
 
 def test_paper_copy_recorded_with_its_scan(demo, client_for):

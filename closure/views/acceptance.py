@@ -119,6 +119,7 @@ class RespondView(CertificatePageMixin, FormView):
 
     action = "accept"
     template_name = "closure/acceptance_respond.html"
+    customer_facing = True  # the customer contact's page (core.middleware); restrict() and the share rule decide
 
     def customer(self):
         return Role.CUSTOMER in self.request.user.own_roles
@@ -139,7 +140,8 @@ class RespondView(CertificatePageMixin, FormView):
         try:
             if self.customer():
                 service.decide_in_portal(self.certificate, self.request.user, data["decision"], data["comments"],
-                                         data["signer_title"], request=self.request)
+                                         data["signer_title"], request=self.request, score=data.get("score"),
+                                         survey_comment=data.get("survey_comment", ""))
             else:
                 service.record_paper(self.certificate, self.request.user, data["scan"], data["decision"],
                                      data["signer_name"], data["signer_title"], data["signer_organisation"],
@@ -151,11 +153,15 @@ class RespondView(CertificatePageMixin, FormView):
         self.certificate.refresh_from_db()
         messages.success(self.request, _t("%(number)s is now %(status)s.") % {
             "number": self.certificate.number, "status": self.certificate.get_status_display()})
+        if self.customer():  # the customer's own page shows the recorded decision
+            return redirect("closure:certificate_respond", self.certificate.pk)
         return redirect(self.certificate.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "is_customer": self.customer(),
-                "offered": service.offered_document(self.certificate), "items": self.certificate.items.all()}
+                "offered": service.offered_document(self.certificate), "items": self.certificate.items.all(),
+                "open": self.certificate.status == CertificateStatus.REQUESTED,
+                "decisions": decisions_of(self.certificate)}
 
 
 def _pdf_response(attachment):
@@ -166,6 +172,8 @@ def _pdf_response(attachment):
 
 class OfferedDocumentView(CertificatePageMixin, View):
     """The exact PDF offered for acceptance (its SHA-256 is what a decision records)."""
+
+    customer_facing = True
 
     def get(self, request, pk):
         attachment = service.offered_document(self.certificate)
@@ -214,7 +222,8 @@ class SignView(View):
         try:
             acceptance = service.decide_by_link(token, data["certificate"], data["decision"], data["signer_name"],
                                                 data["signer_title"], data["signer_organisation"],
-                                                data["comments"], request=request)
+                                                data["comments"], request=request, score=data.get("score"),
+                                                survey_comment=data.get("survey_comment", ""))
         except ValidationError as exc:
             return self.refused(request, exc, status=409)
         return render(request, "closure/sign_done.html", {"acceptance": acceptance,
