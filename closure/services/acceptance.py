@@ -255,7 +255,7 @@ def sign_url(token, request=None) -> str:
     path = reverse("closure:sign", args=[token])
     if request is not None:
         return request.build_absolute_uri(path)
-    return getattr(settings, "SERVPLAN_BASE_URL", "").rstrip("/") + path
+    return getattr(settings, "SERVPLAN_SITE_URL", "").rstrip("/") + path
 
 
 def contact_user(contact):
