@@ -86,11 +86,8 @@ def summary_reports_owed(user, today):
 
 
 # ---- internal review and acceptance certificate ----
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext as _t  # noqa: E402
-
 from core.roles import Role  # noqa: E402
-from core.worklist import Item, Kind, does_daily, register  # noqa: E402
+from core.worklist import does_daily  # noqa: E402
 
 from .models.acceptance import AcceptanceCertificate, CertificateStatus  # noqa: E402
 from .models.review import CriterionVerdict, ReviewCriterion, ReviewStatus  # noqa: E402

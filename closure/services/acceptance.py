@@ -368,7 +368,8 @@ def decide(cert, *, decision, method, signer_name, signer_title, signer_organisa
             certificate=locked, decision=decision, comments=comments or "", method=method,
             signer_name=signer_name.strip(), signer_title=signer_title.strip(),
             signer_organisation=signer_organisation.strip(), contact=contact, user=user, recorded_by=recorded_by,
-            signing_link=link, decided_at=decided_at or timezone.now(), ip=ip or None, user_agent=(user_agent or "")[:300],
+            signing_link=link, decided_at=decided_at or timezone.now(), ip=ip or None,
+            user_agent=(user_agent or "")[:300],
             document_sha256=locked.document_sha256, document_version=locked.version, scan=scan)
         acceptance.full_clean()
         acceptance.save()

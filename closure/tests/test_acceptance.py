@@ -100,7 +100,8 @@ def test_used_expired_and_foreign_links_are_refused(demo, client):
     SigningLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() + timedelta(hours=1))
     # a link for this certificate cannot decide another project's certificate
     other = AcceptanceCertificate.objects.create(
-        project=cert.project, review=cert.review, number="SP-ACC-OTHER", title="其他", owner_department=cert.owner_department,
+        project=cert.project, review=cert.review, number="SP-ACC-OTHER", title="其他",
+        owner_department=cert.owner_department,
         author=demo["pm"], period_start=cert.period_start, period_end=cert.period_end, statement="x",
         status=CertificateStatus.REQUESTED)
     with pytest.raises(ValidationError, match="another certificate"):

@@ -202,7 +202,8 @@ class SignView(View):
         contact = link.contact
         form = LinkDecisionForm(initial={
             "certificate": link.certificate_id, "signer_name": contact.name if contact else "",
-            "signer_title": contact.job_title if contact else "", "signer_organisation": str(link.certificate.customer)})
+            "signer_title": contact.job_title if contact else "",
+            "signer_organisation": str(link.certificate.customer)})
         return self.page(request, link, form)
 
     def page(self, request, link, form, status=200):
