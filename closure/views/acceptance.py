@@ -39,7 +39,27 @@ def decisions_of(cert):
             for a in cert.acceptances.select_related("user", "recorded_by", "scan").order_by("decided_at", "pk")]
 
 
+def customer_page(request, cert, form=None, status=200):
+    """The certificate as its customer contact reads it: the certificate offered, their decisions and, while the
+    acceptance is requested, the form to accept or reject (posted to the respond page). Nothing internal."""
+    if form is None and cert.status == CertificateStatus.REQUESTED:
+        contact = service.contact_of(request.user, cert)
+        form = PortalDecisionForm(initial={"signer_title": contact.job_title if contact else ""})
+    return render(request, "closure/acceptance_respond.html", {
+        "certificate": cert, "form": form, "is_customer": True, "offered": service.offered_document(cert),
+        "items": cert.items.all(), "open": cert.status == CertificateStatus.REQUESTED,
+        "decisions": decisions_of(cert)}, status=status)
+
+
 class CertificateDetailView(ObjectDetailView):
+    customer_facing = True  # a customer contact gets their own reading of it (customer_page); share rules decide
+
+    def get(self, request, *args, **kwargs):
+        if Role.CUSTOMER in request.user.own_roles:
+            cert = get_object_or_404(AcceptanceCertificate.objects.restrict(request.user, "view"), pk=kwargs["pk"])
+            return customer_page(request, cert)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cert, user = self.object, self.request.user
@@ -134,6 +154,17 @@ class RespondView(CertificatePageMixin, FormView):
         contact = self.certificate.customer.contacts.order_by("-primary", "name").first()
         return {"signer_name": contact.name if contact else "", "signer_title": contact.job_title if contact else "",
                 "signer_organisation": str(self.certificate.customer)}
+
+    def get(self, request, *args, **kwargs):
+        if self.customer():
+            return customer_page(request, self.certificate)
+        return super().get(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        """An incomplete or refused decision is answered 400, the form shown again with the reasons."""
+        if self.customer():
+            return customer_page(self.request, self.certificate, form=form, status=400)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         data = form.cleaned_data
