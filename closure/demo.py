@@ -225,7 +225,10 @@ def _certificate(context, project, review):
     with acting_as(pm, request_id="load_demo"):
         certificate.refresh_from_db()
         if certificate.status == CertificateStatus.APPROVED:
-            acceptance.request_acceptance(certificate, pm)
+            # A one-time signing link goes to the customer's contacts with an e-mail address as well; the contact
+            # decides in the customer view, so the link stays unused (and can no longer be used once decided).
+            contacts = list(certificate.customer.contacts.exclude(email="").order_by("-primary", "name")[:1])
+            acceptance.request_acceptance(certificate, pm, contacts)
     certificate.refresh_from_db()
     return certificate
 

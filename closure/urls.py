@@ -20,4 +20,9 @@ urlpatterns += [
 from .views.acceptance import AcceptanceCertificateViews  # noqa: E402
 from .views.review import InternalReviewViews  # noqa: E402
 
-urlpatterns += [*InternalReviewViews.urls(), *AcceptanceCertificateViews.urls()]
+from django.urls import path  # noqa: E402
+
+from .api.acceptance import SigningLinkDecisionView  # noqa: E402
+
+urlpatterns += [*InternalReviewViews.urls(), *AcceptanceCertificateViews.urls(),
+                path("sign/api/decide/", SigningLinkDecisionView.as_view(), name="sign_api")]

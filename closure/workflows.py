@@ -130,7 +130,6 @@ navigation.add("monitoring", _("Project summary reports"), "closure:summaryrepor
 # approved internally by the Service Department manager, offered to the customer (acceptance requested) and accepted
 # or rejected by the customer (customer view, one-time link, or a scan of the paper copy: closure.services.acceptance).
 from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext as _t  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 from core import navigation  # noqa: E402

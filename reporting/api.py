@@ -358,6 +358,7 @@ class SatisfactionResponseSerializer(RecordSerializer):
 class SatisfactionResponseViewSet(ServiceViewSet):
     """Survey answers: the customer posts theirs; staff read them (and record paper answers)."""
 
+    customer_facing = True  # a customer contact answers and reads their own answers (core.scopes.share)
     queryset = SatisfactionResponse.objects.all()
     serializer_class = SatisfactionResponseSerializer
     filterset_class = SatisfactionResponseFilterSet
@@ -368,6 +369,7 @@ class SatisfactionResponseViewSet(ServiceViewSet):
 class ProfileAgreementViewSet(RestrictedReadOnlyViewSet):
     """The customer's answers on the report profiles (given through `reporting/profiles/{id}/agree/`)."""
 
+    customer_facing = True  # a customer contact reads their organisation's answers (core.scopes.share)
     queryset = ProfileAgreement.objects.all()
     serializer_class = ProfileAgreementSerializer
     select_related = ("profile", "user")

@@ -20,7 +20,8 @@ ROUTES += [
 from .acceptance import (  # noqa: E402
     AcceptanceCertificateViewSet,
     AcceptanceViewSet,
-    SigningLinkDecisionViewSet,
+    CertificateItemViewSet,
+    SigningLinkViewSet,
 )
 from .review import CriterionVerdictViewSet, InternalReviewViewSet, JudgeableCriterionViewSet  # noqa: E402
 
@@ -29,6 +30,7 @@ ROUTES += [
     ("closure/review-criteria", JudgeableCriterionViewSet),
     ("closure/criterion-verdicts", CriterionVerdictViewSet),
     ("closure/acceptance-certificates", AcceptanceCertificateViewSet),
+    ("closure/certificate-items", CertificateItemViewSet),
     ("closure/acceptances", AcceptanceViewSet),
-    ("closure/signing-decisions", SigningLinkDecisionViewSet),
+    ("closure/signing-links", SigningLinkViewSet),
 ]

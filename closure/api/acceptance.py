@@ -8,14 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
+from rest_framework.views import APIView
 
 from core.api import RestrictedReadOnlyViewSet
 from core.permissions import allowed
 from core.roles import Role
 from projects.api.base import ProjectRecordViewSet, inline_choice, record_serializer
 
-from ..filtersets import AcceptanceCertificateFilterSet, AcceptanceFilterSet
+from ..filtersets import AcceptanceCertificateFilterSet, AcceptanceFilterSet, SigningLinkFilterSet
 from ..models.acceptance import Acceptance, AcceptanceCertificate, CertificateItem, Decision, SigningLink
 from ..models.review import InternalReview
 from ..services import acceptance as service
@@ -53,12 +53,17 @@ RequestSerializer = inline_serializer("AcceptanceRequest", {
                                       help_text="Customer contacts (ids) who get a one-time signing link.")})
 DecisionSerializer = inline_serializer("AcceptanceDecision", {
     "decision": inline_choice(Decision.choices), "comments": serializers.CharField(required=False, allow_blank=True),
-    "signer_title": serializers.CharField(required=False, allow_blank=True, max_length=100)})
+    "signer_title": serializers.CharField(required=False, allow_blank=True, max_length=100),
+    "score": serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5,
+                                      help_text="The satisfaction survey offered at acceptance (optional, 1–5)."),
+    "survey_comment": serializers.CharField(required=False, allow_blank=True)})
 LinkDecisionSerializer = inline_serializer("LinkDecision", {
     "token": serializers.CharField(), "certificate": serializers.IntegerField(),
     "decision": inline_choice(Decision.choices), "comments": serializers.CharField(required=False, allow_blank=True),
     "signer_name": serializers.CharField(max_length=100), "signer_title": serializers.CharField(max_length=100),
-    "signer_organisation": serializers.CharField(max_length=200)})
+    "signer_organisation": serializers.CharField(max_length=200),
+    "score": serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5),
+    "survey_comment": serializers.CharField(required=False, allow_blank=True)})
 
 
 class AcceptanceCertificateViewSet(ProjectRecordViewSet):
@@ -66,7 +71,7 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
     its SHA-256 and e-mails signing links; `decide` records a signed-in customer contact's acceptance or
     rejection."""
 
-    customer_facing = True  # a customer contact reads what is shared with them and decides (core.scopes.share)
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = AcceptanceCertificate.objects.all()
     serializer_class = AcceptanceCertificateSerializer
@@ -115,14 +120,24 @@ class AcceptanceCertificateViewSet(ProjectRecordViewSet):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         acceptance = service.decide_in_portal(cert, request.user, data["decision"], data.get("comments", ""),
-                                              data.get("signer_title", ""), request=request)
+                                              data.get("signer_title", ""), request=request,
+                                              score=data.get("score"), survey_comment=data.get("survey_comment", ""))
         return Response(AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
+
+
+class CertificateItemViewSet(RestrictedReadOnlyViewSet):
+    """The certificate's criteria and results, generated from the passed review (written only through it)."""
+
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
+
+    queryset = CertificateItem.objects.all()
+    serializer_class = CertificateItemSerializer
 
 
 class AcceptanceViewSet(RestrictedReadOnlyViewSet):
     """The customer's decisions: who, when, how, from where, the SHA-256 and version decided on, still valid or not."""
 
-    customer_facing = True  # a customer contact reads the decisions on what is shared with them
+    customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
 
     queryset = Acceptance.objects.all()
     serializer_class = AcceptanceSerializer
@@ -130,20 +145,35 @@ class AcceptanceViewSet(RestrictedReadOnlyViewSet):
     select_related = ("certificate",)
 
 
-class SigningLinkDecisionViewSet(GenericViewSet):
-    """The decision through a one-time signing link (no account): used, expired and foreign links are refused."""
+class SigningLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SigningLink
+        fields = ["id", "certificate", "contact", "email", "expires_at", "used_at", "sent_by", "language", "created"]
+        read_only_fields = fields
+
+
+class SigningLinkViewSet(RestrictedReadOnlyViewSet):
+    """The one-time links sent for a certificate (never their token: only its SHA-256 is stored)."""
+
+    queryset = SigningLink.objects.all()
+    serializer_class = SigningLinkSerializer
+    filterset_class = SigningLinkFilterSet
+
+
+class SigningLinkDecisionView(APIView):
+    """`POST /closure/sign/api/decide/`: the decision through a one-time signing link, for a signer without an
+    account (the token is the authority): used, expired and foreign links are refused (400 with the reason)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    queryset = SigningLink.objects.none()
-    serializer_class = type(LinkDecisionSerializer)
 
     @extend_schema(request=LinkDecisionSerializer, responses={201: AcceptanceSerializer})
-    def create(self, request):
+    def post(self, request):
         given = type(LinkDecisionSerializer)(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         acceptance = service.decide_by_link(data["token"], data["certificate"], data["decision"],
                                             data["signer_name"], data["signer_title"], data["signer_organisation"],
-                                            data.get("comments", ""), request=request)
+                                            data.get("comments", ""), request=request, score=data.get("score"),
+                                            survey_comment=data.get("survey_comment", ""))
         return Response(AcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)

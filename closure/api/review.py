@@ -59,9 +59,10 @@ class JudgeableCriterionViewSet(ReviewCriterionViewSet):
     @extend_schema(request=VerdictSerializer, responses={201: VerdictSerializer})
     @action(detail=True, methods=["post"])
     def verdict(self, request, pk=None):
+        criterion = self.get_object()  # out of reach: 404 before anything is read
         given = VerdictSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        row = service.give_verdict(self.get_object(), request.user, data["verdict"], data.get("comment", ""),
+        row = service.give_verdict(criterion, request.user, data["verdict"], data.get("comment", ""),
                                    data.get("deviation", ""))
         return Response(VerdictSerializer(row).data, status=status.HTTP_201_CREATED)

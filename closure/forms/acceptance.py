@@ -69,11 +69,22 @@ class DecisionForm(forms.Form):
         return data
 
 
-class PortalDecisionForm(DecisionForm):
+class SurveyFields(forms.Form):
+    """The satisfaction survey offered at acceptance (optional)."""
+
+    score = forms.TypedChoiceField(label=_("How satisfied are you with the project's service? (optional)"),
+                                   choices=[("", "—"), *[(n, str(n)) for n in range(5, 0, -1)]], coerce=int,
+                                   empty_value=None, required=False,
+                                   help_text=_("5 very satisfied … 1 very dissatisfied."))
+    survey_comment = forms.CharField(label=_("Comment on the service (optional)"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PortalDecisionForm(SurveyFields, DecisionForm):
     signer_title = forms.CharField(label=_("Your job title"), max_length=100)
 
 
-class LinkDecisionForm(DecisionForm):
+class LinkDecisionForm(SurveyFields, DecisionForm):
     signer_name = forms.CharField(label=_("Your full name"), max_length=100)
     signer_title = forms.CharField(label=_("Your job title"), max_length=100)
     signer_organisation = forms.CharField(label=_("Your organisation"), max_length=200)

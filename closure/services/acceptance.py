@@ -255,7 +255,7 @@ def sign_url(token, request=None) -> str:
     path = reverse("closure:sign", args=[token])
     if request is not None:
         return request.build_absolute_uri(path)
-    return getattr(settings, "SERVPLAN_BASE_URL", "").rstrip("/") + path
+    return getattr(settings, "SERVPLAN_SITE_URL", "").rstrip("/") + path
 
 
 def contact_user(contact):
@@ -368,7 +368,8 @@ def decide(cert, *, decision, method, signer_name, signer_title, signer_organisa
             certificate=locked, decision=decision, comments=comments or "", method=method,
             signer_name=signer_name.strip(), signer_title=signer_title.strip(),
             signer_organisation=signer_organisation.strip(), contact=contact, user=user, recorded_by=recorded_by,
-            signing_link=link, decided_at=decided_at or timezone.now(), ip=ip or None, user_agent=(user_agent or "")[:300],
+            signing_link=link, decided_at=decided_at or timezone.now(), ip=ip or None,
+            user_agent=(user_agent or "")[:300],
             document_sha256=locked.document_sha256, document_version=locked.version, scan=scan)
         acceptance.full_clean()
         acceptance.save()
@@ -405,16 +406,35 @@ def contact_of(user, cert):
     return Contact.objects.filter(user=user, customer_id=cert.customer_id).first()
 
 
-def decide_in_portal(cert, user, decision, comments="", signer_title="", request=None) -> Acceptance:
-    """A signed-in customer contact accepts or rejects in the customer view."""
+def answer_survey(acceptance_row, score, comment="", user=None):
+    """The satisfaction survey offered at acceptance (reporting's survey, occasion "acceptance"): an answer that
+    cannot be recorded (answered already) never undoes the decision; returns the answer or None."""
+    from reporting.choices import SurveyOccasion
+    from reporting.services import satisfaction
+
+    if not score:
+        return None
+    contract = acceptance_row.certificate.project.contract
+    try:
+        return satisfaction.record(score=int(score), occasion=SurveyOccasion.ACCEPTANCE, contract=contract,
+                                   comment=comment, user=user, respondent_name=acceptance_row.signer_name)
+    except ValidationError:
+        return None
+
+
+def decide_in_portal(cert, user, decision, comments="", signer_title="", request=None, score=None,
+                     survey_comment="") -> Acceptance:
+    """A signed-in customer contact accepts or rejects in the customer view (and may answer the survey)."""
     if not allowed(user, cert, "accept" if decision == Decision.ACCEPTED else "reject"):
         raise PermissionDenied(_t("You may not decide on this certificate."))
     contact = contact_of(user, cert)
-    return decide(cert, decision=decision, method=Method.PORTAL,
-                  signer_name=(contact.name if contact else user.get_full_name() or user.username),
-                  signer_title=signer_title or (contact.job_title if contact else ""),
-                  signer_organisation=str(cert.customer), comments=comments, user=user, contact=contact,
-                  actor=user, **request_meta(request))
+    row = decide(cert, decision=decision, method=Method.PORTAL,
+                 signer_name=(contact.name if contact else user.get_full_name() or user.username),
+                 signer_title=signer_title or (contact.job_title if contact else ""),
+                 signer_organisation=str(cert.customer), comments=comments, user=user, contact=contact,
+                 actor=user, **request_meta(request))
+    answer_survey(row, score, survey_comment, user=user)
+    return row
 
 
 def link_for(token, certificate=None) -> SigningLink:
@@ -436,7 +456,7 @@ def link_for(token, certificate=None) -> SigningLink:
 
 
 def decide_by_link(token, certificate, decision, signer_name, signer_title, signer_organisation, comments="",
-                   request=None) -> Acceptance:
+                   request=None, score=None, survey_comment="") -> Acceptance:
     """The holder of a one-time link confirms name, title and organisation and decides; the link is spent."""
     with transaction.atomic():
         link = link_for(token, certificate)
@@ -446,6 +466,7 @@ def decide_by_link(token, certificate, decision, signer_name, signer_title, sign
         acceptance = decide(link.certificate, decision=decision, method=Method.LINK, signer_name=signer_name,
                             signer_title=signer_title, signer_organisation=signer_organisation, comments=comments,
                             contact=link.contact, link=link, **request_meta(request))
+    answer_survey(acceptance, score, survey_comment)
     return acceptance
 
 

@@ -34,7 +34,6 @@ from ..models.review import (
     Verdict,
 )
 
-
 # ---- the rule --------------------------------------------------------------------------------------
 
 def current_verdicts(review) -> dict:
@@ -68,7 +67,8 @@ class Outcome:
         if not self.criteria:
             reasons.append(_t("The review has no criteria."))
         if self.pending:
-            reasons.append(_t("Waiting for a verdict on: %(criteria)s.") % {"criteria": "; ".join(map(str, self.pending))})
+            reasons.append(_t("Waiting for a verdict on: %(criteria)s.")
+                           % {"criteria": "; ".join(map(str, self.pending))})
         if self.failed:
             reasons.append(_t("Failed: %(criteria)s.") % {"criteria": "; ".join(map(str, self.failed))})
         return reasons

@@ -2,7 +2,7 @@
 
 from core import records, workflow
 from core.context import acting_as
-from org.models import Department, RoleAssignment, User
+from org.models import Department
 from projects.tests.helpers import approved_plan, opened_project
 
 from ..models.review import CriterionSource, ReviewCriterion
@@ -92,12 +92,13 @@ def requested_certificate(demo, contacts=True):
     return cert, links
 
 
-def customer_user(customer, username="customer1"):
-    """A contact of `customer` who signs in (customers.Contact.user): the customer role reaches its own organisation
-    through the contact it is (portal.workflows)."""
+def customer_user(customer, demo, username="customer1"):
+    """A contact of `customer` given a sign-in by the Service Department (portal.services)."""
     from customers.models import Contact
+    from portal.services import give_sign_in
 
-    user = User.objects.create_user(username=username, password="x", first_name="丽", last_name="陈")
-    RoleAssignment.objects.create(user=user, role="customer")
-    Contact.objects.create(customer=customer, name="陈丽", job_title="信息中心主任", user=user)
+    contact = Contact.objects.create(customer=customer, name="陈丽", job_title="信息中心主任",
+                                     email=f"{username}@customer.example.com")
+    with acting_as(demo["svc_manager"]):
+        user, _password = give_sign_in(contact, demo["svc_manager"], username=username)
     return user

@@ -23,6 +23,14 @@ from .helpers_acceptance import customer_user, requested_certificate
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(db):
+    """A browser without a ServPlan account, reading English (the messages asserted are the source strings)."""
+    from django.test import Client
+
+    return Client(headers={"accept-language": "en"})
+
+
 def test_certificate_from_the_passed_review_and_the_request_fixes_the_document(demo):
     cert, links = requested_certificate(demo)
     assert cert.status == CertificateStatus.REQUESTED
@@ -92,16 +100,17 @@ def test_used_expired_and_foreign_links_are_refused(demo, client):
     SigningLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() + timedelta(hours=1))
     # a link for this certificate cannot decide another project's certificate
     other = AcceptanceCertificate.objects.create(
-        project=cert.project, review=cert.review, number="SP-ACC-OTHER", title="其他", owner_department=cert.owner_department,
+        project=cert.project, review=cert.review, number="SP-ACC-OTHER", title="其他",
+        owner_department=cert.owner_department,
         author=demo["pm"], period_start=cert.period_start, period_end=cert.period_end, statement="x",
         status=CertificateStatus.REQUESTED)
     with pytest.raises(ValidationError, match="another certificate"):
         acceptance.decide_by_link(token, other.pk, "accepted", "陈丽", "主任", "客户")
-    api = client.post("/api/closure/signing-decisions/", {
+    api = client.post("/closure/sign/api/decide/", {
         "token": token, "certificate": other.pk, "decision": "accepted", "signer_name": "陈丽",
         "signer_title": "主任", "signer_organisation": "客户"}, content_type="application/json")
     assert api.status_code == 400 and "another certificate" in api.content.decode()
-    assert not Acceptance.objects.filter(certificate__in=[cert, other]).exists()  # (the demo has its own)
+    assert not Acceptance.objects.filter(certificate__in=[cert, other]).exists()
     # used
     acceptance.decide_by_link(token, cert.pk, "accepted", "陈丽", "主任", "客户")
     with pytest.raises(ValidationError, match="already used"):
@@ -128,19 +137,32 @@ def test_customer_contact_accepts_in_the_customer_view_and_via_api(demo, client_
     from django.test import Client
 
     cert, _links = requested_certificate(demo, contacts=False)
-    user = customer_user(cert.customer)
-    client = Client()
+    user = customer_user(cert.customer, demo)
+    client = Client(headers={"accept-language": "en"})
     client.force_login(user)
     page = client.get(f"/closure/acceptancecertificate/{cert.pk}/respond/")
     assert page.status_code == 200 and cert.number in page.content.decode()
     answer = client.post(f"/api/closure/acceptance-certificates/{cert.pk}/decide/",
-                         {"decision": "accepted", "signer_title": "信息中心主任"}, content_type="application/json")
+                         {"decision": "accepted", "signer_title": "信息中心主任", "score": 5,
+                          "survey_comment": "项目交付及时"}, content_type="application/json")
     assert answer.status_code == 201, answer.content
     decision = Acceptance.objects.get(certificate=cert)
     assert decision.method == Method.PORTAL and decision.user == user and decision.signer_title == "信息中心主任"
+    assert decision.contact == user.customer_contact and decision.signer_name == "陈丽"
     assert decision.document_sha256 == cert.document_sha256
     cert.refresh_from_db()
     assert cert.status == CertificateStatus.ACCEPTED
+    # The acceptance survey was answered with the decision (reporting's survey, occasion "acceptance").
+    from reporting.models import SatisfactionResponse
+
+    answer = SatisfactionResponse.objects.get(contract__number=cert.project.contract.number, respondent=user)
+    assert (answer.occasion, answer.score, answer.comment) == ("acceptance", 5, "项目交付及时")
+    # The customer's page now shows the recorded decision; other customers' certificates and the internal review
+    # are not theirs to see.
+    page = client.get(f"/closure/acceptancecertificate/{cert.pk}/respond/")
+    assert page.status_code == 200 and "respond-form" not in page.content.decode()
+    assert client.get(cert.review.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/closure/internal-reviews/{cert.review.pk}/").status_code == 404
 
 
 def test_paper_copy_recorded_with_its_scan(demo, client_for):

@@ -33,9 +33,9 @@ def test_review_passes_only_when_every_criterion_passes_or_deviation_is_accepted
     last = criteria[-1]
     rev = judge_all(rev, demo, except_ids={last.pk})
     assert rev.status == ReviewStatus.IN_REVIEW and not review.outcome(rev).passed
-    with pytest.raises(ValidationError):  # the pass transition is refused while a verdict is missing
-        with acting_as(demo["svc_staff"]):
-            workflow.fire(rev, "approve", demo["svc_staff"])
+    # the pass transition is refused while a verdict is missing
+    with pytest.raises(ValidationError), acting_as(demo["svc_staff"]):
+        workflow.fire(rev, "approve", demo["svc_staff"])
     with acting_as(demo["tsd_staff"]):
         review.give_verdict(last, demo["tsd_staff"], "deviation", deviation="割接推迟一周，客户同意")
     rev.refresh_from_db()
@@ -53,9 +53,9 @@ def test_failing_criterion_returns_the_review_then_a_new_round_keeps_the_passes(
     rev = judge_all(rev, demo)
     assert rev.status == ReviewStatus.RETURNED  # every criterion judged, one failed: back to the project team
     assert review.latest_passed(project) is None
-    with acting_as(demo["pm"]):
-        with pytest.raises(ValidationError):  # acceptance cannot be requested before the review passes
-            acceptance.generate_certificate(rev, demo["pm"])
+    # acceptance cannot be requested before the review passes
+    with acting_as(demo["pm"]), pytest.raises(ValidationError):
+        acceptance.generate_certificate(rev, demo["pm"])
     # The PM fixes the evidence and submits a new round; only the failed criterion is judged again.
     from core import audit, records
 
@@ -82,9 +82,8 @@ def test_only_a_reviewer_of_the_criterions_department_judges_it(demo):
     service_criterion = rev.criteria.exclude(department__code="tsd").first()
     with pytest.raises(PermissionDenied):  # the project manager does not verify their own delivery
         review.give_verdict(service_criterion, demo["pm"], "pass")
-    with pytest.raises(ValidationError):  # a fail says why
-        with acting_as(demo["svc_staff"]):
-            review.give_verdict(service_criterion, demo["svc_staff"], "fail")
+    with pytest.raises(ValidationError), acting_as(demo["svc_staff"]):  # a fail says why
+        review.give_verdict(service_criterion, demo["svc_staff"], "fail")
 
 
 def test_review_pages_and_api(demo, client_for):
@@ -99,7 +98,8 @@ def test_review_pages_and_api(demo, client_for):
     staff = client_for("svc_staff")
     criterion = rev.criteria.exclude(department__code="tsd").first()
     detail = staff.get(rev.get_absolute_url())
-    assert detail.status_code == 200 and f'action="/closure/internalreview/{rev.pk}/criterion/' in detail.content.decode()
+    assert detail.status_code == 200
+    assert f'action="/closure/internalreview/{rev.pk}/criterion/' in detail.content.decode()
     answer = staff.post(f"/api/closure/review-criteria/{criterion.pk}/verdict/",
                         {"verdict": "pass"}, content_type="application/json")
     assert answer.status_code == 201, answer.content

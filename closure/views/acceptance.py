@@ -39,7 +39,27 @@ def decisions_of(cert):
             for a in cert.acceptances.select_related("user", "recorded_by", "scan").order_by("decided_at", "pk")]
 
 
+def customer_page(request, cert, form=None, status=200):
+    """The certificate as its customer contact reads it: the certificate offered, their decisions and, while the
+    acceptance is requested, the form to accept or reject (posted to the respond page). Nothing internal."""
+    if form is None and cert.status == CertificateStatus.REQUESTED:
+        contact = service.contact_of(request.user, cert)
+        form = PortalDecisionForm(initial={"signer_title": contact.job_title if contact else ""})
+    return render(request, "closure/acceptance_respond.html", {
+        "certificate": cert, "form": form, "is_customer": True, "offered": service.offered_document(cert),
+        "items": cert.items.all(), "open": cert.status == CertificateStatus.REQUESTED,
+        "decisions": decisions_of(cert)}, status=status)
+
+
 class CertificateDetailView(ObjectDetailView):
+    customer_facing = True  # a customer contact gets their own reading of it (customer_page); share rules decide
+
+    def get(self, request, *args, **kwargs):
+        if Role.CUSTOMER in request.user.own_roles:
+            cert = get_object_or_404(AcceptanceCertificate.objects.restrict(request.user, "view"), pk=kwargs["pk"])
+            return customer_page(request, cert)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cert, user = self.object, self.request.user
@@ -119,7 +139,7 @@ class RespondView(CertificatePageMixin, FormView):
 
     action = "accept"
     template_name = "closure/acceptance_respond.html"
-    customer_facing = True  # a customer contact's page too (core.middleware.OutsidePagesMiddleware)
+    customer_facing = True  # the customer contact's page (core.middleware); restrict() and the share rule decide
 
     def customer(self):
         return Role.CUSTOMER in self.request.user.own_roles
@@ -135,12 +155,24 @@ class RespondView(CertificatePageMixin, FormView):
         return {"signer_name": contact.name if contact else "", "signer_title": contact.job_title if contact else "",
                 "signer_organisation": str(self.certificate.customer)}
 
+    def get(self, request, *args, **kwargs):
+        if self.customer():
+            return customer_page(request, self.certificate)
+        return super().get(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        """An incomplete or refused decision is answered 400, the form shown again with the reasons."""
+        if self.customer():
+            return customer_page(self.request, self.certificate, form=form, status=400)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
             if self.customer():
                 service.decide_in_portal(self.certificate, self.request.user, data["decision"], data["comments"],
-                                         data["signer_title"], request=self.request)
+                                         data["signer_title"], request=self.request, score=data.get("score"),
+                                         survey_comment=data.get("survey_comment", ""))
             else:
                 service.record_paper(self.certificate, self.request.user, data["scan"], data["decision"],
                                      data["signer_name"], data["signer_title"], data["signer_organisation"],
@@ -152,11 +184,15 @@ class RespondView(CertificatePageMixin, FormView):
         self.certificate.refresh_from_db()
         messages.success(self.request, _t("%(number)s is now %(status)s.") % {
             "number": self.certificate.number, "status": self.certificate.get_status_display()})
+        if self.customer():  # the customer's own page shows the recorded decision
+            return redirect("closure:certificate_respond", self.certificate.pk)
         return redirect(self.certificate.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "is_customer": self.customer(),
-                "offered": service.offered_document(self.certificate), "items": self.certificate.items.all()}
+                "offered": service.offered_document(self.certificate), "items": self.certificate.items.all(),
+                "open": self.certificate.status == CertificateStatus.REQUESTED,
+                "decisions": decisions_of(self.certificate)}
 
 
 def _pdf_response(attachment):
@@ -167,6 +203,8 @@ def _pdf_response(attachment):
 
 class OfferedDocumentView(CertificatePageMixin, View):
     """The exact PDF offered for acceptance (its SHA-256 is what a decision records)."""
+
+    customer_facing = True
 
     def get(self, request, pk):
         attachment = service.offered_document(self.certificate)
@@ -195,7 +233,8 @@ class SignView(View):
         contact = link.contact
         form = LinkDecisionForm(initial={
             "certificate": link.certificate_id, "signer_name": contact.name if contact else "",
-            "signer_title": contact.job_title if contact else "", "signer_organisation": str(link.certificate.customer)})
+            "signer_title": contact.job_title if contact else "",
+            "signer_organisation": str(link.certificate.customer)})
         return self.page(request, link, form)
 
     def page(self, request, link, form, status=200):
@@ -215,7 +254,8 @@ class SignView(View):
         try:
             acceptance = service.decide_by_link(token, data["certificate"], data["decision"], data["signer_name"],
                                                 data["signer_title"], data["signer_organisation"],
-                                                data["comments"], request=request)
+                                                data["comments"], request=request, score=data.get("score"),
+                                                survey_comment=data.get("survey_comment", ""))
         except ValidationError as exc:
             return self.refused(request, exc, status=409)
         return render(request, "closure/sign_done.html", {"acceptance": acceptance,
