@@ -1,20 +1,27 @@
-"""One FilterSet per model of the closure stage (list pages and API alike), one block per sub-domain."""
+"""Filter sets of the closure stage (one per model: the list page and the API share it), one block per sub-domain."""
 
-import django_filters
+from core.filtersets import FilterSet
+from projects.filtersets import record_filterset
 
-from core.filtersets import ControlledRecordFilterSet
+# ---- project closure ----
+from .models import ClosureDisposition, ProjectClosure
+
+ProjectClosureFilterSet = record_filterset(ProjectClosure)
+
+
+class ClosureDispositionFilterSet(FilterSet):
+    class Meta:
+        model = ClosureDisposition
+        fields = ["closure", "kind", "item_key", "owner"]
+
 
 # ---- summary report ----
-from .models import Lesson, SummaryReport
+from .models import Lesson, SummaryReport  # noqa: E402
+
+SummaryReportFilterSet = record_filterset(SummaryReport)
 
 
-class SummaryReportFilterSet(ControlledRecordFilterSet):
-    class Meta:
-        model = SummaryReport
-        fields = ["q", "status", "project", "owner_department", "created_after", "created_before"]
-
-
-class LessonFilterSet(django_filters.FilterSet):
+class LessonFilterSet(FilterSet):
     class Meta:
         model = Lesson
         fields = ["report", "kind"]

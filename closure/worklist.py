@@ -1,18 +1,63 @@
 """Work-queue sources of the closure stage (core.worklist)."""
 
-# ---- summary report ----
-# The PM writes the summary report once the project's end is near or past, or every task is settled; a draft or
-# returned report is core's "finish this record" item, and the Service Department manager's approval is core's
-# "waiting for my decision" item (the workflow's `decides` transitions).
-from django.urls import reverse
 from django.utils.translation import gettext as _t
 
 from core.permissions import allowed
 from core.worklist import Item, Kind, register
+
+# ---- project closure ----
 from projects.choices import ProjectStatus
 from projects.models import Project
 
-from .models import SummaryReport
+from .choices import ClosureStatus
+from .models import ProjectClosure
+
+
+@register
+def closures_to_request(user, today):
+    """The PM of an open project whose end date has passed: request its closure (nothing started yet)."""
+    if not allowed(user, ProjectClosure, "add"):
+        return
+    projects = Project.objects.filter(manager=user, status=ProjectStatus.OPEN, end_date__lt=today) \
+        .exclude(pk__in=ProjectClosure.objects.values("project")).order_by("end_date")
+    from .services.closure import start_url
+
+    for project in projects[:50]:
+        yield Item(f"closure:project={project.pk}", Kind.WRITE,
+                   _t("Request the closure of %(project)s (ended %(end)s)")
+                   % {"project": project, "end": f"{project.end_date:%Y-%m-%d}"}, start_url(project), record=project)
+
+
+@register
+def closures_to_decide(user, today):
+    """The Service Department manager: closures requested, with how many checklist items are still open. The key is
+    core's "waiting for my approval" item's, so this one replaces it with the count."""
+    if not allowed(user, ProjectClosure, "close"):
+        return
+    from .services.closure import open_items
+
+    for closure in ProjectClosure.objects.filter(status=ClosureStatus.IN_REVIEW).exclude(author=user) \
+            .select_related("project")[:50]:
+        if not allowed(user, closure, "close"):
+            continue
+        count = len(open_items(closure.project))
+        what = f"{closure.number} v{closure.version} · {closure.project}"
+        if count:
+            title = _t("Closure requested: %(what)s (%(count)s checklist items open: settle, waive or hand them "
+                       "over, or return the request)") % {"what": what, "count": count}
+        else:
+            title = _t("Close the project: %(what)s (every checklist item settled)") % {"what": what}
+        yield Item(f"approve:project_closure:{closure.pk}:v{closure.version}:{closure.status}", Kind.APPROVE, title,
+                   closure.get_absolute_url() + "#checklist", record=closure)
+
+
+# ---- summary report ----
+# The PM writes the summary report once the project's end is near or past, or every task is settled; a draft or
+# returned report is core's "finish this record" item, and the Service Department manager's approval is core's
+# "waiting for my decision" item (the workflow's `decides` transitions).
+from django.urls import reverse  # noqa: E402
+
+from .models import SummaryReport  # noqa: E402
 
 
 @register

@@ -18,6 +18,7 @@ from core.choices import RecordStatus
 from core.context import acting_as
 from core.demo import REQUEST_ID
 from projects.choices import ReportSection
+from projects.models import Project
 from servicedata.demo import full_months
 from servicedata.models import Ticket
 
@@ -131,10 +132,12 @@ def _meeting(internal, year, month, users):
             title=f"{meeting.title} 纪要", meeting=meeting, owner_department=staff.department,
             decisions="节假日增加值班工程师；P1 工单启用自动电话升级。",
             discussion=[{"item": item, "discussion": "已讨论，见决议。"} for item in meeting.agenda[:2]]), staff)
+        # Both actions answer the 温州水务 project's missed targets: its closure checklist lists them until closed.
+        project = Project.objects.filter(contract__title=CHAIN_TITLE).order_by("created").first()
         records.create(ActionItem(minutes=minutes, description="排定节假日值班表并报客户备案", owner=users["pm"],
-                                  due_date=today - timedelta(days=3)), staff)
+                                  due_date=today - timedelta(days=3), project=project), staff)
         records.create(ActionItem(minutes=minutes, description="配置 P1 工单自动电话升级", owner=users["member"],
-                                  due_date=today + timedelta(days=14)), staff)
+                                  due_date=today + timedelta(days=14), project=project), staff)
         workflow.fire(minutes, "submit", staff, "提交审批")
     with acting_as(director, request_id=REQUEST_ID):
         workflow.fire(minutes, "approve", director, "同意")

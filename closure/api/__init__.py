@@ -3,6 +3,11 @@
 # Registered by api/urls.py under /api/.
 ROUTES = []
 
+# ---- project closure ----
+from .closure import ClosureDispositionViewSet, ProjectClosureViewSet  # noqa: E402
+
+ROUTES += [("closure/project-closures", ProjectClosureViewSet), ("closure/dispositions", ClosureDispositionViewSet)]
+
 # ---- summary report ----
 from .summary import LessonViewSet, SummaryReportViewSet  # noqa: E402
 

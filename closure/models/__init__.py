@@ -6,5 +6,8 @@
 * acceptance: the project acceptance certificate 项目验收证明, the customer's acceptances and signing links
 """
 
+# ---- project closure ----
+from .closure import ClosureDisposition, ProjectClosure  # noqa: F401
+
 # ---- summary report ----
 from .summary import Lesson, SummaryReport  # noqa: F401
