@@ -51,6 +51,29 @@ def closures_to_decide(user, today):
                    closure.get_absolute_url() + "#checklist", record=closure)
 
 
+@register
+def items_handed_over(user, today):
+    """Items a closing project handed over to the user: theirs until the project's state settles them."""
+    from .choices import DispositionKind
+    from .models import ClosureDisposition
+    from .services.closure import checklist
+
+    mine = ClosureDisposition.objects.filter(owner=user, kind=DispositionKind.HANDED_OVER) \
+        .select_related("closure__project").order_by("decided_at", "pk")
+    by_project = {}
+    for disposition in mine[:200]:
+        by_project.setdefault(disposition.closure.project, set()).add(disposition.item_key)
+    for project, keys in by_project.items():
+        for row in checklist(project):
+            disposition = row.disposition
+            if row.item.key in keys and not row.item.done and disposition is not None \
+                    and disposition.owner_id == user.pk and disposition.kind == DispositionKind.HANDED_OVER:
+                yield Item(f"handed_over:{disposition.pk}", Kind.WRITE,
+                           _t("Handed over to you from %(project)s: %(item)s")
+                           % {"project": project, "item": row.item.label}, row.item.url or project.get_absolute_url(),
+                           record=project)
+
+
 # ---- summary report ----
 # The PM writes the summary report once the project's end is near or past, or every task is settled; a draft or
 # returned report is core's "finish this record" item, and the Service Department manager's approval is core's

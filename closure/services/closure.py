@@ -15,11 +15,13 @@ The decisions the pages, the API, the workflow's condition and the tests share:
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 
 from core import audit, display, records
 from core.exports import Section, Table
@@ -130,12 +132,17 @@ def dispose(closure, item_key, kind, reason, user, owner=None):
 
 # ---- closing --------------------------------------------------------------------------------------------
 
-def frozen_rows(rows):
-    """The checklist as data kept in the record: what each item said and how it was settled."""
+def frozen_rows(rows, translations=None):
+    """The checklist as data kept in the record: what each item said and how it was settled. `translations`
+    ({language: {key: (group, label)}}) keeps each item's words in every language, so each reader reads the
+    frozen checklist in theirs."""
     result = []
     for row in rows:
         entry = {"key": row.item.key, "group": str(row.item.group), "label": str(row.item.label),
                  "url": row.item.url, "state": row.state_code}
+        if translations:
+            entry["words"] = {language: list(words[row.item.key]) for language, words in translations.items()
+                              if row.item.key in words}
         disposition = row.disposition
         if disposition is not None:
             entry.update(reason=disposition.reason, owner=str(disposition.owner or ""),
@@ -144,17 +151,30 @@ def frozen_rows(rows):
     return result
 
 
+def words_in_every_language(project):
+    """{language: {item key: (group, label)}}: the checklist's words as each language reads them."""
+    words = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words[language] = {item.key: (str(item.group), str(item.label)) for item in items(project)}
+    return words
+
+
 def close_project(closure, user):
     """The effect of "Close project": the checklist frozen as it stood, the project's status closed (audited)."""
     project = closure.project
     with transaction.atomic():
-        ProjectClosure.objects.filter(pk=closure.pk).update(checklist_snapshot=frozen_rows(checklist(project)),
-                                                            closed_at=timezone.now())
+        frozen = frozen_rows(checklist(project), words_in_every_language(project))
+        ProjectClosure.objects.filter(pk=closure.pk).update(checklist_snapshot=frozen, closed_at=timezone.now())
+        # The transition was authorised by the workflow engine (the closer's role, or a delegate's): the project's
+        # status follows it here, written once and audited, whoever may edit the project's other fields.
         project = type(project).objects.select_for_update().get(pk=project.pk)
         if project.status != ProjectStatus.CLOSED:
             before = audit.snapshot(project)
-            project.status = ProjectStatus.CLOSED
-            records.update(project, user, before, comment=_t("Closed by %(record)s.") % {"record": closure.number})
+            type(project).objects.filter(pk=project.pk).update(status=ProjectStatus.CLOSED)
+            project.refresh_from_db()
+            audit.log_update(project, before, user=user,
+                             comment=display.message(gettext_noop("Closed by %(record)s."), record=closure.number))
 
 
 STATE_LABELS = {"done": lambda: _t("Done"), "open": lambda: _t("Open"),
@@ -167,10 +187,17 @@ def state_label(code):
 
 
 def rows_for_reading(closure):
-    """The checklist a page or export shows: frozen when the project closed, else as it stands now."""
-    if closure.checklist_snapshot:
-        return closure.checklist_snapshot, True
-    return frozen_rows(checklist(closure.project)), False
+    """The checklist a page or export shows, in the active language: frozen when the project closed, else as it
+    stands now."""
+    if not closure.checklist_snapshot:
+        return frozen_rows(checklist(closure.project)), False
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    rows = []
+    for entry in closure.checklist_snapshot:
+        words = entry.get("words", {})
+        group, label = words.get(language) or words.get(language.split("-")[0]) or (entry["group"], entry["label"])
+        rows.append({**entry, "group": group, "label": label})
+    return rows, True
 
 
 def closure_sections(closure, language):

@@ -205,6 +205,21 @@ def test_waiver_and_handover_recorded_audited_then_the_project_closes(closure, p
     assert "客户书面确认不需要月报" in text and "Waived" in text and "Handed over" in text
     assert "The checklist as it stood when the project closed." in text
 
+    english = client.get(closure.get_absolute_url()).content.decode()
+    assert "任务 1 is done." in english and "Waived" in english
+    chinese = client_for("svc_manager", language="zh-hans").get(closure.get_absolute_url()).content.decode()
+    assert "任务 1 已完成。" in chinese and "豁免" in chinese
+
+    docx = client.get(f"/closure/projectclosure/{closure.pk}/export/?format=docx")
+    assert docx.status_code == 200 and docx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    # The new owner finds the handed-over action in their work queue until it is closed.
+    from core.worklist import items_for
+
+    handed = [i for i in items_for(demo["svc_staff"]) if i.key.startswith("handed_over:")]
+    assert len(handed) == 1 and "整理银行项目的交接文档" in handed[0].title
+    assert handed[0].url == f"/reporting/actionitem/{action_of(project).pk}/"
+
     # Frozen: a later change on the project no longer alters the closed record's checklist.
     set_action_status(action_of(project), ActionStatus.OPEN, demo["pm"])
     closure.refresh_from_db()

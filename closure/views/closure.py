@@ -38,10 +38,21 @@ class ProjectClosureDetailView(ObjectDetailView):
             disposable={row.item.key for row in services.checklist(closure.project)
                         if row.open and row.item.may_dispose} if may_dispose else set(),
             may_dispose=may_dispose, disposition_form=DispositionForm(),
-            dispositions=ClosureDisposition.objects.filter(closure__number=closure.number)
-            .select_related("owner", "decided_by", "closure"),
+            dispositions=self.dispositions(closure, rows),
         )
         return context
+
+
+    @staticmethod
+    def dispositions(closure, rows):
+        """Every disposition of the closure's items (all versions), each item named in the reader's language where
+        the checklist still names it, else as it read when decided."""
+        labels = {row["key"]: row["label"] for row in rows}
+        found = list(ClosureDisposition.objects.filter(closure__number=closure.number)
+                     .select_related("owner", "decided_by", "closure"))
+        for disposition in found:
+            disposition.label = labels.get(disposition.item_key, disposition.item_label)
+        return found
 
 
 class DisposeView(LoginRequiredMixin, View):
