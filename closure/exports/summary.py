@@ -38,7 +38,14 @@ def _choice(choices, value):
 
 
 def _minutes(seconds):
-    return NONE if seconds is None else _t("%(v)s min") % {"v": f"{seconds / 60:.1f}"}
+    """A duration as read: minutes up to two hours, hours up to three days, then days (MTBF runs to weeks)."""
+    if seconds is None:
+        return NONE
+    if seconds < 2 * 3600:
+        return _t("%(v)s min") % {"v": f"{seconds / 60:.1f}"}
+    if seconds < 3 * 86400:
+        return _t("%(v)s hours") % {"v": f"{seconds / 3600:.1f}"}
+    return _t("%(v)s days") % {"v": f"{seconds / 86400:.1f}"}
 
 
 def _days(value):
