@@ -15,40 +15,28 @@ class ClosureDispositionFilterSet(FilterSet):
         fields = ["closure", "kind", "item_key", "owner"]
 
 
-import django_filters
-
-from core.filtersets import ControlledRecordFilterSet
-
 # ---- summary report ----
-from .models import Lesson, SummaryReport
+from .models import Lesson, SummaryReport  # noqa: E402
+
+SummaryReportFilterSet = record_filterset(SummaryReport)
 
 
-class SummaryReportFilterSet(ControlledRecordFilterSet):
-    class Meta:
-        model = SummaryReport
-        fields = ["q", "status", "project", "owner_department", "created_after", "created_before"]
-
-
-class LessonFilterSet(django_filters.FilterSet):
+class LessonFilterSet(FilterSet):
     class Meta:
         model = Lesson
         fields = ["report", "kind"]
 
 
-def record_filterset(record_model):
-    meta = type("Meta", (), {"model": record_model, "fields": ["q", "status", "project", "owner_department",
-                                                               "created_after", "created_before"]})
-    return type(f"{record_model.__name__}FilterSet", (ControlledRecordFilterSet,), {"Meta": meta})
+# ---- internal review and acceptance certificate ----
+from .models.acceptance import Acceptance, AcceptanceCertificate, SigningLink  # noqa: E402
+from .models.review import CriterionVerdict, InternalReview, ReviewCriterion  # noqa: E402
+
 
 
 def row_filterset(model, *fields):
     meta = type("Meta", (), {"model": model, "fields": list(fields)})
-    return type(f"{model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
+    return type(f"{model.__name__}FilterSet", (FilterSet,), {"Meta": meta})
 
-
-# ---- internal review and acceptance certificate ----
-from .models.acceptance import Acceptance, AcceptanceCertificate, SigningLink  # noqa: E402
-from .models.review import CriterionVerdict, InternalReview, ReviewCriterion  # noqa: E402
 
 InternalReviewFilterSet = record_filterset(InternalReview)
 ReviewCriterionFilterSet = row_filterset(ReviewCriterion, "review", "department", "source")

@@ -35,20 +35,12 @@ def close_project(project, user):
 
 def register():
     register_action("projects.project", close_project)
-
-    summary_register()
+    register_action("projects.project", project_summary)  # ---- summary report ----
 
 
 # ---- summary report ----
 def project_summary(project, user):
-    """On a project: write the summary report once it is due (open the report once it exists)."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _t
-
-    from core.extensions import Action
-    from core.permissions import allowed
-    from projects.choices import ProjectStatus
-
+    """On an open project: write the summary report once it is due (none started yet)."""
     from .models import SummaryReport
     from .services.summary import is_due, page_for, summary_for
 
@@ -58,14 +50,6 @@ def project_summary(project, user):
             and is_due(project, timezone.localdate()):
         yield Action(_t("Write the project summary report"), page_for(project), "clipboard-data",
                      "write-summary-report")
-
-
-def summary_register():
-    from core.extensions import register_action
-
-    register_action("projects.project", project_summary)
-
-    pass
 
 
 # ---- internal review and acceptance certificate ----

@@ -352,7 +352,8 @@ def cost(project, contract, scope_data):
 # ---- the snapshot ----------------------------------------------------------------------------------
 
 def build_summary_snapshot(project, now=None):
-    contract = project.contract
+    # The contract version in force: a signed change (a longer term, say) is the period the project ran under.
+    contract = project.contract.in_force()
     start, end, as_of = period_of(contract, now)
     zone = sla.contract_zone(contract)
     sla_data = sla_figures(contract, start, end, as_of)

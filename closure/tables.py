@@ -16,25 +16,23 @@ class ProjectClosureTable(ProjectRecordTable):
         model = ProjectClosure
         fields = ("number", "version", "title", "project", "status", "author", "closed_at", "updated")
 
-from django.utils.translation import gettext_lazy as _
-
-from core.tables import ControlledRecordTable, RecordLinkColumn
 
 # ---- summary report ----
-from .models import SummaryReport
+from .models import SummaryReport  # noqa: E402
 
 
-class SummaryReportTable(ControlledRecordTable):
-    project = RecordLinkColumn(order_by="project__code", verbose_name=_("project"))
+class SummaryReportTable(ProjectRecordTable):
+    generated_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("generated at"))
 
-    class Meta(ControlledRecordTable.Meta):
+    class Meta(ProjectRecordTable.Meta):
         model = SummaryReport
         fields = ("number", "version", "title", "project", "status", "generated_at", "owner_department", "author",
                   "updated")
 
-from core.tables import ControlledRecordTable, RecordLinkColumn
 
 # ---- internal review and acceptance certificate ----
+from core.tables import ControlledRecordTable, RecordLinkColumn  # noqa: E402
+
 from .models.acceptance import AcceptanceCertificate  # noqa: E402
 from .models.review import InternalReview  # noqa: E402
 

@@ -100,13 +100,8 @@ navigation.add("monitoring", _("Project closures"), "closure:projectclosure_list
 # ---- summary report ----
 # The project team drafts the summary report from the data; the Service Department manager approves it (not its
 # author), only once its figures are generated; approval freezes them (SP-4.5.2).
-from django.utils.translation import gettext_lazy as _
-
-from core import navigation
-from core.permissions import crud, declare, review_flow
-from core.registry import registry
-from core.roles import Role as R
-from core.workflow import NOT_AUTHOR, Condition, generic_review_workflow, open_record
+from core.permissions import review_flow  # noqa: E402
+from core.workflow import generic_review_workflow, open_record  # noqa: E402
 
 SUMMARY_GENERATED = Condition(lambda report, user: report.generated,
                               _("Generate the report's figures from the data first."), fix=open_record)

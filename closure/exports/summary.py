@@ -5,6 +5,8 @@ Charts are the monthly report's (reporting.exports: matplotlib with the shipped 
 service data is a gap, never 0 or 100 %.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _t
 from django.utils.translation import pgettext
 
@@ -36,7 +38,14 @@ def _choice(choices, value):
 
 
 def _minutes(seconds):
-    return NONE if seconds is None else _t("%(v)s min") % {"v": f"{seconds / 60:.1f}"}
+    """A duration as read: minutes up to two hours, hours up to three days, then days (MTBF runs to weeks)."""
+    if seconds is None:
+        return NONE
+    if seconds < 2 * 3600:
+        return _t("%(v)s min") % {"v": f"{seconds / 60:.1f}"}
+    if seconds < 3 * 86400:
+        return _t("%(v)s hours") % {"v": f"{seconds / 3600:.1f}"}
+    return _t("%(v)s days") % {"v": f"{seconds / 86400:.1f}"}
 
 
 def _days(value):
@@ -57,8 +66,13 @@ def objectives_table(data):
         else:
             result = _t("%(v)s points") % {"v": f"{row['result']:g}"}
         name = row["objective"] + (f" ({row['priority']})" if row.get("priority") else "")
-        rows.append([name, _choice(ObjectiveMetric, row["metric"]), row["target"], result,
-                     _status(row["met"]) if row["measurable"] else _t("see commentary")])
+        if not row["measurable"]:
+            status = _t("see commentary")
+        elif row["result"] is None:
+            status = _t("no data")  # not measured: neither met nor missed
+        else:
+            status = _status(row["met"])
+        rows.append([name, _choice(ObjectiveMetric, row["metric"]), row["target"], result, status])
     return Table([_t("Quality objective"), _t("Metric"), _t("Target"), _t("Result"), _t("Status")], rows,
                  caption=_t("Quality objectives against results"))
 
@@ -166,7 +180,7 @@ def satisfaction_lines(data):
 
 
 def satisfaction_table(data):
-    months = (data["satisfaction"] or {}).get("by_month") or []
+    months = [m for m in (data["satisfaction"] or {}).get("by_month") or [] if m["count"]]  # months answered
     if not months:
         return None
     return Table([_t("Month"), _t("Answers"), _t("Average score")],
@@ -180,7 +194,7 @@ def cost_table(data):
     not_recorded = _t("not recorded in ServPlan")
 
     def money(value):
-        return not_recorded if value is None else f"{value} CNY"
+        return not_recorded if value is None else f"{Decimal(value):,.2f} CNY"
 
     hours = cost["planned_effort_hours"]
     return Table([_t("Item"), _t("Value")], [
@@ -231,7 +245,7 @@ def scope_lines(data):
                 "on": c["on_time"], "late": c["late"], "max": c["max_delay_days"], "x": c["cancelled"], "o": c["open"],
                 "due": c["overdue"]}]
     first = scope.get("first_baseline")
-    if first and first["version"] != scope["baseline_version"]:
+    if first and first["version"] != scope["baseline_version"] and first["planned_end"] != scope["planned_end"]:
         lines.append(_t("Planned end moved from %(a)s (V%(va)s) to %(b)s (V%(vb)s) through approved changes.")
                      % {"a": first["planned_end"], "va": first["version"], "b": scope["planned_end"],
                         "vb": scope["baseline_version"]})

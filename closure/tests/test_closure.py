@@ -75,6 +75,19 @@ def settle_own_work(project, demo, cancel_last=True):
         else:
             project_services.record_progress(project, last.key, pm, state=TaskState.DONE)
         set_action_status(action_of(project), ActionStatus.DONE, pm)
+    approved_summary(project, demo)
+
+
+def approved_summary(project, demo):
+    """The closure steps of the procedure (never waived): the summary report drafted from the data and approved."""
+    from closure.services import summary
+
+    pm, manager = demo["pm"], demo["svc_manager"]
+    with acting_as(pm):
+        report = summary.create_and_generate(project, pm)
+        workflow.fire(report, "submit", pm)
+    with acting_as(manager):
+        workflow.fire(report, "approve", manager)
 
 
 # ---- the checklist, computed from the project's state ------------------------------------------------

@@ -513,3 +513,16 @@ def test_exports_carry_the_figures_charts_and_signatures(loaded, demo):
         assert text in xml, text
     pdf = export_record(report, "pdf")[0]
     assert pdf.startswith(b"%PDF")
+
+
+def test_list_page_and_api_list_cost_the_same_queries_whatever_the_number_of_reports(project, demo, client_for,
+                                                                                    queries_of):
+    from projects.tests.helpers import opened_project
+
+    client = client_for("svc_manager")
+    drafted(project, demo["pm"])
+    urls = (reverse("closure:summaryreport_list"), "/api/closure/summary-reports/")
+    before = [queries_of(client, url) for url in urls]
+    drafted(opened_project(demo), demo["pm"])
+    assert SummaryReport.objects.count() >= 3
+    assert [queries_of(client, url) for url in urls] == before
