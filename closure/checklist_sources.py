@@ -20,7 +20,7 @@ from projects.models import ChangeRequest, TaskProgress
 from reporting.choices import ActionStatus, ReportStatus
 from reporting.models import ActionItem, MonthlyServiceReport, profile_for
 
-from .checklist import Item, register
+from .checklist import Item, checks_record_type, record_types_checked_elsewhere, register
 
 # ---- project closure ----
 
@@ -133,15 +133,15 @@ def settled_state(record_type, status):
 
 
 # Checked by their own items (change requests above; the closure itself is what is being decided).
-OWN_ITEMS = ("change_request", "project_closure")
+checks_record_type("change_request", "project_closure")
 
 
 @register
 def records_archived(project):
     """Every controlled record of the project approved (or superseded, or final): no draft, review or return left."""
     group = _t("Project records")
-    rows = RecordIndex.objects.filter(project_ref=project.pk, is_latest=True).exclude(record_type__in=OWN_ITEMS) \
-        .order_by("record_type", "number")
+    rows = RecordIndex.objects.filter(project_ref=project.pk, is_latest=True) \
+        .exclude(record_type__in=record_types_checked_elsewhere()).order_by("record_type", "number")
     archived = 0
     for row in rows:
         record_type = registry.get(row.record_type)
