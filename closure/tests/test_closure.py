@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from closure.choices import ClosureStatus, DispositionKind
 from closure.models import ClosureDisposition, ProjectClosure
+from closure.services import acceptance as acceptance_services
 from closure.services import closure as services
 from core import records, workflow
 from core.choices import AuditAction
@@ -76,6 +77,22 @@ def settle_own_work(project, demo, cancel_last=True):
             project_services.record_progress(project, last.key, pm, state=TaskState.DONE)
         set_action_status(action_of(project), ActionStatus.DONE, pm)
     approved_summary(project, demo)
+    accepted_by_the_customer(project, demo)
+
+
+def accepted_by_the_customer(project, demo):
+    """The other closure steps of the procedure (never waived): the internal review passed, the certificate approved,
+    offered and accepted through a one-time link (closure.tests.helpers_acceptance builds them as its tests do)."""
+    from customers.models import Contact
+
+    from .helpers_acceptance import approved_certificate, judge_all, started_review, submit
+
+    certificate = approved_certificate(judge_all(submit(started_review(project, demo), demo), demo), demo)
+    contact = Contact.objects.create(customer=project.customer, name="陈丽", job_title="信息中心主任",
+                                     email="chenli@customer.example.com")
+    with acting_as(demo["pm"]):
+        [(_link, token)] = acceptance_services.request_acceptance(certificate, demo["pm"], [contact])
+    acceptance_services.decide_by_link(token, certificate.pk, "accepted", "陈丽", "信息中心主任", str(project.customer))
 
 
 def approved_summary(project, demo):
