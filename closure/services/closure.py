@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from core import audit, display, records
 from core.exports import Section, Table
@@ -52,11 +52,7 @@ class Row:
     @property
     def state(self):
         """How the item stands, as a person reads it."""
-        if self.item.done:
-            return _t("Done")
-        if self.disposition is not None:
-            return self.disposition.get_kind_display()
-        return _t("Open")
+        return state_label(self.state_code)
 
     @property
     def state_code(self):
@@ -177,7 +173,8 @@ def close_project(closure, user):
                              comment=display.message(gettext_noop("Closed by %(record)s."), record=closure.number))
 
 
-STATE_LABELS = {"done": lambda: _t("Done"), "open": lambda: _t("Open"),
+STATE_LABELS = {"done": lambda: pgettext("closure checklist item", "Done"),
+                "open": lambda: pgettext("closure checklist item", "Open"),
                 **{kind: (lambda kind=kind: str(DispositionKind(kind).label)) for kind in DispositionKind.values}}
 
 
