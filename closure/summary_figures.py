@@ -12,7 +12,7 @@ changes never alter a generated report:
   runs): per month and per priority, with the same engine the monthly report uses (`servicedata.sla`
   `period_metrics` and `monthly_trend`); a month without service data is a gap (None), never 0 or 100 %;
   whole-period availability, MTTR and MTBF over the months with service data; P1 tickets and outages;
-* changes (work plan change requests), satisfaction (reporting's survey answers, where that module is installed),
+* changes (work plan change requests), satisfaction (reporting's survey answers over the contract's months),
   cost against budget as far as ServPlan records it (contract value, budget, planned effort; actual cost and
   actual effort are not recorded and are said to be so), and the sections later stages register
   (closure.summary_sections: problems, security incidents, improvements).
@@ -20,7 +20,6 @@ changes never alter a generated report:
 Language-neutral codes are stored (states, kinds, metrics); pages and exports render them in the reader's language.
 """
 
-import importlib.util
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -32,6 +31,7 @@ from core import businesstime
 from core.choices import RecordStatus
 from projects.choices import ChangeStatus, ObjectiveMetric, TaskState, WorkPlanStatus
 from projects.models import ChangeRequest, InitiationApplication, InitiationPlan, TaskProgress, WorkPlan
+from reporting.services import satisfaction as survey
 from servicedata import sla
 from servicedata.models import Outage, Ticket
 
@@ -318,17 +318,10 @@ def changes(project):
 
 # ---- satisfaction and cost ---------------------------------------------------------------------
 
-SATISFACTION_MODULE = "reporting.services.satisfaction"
-
-
 def satisfaction(contract):
-    """The customer's survey answers over the contract period (reporting's satisfaction module, score 1–5 and
-    points 0–100); `recorded` False while that module is not installed, so the report says so instead of
-    showing a figure nobody measured."""
-    if importlib.util.find_spec(SATISFACTION_MODULE) is None:
-        return {"recorded": False}
-    module = importlib.import_module(SATISFACTION_MODULE)
-    result = module.summary(contract.number, contract.start_date, contract.end_date)
+    """The customer's survey answers over the contract period (reporting's, score 1–5 and points 0–100): count 0 and
+    no average when nobody answered, so the report says so instead of showing a figure nobody gave."""
+    result = survey.summary(contract.number, contract.start_date, contract.end_date)
     return {"recorded": True, "count": result.get("count", 0), "average": _round(result.get("average")),
             "points": _round(result.get("points"), 1), "by_month": list(result.get("by_month", []))}
 
@@ -357,7 +350,7 @@ def build_summary_snapshot(project, now=None):
     start, end, as_of = period_of(contract, now)
     zone = sla.contract_zone(contract)
     sla_data = sla_figures(contract, start, end, as_of)
-    survey = satisfaction(contract)
+    answers = satisfaction(contract)
     scope_data = scope(project, (as_of - timedelta(seconds=1)).astimezone(zone).date())
     return {
         "version": SNAPSHOT_VERSION,
@@ -371,12 +364,12 @@ def build_summary_snapshot(project, now=None):
         "period": {"start": start.isoformat(), "end": end.isoformat(), "as_of": as_of.isoformat(),
                    "complete": as_of >= end,
                    "measured_to": (as_of - timedelta(seconds=1)).astimezone(zone).date().isoformat()},
-        "objectives": objectives(project, sla_data, survey),
+        "objectives": objectives(project, sla_data, answers),
         "scope": scope_data,
         "sla": sla_data,
         "service": service_events(contract, start, as_of),
         "changes": changes(project),
-        "satisfaction": survey,
+        "satisfaction": answers,
         "cost": cost(project, contract, scope_data),
         "extra_sections": summary_sections.sections(project, contract, start, as_of),
         "extra_registered": summary_sections.registered(),

@@ -85,7 +85,9 @@ def all_tasks_settled(project):
     baseline = project.baseline()
     if baseline is None:
         return False
-    keys = {t.key for t in baseline.tasks.all() if not t.children.exists()}
+    tasks = list(baseline.tasks.values_list("pk", "key", "parent_id"))
+    parents = {parent for _pk, _key, parent in tasks if parent}
+    keys = {key for pk, key, _parent in tasks if pk not in parents}
     settled = set(TaskProgress.objects.filter(project=project, task_key__in=keys,
                                               state__in=[TaskState.DONE, TaskState.CANCELLED])
                   .values_list("task_key", flat=True))

@@ -526,3 +526,23 @@ def test_list_page_and_api_list_cost_the_same_queries_whatever_the_number_of_rep
     drafted(opened_project(demo), demo["pm"])
     assert SummaryReport.objects.count() >= 3
     assert [queries_of(client, url) for url in urls] == before
+
+
+def test_the_report_is_due_early_once_every_task_is_done_or_cancelled(demo):
+    from projects import services as project_services
+    from projects.tests.helpers import approved_plan, approved_work_plan, opened_project
+
+    pm = demo["pm"]
+    project = opened_project(demo)
+    approved_plan(project, demo)
+    approved_work_plan(project, demo, tasks=3)
+    early = project.end_date - timedelta(days=200)
+    assert not summary.is_due(project, early)
+    tasks = list(project.baseline().tasks.order_by("position"))
+    with acting_as(pm):
+        for task in tasks[:-1]:
+            project_services.record_progress(project, task.key, pm, state=TaskState.DONE, percent_complete=100)
+        assert not summary.is_due(project, early)
+        project_services.record_progress(project, tasks[-1].key, pm, state=TaskState.CANCELLED, note="客户取消")
+    assert summary.is_due(project, early)
+    assert [i for i in items_for(pm, early) if i.key == f"summary_report:project={project.pk}"]
