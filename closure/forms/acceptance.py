@@ -53,7 +53,10 @@ class RequestAcceptanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         from customers.models import Contact
 
-        self.fields["contacts"].queryset = Contact.objects.filter(customer=customer).exclude(email="") \
+        from django.db.models import Q
+
+        with_address = ~Q(email="") | (Q(user__isnull=False) & ~Q(user__email=""))
+        self.fields["contacts"].queryset = Contact.objects.filter(with_address, customer=customer) \
             .order_by("-primary", "name")
 
 
