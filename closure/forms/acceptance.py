@@ -51,9 +51,9 @@ class RequestAcceptanceForm(forms.Form):
 
     def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from customers.models import Contact
-
         from django.db.models import Q
+
+        from customers.models import Contact
 
         with_address = ~Q(email="") | (Q(user__isnull=False) & ~Q(user__email=""))
         self.fields["contacts"].queryset = Contact.objects.filter(with_address, customer=customer) \
