@@ -227,7 +227,8 @@ def _certificate(context, project, review):
         if certificate.status == CertificateStatus.APPROVED:
             # A one-time signing link goes to the customer's contacts with an e-mail address as well; the contact
             # decides in the customer view, so the link stays unused (and can no longer be used once decided).
-            contacts = list(certificate.customer.contacts.exclude(email="").order_by("-primary", "name")[:1])
+            contacts = [c for c in certificate.customer.contacts.select_related("user").order_by("-primary", "name")
+                        if acceptance.address_of(c)][:1]
             acceptance.request_acceptance(certificate, pm, contacts)
     certificate.refresh_from_db()
     return certificate

@@ -51,9 +51,12 @@ class RequestAcceptanceForm(forms.Form):
 
     def __init__(self, *args, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
         from customers.models import Contact
 
-        self.fields["contacts"].queryset = Contact.objects.filter(customer=customer).exclude(email="") \
+        with_address = ~Q(email="") | (Q(user__isnull=False) & ~Q(user__email=""))
+        self.fields["contacts"].queryset = Contact.objects.filter(with_address, customer=customer) \
             .order_by("-primary", "name")
 
 

@@ -258,6 +258,11 @@ def sign_url(token, request=None) -> str:
     return getattr(settings, "SERVPLAN_SITE_URL", "").rstrip("/") + path
 
 
+def address_of(contact) -> str:
+    """Where a contact's link goes: the contact's e-mail, else the e-mail of their sign-in."""
+    return (contact.email or getattr(contact_user(contact), "email", "") or "").strip()
+
+
 def contact_user(contact):
     return getattr(contact, "user", None) if contact is not None else None
 
@@ -299,7 +304,7 @@ def request_acceptance(cert, user, contacts=(), request=None):
     """Offer the approved certificate: store the exact PDF and its SHA-256, mark it requested, and e-mail a one-time
     link to each chosen contact (with an e-mail address). Returns [(link, token)]."""
     contacts = list(contacts)
-    missing = [str(c) for c in contacts if not c.email]
+    missing = [str(c) for c in contacts if not address_of(c)]
     if missing:
         raise ValidationError({"contacts": _t("No e-mail address for: %(names)s.") % {"names": ", ".join(missing)}})
     foreign = [str(c) for c in contacts if c.customer_id != cert.customer_id]
@@ -323,7 +328,7 @@ def request_acceptance(cert, user, contacts=(), request=None):
         audit.record_entry(AuditAction.UPDATE, cert, user=user, snap=audit.snapshot(cert),
                            changes={"document_sha256": ["", sha], "requested_at": [None, now.isoformat()]},
                            comment=display.message(gettext_noop("Offered for acceptance")))
-        links = [create_link(cert, user, contact.email, contact) for contact in contacts]
+        links = [create_link(cert, user, address_of(contact), contact) for contact in contacts]
     for link, token in links:
         send_link(link, token, request)
     return links
@@ -335,7 +340,7 @@ def send_more_links(cert, user, contacts, request=None):
         raise workflow.refuse(_t("Links are sent while the acceptance is requested."))
     if not allowed(user, cert, "request"):
         raise PermissionDenied(_t("Your role may not request acceptance."))
-    links = [create_link(cert, user, contact.email, contact) for contact in contacts if contact.email]
+    links = [create_link(cert, user, address_of(contact), contact) for contact in contacts if address_of(contact)]
     for link, token in links:
         send_link(link, token, request)
     return links
