@@ -23,4 +23,22 @@ def load(context):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     context.users[USERNAME] = contact.user
+    customer_answers(contact.user)  # reporting (D2): below
     context.messages.append(f"  {USERNAME:<14} {contact.name:<8} {Role.CUSTOMER.label} ({contact.customer})")
+
+
+# ---- the customer's own answers: the report settings agreed, the issued report rated (reporting, D2) ----------
+SURVEY_ANSWER = (5, "响应及时，月报清楚。")
+
+
+def customer_answers(user):
+    """林国栋 agrees the report settings in force and rates the issued monthly reports of 温州市水务集团, as he would
+    in his own view. Idempotent: only what is still waiting for him."""
+    from reporting.choices import AgreementDecision
+    from reporting.services import agreement, satisfaction
+
+    with acting_as(user, request_id=REQUEST_ID):
+        for profile in agreement.waiting_for(user):
+            agreement.decide(profile, user, AgreementDecision.AGREED, "同意按此内容和周期提供月报。")
+        for report in satisfaction.pending_for(user):
+            satisfaction.answer_report(report, user, *SURVEY_ANSWER)

@@ -9,10 +9,19 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.api import ControlledRecordSerializer, ControlledRecordViewSet, RecordSerializer, ServiceViewSet
+from contracts.models import Contract
+from core.api import (
+    ControlledRecordSerializer,
+    ControlledRecordViewSet,
+    RecordSerializer,
+    RestrictedReadOnlyViewSet,
+    ServiceViewSet,
+)
+from core.drf import MatrixPermission
+from core.middleware import bind_actor
 from core.permissions import allowed
 
-from .choices import ActionStatus
+from .choices import ActionStatus, AgreementDecision
 from .filtersets import (
     ActionItemFilterSet,
     InternalServiceReportFilterSet,
@@ -20,6 +29,7 @@ from .filtersets import (
     MonthlyServiceReportFilterSet,
     QualityMeetingFilterSet,
     ReportProfileFilterSet,
+    SatisfactionResponseFilterSet,
 )
 from .models import (
     ActionItem,
@@ -29,9 +39,11 @@ from .models import (
     MetricAnalysis,
     MonthlyServiceReport,
     QualityMeeting,
+    ProfileAgreement,
     ReportProfile,
+    SatisfactionResponse,
 )
-from .services import internal, meetings, monthly
+from .services import agreement, internal, meetings, monthly, satisfaction
 from .views import XLSX
 
 RECORD_FIELDS = ["id", "url", "number", "version", "title", "status", "status_display", "owner_department",
@@ -45,6 +57,18 @@ class ReportProfileSerializer(ControlledRecordSerializer):
         fields = [*RECORD_FIELDS, "contract", "report_period", "sections", "recipients", "language", "metrics",
                   "due_day"]
         read_only_fields = (*ControlledRecordSerializer.Meta.read_only_fields, "customer")
+
+
+class ProfileAgreementSerializer(RecordSerializer):
+    class Meta:
+        model = ProfileAgreement
+        fields = ["id", "profile", "version", "decision", "comment", "user", "name", "decided_at"]
+        read_only_fields = fields
+
+
+class AgreeRequestSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=AgreementDecision.choices)
+    comment = serializers.CharField(required=False, allow_blank=True)
 
 
 class AnalysisRowSerializer(RecordSerializer):
@@ -161,12 +185,40 @@ class GenerateRequestSerializer(serializers.Serializer):
                                              "change note); required then.")
 
 
+class MayAgree(MatrixPermission):
+    """Agreeing the report profile is the customer's answer (a ProfileAgreement): it needs that right and the
+    profile in sight; reporting.services.agreement checks the rest."""
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        bind_actor(request, request.user)
+        return allowed(request.user, ProfileAgreement, "add")
+
+
 class ReportProfileViewSet(ControlledRecordViewSet):
     customer_facing = True  # a customer contact reads what is shared with them (core.scopes.share)
     queryset = ReportProfile.objects.all()
     serializer_class = ReportProfileSerializer
     filterset_class = ReportProfileFilterSet
     select_related = ("contract",)
+
+    @extend_schema(request=AgreeRequestSerializer, responses={201: ProfileAgreementSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[MayAgree])
+    def agree(self, request, pk=None):
+        """The customer contact agrees the approved profile in force (`decision` "agreed"), or asks for changes
+        ("changes", with a `comment`)."""
+        profile = self.get_object()
+        data = AgreeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            answer = agreement.decide(profile, request.user, data.validated_data["decision"],
+                                      data.validated_data.get("comment", ""))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
+                from None
+        return Response(ProfileAgreementSerializer(answer, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class MonthlyServiceReportViewSet(ControlledRecordViewSet):
@@ -266,6 +318,63 @@ class ActionItemViewSet(ServiceViewSet):
         return Response(self.get_serializer(item).data)
 
 
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+class SatisfactionResponseSerializer(RecordSerializer):
+    """A survey answer. A customer contact posts `report`, `score`, `comment` (their own answer); staff record an
+    answer given on paper or by phone (`respondent_name` required; `occasion`, `contract`, `year`, `month` for an
+    answer at acceptance). Written once through reporting.services.satisfaction, never changed."""
+
+    points = serializers.IntegerField(read_only=True)
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2999)
+    month = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=12)
+    contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = SatisfactionResponse
+        fields = ["id", "contract", "occasion", "year", "month", "report", "score", "points", "comment",
+                  "respondent", "respondent_name", "answered_at", "created"]
+        read_only_fields = ("respondent", "answered_at", "created")
+        extra_kwargs = {"respondent_name": {"required": False}}
+        validators = []  # one answer per respondent and month: the service decides (and says so)
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        data = validated_data
+        try:
+            if satisfaction.is_customer(user):
+                if data.get("report") is None:
+                    raise serializers.ValidationError({"report": ["Name the issued report you rate."]})
+                return satisfaction.answer_report(data["report"], user, data["score"], data.get("comment", ""))
+            return satisfaction.record(score=data["score"], occasion=data.get("occasion", "monthly_report"),
+                                       report=data.get("report"), contract=data.get("contract"),
+                                       comment=data.get("comment", ""), user=user,
+                                       respondent_name=data.get("respondent_name", ""), year=data.get("year"),
+                                       month=data.get("month"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
+                from None
+
+
+class SatisfactionResponseViewSet(ServiceViewSet):
+    """Survey answers: the customer posts theirs; staff read them (and record paper answers)."""
+
+    customer_facing = True  # a customer contact answers and reads their own answers (core.scopes.share)
+    queryset = SatisfactionResponse.objects.all()
+    serializer_class = SatisfactionResponseSerializer
+    filterset_class = SatisfactionResponseFilterSet
+    select_related = ("contract",)
+    http_method_names = ["get", "post", "head", "options"]
+
+
+class ProfileAgreementViewSet(RestrictedReadOnlyViewSet):
+    """The customer's answers on the report profiles (given through `reporting/profiles/{id}/agree/`)."""
+
+    customer_facing = True  # a customer contact reads their organisation's answers (core.scopes.share)
+    queryset = ProfileAgreement.objects.all()
+    serializer_class = ProfileAgreementSerializer
+    select_related = ("profile", "user")
+
+
 ROUTES = [
     ("reporting/profiles", ReportProfileViewSet),
     ("reporting/monthly-reports", MonthlyServiceReportViewSet),
@@ -275,4 +384,6 @@ ROUTES = [
     ("reporting/attendees", MeetingAttendeeViewSet),
     ("reporting/minutes", MeetingMinutesViewSet),
     ("reporting/actions", ActionItemViewSet),
+    ("reporting/satisfaction", SatisfactionResponseViewSet),
+    ("reporting/profile-agreements", ProfileAgreementViewSet),
 ]

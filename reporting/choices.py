@@ -55,3 +55,26 @@ class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+class SurveyOccasion(models.TextChoices):
+    """When the customer is asked how satisfied they are."""
+
+    MONTHLY_REPORT = "monthly_report", _("After a monthly report")
+    ACCEPTANCE = "acceptance", _("At acceptance")
+
+
+class Score(models.IntegerChoices):
+    """1–5; points on the 0–100 scale the quality objective reads are score × 20."""
+
+    VERY_DISSATISFIED = 1, _("1 – Very dissatisfied")
+    DISSATISFIED = 2, _("2 – Dissatisfied")
+    NEUTRAL = 3, _("3 – Neither satisfied nor dissatisfied")
+    SATISFIED = 4, _("4 – Satisfied")
+    VERY_SATISFIED = 5, _("5 – Very satisfied")
+
+
+class AgreementDecision(models.TextChoices):
+    AGREED = "agreed", _("Agreed")
+    CHANGES_REQUESTED = "changes", _("Changes requested")

@@ -262,6 +262,7 @@ def internal_sections(report, language):
         Section(_t("Service status per customer"), tables=[internal_table(data)],
                 images=[Image(internal_chart(data), _t("SLA achievement per customer"))] if data["lines"] else []),
         Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]], problem_rows(problems))]),
+        satisfaction_section(data),
         Section(_t("Open P1/P2 tickets"), [] if data["open_high"] else [_t("None.")],
                 tables=[Table([_t("Ticket"), _t("Contract"), _t("Priority"), _t("Summary"), _t("Created")],
                               [[t["id"], t["contract"], t["priority"], t["summary"], t["created"]]
@@ -271,6 +272,22 @@ def internal_sections(report, language):
                               [[a["description"], a["owner"], a["due"], a["minutes"]]
                                for a in data["overdue_actions"]])] if data["overdue_actions"] else []),
     ]
+
+
+def satisfaction_section(data):
+    """Customer satisfaction per contract and month (average score 1–5; — where no one answered)."""
+    trend = data.get("satisfaction")
+    if trend is None:  # generated before satisfaction was recorded
+        return Section(_t("Customer satisfaction"), [_t("Not in these figures: regenerate them.")])
+    if not trend["series"]:
+        return Section(_t("Customer satisfaction"), [_t("No survey answers in these months.")])
+    return Section(_t("Customer satisfaction"),
+                   [_t("Average over the months: %(p)s points (score × 20).") % {"p": trend["points"]}],
+                   tables=[Table([_t("Customer"), _t("Contract"), *trend["months"]],
+                                 [[row["customer"], row["contract"],
+                                   *("—" if v is None else f"{v:.2f}" for v in row["averages"])]
+                                  for row in trend["series"]],
+                                 caption=_t("Average satisfaction score per month (1–5)"))])
 
 
 def internal_xlsx(report) -> bytes:
@@ -313,7 +330,18 @@ def profile_sections(profile, language):
         _t("Content: %(s)s") % {"s": ", ".join(str(ReportSection(s).label) for s in profile.sections) or "—"},
         _t("Metrics: %(m)s") % {"m": ", ".join(str(Metric(m).label) for m in profile.metrics) or _t("all")},
         _t("Recipients: %(r)s") % {"r": ", ".join(profile.recipients) or "—"},
-        _t("Due by day %(d)s of the next month") % {"d": profile.due_day}])]
+        _t("Due by day %(d)s of the next month") % {"d": profile.due_day}]), agreement_section(profile)]
+
+
+def agreement_section(profile):
+    """The customer's answers on this version of the profile: who, when, which version, agreed or changes."""
+    answers = list(profile.agreements.order_by("decided_at", "pk"))
+    if not answers:
+        return Section(_t("Agreed with the customer"), [_t("Not agreed by the customer yet.")])
+    return Section(_t("Agreed with the customer"), tables=[Table(
+        [_t("Decision"), _t("Version"), _t("Customer contact"), _t("Time"), _t("Comment")],
+        [[a.get_decision_display(), f"v{a.version}", a.name, display.datetime_text(a.decided_at), a.comment]
+         for a in answers])])
 
 
 def record_pdf(record) -> bytes:

@@ -10,6 +10,7 @@ from .models import (
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
+    SatisfactionResponse,
 )
 
 
@@ -60,3 +61,11 @@ class ActionItemFilterSet(SearchFilterSet):
     def only_overdue(self, queryset, name, value):
         overdue = queryset.overdue()
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class SatisfactionResponseFilterSet(SearchFilterSet):
+    search_fields = ("contract__number", "contract__title", "respondent_name", "comment")
+
+    class Meta:
+        model = SatisfactionResponse
+        fields = ["q", "contract", "occasion", "year", "month", "score"]

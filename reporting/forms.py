@@ -10,7 +10,7 @@ from core.forms import ControlledRecordForm, ModelForm
 from org.models import DELIVERY_ROLES
 from projects.choices import ReportSection
 
-from .choices import Metric
+from .choices import AgreementDecision, Metric, ReportStatus, Score, SurveyOccasion
 from .models import (
     ActionItem,
     InternalServiceReport,
@@ -18,6 +18,7 @@ from .models import (
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
+    SatisfactionResponse,
 )
 from .services import meetings, monthly
 
@@ -271,3 +272,58 @@ class ActionItemForm(ModelForm):
         self.fields["owner"].queryset = action_owners()
         if self.instance.pk:  # an action stays in the minutes that decided it
             self.fields["minutes"].disabled = True
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+class SatisfactionForm(ModelForm):
+    """The Service Department records an answer the customer gave on paper or by phone, naming the customer's
+    person who gave it (a customer contact answers on the survey page: SurveyForm)."""
+
+    class Meta:
+        model = SatisfactionResponse
+        fields = ["occasion", "report", "contract", "year", "month", "score", "comment", "respondent_name"]
+        widgets = {"score": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["score"].choices = list(Score.choices)
+        self.fields["report"].queryset = MonthlyServiceReport.objects.filter(status=ReportStatus.ISSUED) \
+            .select_related("contract")
+        self.fields["report"].help_text = _("After a monthly report: the issued report (it gives the contract and "
+                                            "the month).")
+        for name in ("contract", "year", "month"):
+            self.fields[name].required = False
+        self.fields["month"].help_text = _("At acceptance: the month answered (default: this month).")
+        self.fields["respondent_name"].help_text = _("The customer's person who gave this answer.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("occasion") == SurveyOccasion.MONTHLY_REPORT and not data.get("report"):
+            self.add_error("report", _t("Choose the issued report the answer is about."))
+        if data.get("occasion") == SurveyOccasion.ACCEPTANCE and not data.get("contract"):
+            self.add_error("contract", _t("Choose the contract."))
+        return data
+
+    def answer(self, user):
+        """Record the answer through the service (written once, never through a generic save)."""
+        from .services import satisfaction
+
+        data = self.cleaned_data
+        return satisfaction.record(score=data["score"], occasion=data["occasion"], report=data.get("report"),
+                                   contract=data.get("contract"), comment=data.get("comment", ""), user=user,
+                                   respondent_name=data.get("respondent_name", ""), year=data.get("year"),
+                                   month=data.get("month"))
+
+
+class SurveyForm(forms.Form):
+    """The customer contact's answer: how satisfied, 1–5, and a comment."""
+
+    score = forms.TypedChoiceField(label=_("score"), choices=Score.choices, coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("What went well, what should improve (optional)."))
+
+
+class ProfileAgreementForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=AgreementDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required when you ask for changes: say what should change."))

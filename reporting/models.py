@@ -24,7 +24,16 @@ from core.models import BaseModel, ChildRow, ControlledRecord
 from core.querysets import RestrictedQuerySet
 from projects.choices import ReportPeriod, ReportSection
 
-from .choices import ActionStatus, GenerationStatus, Metric, ReportLanguage, Scope
+from .choices import (
+    ActionStatus,
+    AgreementDecision,
+    GenerationStatus,
+    Metric,
+    ReportLanguage,
+    Scope,
+    Score,
+    SurveyOccasion,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -361,3 +370,86 @@ class ActionItem(ChildRow):
     @property
     def overdue(self):
         return self.status == ActionStatus.OPEN and self.due_date < timezone.localdate()
+
+
+# ---- customer satisfaction (SP-4.5.1, SP-4.5.2) and the customer's agreement of the report profile --------
+class SatisfactionResponse(BaseModel):
+    """One customer answer to the satisfaction survey: a score 1–5 and a comment, for one contract and period.
+
+    Asked after each issued monthly report (the report's month) and at acceptance (the month answered). Written
+    once by `reporting.services.satisfaction.record` and never changed: the figures built on it stay true.
+    """
+
+    scope_paths = {"contract": "contract", "customer": "contract__customer"}
+
+    contract = models.ForeignKey("contracts.Contract", models.PROTECT, related_name="+", verbose_name=_("contract"))
+    occasion = models.CharField(_("occasion"), max_length=20, choices=SurveyOccasion.choices,
+                                default=SurveyOccasion.MONTHLY_REPORT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTH)
+    report = models.ForeignKey(MonthlyServiceReport, models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("monthly service report"))
+    score = models.PositiveSmallIntegerField(_("score"), choices=Score.choices,
+                                             validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(_("comment"), blank=True)
+    respondent = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("respondent"))
+    respondent_name = models.CharField(_("respondent name"), max_length=200)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-month", "-answered_at"]
+        verbose_name = _("satisfaction response")
+        verbose_name_plural = _("satisfaction responses")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "occasion", "year", "month", "respondent"],
+                                    condition=Q(respondent__isnull=False), name="reporting_satisfaction_once",
+                                    violation_error_message=_("You have answered this survey already.")),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="reporting_satisfaction_score",
+                                   violation_error_message=_("The score is from 1 to 5.")),
+        ]
+
+    def __str__(self):
+        return f"{self.contract.number} {self.period_label} {self.score}/5"
+
+    @property
+    def period_label(self):
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def points(self):
+        """The score on the 0–100 scale (客户满意度 … 分)."""
+        return self.score * 20
+
+    def clean(self):
+        if self.report_id and self.contract_id and self.report.contract.number != self.contract.number:
+            raise ValidationError({"report": _t("The report is of another contract.")})
+
+
+class ProfileAgreement(BaseModel):
+    """The customer's answer on one version of the report profile: agreed, or changes requested with a comment
+    (SP-4.5.1: the report's content and period are agreed with the customer)."""
+
+    scope_paths = {"contract": "profile__contract", "customer": "profile__contract__customer"}
+
+    profile = models.ForeignKey(ReportProfile, models.PROTECT, related_name="agreements",
+                                verbose_name=_("report profile"))
+    version = models.PositiveIntegerField(_("version agreed"))
+    decision = models.CharField(_("decision"), max_length=10, choices=AgreementDecision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("customer contact"))
+    name = models.CharField(_("name"), max_length=200)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("report profile agreement")
+        verbose_name_plural = _("report profile agreements")
+
+    def __str__(self):
+        return f"{self.profile.number} v{self.version}: {self.get_decision_display()}"
+
+    def clean(self):
+        if self.decision == AgreementDecision.CHANGES_REQUESTED and not (self.comment or "").strip():
+            raise ValidationError({"comment": _t("Say what should change.")})

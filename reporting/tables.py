@@ -11,6 +11,7 @@ from .models import (
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
+    SatisfactionResponse,
 )
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -71,3 +72,20 @@ class ActionItemTable(tables.Table):
         if record.overdue:
             return format_html('{} <span class="badge bg-danger">{}</span>', value, _("overdue"))
         return value
+
+
+# ---- customer satisfaction ----------------------------------------------------------------------------------
+class SatisfactionResponseTable(tables.Table):
+    period = tables.Column(accessor="period_label", verbose_name=_("period"), order_by=("year", "month"),
+                           linkify=True)
+    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"))
+    score = tables.Column(verbose_name=_("score"))
+    points = tables.Column(verbose_name=_("points"), orderable=False)
+
+    class Meta:
+        model = SatisfactionResponse
+        fields = ("period", "contract", "occasion", "score", "points", "respondent_name", "comment", "answered_at")
+        attrs = ATTRS
+
+    def render_score(self, value):
+        return f"{value}/5"

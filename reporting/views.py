@@ -2,17 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic import DetailView
 
 from contracts.models import Contract
-from core import audit
+from core import audit, display
 from core.choices import AuditAction
 from core.permissions import allowed
-from core.responses import error_html
+from core.responses import error_html, error_messages
 from core.views import ObjectDetailView, ObjectEditView, PermissionMixin, RecordViews, hx_redirect
 
 from . import exports
@@ -33,6 +35,7 @@ from .filtersets import (
     MonthlyServiceReportFilterSet,
     QualityMeetingFilterSet,
     ReportProfileFilterSet,
+    SatisfactionResponseFilterSet,
 )
 from .forms import (
     ActionItemForm,
@@ -40,7 +43,10 @@ from .forms import (
     MinutesForm,
     MonthlyReportForm,
     QualityMeetingForm,
+    ProfileAgreementForm,
     ReportProfileForm,
+    SatisfactionForm,
+    SurveyForm,
 )
 from .models import (
     ActionItem,
@@ -49,8 +55,10 @@ from .models import (
     MonthlyServiceReport,
     QualityMeeting,
     ReportProfile,
+    SatisfactionResponse,
 )
-from .services import internal, meetings, monthly
+from .services import internal, meetings, monthly, satisfaction
+from .services.satisfaction import is_customer
 from .tables import (
     ActionItemTable,
     InternalServiceReportTable,
@@ -58,6 +66,7 @@ from .tables import (
     MonthlyServiceReportTable,
     QualityMeetingTable,
     ReportProfileTable,
+    SatisfactionResponseTable,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -419,3 +428,113 @@ class ActionItemViews(RecordViews):
     detail_fields = ("minutes", "description", "owner", "due_date", "status", "closed_at")
 
 
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+class SatisfactionEditView(InitialFromQueryMixin, ObjectEditView):
+    """The Service Department's entry of an answer given on paper or by phone (?contract= from the contract's
+    page). Answers are written once: there is no edit page."""
+
+    query_initial = {"contract": Contract}
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs:  # an answer is never changed
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            answer = form.answer(self.request.user)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, _t("Saved %(obj)s.") % {"obj": answer})
+        return hx_redirect(self.request, answer.get_absolute_url())
+
+
+class SatisfactionResponseViews(RecordViews):
+    model = SatisfactionResponse
+    table = SatisfactionResponseTable
+    filterset = SatisfactionResponseFilterSet
+    form = SatisfactionForm
+    edit_view = SatisfactionEditView
+    select_related = ("contract", "contract__customer")
+    detail_fields = ("contract", "occasion", "year", "month", "report", "score", "comment", "respondent_name",
+                     "respondent", "answered_at")
+
+
+class CustomerPageView(LoginRequiredMixin, View):
+    """A page for the customer contact (core.middleware lets them in); the company's people are sent to the
+    record's own page. The record is fetched through restrict(): the customer's reach and share rules decide."""
+
+    customer_facing = True
+    model = None
+    template_name = ""
+
+    def record(self, pk):
+        return get_object_or_404(self.model.objects.restrict(self.request.user, "view"), pk=pk)
+
+    def show(self, record, form, status=200):
+        return render(self.request, self.template_name, {**self.context(record), "form": form}, status=status)
+
+    def get(self, request, pk):
+        record = self.record(pk)
+        if not is_customer(request.user):
+            return redirect(record.get_absolute_url())
+        return self.show(record, self.form_class())
+
+    def post(self, request, pk):
+        record = self.record(pk)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                message = self.act(record, form.cleaned_data)
+            except ValidationError as exc:
+                for text in error_messages(exc):
+                    form.add_error(None, text)
+            else:
+                messages.success(request, message)
+                return hx_redirect(request, reverse(settings.SERVPLAN_OUTSIDE_HOME))
+        return self.show(record, form, status=400)
+
+
+class SurveyView(CustomerPageView):
+    """The satisfaction survey of an issued monthly report (linked from the issue e-mail and the customer's
+    home): "How satisfied are you with this month's service?" 1–5 and a comment, answered once."""
+
+    model = MonthlyServiceReport
+    template_name = "reporting/survey.html"
+    form_class = SurveyForm
+
+    def context(self, report):
+        answer = SatisfactionResponse.objects.filter(respondent=self.request.user, report__number=report.number,
+                                                     year=report.year, month=report.month).first()
+        return {"report": report, "answer": answer, "may_answer": satisfaction.may_answer(self.request.user, report)}
+
+    def act(self, report, data):
+        satisfaction.answer_report(report, self.request.user, data["score"], data.get("comment", ""))
+        return _t("Thank you: your answer is recorded.")
+
+
+class ProfileAgreementView(CustomerPageView):
+    """The customer contact agrees the report settings in force, or asks for changes with a comment."""
+
+    model = ReportProfile
+    template_name = "reporting/profile_agreement.html"
+    form_class = ProfileAgreementForm
+
+    def context(self, profile):
+        from .services import agreement
+
+        names = ("contract", "report_period", "sections", "metrics", "recipients", "language", "due_day")
+        return {"profile": profile,
+                "fields": [(profile._meta.get_field(n).verbose_name, display.field_value(profile, n)) for n in names],
+                "answers": profile.agreements.order_by("-decided_at", "-pk"),
+                "may_decide": agreement.may_decide(self.request.user, profile)}
+
+    def act(self, profile, data):
+        from .services.agreement import decide
+
+        answer = decide(profile, self.request.user, data["decision"], data.get("comment", ""))
+        return _t("Your answer is recorded: %(d)s.") % {"d": answer.get_decision_display()}

@@ -145,3 +145,21 @@ scopes.share("reporting.monthlyservicereport", lambda rows, user: rows.filter(st
 scopes.share("reporting.reportprofile", lambda rows, user: rows.filter(status=RecordStatus.APPROVED))
 scopes.share("reporting.meetingminutes", lambda rows, user: rows.filter(
     status=MinutesStatus.DISTRIBUTED, meeting__attendees__user=user).distinct(), personal=True)
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+# The customer contact answers the survey and agrees the report profile (SP-4.5.1); staff read the answers, and
+# the Service Department records an answer given on paper or by phone. An answer or an agreement is never changed.
+SURVEY_RECORDERS = {R.SERVICE_MANAGER, R.SERVICE_STAFF, R.PROJECT_MANAGER, R.ADMIN}
+declare({
+    "reporting.satisfactionresponse": {"view": READ_ALL | {R.CUSTOMER}, "add": SURVEY_RECORDERS | {R.CUSTOMER},
+                                       "change": set(), "delete": set()},
+    "reporting.profileagreement": {"view": READ_ALL | {R.CUSTOMER}, "add": {R.CUSTOMER}, "change": set(),
+                                   "delete": set()},
+})
+navigation.add("monitoring", _("Customer satisfaction"), "reporting:satisfactionresponse_list",
+               "reporting.satisfactionresponse",
+               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.TSD_DIRECTOR, R.MANAGEMENT_REP})
+# A customer contact sees their own survey answers, and their organisation's answers on its report profiles.
+scopes.share("reporting.satisfactionresponse", lambda rows, user: rows.filter(respondent=user))
+scopes.share("reporting.profileagreement", lambda rows, user: rows)

@@ -21,7 +21,7 @@ from core.worklist import SOON, Item, Kind, record_key, register
 from projects.models import Project
 
 from .choices import ActionStatus, ReportStatus
-from .models import ActionItem, MeetingMinutes, MonthlyServiceReport, QualityMeeting
+from .models import ActionItem, MeetingMinutes, MonthlyServiceReport, QualityMeeting, ReportProfile
 from .services.due import meetings_without_minutes, minutes_due, reports_due
 
 TO_FINISH = (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -92,3 +92,43 @@ def actions_due(user, today):
         yield Item(f"action:{action.pk}", Kind.DUE, _t("Action: %(action)s (%(minutes)s)")
                    % {"action": action.description, "minutes": action.minutes.number},
                    action.get_absolute_url(), due=action.due_date, record=action)
+
+
+# ---- customer satisfaction and the customer's agreement of the report profile ----------------------------
+@register
+def surveys_to_answer(user, today):
+    """A customer contact: each issued monthly report they have not rated yet."""
+    from .services.satisfaction import pending_for
+
+    for report in pending_for(user)[:20]:
+        yield Item(f"survey:report={report.pk}", Kind.WRITE,
+                   _t("Rate the service of %(period)s (%(contract)s)")
+                   % {"period": report.period_label, "contract": report.contract.number},
+                   reverse("reporting:satisfaction_answer", args=[report.pk]), record=report)
+
+
+@register
+def profiles_to_agree(user, today):
+    """A customer contact: the report settings in force they have not agreed yet. Their project manager: the
+    settings of the contracts they manage that the customer has not agreed (waiting, or changes asked for)."""
+    from .services import agreement
+    from .services.satisfaction import is_customer
+
+    if is_customer(user):
+        for profile in agreement.waiting_for(user)[:20]:
+            yield Item(f"profile_agreement:{profile.pk}", Kind.WRITE,
+                       _t("Agree the report settings %(number)s v%(version)s")
+                       % {"number": profile.number, "version": profile.version},
+                       reverse("reporting:reportprofile_agree", args=[profile.pk]), record=profile)
+        return
+    managed = _managed_contracts(user)
+    if not managed or not allowed(user, ReportProfile, "view"):
+        return
+    for profile, answer in agreement.not_agreed(managed):
+        if answer is None:
+            title = _t("Report settings %(number)s v%(version)s not agreed by the customer yet") \
+                % {"number": profile.number, "version": profile.version}
+        else:
+            title = _t("The customer asked for changes to the report settings %(number)s: %(comment)s") \
+                % {"number": profile.number, "comment": answer.comment}
+        yield Item(f"profile_agreement:{profile.pk}", Kind.WRITE, title, profile.get_absolute_url(), record=profile)

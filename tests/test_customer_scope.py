@@ -46,6 +46,9 @@ SHARED = {
     and o.meeting.attendees.filter(user=u).exists(),
     "notifications.notification": lambda o, u, c: o.recipient_id == u.pk,
     "notifications.notificationpreference": lambda o, u, c: o.user_id == u.pk,
+    # reporting (satisfaction, D2): the contact's own survey answers; the answers on their organisation's profiles
+    "reporting.satisfactionresponse": lambda o, u, c: o.respondent_id == u.pk,
+    "reporting.profileagreement": lambda o, u, c: o.profile.contract.customer_id == c,
 }
 
 

@@ -78,11 +78,25 @@ def build_internal_snapshot(scope, department, year, month):
     overdue = [{"id": a.pk, "description": a.description, "owner": str(a.owner), "due": a.due_date.isoformat(),
                 "minutes": a.minutes.number}
                for a in ActionItem.objects.overdue().select_related("owner", "minutes")]
+    satisfaction = satisfaction_trend(lines, months)
     return {"period": {"year": year, "month": month, "label": f"{year}-{month:02d}"},
             "generated_at": timezone.now().isoformat(), "lines": lines,
             "problems": {"months": [f"{y}-{m:02d}" for y, m in months], "series": problems},
-            "open_high": open_high, "overdue_actions": overdue,
+            "open_high": open_high, "overdue_actions": overdue, "satisfaction": satisfaction,
             "missed_contracts": sum(1 for line in lines if line["missed"])}
+
+
+def satisfaction_trend(lines, months):
+    """The customer's average satisfaction score (1–5) per contract and month of the trend; None where no one
+    answered (a gap, not a zero)."""
+    from .satisfaction import by_contract_month, points
+
+    averages = by_contract_month([line["contract"] for line in lines], months)
+    series = [{"contract": line["contract"], "customer": line["customer"], "averages": averages[line["contract"]]}
+              for line in lines if any(value is not None for value in averages[line["contract"]])]
+    answered = [value for row in series for value in row["averages"] if value is not None]
+    return {"months": [f"{y}-{m:02d}" for y, m in months], "series": series,
+            "points": points(sum(answered) / len(answered)) if answered else None}
 
 
 def generate_internal(report, user):

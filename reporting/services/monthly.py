@@ -126,7 +126,9 @@ def issue_report(report, user):
             subject=_t("Monthly service report %(period)s: %(title)s") % {"period": report.period_label,
                                                                           "title": report.title},
             body=_t("Please find attached the monthly service report %(number)s V%(version)s for %(period)s.")
-            % {"number": report.number, "version": report.version, "period": report.period_label},
+            % {"number": report.number, "version": report.version, "period": report.period_label}
+            + "\n\n" + _t("How satisfied are you with this month's service? Your contacts with a ServPlan login "
+                          "answer the short survey here: %(url)s") % {"url": survey_url(report)},
             from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
         message.attach(f"{report.number}-V{report.version}.pdf", record_pdf(report), "application/pdf")
     message.send()
@@ -137,6 +139,14 @@ def issue_report(report, user):
                        comment=display.message(gettext_noop("Issued to the customer")),
                        snap=audit.snapshot(report),
                        changes={"issued_to": [[], recipients], "issued_at": [None, now.isoformat()]})
+
+
+def survey_url(report):
+    """The satisfaction survey for an issued report, as an absolute link for the issue e-mail."""
+    from django.urls import reverse
+
+    path = reverse("reporting:satisfaction_answer", args=[report.pk])
+    return settings.SERVPLAN_SITE_URL.rstrip("/") + path
 
 
 def last_month(today=None):

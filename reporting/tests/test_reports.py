@@ -109,6 +109,7 @@ def test_issue_emails_the_pdf_to_the_recipients(report, demo):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["it-director@nbhospital.example"]
+    assert f"/reporting/monthlyservicereport/{report.pk}/survey/" in message.body  # the survey link
     name, content, mimetype = message.attachments[0]
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
 
