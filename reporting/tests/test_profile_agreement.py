@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 
 from contracts.demo import CHAIN_TITLE
 from contracts.models import Contract
@@ -20,10 +21,21 @@ from .test_satisfaction import customer_user
 
 @pytest.fixture
 def profile(demo):
+    """The chain contract's report settings revised to a new version (the demo's customer agreed the first): in
+    force, approved, not agreed yet."""
     contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
-    found = ReportProfile.objects.filter(contract__number=contract.number, status=RecordStatus.APPROVED).first()
-    assert found is not None, "the demo approves the chain contract's report settings"
-    return found
+    found = ReportProfile.objects.filter(contract__number=contract.number, status=RecordStatus.APPROVED) \
+        .order_by("-version").first()
+    assert found is not None and agreement.agreed(found), "the demo's customer agrees the chain's report settings"
+    pm, manager = demo["pm"], demo["svc_manager"]
+    with acting_as(pm):
+        revised = records.new_version(found, pm, comment="增加收件人")
+        workflow.fire(revised, "submit", pm)
+    with acting_as(manager):
+        workflow.fire(revised, "approve", manager)
+    revised.refresh_from_db()
+    assert not agreement.agreed(revised)
+    return revised
 
 
 def keys(user):
@@ -65,7 +77,8 @@ def test_customer_asks_for_changes_then_agrees_the_new_version(profile, demo):
     page.force_login(pm)
     html = page.get(revised.get_absolute_url()).content.decode()
     assert 'id="profile-agreement"' in html and str(contact) in html and 'id="agreement-form"' not in html
-    section = revised.export_sections("en")[-1]
+    with translation.override("en"):
+        section = revised.export_sections("en")[-1]
     assert section.heading == "Agreed with the customer"
     assert section.tables[0].rows[0][:3] == ["Agreed", f"v{revised.version}", str(contact)]
     content, content_type, _name = export_record(revised, "pdf")
@@ -75,7 +88,7 @@ def test_customer_asks_for_changes_then_agrees_the_new_version(profile, demo):
 def test_only_a_customer_contact_agrees(profile, demo):
     with pytest.raises(PermissionDenied):
         agreement.decide(profile, demo["pm"], AgreementDecision.AGREED)
-    assert not ProfileAgreement.objects.exists()
+    assert not ProfileAgreement.objects.filter(profile=profile).exists()
 
 
 def test_agreement_through_the_page_and_the_api(profile, demo):
@@ -88,12 +101,13 @@ def test_agreement_through_the_page_and_the_api(profile, demo):
     assert 'id="agreement-form"' in html and profile.number in html
     assert client.get(profile.get_absolute_url()).status_code == 404  # the company's page is not theirs
     response = client.post(url, {"decision": "changes", "comment": ""})
-    assert response.status_code == 400 and not ProfileAgreement.objects.exists()
+    assert response.status_code == 400 and not ProfileAgreement.objects.filter(profile=profile).exists()
     api = client.post(f"/api/reporting/profiles/{profile.pk}/agree/", {"decision": "agreed"},
                       content_type="application/json")
     assert api.status_code == 201, api.content
     assert api.json()["decision"] == "agreed" and api.json()["version"] == profile.version
-    assert client.get("/api/reporting/profile-agreements/").json()["count"] == 1
+    listed = client.get("/api/reporting/profile-agreements/").json()["results"]
+    assert api.json()["id"] in [row["id"] for row in listed]  # their organisation's answers
     assert 'id="agreement-form"' not in client.get(url).content.decode()
     again = client.post(f"/api/reporting/profiles/{profile.pk}/agree/", {"decision": "agreed"},
                         content_type="application/json")
