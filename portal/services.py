@@ -42,8 +42,10 @@ def give_sign_in(contact, by, *, username, email=""):
                 raise ValidationError({"username": _t("Give the user name the contact signs in with.")})
             if User.objects.filter(username__iexact=username).exists():
                 raise ValidationError({"username": _t("This user name is taken.")})
+            # No language of their own yet: pages in their browser's, e-mails and documents in the company's
+            # (zh-hans), until they choose one in My settings.
             user = User(username=username, email=email, last_name=contact.name, title=contact.job_title,
-                        phone=contact.phone, language="zh-hans")
+                        phone=contact.phone)
             user.set_password(password)
             user.full_clean(exclude=["password"])
             user.save()

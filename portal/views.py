@@ -21,6 +21,7 @@ from core.responses import error_messages
 from core.roles import is_outside
 from customers.models import Contact
 from reporting.models import MeetingMinutes, MonthlyServiceReport, ReportProfile
+from reporting.services import agreement, satisfaction
 
 from . import services
 from .forms import SignInForm
@@ -82,6 +83,7 @@ class HomeView(PortalView, TemplateView):
             profiles=self.shared(ReportProfile).select_related("contract").order_by("contract__number"),
             acceptances=self.acceptance_requests(),
             surveys=self.surveys(),
+            to_agree=self.profiles_to_agree(),
         )
         return context
 
@@ -96,12 +98,13 @@ class HomeView(PortalView, TemplateView):
 
     def surveys(self):
         """Issued reports the contact has not rated yet (reporting.services.satisfaction), each with its survey."""
-        try:
-            from reporting.services.satisfaction import pending_for
-        except ImportError:
-            return []
-        return [(report, optional_url("reporting:satisfaction_answer", report.pk))
-                for report in pending_for(self.request.user)]
+        return [(report, reverse("reporting:satisfaction_answer", args=[report.pk]))
+                for report in satisfaction.pending_for(self.request.user)]
+
+    def profiles_to_agree(self):
+        """Report settings in force the contact has not agreed yet (reporting.services.agreement)."""
+        return [(profile, reverse("reporting:reportprofile_agree", args=[profile.pk]))
+                for profile in agreement.waiting_for(self.request.user)]
 
 
 class ContractView(PortalView, TemplateView):
@@ -161,7 +164,8 @@ class ReportView(PortalView, TemplateView):
             category_rows=category_rows(data["categories"]) if data else [],
             problem_rows=problem_rows(data["problems"]) if data else [],
             pdf=export_url(report),
-            survey=optional_url("reporting:satisfaction_answer", report.pk),
+            survey=reverse("reporting:satisfaction_answer", args=[report.pk])
+            if report in satisfaction.pending_for(self.request.user) else None,
         )
         return context
 

@@ -61,8 +61,8 @@ def _report(found):
 @pytest.mark.parametrize("username", sorted(set(ROLE_USER.values())))
 def test_every_page_reads_as_a_person_expects(demo, username, language):
     pages = _crawl(demo, username, language)
-    if language == LANGUAGES[0]:
-        assert len(pages) > 20, f"{username} reached only {[p.url for p in pages]}"
+    if language == LANGUAGES[0]:  # a customer contact reaches only their own view (tests/test_customer_scope.py)
+        assert len(pages) > (4 if username == "customer" else 20), f"{username} reached only {[p.url for p in pages]}"
     found = [(page.url, username, language, what, snippet)
              for page in pages for what, snippet in page_findings(page, language)]
     if found:  # pytest.fail, not assert: the report is the message, not a rewritten repr of thousands of rows
