@@ -198,3 +198,23 @@ def test_internal_report_trend_shows_satisfaction_per_contract_and_month(issued,
 
     section = satisfaction_section(data)
     assert section.tables[0].rows == [[row["customer"], chain.number, "2.00", "—", f"{last:.2f}"]]
+
+
+def test_staff_record_a_paper_answer_on_the_page_and_read_the_list(chain, client_for, demo):
+    staff = client_for("svc_staff", language="zh-hans")
+    add = f"/reporting/satisfactionresponse/add/?contract={chain.pk}"
+    assert "录入客户通过纸质问卷或电话给出的答复" in staff.get(add).content.decode()
+    refused = staff.post(add, {"occasion": "acceptance", "contract": chain.pk, "score": 4})
+    assert refused.status_code == 200 and not SatisfactionResponse.objects.filter(respondent_name="").exists()
+    response = staff.post(add, {"occasion": "acceptance", "contract": chain.pk, "year": 2026, "month": 11,
+                                "score": 4, "comment": "电话回访", "respondent_name": "陈经理"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    answer = SatisfactionResponse.objects.get(respondent_name="陈经理")
+    assert (answer.year, answer.month, answer.score, answer.respondent) == (2026, 11, 4, None)
+    assert "陈经理" in staff.get(answer.get_absolute_url()).content.decode()
+    listing = staff.get("/reporting/satisfactionresponse/").content.decode()
+    assert "陈经理" in listing and "电话回访" in listing
+    assert staff.get(f"/reporting/satisfactionresponse/{answer.pk}/edit/").status_code == 403
+    internal = client_for("tsd_director", language="zh-hans")
+    assert internal.get("/reporting/satisfactionresponse/").status_code == 200
+    assert client_for("sales").get(add).status_code == 403
