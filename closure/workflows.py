@@ -195,6 +195,27 @@ REVIEW_CRITERIA = Condition(_review_has_criteria, _("List the criteria to verify
                             fix=_edit_criteria)
 REVIEW_RULE_MET = Condition(_review_rule_met, _("Every criterion must pass or carry an accepted deviation before the "
                                                 "review passes."), fix=open_record)
+def _decision_recorded(decision):
+    """The customer's decision is recorded (closure.services.acceptance.decide) before the certificate moves: the
+    accept and reject transitions are never fired bare (the generic transition endpoint, a page button)."""
+    def check(cert, user):
+        from .models.acceptance import Acceptance
+
+        return Acceptance.objects.filter(certificate=cert, decision=decision, document_version=cert.version,
+                                         document_sha256=cert.document_sha256).exists()
+    return check
+
+
+def _respond_page(cert, user):
+    return _t("Record the customer's decision"), reverse("closure:acceptancecertificate_respond", args=[cert.pk])
+
+
+ACCEPTANCE_RECORDED = Condition(_decision_recorded("accepted"), _("The customer's acceptance is recorded with who, "
+                                                                  "when, how and the document's SHA-256 first."),
+                                fix=_respond_page)
+REJECTION_RECORDED = Condition(_decision_recorded("rejected"), _("The customer's rejection is recorded with who, "
+                                                                 "when, how and the reasons first."),
+                               fix=_respond_page)
 CERTIFICATE_FROM_PASSED = Condition(_certificate_review_passed,
                                     _("Acceptance cannot be requested before the internal review passes."),
                                     fix=_open_review_of)
@@ -225,9 +246,10 @@ CERTIFICATE_WORKFLOW = Workflow(
         Transition("request", _("Request acceptance…"), (CS.APPROVED,), CS.REQUESTED,
                    conditions=(CERTIFICATE_FROM_PASSED,), page="closure:acceptancecertificate_request"),
         Transition("accept", _("Accept"), (CS.REQUESTED,), CS.ACCEPTED, style="success",
-                   page="closure:acceptancecertificate_respond", effects=(_supersede_earlier_certificates,)),
+                   page="closure:acceptancecertificate_respond", conditions=(ACCEPTANCE_RECORDED,),
+                   effects=(_supersede_earlier_certificates,)),
         Transition("reject", _("Reject"), (CS.REQUESTED,), CS.REJECTED, style="warning",
-                   page="closure:acceptancecertificate_respond"),
+                   page="closure:acceptancecertificate_respond", conditions=(REJECTION_RECORDED,)),
     ),
     frozen_states=(CS.APPROVED, CS.REQUESTED, CS.ACCEPTED, CS.REJECTED))
 

@@ -178,3 +178,16 @@ def test_paper_copy_recorded_with_its_scan(demo, client_for):
     assert decision.scan.name == "signed.pdf"
     export = pm.get(f"/closure/acceptancecertificate/{cert.pk}/export/?format=pdf")
     assert export.status_code == 200 and export.content.startswith(b"%PDF")
+
+
+def test_the_certificate_is_never_accepted_without_the_recorded_decision(demo, client_for):
+    """The accept and reject transitions need the decision recorded first (who, how, the SHA-256): the generic
+    transition endpoint cannot move a certificate on its own."""
+    cert, _links = requested_certificate(demo, contacts=False)
+    for transition in ("accept", "reject"):
+        response = client_for("pm").post(f"/api/closure/acceptance-certificates/{cert.pk}/transition/",
+                                          {"transition": transition, "comment": "x"},
+                                          content_type="application/json")
+        assert response.status_code == 400, response.content
+    cert.refresh_from_db()
+    assert cert.status == CertificateStatus.REQUESTED and not Acceptance.objects.filter(certificate=cert).exists()
