@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_english_help_texts'),
-        ('org', '0004_alter_roleassignment_role'),
+        ('org', '0003_user_language_time_zone'),
         ('projects', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
