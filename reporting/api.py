@@ -38,8 +38,8 @@ from .models import (
     MeetingMinutes,
     MetricAnalysis,
     MonthlyServiceReport,
-    QualityMeeting,
     ProfileAgreement,
+    QualityMeeting,
     ReportProfile,
     SatisfactionResponse,
 )

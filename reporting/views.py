@@ -1,8 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,8 +42,8 @@ from .forms import (
     InternalReportForm,
     MinutesForm,
     MonthlyReportForm,
-    QualityMeetingForm,
     ProfileAgreementForm,
+    QualityMeetingForm,
     ReportProfileForm,
     SatisfactionForm,
     SurveyForm,

@@ -218,3 +218,19 @@ def test_staff_record_a_paper_answer_on_the_page_and_read_the_list(chain, client
     internal = client_for("tsd_director", language="zh-hans")
     assert internal.get("/reporting/satisfactionresponse/").status_code == 200
     assert client_for("sales").get(add).status_code == 403
+
+
+def test_internal_report_page_shows_the_satisfaction_trend(issued, chain, client_for, demo):
+    from core.context import acting_as
+    from reporting.models import InternalServiceReport
+    from reporting.services.internal import generate_internal
+
+    report = InternalServiceReport.objects.filter(year=issued.year, month=issued.month).order_by("-version").first()
+    assert report is not None, "the demo prepares the internal report of the issued report's month"
+    director = demo["tsd_director"]
+    with acting_as(director):
+        report = generate_internal(report, director)
+    html = client_for("tsd_director", language="zh-hans").get(report.get_absolute_url()).content.decode()
+    assert 'id="internal-satisfaction"' in html and "各月平均满意度评分" in html
+    row = next(r for r in report.snapshot["satisfaction"]["series"] if r["contract"] == chain.number)
+    assert row["averages"][-1] is not None  # the demo's customer rated the issued report
