@@ -7,18 +7,8 @@ class ClosureConfig(AppConfig):
     verbose_name = _("Project closure")
 
     def ready(self):
-        from . import checklist, next_steps, worklist  # noqa: F401  (checklist items, buttons, work-queue sources)
+        # The checklist's sources, the buttons and panels on the project's page, and the work-queue sources.
+        from . import checklist_sources, next_steps, panels, worklist  # noqa: F401
 
         next_steps.register()
-
-        # ---- project closure ----
-        from . import checklist_sources, panels  # noqa: F401  (the project's own open work on the checklist)
-
         panels.register()
-
-        # ---- summary report ----
-        from .services import summary
-
-        checklist.register(summary.checklist_items)
-
-        next_steps.register_review_actions()  # ---- internal review and acceptance ----

@@ -3,8 +3,8 @@
 Registered in ClosureConfig.ready() in this order: the baseline's tasks, the change requests, the meeting actions
 about the project, the last report the customer agreed to receive, and the project's records not yet approved.
 Each item links to the exact page that settles it; a settled item is listed too (done), so the list shows what
-was checked. The closure stage's own steps (summary report, internal review, acceptance) register their items
-from their own modules.
+was checked. The closure stage's own steps (summary report, internal review, acceptance) come last, their items
+written by their own services.
 """
 
 from datetime import date
@@ -21,6 +21,7 @@ from reporting.choices import ActionStatus, ReportStatus
 from reporting.models import ActionItem, MonthlyServiceReport, profile_for
 
 from .checklist import Item, checks_record_type, record_types_checked_elsewhere, register
+from .services import acceptance, summary
 
 # ---- project closure ----
 
@@ -162,3 +163,9 @@ def records_archived(project):
         yield Item("records:archived", _t("%(count)s records of the project are approved and archived.")
                    % {"count": archived}, reverse("core:register") + "?" + urlencode({"project": project.code}),
                    done=True, group=group)
+
+
+# The procedure's own closing steps, in their order (never waived): each settles its record type by its own item.
+register(summary.checklist_items)
+register(acceptance.checklist_items)
+checks_record_type("summary_report", "internal_review", "acceptance_certificate")

@@ -3,7 +3,6 @@
 from core.extensions import register_detail_panel
 from core.permissions import allowed
 
-# ---- project closure ----
 from .models import ProjectClosure
 
 SHOWN = 10  # open items listed on the project's page; the closure record lists them all

@@ -1,12 +1,11 @@
-"""Tables of the closure stage's list pages, one block per sub-domain."""
+"""Tables of the closure stage's list pages."""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from projects.tables import ProjectRecordTable
 
-# ---- project closure ----
-from .models import ProjectClosure
+from .models import AcceptanceCertificate, InternalReview, ProjectClosure, SummaryReport
 
 
 class ProjectClosureTable(ProjectRecordTable):
@@ -15,10 +14,6 @@ class ProjectClosureTable(ProjectRecordTable):
     class Meta(ProjectRecordTable.Meta):
         model = ProjectClosure
         fields = ("number", "version", "title", "project", "status", "author", "closed_at", "updated")
-
-
-# ---- summary report ----
-from .models import SummaryReport  # noqa: E402
 
 
 class SummaryReportTable(ProjectRecordTable):
@@ -30,25 +25,15 @@ class SummaryReportTable(ProjectRecordTable):
                   "updated")
 
 
-# ---- internal review and acceptance certificate ----
-from core.tables import ControlledRecordTable, RecordLinkColumn  # noqa: E402
-
-from .models.acceptance import AcceptanceCertificate  # noqa: E402
-from .models.review import InternalReview  # noqa: E402
-
-
-class InternalReviewTable(ControlledRecordTable):
-    project = RecordLinkColumn(order_by="project__code", verbose_name=_("project"))
-
-    class Meta(ControlledRecordTable.Meta):
+class InternalReviewTable(ProjectRecordTable):
+    class Meta(ProjectRecordTable.Meta):
         model = InternalReview
         fields = ("number", "version", "title", "project", "status", "owner_department", "author", "updated")
 
 
-class AcceptanceCertificateTable(ControlledRecordTable):
-    project = RecordLinkColumn(order_by="project__code", verbose_name=_("project"))
-    requested_at = tables.DateTimeColumn(verbose_name=_("acceptance requested at"))
+class AcceptanceCertificateTable(ProjectRecordTable):
+    requested_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("acceptance requested at"))
 
-    class Meta(ControlledRecordTable.Meta):
+    class Meta(ProjectRecordTable.Meta):
         model = AcceptanceCertificate
         fields = ("number", "version", "title", "project", "status", "requested_at", "author", "updated")

@@ -1,28 +1,18 @@
+from django.urls import path
+
+from .api.acceptance import SigningLinkDecisionView
+from .views.acceptance import AcceptanceCertificateViews
+from .views.closure import ProjectClosureViews
+from .views.review import InternalReviewViews
+from .views.summary import GenerateSummaryView, SummaryReportViews
+
 app_name = "closure"
-urlpatterns = []
-
-# ---- project closure ----
-from .views import ProjectClosureViews  # noqa: E402
-
-urlpatterns += ProjectClosureViews.urls()
-
-# ---- summary report ----
-from django.urls import path  # noqa: E402
-
-from .views import summary  # noqa: E402
-
-urlpatterns += [
-    *summary.SummaryReportViews.urls(),
-    path("summaryreport/<int:pk>/generate/", summary.GenerateSummaryView.as_view(), name="summaryreport_generate"),
+urlpatterns = [
+    *ProjectClosureViews.urls(),
+    *SummaryReportViews.urls(),
+    path("summaryreport/<int:pk>/generate/", GenerateSummaryView.as_view(), name="summaryreport_generate"),
+    *InternalReviewViews.urls(),
+    *AcceptanceCertificateViews.urls(),
+    # The signing-link holder's decision (no account): outside the API router, whose routes all read a queryset.
+    path("sign/api/decide/", SigningLinkDecisionView.as_view(), name="sign_api"),
 ]
-
-# ---- internal review and acceptance certificate ----
-from .views.acceptance import AcceptanceCertificateViews  # noqa: E402
-from .views.review import InternalReviewViews  # noqa: E402
-
-from django.urls import path  # noqa: E402
-
-from .api.acceptance import SigningLinkDecisionView  # noqa: E402
-
-urlpatterns += [*InternalReviewViews.urls(), *AcceptanceCertificateViews.urls(),
-                path("sign/api/decide/", SigningLinkDecisionView.as_view(), name="sign_api")]

@@ -5,35 +5,41 @@ manager approves), the internal review 内部评审, the project acceptance cert
 customer) and the project's closure.
 """
 
-# ---- project closure ----------------------------------------------------------------------------------
-# The project team requests closure; the Service Department manager closes the project once every item of the
-# closure checklist is settled (done, or waived / handed over by that manager with a reason); closing freezes the
-# checklist into the record and sets the project's status to closed: the only way a project closes.
-
+from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core import navigation
-from core.permissions import crud, declare
+from core import navigation, scopes
+from core.permissions import crud, declare, review_flow
 from core.registry import PROJECT_TEAM, RecordType, registry
 from core.roles import READ_ALL
 from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
+    ApprovalRule,
     Condition,
     Fix,
     Reason,
     Transition,
     Workflow,
+    generic_review_workflow,
     next_review_round,
+    open_record,
     set_approved,
     supersede_predecessors,
 )
 
 from .choices import ClosureStatus
+from .models.acceptance import CertificateStatus as CS
+from .models.review import ReviewStatus as RS
 
 PROJECT_SCOPE = {"project": "project", "contract": "project__contract"}
 
+
+# ---- project closure (SP-4.5.2) ---------------------------------------------------------------------------
+# The project team requests closure; the Service Department manager closes the project once every item of the
+# closure checklist is settled (done, or waived / handed over by that manager with a reason); closing freezes the
+# checklist into the record and sets the project's status to closed: the only way a project closes.
 
 def _checklist_settled(closure, user):
     from .services.closure import open_items
@@ -97,18 +103,16 @@ navigation.add("monitoring", _("Project closures"), "closure:projectclosure_list
                roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
 
 
-# ---- summary report ----
+# ---- project summary report 项目总结报告 (SP-4.5.2) ---------------------------------------------------------
 # The project team drafts the summary report from the data; the Service Department manager approves it (not its
 # author), only once its figures are generated; approval freezes them (SP-4.5.2).
-from core.permissions import review_flow  # noqa: E402
-from core.workflow import generic_review_workflow, open_record  # noqa: E402
 
 SUMMARY_GENERATED = Condition(lambda report, user: report.generated,
                               _("Generate the report's figures from the data first."), fix=open_record)
 SUMMARY_WORKFLOW = generic_review_workflow(submit_conditions=(SUMMARY_GENERATED,),
                                            approve_conditions=(NOT_AUTHOR, SUMMARY_GENERATED))
 registry.bind("summary_report", "closure.SummaryReport", SUMMARY_WORKFLOW,
-              scope={"project": "project", "contract": "project__contract"})
+              scope=PROJECT_SCOPE)
 SUMMARY_AUTHORS = {R.PROJECT_MANAGER, R.SERVICE_STAFF, R.ADMIN}
 declare({
     "closure.summaryreport": review_flow(SUMMARY_AUTHORS, {R.SERVICE_MANAGER}),
@@ -118,36 +122,12 @@ navigation.add("monitoring", _("Project summary reports"), "closure:summaryrepor
                roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
 
 
-# ---- internal review and acceptance certificate (SP-4.5.3) -------------------------------------------
+# ---- internal review 内部评审 and acceptance certificate 项目验收证明 (SP-4.5.3) -------------------------------
 # The internal review 内部评审 collects a verdict per criterion from reviewers of the departments the project
 # involved; it passes (fired by the verdict that completes it, closure.services.review) only when every criterion
 # passes or carries an accepted deviation. The acceptance certificate 项目验收证明 is generated from the passed review,
 # approved internally by the Service Department manager, offered to the customer (acceptance requested) and accepted
 # or rejected by the customer (customer view, one-time link, or a scan of the paper copy: closure.services.acceptance).
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core import navigation  # noqa: E402
-from core.permissions import declare, review_flow  # noqa: E402
-from core.registry import PROJECT_TEAM, RecordType, registry  # noqa: E402
-from core.roles import READ_ALL  # noqa: E402
-from core.roles import Role as R  # noqa: E402
-from core.workflow import (  # noqa: E402
-    NOT_AUTHOR,
-    ApprovalRule,
-    Condition,
-    Transition,
-    Workflow,
-    next_review_round,
-    open_record,
-    set_approved,
-    supersede_predecessors,
-)
-
-from .models.acceptance import CertificateStatus as CS  # noqa: E402
-from .models.review import ReviewStatus as RS  # noqa: E402
-
-
 def _review_rule_met(review, user):
     from .services.review import passes
 
@@ -195,6 +175,8 @@ REVIEW_CRITERIA = Condition(_review_has_criteria, _("List the criteria to verify
                             fix=_edit_criteria)
 REVIEW_RULE_MET = Condition(_review_rule_met, _("Every criterion must pass or carry an accepted deviation before the "
                                                 "review passes."), fix=open_record)
+
+
 def _decision_recorded(decision):
     """The customer's decision is recorded (closure.services.acceptance.decide) before the certificate moves: the
     accept and reject transitions are never fired bare (the generic transition endpoint, a page button)."""
@@ -253,11 +235,10 @@ CERTIFICATE_WORKFLOW = Workflow(
     ),
     frozen_states=(CS.APPROVED, CS.REQUESTED, CS.ACCEPTED, CS.REJECTED))
 
-CLOSURE_PROJECT_SCOPE = {"project": "project", "contract": "project__contract"}
 registry.declare(RecordType("internal_review", _("Internal review record"), PROJECT_TEAM, "SP-IRV", spec="SP-4.5.3"))
-registry.bind("internal_review", "closure.InternalReview", INTERNAL_REVIEW_WORKFLOW, scope=CLOSURE_PROJECT_SCOPE)
+registry.bind("internal_review", "closure.InternalReview", INTERNAL_REVIEW_WORKFLOW, scope=PROJECT_SCOPE)
 registry.bind("acceptance_certificate", "closure.AcceptanceCertificate", CERTIFICATE_WORKFLOW,
-              scope=CLOSURE_PROJECT_SCOPE)
+              scope=PROJECT_SCOPE)
 
 # The project team drafts the review and the certificate; reviewers of the departments judge criteria (not the
 # project manager: a delivery is verified by others); the Service Department manager approves the certificate;
@@ -287,11 +268,9 @@ navigation.add("monitoring", _("Acceptance certificates"), "closure:acceptancece
                "closure.acceptancecertificate", roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
 
 
-# ---- what the customer contact sees of the closure stage (core.scopes.share; added with the demo's acceptance) ----
+# ---- what the customer contact sees of the closure stage (core.scopes.share) ----------------------------------
 # Only the certificate once it is offered to them (and its items and the acceptances recorded on it); the summary
 # report, the internal review and the closure stay internal (no share rule: never visible to a customer).
-from core import scopes  # noqa: E402
-
 OFFERED = (CS.REQUESTED, CS.ACCEPTED, CS.REJECTED)
 scopes.share("closure.acceptancecertificate", lambda rows, user: rows.filter(status__in=OFFERED))
 scopes.share("closure.certificateitem", lambda rows, user: rows.filter(certificate__status__in=OFFERED))

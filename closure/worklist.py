@@ -1,16 +1,26 @@
-"""Work-queue sources of the closure stage (core.worklist)."""
+"""Work-queue sources of the closure stage (core.worklist), in the order of the procedure's end: the summary report
+owed, the internal review's verdicts, the acceptance to request or give, the closure to request or decide, the items
+handed over at closure. Drafts, returns and approvals of the closure stage's records are core's own items."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _t
 
 from core.permissions import allowed
-from core.worklist import Item, Kind, register
-
-# ---- project closure ----
+from core.roles import Role
+from core.worklist import Item, Kind, does_daily, register
 from projects.choices import ProjectStatus
 from projects.models import Project
 
 from .choices import ClosureStatus
-from .models import ProjectClosure
+from .models import (
+    AcceptanceCertificate,
+    CertificateStatus,
+    CriterionVerdict,
+    ProjectClosure,
+    ReviewCriterion,
+    ReviewStatus,
+    SummaryReport,
+)
 
 
 @register
@@ -74,15 +84,9 @@ def items_handed_over(user, today):
                            record=project)
 
 
-# ---- summary report ----
 # The PM writes the summary report once the project's end is near or past, or every task is settled; a draft or
 # returned report is core's "finish this record" item, and the Service Department manager's approval is core's
 # "waiting for my decision" item (the workflow's `decides` transitions).
-from django.urls import reverse  # noqa: E402
-
-from .models import SummaryReport  # noqa: E402
-
-
 @register
 def summary_reports_owed(user, today):
     """Open projects the user manages whose summary report is due and not yet started."""
@@ -99,14 +103,6 @@ def summary_reports_owed(user, today):
                    _t("Write the project summary report: %(project)s") % {"project": project},
                    f"{reverse('closure:summaryreport_add')}?project={project.pk}", due=project.end_date,
                    record=project)
-
-
-# ---- internal review and acceptance certificate ----
-from core.roles import Role  # noqa: E402
-from core.worklist import does_daily  # noqa: E402
-
-from .models.acceptance import AcceptanceCertificate, CertificateStatus  # noqa: E402
-from .models.review import CriterionVerdict, ReviewCriterion, ReviewStatus  # noqa: E402
 
 
 @register

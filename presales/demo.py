@@ -11,7 +11,6 @@ through to a closed and accepted project (closure.demo).
 
 from dataclasses import dataclass, field
 
-
 from catalog.choices import Priority, SkillLevel
 from catalog.models import Calendar, ServiceTier
 from core import records, rows, workflow

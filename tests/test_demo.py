@@ -100,13 +100,13 @@ def test_load_demo_and_setup_after_a_new_draft_version_of_every_record_type(demo
 
 def test_the_demo_has_a_finished_project_summarised_reviewed_accepted_and_closed(demo):
     """Issue 12: the eleven outputs of the procedure's section 5 have real entries, one project closed and accepted."""
+    from django.utils import timezone
+
     from closure.demo import finished_project
     from closure.models import Acceptance, AcceptanceCertificate, InternalReview, ProjectClosure, SummaryReport
     from closure.services.acceptance import acceptance_valid
     from projects.models import TaskProgress
     from reporting.models import MonthlyServiceReport, SatisfactionResponse
-
-    from django.utils import timezone
 
     project = finished_project()
     assert project.status == "closed" and project.end_date < timezone.localdate()

@@ -1,31 +1,17 @@
-"""REST endpoints of the closure stage (registered in api/urls.py under closure/...), one module per sub-domain."""
+"""REST endpoints of the closure stage (registered in api/urls.py under closure/...), one module per sub-domain.
+The signing-link holder's decision, which needs no account, is served by closure/urls.py (closure:sign_api)."""
+
+from .acceptance import AcceptanceCertificateViewSet, AcceptanceViewSet, CertificateItemViewSet, SigningLinkViewSet
+from .closure import ClosureDispositionViewSet, ProjectClosureViewSet
+from .review import CriterionVerdictViewSet, InternalReviewViewSet, JudgeableCriterionViewSet
+from .summary import LessonViewSet, SummaryReportViewSet
 
 # Registered by api/urls.py under /api/.
-ROUTES = []
-
-# ---- project closure ----
-from .closure import ClosureDispositionViewSet, ProjectClosureViewSet  # noqa: E402
-
-ROUTES += [("closure/project-closures", ProjectClosureViewSet), ("closure/dispositions", ClosureDispositionViewSet)]
-
-# ---- summary report ----
-from .summary import LessonViewSet, SummaryReportViewSet  # noqa: E402
-
-ROUTES += [
+ROUTES = [
+    ("closure/project-closures", ProjectClosureViewSet),
+    ("closure/dispositions", ClosureDispositionViewSet),
     ("closure/summary-reports", SummaryReportViewSet),
     ("closure/lessons", LessonViewSet),
-]
-
-# ---- internal review and acceptance certificate ----
-from .acceptance import (  # noqa: E402
-    AcceptanceCertificateViewSet,
-    AcceptanceViewSet,
-    CertificateItemViewSet,
-    SigningLinkViewSet,
-)
-from .review import CriterionVerdictViewSet, InternalReviewViewSet, JudgeableCriterionViewSet  # noqa: E402
-
-ROUTES += [
     ("closure/internal-reviews", InternalReviewViewSet),
     ("closure/review-criteria", JudgeableCriterionViewSet),
     ("closure/criterion-verdicts", CriterionVerdictViewSet),

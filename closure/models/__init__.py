@@ -6,18 +6,13 @@
 * acceptance: the project acceptance certificate 项目验收证明, the customer's acceptances and signing links
 """
 
-# ---- project closure ----
-from .closure import ClosureDisposition, ProjectClosure  # noqa: F401
+from .acceptance import Acceptance, AcceptanceCertificate, CertificateItem, CertificateStatus, SigningLink
+from .closure import ClosureDisposition, ProjectClosure
+from .review import CriterionVerdict, InternalReview, ReviewCriterion, ReviewStatus
+from .summary import Lesson, SummaryReport
 
-# ---- summary report ----
-from .summary import Lesson, SummaryReport  # noqa: F401
-
-# ---- internal review and acceptance ----
-from .acceptance import (  # noqa: E402,F401
-    Acceptance,
-    AcceptanceCertificate,
-    CertificateItem,
-    CertificateStatus,
-    SigningLink,
-)
-from .review import CriterionVerdict, InternalReview, ReviewCriterion, ReviewStatus  # noqa: E402,F401
+__all__ = [
+    "Acceptance", "AcceptanceCertificate", "CertificateItem", "CertificateStatus", "ClosureDisposition",
+    "CriterionVerdict", "InternalReview", "Lesson", "ProjectClosure", "ReviewCriterion", "ReviewStatus", "SigningLink",
+    "SummaryReport",
+]

@@ -498,3 +498,26 @@ def record_paper(cert, user, scan_file, decision, signer_name, signer_title, sig
         return decide(cert, decision=decision, method=Method.PAPER, signer_name=signer_name,
                       signer_title=signer_title, signer_organisation=signer_organisation, comments=comments,
                       recorded_by=user, scan=scan, decided_at=decided_at, actor=user, **request_meta(request))
+
+
+def checklist_items(project):
+    """The closure checklist's items "internal review passed" and "customer accepted the certificate" (the
+    procedure's own steps: never waived)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _t
+
+    from ..checklist import Item
+    from . import review
+
+    passed = review.latest_passed(project)
+    current = review.review_of(project)
+    review_url = current.get_absolute_url() if current else reverse("closure:internalreview_start", args=[project.pk])
+    yield Item("closure:internal_review", _t("Internal review passed") if passed and passed == current
+               else _t("Internal review not passed yet"), review_url, done=passed is not None and passed == current,
+               group=_t("Closure steps"), may_dispose=False)
+    cert = certificate_of(project)
+    accepted = is_accepted(project)
+    label = _t("The customer accepted the acceptance certificate") if accepted else \
+        _t("The customer has not accepted the acceptance certificate")
+    yield Item("closure:acceptance", label, cert.get_absolute_url() if cert else review_url, done=accepted,
+               group=_t("Closure steps"), may_dispose=False)

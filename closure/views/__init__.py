@@ -1,4 +1,2 @@
-"""Pages of the closure stage, one module per sub-domain."""
-
-# ---- project closure ----
-from .closure import ProjectClosureViews  # noqa: F401
+"""Pages of the closure stage, one module per sub-domain (closure, summary, review, acceptance); closure/urls.py
+serves them."""

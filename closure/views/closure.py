@@ -13,7 +13,7 @@ from core.views import ObjectDetailView
 from projects.views.project import ProjectRecordEditView, ProjectRecordViews
 
 from ..filtersets import ProjectClosureFilterSet
-from ..forms import DispositionForm, ProjectClosureForm
+from ..forms.closure import DispositionForm, ProjectClosureForm
 from ..models import ClosureDisposition, ProjectClosure
 from ..services import closure as services
 from ..tables import ProjectClosureTable
