@@ -66,7 +66,8 @@ FINISHED_TASKS = [
 ]
 # One criterion a line: the internal review proposes each as a criterion (closure.demo).
 # (The SLA over the period is a criterion of the contract's, proposed from the signed SLA.)
-FINISHED_ACCEPTANCE = "系统割接一次成功，业务无中断\n交付割接方案、回退方案、运维手册与三个月的服务月报\n保障期满移交常态化运维团队"
+FINISHED_ACCEPTANCE = ("系统割接一次成功，业务无中断\n交付割接方案、回退方案、运维手册与三个月的服务月报\n"
+                       "保障期满移交常态化运维团队")
 # task name: days its actual end is later than planned
 FINISHED_LATE = {"割接演练与回退验证": 1}
 FINISHED_INITIATION = {

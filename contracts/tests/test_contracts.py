@@ -33,7 +33,8 @@ def test_demo_contracts_are_approved_or_signed(demo):
     # the annual operations contract and the cut-over support contract that ended before it; of the three
     # others, the hospital's is signed too (its SLA from the tier, its review passed).
     assert sorted(Contract.objects.signed().values_list("title", flat=True)) == sorted(
-        ["温州水务 营收系统应用运维服务合同", "温州水务 营收系统升级割接保障服务合同", "宁波第一医院 桌面运维服务合同（银牌 5x8）"])
+        ["温州水务 营收系统应用运维服务合同", "温州水务 营收系统升级割接保障服务合同",
+         "宁波第一医院 桌面运维服务合同（银牌 5x8）"])
     hz = contracts.get(customer__code="hzbank")
     assert hz.business_calendar.name == "5x8 北京" and hz.service_tier.service_window.name == "7x24"
     assert hz.ticket_limit == hz.service_tier.max_tickets_per_month
