@@ -34,3 +34,27 @@ def register(source):
 def items(project) -> list[Item]:
     """Every item of the project's checklist, in the order the sources were registered."""
     return [item for source in _sources for item in source(project)]
+
+
+# ---- internal review and acceptance certificate (the procedure's own steps: never waived) ----
+def _review_and_acceptance(project):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _t
+
+    from .services import acceptance, review
+
+    passed = review.latest_passed(project)
+    current = review.review_of(project)
+    review_url = current.get_absolute_url() if current else reverse("closure:internalreview_start", args=[project.pk])
+    yield Item("closure:internal_review", _t("Internal review passed") if passed and passed == current
+               else _t("Internal review not passed yet"), review_url, done=passed is not None and passed == current,
+               group=_t("Closure steps"), may_dispose=False)
+    cert = acceptance.certificate_of(project)
+    accepted = acceptance.is_accepted(project)
+    label = _t("The customer accepted the acceptance certificate") if accepted else \
+        _t("The customer has not accepted the acceptance certificate")
+    yield Item("closure:acceptance", label, cert.get_absolute_url() if cert else review_url, done=accepted,
+               group=_t("Closure steps"), may_dispose=False)
+
+
+register(_review_and_acceptance)

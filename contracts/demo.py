@@ -1,11 +1,14 @@
 """Demo contracts, loaded by `manage.py load_demo` after the catalogue and pre-sales demos (idempotent; audited).
 
-Three contracts approved (served while the paperwork is signed), and the pre-sales chain carried on: the
-contract drafted from the approved 温州水务 proposal, its SLA, the contract review with the Service Department's
-and Commerce's opinions, signing (which signs the SLA).
+Three contracts approved (served while the paperwork is signed), and the pre-sales chain carried on for each of
+presales.demo's two 温州水务 engagements: the contract drafted from the approved proposal, its SLA, the contract
+review with the Service Department's and Commerce's opinions, signing (which signs the SLA). The cut-over support
+contract (July to September 2026) has ended; the annual operations contract runs from October 2026.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from catalog.demo import ALWAYS_OPEN, BEIJING_5X8
 from catalog.models import Calendar, ServiceTier
@@ -13,11 +16,11 @@ from core import audit, records, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
 from customers.models import Customer
-from presales.demo import REQUIREMENT_TITLE
+from presales.demo import FINISHED_REQUIREMENT_TITLE, REQUIREMENT_TITLE
 from presales.models import PresalesProposal
 
 from .choices import Verdict
-from .models import Contract, ContractReview
+from .models import Contract, ContractReview, PaymentMilestone
 from .services import (
     contract_from_proposal,
     ensure_opinions,
@@ -57,10 +60,11 @@ COMPANY_SIGNATORY = "吴强（客户经理）"
 
 def load(context):
     _approved_contracts(context.users, context.departments)
-    proposal = PresalesProposal.objects.filter(requirement__title=REQUIREMENT_TITLE,
-                                               status=RecordStatus.APPROVED).order_by("-version").first()
-    if proposal is not None:
-        load_chain(proposal, context.users, context.departments)
+    for chain in CHAINS:
+        proposal = PresalesProposal.objects.filter(requirement__title=chain.requirement_title,
+                                                   status=RecordStatus.APPROVED).order_by("-version").first()
+        if proposal is not None:
+            load_chain(proposal, context.users, context.departments, chain)
 
 
 def _approved_contracts(users, departments):
@@ -88,43 +92,81 @@ def _approved_contracts(users, departments):
             _review_and_sign(contract, users, departments, {})
 
 
-# ---- the pre-sales → signed SLA chain, from presales.demo's approved proposal ---------------------
+# ---- the pre-sales → signed SLA chain, from presales.demo's approved proposals ---------------------
 
 CHAIN_TITLE = "温州水务 营收系统应用运维服务合同"
 CHAIN_START, CHAIN_END = date(2026, 10, 1), date(2027, 9, 30)
+FINISHED_TITLE = "温州水务 营收系统升级割接保障服务合同"
+FINISHED_START, FINISHED_END = date(2026, 7, 1), date(2026, 9, 30)
 
 
-def load_chain(proposal, users, departments):
+@dataclass(frozen=True)
+class ContractChain:
+    """What the demo writes into one engagement's contract beyond what the proposal carries over."""
+
+    requirement_title: str
+    title: str
+    start: date
+    end: date
+    payment_terms: str
+    involves_procurement: bool = False
+    milestones: tuple = ()  # (name, due date, amount, condition): replaces the quarterly instalments
+    verdicts: dict = field(default_factory=dict)
+    conclusion: str = "合同条款、SLA 与售前方案一致，同意签署。"
+    signed_on: date | None = None  # None: today
+
+
+RUNNING = ContractChain(
+    REQUIREMENT_TITLE, CHAIN_TITLE, CHAIN_START, CHAIN_END,
+    payment_terms="按季度支付服务费；备份服务器随第一期款项支付。",
+    involves_procurement=True,  # two backup servers are bought for the service
+    verdicts={"commerce": (Verdict.CONDITIONAL, "备份服务器采购须在合格供方名录内比价，供货周期不超过 30 天。")})
+FINISHED = ContractChain(
+    FINISHED_REQUIREMENT_TITLE, FINISHED_TITLE, FINISHED_START, FINISHED_END,
+    payment_terms="合同签订后 15 日内支付 50%；项目验收合格后 30 日内支付 50%。",
+    milestones=(("首付款（50%）", FINISHED_START, "75000.00", "合同签订后 15 日内凭发票付款。"),
+                ("验收款（50%）", FINISHED_END, "75000.00", "项目验收合格后 30 日内凭发票付款。")),
+    conclusion="割接方案、保障期 SLA 与售前方案一致，同意签署。", signed_on=date(2026, 6, 20))
+CHAINS = (FINISHED, RUNNING)
+
+
+def load_chain(proposal, users, departments, chain=RUNNING):
     """Contract from the approved proposal, its SLA approved, the review with the Service Department's and
     Commerce's opinions passed, the contract signed (which signs the SLA). Idempotent."""
-    if Contract.objects.filter(title=CHAIN_TITLE).exists():
+    if Contract.objects.filter(title=chain.title).exists():
         return
     sales, manager = users["sales"], users["svc_manager"]
     with acting_as(sales, request_id="load_demo"):
-        contract = contract_from_proposal(proposal, sales, title=CHAIN_TITLE,
-                                          start_date=CHAIN_START, end_date=CHAIN_END,
+        contract = contract_from_proposal(proposal, sales, title=chain.title,
+                                          start_date=chain.start, end_date=chain.end,
                                           owner_department=departments["sales"])
         before = audit.snapshot(contract)
         contract.customer_signatory, contract.company_signatory = "林国栋（信息中心主任）", "吴强（客户经理）"
-        contract.involves_procurement = True  # two backup servers are bought for the service
-        contract.payment_terms = "按季度支付服务费；备份服务器随第一期款项支付。"
+        contract.involves_procurement = chain.involves_procurement
+        contract.payment_terms = chain.payment_terms
         contract.service_sites = SITES["wzwater"]
         for name, text in TERMS.items():
             setattr(contract, name, text)
         records.update(contract, sales, before)
+        if chain.milestones:
+            for row in list(contract.milestones.all()):
+                records.delete(row, sales)
+            for name, due, amount, condition in chain.milestones:
+                records.create(PaymentMilestone(contract=contract, name=name, due_date=due, amount=Decimal(amount),
+                                                condition=condition), sales)
         workflow.fire(contract, "submit", sales, "合同及 SLA 提交评审")
     with acting_as(manager, request_id="load_demo"):
         workflow.fire(contract, "approve", manager, "同意，SLA 指标可交付")
-    _review_and_sign(contract, users, departments, {
-        "commerce": (Verdict.CONDITIONAL, "备份服务器采购须在合格供方名录内比价，供货周期不超过 30 天。")},
-        conclusion="合同条款、SLA 与售前方案一致，同意签署。")
+    _review_and_sign(contract, users, departments, chain.verdicts, conclusion=chain.conclusion,
+                     signed_on=chain.signed_on)
 
 
 # department code: the demo user who signs its review opinion
 OPINION_GIVERS = {"service": "svc_staff", "commerce": "commerce"}
 
 
-def _review_and_sign(contract, users, departments, verdicts, conclusion="合同条款、SLA 与服务能力一致，同意签署。"):
+def _review_and_sign(contract, users, departments, verdicts, conclusion="合同条款、SLA 与服务能力一致，同意签署。",
+                     signed_on=None):
     """The Service Department's contract review, every required department's opinion (agree unless `verdicts`
     says otherwise), then Sales signs (which signs the SLA)."""
     staff, sales = users["svc_staff"], users["sales"]
@@ -141,4 +183,5 @@ def _review_and_sign(contract, users, departments, verdicts, conclusion="合同�
                 give_opinion(opinion, users[username], verdict, comment)
     with acting_as(sales, request_id="load_demo"):
         contract.refresh_from_db()
-        sign_contract(contract, sales, signatory_defaults(contract), comment="双方已盖章签署")
+        signatories = signatory_defaults(contract, today=signed_on)
+        sign_contract(contract, sales, signatories, comment="双方已盖章签署")

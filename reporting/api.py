@@ -150,7 +150,7 @@ class ActionRowSerializer(RecordSerializer):
 
     class Meta:
         model = ActionItem
-        fields = ["id", "description", "owner", "due_date", "status", "closed_at", "overdue"]
+        fields = ["id", "description", "owner", "due_date", "project", "status", "closed_at", "overdue"]
         read_only_fields = ("status", "closed_at")
 
 
@@ -170,8 +170,8 @@ class ActionItemSerializer(RecordSerializer):
 
     class Meta:
         model = ActionItem
-        fields = ["id", "minutes", "description", "owner", "due_date", "status", "closed_at", "overdue", "created",
-                  "updated"]
+        fields = ["id", "minutes", "description", "owner", "due_date", "project", "status", "closed_at", "overdue",
+                  "created", "updated"]
         read_only_fields = ("status", "closed_at", "created", "updated")
 
 

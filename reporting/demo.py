@@ -5,20 +5,24 @@ report of the last full month generated from the service data (synchronously), a
 the Technical Service Division's internal report of that month, the quality meeting, and its minutes approved
 and distributed with action items, one of them overdue. The bank's report profile waits for approval, and the
 contracts without a report for last month show on the late-report panel.
+
+For the ended cut-over support contract (July to September 2026): its report profile approved and the report of
+every month of its period generated, analysed, approved and issued (closure.demo closes its project).
 """
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from contracts.demo import CHAIN_TITLE
+from contracts.demo import CHAIN_TITLE, FINISHED_TITLE
 from contracts.models import Contract
 from core import audit, records, workflow
 from core.choices import RecordStatus
 from core.context import acting_as
 from core.demo import REQUEST_ID
 from projects.choices import ReportSection
-from servicedata.demo import full_months
+from projects.models import Project
+from servicedata.demo import full_months, whole_period
 from servicedata.models import Ticket
 
 from .models import (
@@ -34,9 +38,17 @@ from .services import internal, meetings, monthly
 
 # contract lookup, recipients, approved
 PROFILES = [
+    ({"title": FINISHED_TITLE}, ["lin.guodong@wzwater.example", "chen.xiaoyan@wzwater.example"], True),
     ({"title": CHAIN_TITLE}, ["lin.guodong@wzwater.example", "chen.xiaoyan@wzwater.example"], True),
     ({"customer__code": "hzbank"}, ["it-ops@hzbank.example"], False),
 ]
+# month: the summary of the ended contract's report
+FINISHED_SUMMARIES = {
+    7: "本月完成营收系统 V6.2 割接上线，割接一次成功、业务无中断；割接后进入保障期运维。",
+    8: "保障期运维第二个月，系统运行总体平稳，完成例行维护一次，未发生重大安全事件。",
+    9: "保障期最后一个月，系统运行平稳；完成保障期总结并向常态化运维团队移交。",
+}
+DEFAULT_SUMMARY = "本月系统运行总体平稳，完成例行维护一次，未发生重大安全事件。"
 ANALYSIS = ("夜间与节假日值守人手不足，部分 P1/P2 工单响应超时。", "增加节假日值班工程师，P1 工单自动电话升级。")
 
 
@@ -46,6 +58,7 @@ def load(context):
         contract = Contract.objects.in_force().filter(**lookup).first()
         if contract is not None:
             _profile(contract, recipients, approved, users)
+    _finished_reports(users)
     contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
     if contract is None or not Ticket.objects.filter(contract__number=contract.number).exists():
         return
@@ -55,6 +68,18 @@ def load(context):
     _monthly_report(contract, year, month, users)
     internal = _internal_report(year, month, users, context.departments)
     _meeting(internal, year, month, users)
+
+
+def _finished_reports(users):
+    """Every month of the ended contract's period reported and issued (skipped while it has not ended)."""
+    contract = Contract.objects.signed().filter(title=FINISHED_TITLE).first()
+    if contract is None or not Ticket.objects.filter(contract__number=contract.number).exists():
+        return
+    _end, months = whole_period(contract)
+    year, month = contract.start_date.year, contract.start_date.month
+    for _index in range(months):
+        _monthly_report(contract, year, month, users, FINISHED_SUMMARIES.get(month, DEFAULT_SUMMARY))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def _profile(contract, recipients, approved, users):
@@ -77,7 +102,7 @@ def _profile(contract, recipients, approved, users):
             workflow.fire(profile, "approve", manager, "同意")
 
 
-def _monthly_report(contract, year, month, users):
+def _monthly_report(contract, year, month, users, summary=DEFAULT_SUMMARY):
     if monthly.report_for(contract, year, month) is not None:
         return
     pm, manager = users["pm"], users["svc_manager"]
@@ -85,7 +110,7 @@ def _monthly_report(contract, year, month, users):
         report = records.create(MonthlyServiceReport(
             title=f"{contract.customer.name} 服务月报 {year}-{month:02d}", contract=contract, year=year, month=month,
             owner_department=pm.department,
-            summary="本月系统运行总体平稳，完成例行维护一次，未发生重大安全事件。"), pm, comment="初版")
+            summary=summary), pm, comment="初版")
         report = monthly.run_generation(report, pm)
         for analysis in report.analyses.all():
             before = audit.snapshot(analysis)
@@ -131,10 +156,12 @@ def _meeting(internal, year, month, users):
             title=f"{meeting.title} 纪要", meeting=meeting, owner_department=staff.department,
             decisions="节假日增加值班工程师；P1 工单启用自动电话升级。",
             discussion=[{"item": item, "discussion": "已讨论，见决议。"} for item in meeting.agenda[:2]]), staff)
+        # Both actions answer the 温州水务 project's missed targets: its closure checklist lists them until closed.
+        project = Project.objects.filter(contract__title=CHAIN_TITLE).order_by("created").first()
         records.create(ActionItem(minutes=minutes, description="排定节假日值班表并报客户备案", owner=users["pm"],
-                                  due_date=today - timedelta(days=3)), staff)
+                                  due_date=today - timedelta(days=3), project=project), staff)
         records.create(ActionItem(minutes=minutes, description="配置 P1 工单自动电话升级", owner=users["member"],
-                                  due_date=today + timedelta(days=14)), staff)
+                                  due_date=today + timedelta(days=14), project=project), staff)
         workflow.fire(minutes, "submit", staff, "提交审批")
     with acting_as(director, request_id=REQUEST_ID):
         workflow.fire(minutes, "approve", director, "同意")

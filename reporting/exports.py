@@ -67,7 +67,8 @@ def _percent_axis(ax, values, targets=()):
     ax.yaxis.set_major_formatter("{x:g}%")
 
 
-def trend_chart(trend, availability_target=None) -> bytes:
+def trend_chart(trend, availability_target=None, title=None) -> bytes:
+    """Monthly achievement, availability and volume (`title`: the chart's, default the monthly report's)."""
     pyplot = _figure()
     fig, ax = pyplot.subplots(figsize=(8, 3.6))
     labels = [p["label"][2:] for p in trend]
@@ -92,7 +93,7 @@ def trend_chart(trend, availability_target=None) -> bytes:
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=4, fontsize=8, frameon=False)
-    ax.set_title(_t("12-month trend"))
+    ax.set_title(title or _t("12-month trend"))
     ax.tick_params(axis="x", labelsize=7)
     missing = [p["label"] for p in trend if p["volume"] is None]
     if missing:
@@ -193,7 +194,8 @@ def monthly_sections(report, language):
         *([Table([_t("Ticket"), _t("Summary"), _t("Created"), _t("Resolved"), _t("Within target")],
                  [[i["id"], i["summary"], i["created"], i["resolved"], i["resolution_met"]]
                   for i in data["major_incidents"]], caption=_t("P1 tickets"))] if data["major_incidents"] else []),
-        *([Table([_t("Start"), _t("End"), _t("Minutes"), _t("Planned"), _t("Description")],
+        *([Table([_t("Start"), _t("End"), pgettext("outage", "Minutes"), pgettext("outage", "Planned"),
+                  _t("Description")],
                  [[o["start"], o["end"], o["minutes"], o["planned"], o["description"]] for o in data["outages"]],
                  caption=_t("Outages"))] if data["outages"] else [])]))
     problems = data["problems"]

@@ -56,7 +56,7 @@ class ActionItemFilterSet(SearchFilterSet):
 
     class Meta:
         model = ActionItem
-        fields = ["q", "status", "owner", "minutes", "overdue"]
+        fields = ["q", "status", "owner", "minutes", "project", "overdue"]
 
     def only_overdue(self, queryset, name, value):
         overdue = queryset.overdue()

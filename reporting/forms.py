@@ -131,6 +131,14 @@ def action_owners():
     return get_user_model().objects.holding(DELIVERY_ROLES)
 
 
+def action_projects():
+    """The projects an action may be about: the open ones (a closed project takes no new work)."""
+    from projects.choices import ProjectStatus
+    from projects.models import Project
+
+    return Project.objects.filter(status=ProjectStatus.OPEN).order_by("code")
+
+
 def _users():
     return get_user_model().objects.filter(is_active=True).order_by("username")
 
@@ -204,7 +212,7 @@ class MinutesForm(ControlledRecordForm):
                 label=item, required=False, initial=said.get(item, ""),
                 widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
         self.actions = list(self.instance.actions.all()) if self.instance.pk else []
-        users = action_owners()
+        users, projects = action_owners(), action_projects()
         for key, action in [(str(a.pk), a) for a in self.actions] + [(f"new{i}", None) for i in range(NEW_ACTION_ROWS)]:
             self.fields[f"action_{key}_description"] = forms.CharField(
                 label=_("action item"), required=False, max_length=300, initial=getattr(action, "description", ""),
@@ -215,6 +223,9 @@ class MinutesForm(ControlledRecordForm):
             self.fields[f"action_{key}_due"] = forms.DateField(
                 label=_("due date"), required=False, initial=getattr(action, "due_date", None),
                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+            self.fields[f"action_{key}_project"] = forms.ModelChoiceField(
+                label=_("project"), queryset=projects, required=False, initial=getattr(action, "project_id", None),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
         self.action_keys = [str(a.pk) for a in self.actions] + [f"new{i}" for i in range(NEW_ACTION_ROWS)]
         meeting_section, decisions_section = type(self).fieldsets
         discussion = tuple(f"discussion_{i}" for i in range(len(self.agenda)))
@@ -226,11 +237,12 @@ class MinutesForm(ControlledRecordForm):
     )
 
     def rendered_apart(self):
-        return [f"action_{key}_{part}" for key in self.action_keys for part in ("description", "owner", "due")]
+        return [f"action_{key}_{part}" for key in self.action_keys
+                for part in ("description", "owner", "due", "project")]
 
     def action_rows(self):
-        return [(key, self[f"action_{key}_description"], self[f"action_{key}_owner"], self[f"action_{key}_due"])
-                for key in self.action_keys]
+        return [(key, self[f"action_{key}_description"], self[f"action_{key}_owner"], self[f"action_{key}_due"],
+                 self[f"action_{key}_project"]) for key in self.action_keys]
 
     def discussion_fields(self):
         return [self[f"discussion_{i}"] for i in range(len(self.agenda))]
@@ -256,7 +268,8 @@ class MinutesForm(ControlledRecordForm):
         listed = [{"id": None if key.startswith("new") else int(key),
                    "description": self.cleaned_data.get(f"action_{key}_description"),
                    "owner": self.cleaned_data.get(f"action_{key}_owner"),
-                   "due_date": self.cleaned_data.get(f"action_{key}_due")} for key in self.action_keys]
+                   "due_date": self.cleaned_data.get(f"action_{key}_due"),
+                   "project": self.cleaned_data.get(f"action_{key}_project")} for key in self.action_keys]
         rows.replace(self.instance, "actions", [row for row in listed if row["description"]], user)
 
 
@@ -264,12 +277,13 @@ class ActionItemForm(ModelForm):
     class Meta:
         model = ActionItem
         # The status changes through reporting.services.meetings.set_action_status (close, cancel, reopen).
-        fields = ["minutes", "description", "owner", "due_date"]
+        fields = ["minutes", "description", "owner", "due_date", "project"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = action_owners()
+        self.fields["project"].queryset = action_projects()
         if self.instance.pk:  # an action stays in the minutes that decided it
             self.fields["minutes"].disabled = True
 

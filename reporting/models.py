@@ -354,6 +354,11 @@ class ActionItem(ChildRow):
     description = models.CharField(pgettext_lazy("meeting action item", "action"), max_length=300)
     owner = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("owner"))
     due_date = models.DateField(_("due date"))
+    # The project the action is about, if any: its closure checklist lists the action until it is closed.
+    project = models.ForeignKey("projects.Project", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("project"),
+                                help_text=_("The project this action is about; it must be closed before the "
+                                            "project closes."))
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 

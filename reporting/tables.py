@@ -66,7 +66,7 @@ class ActionItemTable(tables.Table):
     class Meta:
         model = ActionItem
         attrs = ATTRS
-        fields = ("description", "owner", "due_date", "status", "closed_at", "minutes")
+        fields = ("description", "owner", "due_date", "status", "closed_at", "minutes", "project")
 
     def render_status(self, value, record):
         if record.overdue:

@@ -425,7 +425,7 @@ class ActionItemViews(RecordViews):
     filterset = ActionItemFilterSet
     form = ActionItemForm
     select_related = ("owner", "minutes")
-    detail_fields = ("minutes", "description", "owner", "due_date", "status", "closed_at")
+    detail_fields = ("minutes", "description", "owner", "due_date", "project", "status", "closed_at")
 
 
 

@@ -1,12 +1,13 @@
 """Demo service data: the signed 温州水务 contract's tickets, outages and maintenance windows for every full
-month it has run (up to six), generated and imported as the Service Department would (idempotent; audited).
+month it has run (up to six), and those of the ended cut-over support contract over its whole period (July to
+September 2026), generated and imported as the Service Department would (idempotent; audited).
 
 `make setup` adds more history for the other contracts in force (generate_service_data --skip-existing).
 """
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
-from contracts.demo import CHAIN_TITLE
+from contracts.demo import CHAIN_TITLE, FINISHED_TITLE
 from contracts.models import Contract
 from core import records
 from core.context import acting_as
@@ -18,27 +19,49 @@ from .importer import TicketImport
 from .models import MaintenanceWindow, Outage, Ticket
 
 TICKETS_PER_MONTH = 300
+FINISHED_TICKETS_PER_MONTH = 120
 MAX_MONTHS = 6
 SEED = 1
+FINISHED_SEED = 2
 
 
 def load(context):
-    contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
-    if contract is None or Ticket.objects.filter(contract__number=contract.number).exists():
-        return
-    end, months = full_months(contract)
-    if not months:
-        return
     staff = context.users["svc_staff"]
+    contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
+    if contract is not None:
+        end, months = full_months(contract)
+        _import(contract, staff, end, months, TICKETS_PER_MONTH, SEED)
+    finished = Contract.objects.signed().filter(title=FINISHED_TITLE).first()
+    if finished is not None:
+        end, months = whole_period(finished)
+        _import(finished, staff, end, months, FINISHED_TICKETS_PER_MONTH, FINISHED_SEED)
+
+
+def _import(contract, staff, end, months, per_month, seed):
+    """Generate and import `months` months of tickets before `end`, with their outages and maintenance windows,
+    unless the contract has tickets already."""
+    if not months or Ticket.objects.filter(contract__number=contract.number).exists():
+        return
     with acting_as(staff, request_id=REQUEST_ID):
-        rows = list(generate_tickets(contract, TICKETS_PER_MONTH * months, SEED, months, end=end))
+        rows = list(generate_tickets(contract, per_month * months, seed, months, end=end))
         result = TicketImport(contract, staff, external_system="ITSM").run(
             lambda: enumerate(rows, start=2), name="ITSM 导出（演示数据）", sha256="")
         assert not result.rejected, result.errors[:3]
-        outages, windows = outage_plan(contract, SEED, months, end=end)
+        outages, windows = outage_plan(contract, seed, months, end=end)
         for model, items in ((Outage, outages), (MaintenanceWindow, windows)):
             for item in items:
                 records.create(model(contract=contract, **item), staff)
+
+
+def whole_period(contract):
+    """(the day after the contract's end, at midnight in its zone; its months) for a contract that has ended,
+    else (None, 0)."""
+    zone = sla.contract_zone(contract)
+    end = datetime.combine(contract.end_date + timedelta(days=1), time(), zone)
+    if end > datetime.now(zone):
+        return None, 0
+    start = contract.start_date
+    return end, (end.year - start.year) * 12 + end.month - start.month
 
 
 def full_months(contract):

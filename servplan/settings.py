@@ -206,6 +206,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SERVPLAN_API_TOKEN_HOURS = float(os.environ.get("SERVPLAN_API_TOKEN_HOURS", str(24 * 30)))
 # The OpenAPI schema (/api/schema/) and its docs (/api/docs/) need a login unless published with this.
 SERVPLAN_PUBLIC_API_SCHEMA = env_bool("SERVPLAN_PUBLIC_API_SCHEMA")
+# A one-time signing link of an acceptance certificate (closure) is valid this many hours after it is sent.
+SERVPLAN_SIGNING_LINK_HOURS = float(os.environ.get("SERVPLAN_SIGNING_LINK_HOURS", "168"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.drf.ExpiringTokenAuthentication",

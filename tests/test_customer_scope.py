@@ -49,6 +49,13 @@ SHARED = {
     # reporting (satisfaction, D2): the contact's own survey answers; the answers on their organisation's profiles
     "reporting.satisfactionresponse": lambda o, u, c: o.respondent_id == u.pk,
     "reporting.profileagreement": lambda o, u, c: o.profile.contract.customer_id == c,
+    # closure (acceptance): the certificate once acceptance is requested from them, its items and the decisions
+    "closure.acceptancecertificate": lambda o, u, c: o.project.customer_id == c
+    and o.status in ("requested", "accepted", "rejected"),
+    "closure.certificateitem": lambda o, u, c: o.certificate.project.customer_id == c
+    and o.certificate.status in ("requested", "accepted", "rejected"),
+    "closure.acceptance": lambda o, u, c: o.certificate.project.customer_id == c
+    and o.certificate.status in ("requested", "accepted", "rejected"),
 }
 
 

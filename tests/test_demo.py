@@ -93,3 +93,37 @@ def test_load_demo_and_setup_after_a_new_draft_version_of_every_record_type(demo
     load_demo()
     call_command("generate_service_data", tickets=20, months=1, seed=1, skip_existing=True, stdout=io.StringIO())
     load_demo()
+
+
+def test_the_demo_has_a_finished_project_summarised_reviewed_accepted_and_closed(demo):
+    """Issue 12: the eleven outputs of the procedure's section 5 have real entries, one project closed and accepted."""
+    from closure.demo import finished_project
+    from closure.models import Acceptance, AcceptanceCertificate, InternalReview, ProjectClosure, SummaryReport
+    from closure.services.acceptance import acceptance_valid
+    from projects.models import TaskProgress
+    from reporting.models import MonthlyServiceReport, SatisfactionResponse
+
+    from django.utils import timezone
+
+    project = finished_project()
+    assert project.status == "closed" and project.end_date < timezone.localdate()
+    assert TaskProgress.objects.filter(project=project).exclude(state="done").count() == 0
+    months = MonthlyServiceReport.objects.filter(contract=project.contract, status="issued")
+    assert sorted(months.values_list("month", flat=True)) == [7, 8, 9]
+    assert SummaryReport.objects.get(project=project).status == "approved"
+    review = InternalReview.objects.get(project=project)
+    verdicts = [c.verdicts.order_by("-pk").first().verdict for c in review.criteria.all()]
+    assert review.status == "approved" and verdicts.count("deviation") == 1 and set(verdicts) == {"pass", "deviation"}
+    assert review.criteria.values("department").distinct().count() == 2
+    certificate = AcceptanceCertificate.objects.get(project=project)
+    acceptance = Acceptance.objects.get(certificate=certificate)
+    assert certificate.status == "accepted" and acceptance.method == "portal" and acceptance.user == demo["customer"]
+    assert acceptance_valid(acceptance) and len(acceptance.document_sha256) == 64
+    closure = ProjectClosure.objects.get(project=project)
+    assert closure.status == "approved" and closure.checklist_snapshot
+    assert all(row["state"] == "done" for row in closure.checklist_snapshot)
+    assert SatisfactionResponse.objects.filter(contract=project.contract, respondent=demo["customer"]).count() == 4
+    spec_outputs = [t.code for t in registry if t.in_spec_register]
+    assert len(spec_outputs) == 11
+    done = set(RecordIndex.objects.filter(status__in=DONE_STATES | {"accepted"}).values_list("record_type", flat=True))
+    assert set(spec_outputs) <= done, set(spec_outputs) - done

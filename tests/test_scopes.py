@@ -100,8 +100,23 @@ def rows_users_add(demo):
                              sha256="0" * 64, created_by=pm)
     TaskProgress.objects.create(project=project, task_key=uuid.uuid4(), recorded_by=pm)
     report = MonthlyServiceReport.objects.filter(contract__projects=project).first()
-    if report is not None:
-        MetricAnalysis.objects.create(report=report, metric_key="availability", metric_label="availability")
+    if report is not None:  # the demo's reports may carry this analysis already (a missed availability target)
+        MetricAnalysis.objects.get_or_create(report=report, metric_key="availability",
+                                             defaults={"metric_label": "availability"})
+    _closure_disposition(project, demo)
+
+
+def _closure_disposition(project, demo):
+    """A checklist item of the project's closure waived by the Service Department manager."""
+    from django.utils import timezone
+
+    from closure.models import ClosureDisposition, ProjectClosure
+
+    closure = ProjectClosure.objects.filter(project=project).first()
+    if closure is not None:
+        ClosureDisposition.objects.create(closure=closure, item_key="report:profile", item_label="report profile",
+                                          kind="waived", reason="not needed", decided_by=demo["svc_manager"],
+                                          decided_at=timezone.now())
 
 
 @pytest.fixture

@@ -5,3 +5,19 @@
 * review: the internal review (verification) 内部评审 against the acceptance and delivery criteria
 * acceptance: the project acceptance certificate 项目验收证明, the customer's acceptances and signing links
 """
+
+# ---- project closure ----
+from .closure import ClosureDisposition, ProjectClosure  # noqa: F401
+
+# ---- summary report ----
+from .summary import Lesson, SummaryReport  # noqa: F401
+
+# ---- internal review and acceptance ----
+from .acceptance import (  # noqa: E402,F401
+    Acceptance,
+    AcceptanceCertificate,
+    CertificateItem,
+    CertificateStatus,
+    SigningLink,
+)
+from .review import CriterionVerdict, InternalReview, ReviewCriterion, ReviewStatus  # noqa: E402,F401

@@ -29,10 +29,11 @@ def test_demo_contracts_are_approved_or_signed(demo):
     assert contracts.count() == 3
     assert all(c.status in (RecordStatus.APPROVED, SignedStatus.SIGNED) and c.number.startswith("SP-CON-")
                for c in contracts)
-    # The fourth went through the whole pre-sales stage and is signed (presales.demo, contracts.demo.load_chain);
-    # of the three others, the hospital's is signed too (its SLA from the tier, its review passed).
+    # Two more went through the whole pre-sales stage and are signed (presales.demo, contracts.demo.load_chain):
+    # the annual operations contract and the cut-over support contract that ended before it; of the three
+    # others, the hospital's is signed too (its SLA from the tier, its review passed).
     assert sorted(Contract.objects.signed().values_list("title", flat=True)) == sorted(
-        ["温州水务 营收系统应用运维服务合同", "宁波第一医院 桌面运维服务合同（银牌 5x8）"])
+        ["温州水务 营收系统应用运维服务合同", "温州水务 营收系统升级割接保障服务合同", "宁波第一医院 桌面运维服务合同（银牌 5x8）"])
     hz = contracts.get(customer__code="hzbank")
     assert hz.business_calendar.name == "5x8 北京" and hz.service_tier.service_window.name == "7x24"
     assert hz.ticket_limit == hz.service_tier.max_tickets_per_month
@@ -69,7 +70,7 @@ def test_end_before_start_is_refused(client_for, demo):
 
 def test_api(client_for, demo):
     listing = client_for("auditor").get("/api/contracts/").json()
-    assert listing["count"] == 4 and {r["status"] for r in listing["results"]} == {"approved", "signed"}
+    assert listing["count"] == 5 and {r["status"] for r in listing["results"]} == {"approved", "signed"}
     body = _form(title="API 合同")
     assert client_for("svc_staff").post("/api/contracts/", body, content_type="application/json").status_code == 403
     response = client_for("sales").post("/api/contracts/", body, content_type="application/json")

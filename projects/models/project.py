@@ -6,9 +6,11 @@ controlled records (numbered, versioned, approved).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import RecordStatus
@@ -134,13 +136,29 @@ class ProjectRecord(ControlledRecord):
 
     project = models.ForeignKey(Project, models.PROTECT, related_name="+", verbose_name=_("project"))
 
+    # A closed project takes no new records (SP-4.5.2): its closure is the last one. A record type written as
+    # part of closing (the closure record itself) says it may be.
+    written_after_closing = False
+
     class Meta(ControlledRecord.Meta):
         abstract = True
 
     def full_clean(self, *args, **kwargs):
         if self.project_id:
             self.customer_id = self.project.customer_id
+            if self._state.adding:
+                self.refuse_if_project_closed()
         return super().full_clean(*args, **kwargs)
+
+    def refuse_if_project_closed(self):
+        if self.project.status == ProjectStatus.CLOSED and not type(self).written_after_closing:
+            raise ValidationError({"project": _t("Project %(project)s is closed: it takes no new records.")
+                                   % {"project": self.project.code}})
+
+    def on_new_version(self, draft, user):
+        """A new version is a new record too (core.records.new_version copies it without `full_clean`)."""
+        super().on_new_version(draft, user)
+        self.refuse_if_project_closed()
 
     @property
     def is_editable(self):

@@ -175,3 +175,6 @@ class TaskProgress(BaseModel):
             raise ValidationError({"actual_end": _t("The actual end cannot be before the actual start.")})
         if self.state == TaskState.DONE:
             self.percent_complete = 100
+        if self.state == TaskState.CANCELLED and not self.note.strip():
+            # A task is settled at closure only when done, or cancelled with the reason on record (SP-4.5.2).
+            raise ValidationError({"note": _t("Give the reason the task is cancelled (in the note).")})
