@@ -29,6 +29,10 @@ def load(context):
 
     finish_project(context, contact.user)
     customer_answers(contact.user)  # reporting (D2): below
+    # ---- the finished project: the customer's part of its closure (closure.demo) ----
+    from closure.demo import finish_project
+
+    finish_project(context, contact.user)
     context.messages.append(f"  {USERNAME:<14} {contact.name:<8} {Role.CUSTOMER.label} ({contact.customer})")
 
 

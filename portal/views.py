@@ -93,7 +93,7 @@ class HomeView(PortalView, TemplateView):
             model = apps.get_model("closure", "AcceptanceCertificate")
         except LookupError:
             return []
-        waiting = [c for c in self.shared(model).order_by("-pk") if c.status == "requested"]  # acceptance requested
+        waiting = self.shared(model).filter(status="requested").order_by("-pk")  # CertificateStatus.REQUESTED
         return [(certificate, optional_url("closure:certificate_respond", certificate.pk)) for certificate in waiting]
 
     def surveys(self):
