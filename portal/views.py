@@ -5,16 +5,16 @@ each model's share rule decide (core.scopes); the company's pages stay closed to
 preview of what the customer sees once it is shared. The staff's side: giving a contact a sign-in.
 """
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic import TemplateView
 
+from closure.models import AcceptanceCertificate, CertificateStatus
 from contracts.models import Contract, ServiceLevelAgreement
 from core import display
 from core.responses import error_messages
@@ -30,14 +30,6 @@ from .forms import SignInForm
 def export_url(record, fmt="pdf"):
     meta = record._meta
     return reverse(f"{meta.app_label}:{meta.model_name}_export", args=[record.pk]) + f"?format={fmt}"
-
-
-def optional_url(name, *args):
-    """A page another part of the issue builds (the acceptance answer, the survey): linked when it exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def fields(obj, names):
@@ -89,12 +81,9 @@ class HomeView(PortalView, TemplateView):
 
     def acceptance_requests(self):
         """Acceptance certificates waiting for the customer's answer (closure): each with its answer page."""
-        try:
-            model = apps.get_model("closure", "AcceptanceCertificate")
-        except LookupError:
-            return []
-        waiting = self.shared(model).filter(status="requested").order_by("-pk")  # CertificateStatus.REQUESTED
-        return [(certificate, optional_url("closure:certificate_respond", certificate.pk)) for certificate in waiting]
+        waiting = self.shared(AcceptanceCertificate).filter(status=CertificateStatus.REQUESTED).order_by("-pk")
+        return [(certificate, reverse("closure:acceptancecertificate_respond", args=[certificate.pk]))
+                for certificate in waiting]
 
     def surveys(self):
         """Issued reports the contact has not rated yet (reporting.services.satisfaction), each with its survey."""

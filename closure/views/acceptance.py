@@ -185,7 +185,7 @@ class RespondView(CertificatePageMixin, FormView):
         messages.success(self.request, _t("%(number)s is now %(status)s.") % {
             "number": self.certificate.number, "status": self.certificate.get_status_display()})
         if self.customer():  # the customer's own page shows the recorded decision
-            return redirect("closure:certificate_respond", self.certificate.pk)
+            return redirect("closure:acceptancecertificate_respond", self.certificate.pk)
         return redirect(self.certificate.get_absolute_url())
 
     def get_context_data(self, **kwargs):
@@ -301,8 +301,6 @@ class AcceptanceCertificateViews(RecordViews):
                      name="acceptancecertificate_request"),
                 path("acceptancecertificate/<int:pk>/respond/", RespondView.as_view(),
                      name="acceptancecertificate_respond"),
-                # The name the customer view (portal) links to.
-                path("acceptancecertificate/<int:pk>/respond/", RespondView.as_view(), name="certificate_respond"),
                 path("acceptancecertificate/<int:pk>/document/", OfferedDocumentView.as_view(),
                      name="acceptancecertificate_document"),
                 path("sign/<str:token>/", SignView.as_view(), name="sign"),
