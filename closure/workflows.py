@@ -118,8 +118,10 @@ declare({
     "closure.summaryreport": review_flow(SUMMARY_AUTHORS, {R.SERVICE_MANAGER}),
     "closure.lesson": crud(SUMMARY_AUTHORS),
 })
+# The Service Department manager approves summaries, reviews and certificates from the work queue and the project's
+# page: of the closure stage, only the closures are in that manager's header.
 navigation.add("monitoring", _("Project summary reports"), "closure:summaryreport_list", "closure.summaryreport",
-               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
+               roles={R.PROJECT_MANAGER})
 
 
 # ---- internal review 内部评审 and acceptance certificate 项目验收证明 (SP-4.5.3) -------------------------------
@@ -263,9 +265,9 @@ declare({
     "closure.signinglink": {"view": READ_ALL, "add": CERTIFICATE_AUTHORS | {R.SERVICE_MANAGER}},
 })
 navigation.add("monitoring", _("Internal reviews"), "closure:internalreview_list", "closure.internalreview",
-               roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.TSD_DIRECTOR})
+               roles={R.PROJECT_MANAGER, R.SERVICE_STAFF, R.TSD_DIRECTOR})
 navigation.add("monitoring", _("Acceptance certificates"), "closure:acceptancecertificate_list",
-               "closure.acceptancecertificate", roles={R.PROJECT_MANAGER, R.SERVICE_MANAGER})
+               "closure.acceptancecertificate", roles={R.PROJECT_MANAGER})
 
 
 # ---- what the customer contact sees of the closure stage (core.scopes.share) ----------------------------------
