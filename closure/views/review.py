@@ -37,7 +37,7 @@ class InternalReviewDetailView(ObjectDetailView):
         history = CriterionVerdict.objects.filter(criterion__review=review, review_round__lt=review.review_round,
                                                   carried=False).select_related("criterion", "reviewer") \
             .order_by("review_round", "criterion_id", "pk")
-        context.update(outcome=result, criterion_rows=rows, history=history,
+        context.update(outcome=result, criterion_rows=rows, verdict_history=history,
                        departments=review.departments.order_by("code"),
                        can_generate=acceptance_service.may_generate(review.project, user),
                        certificate=acceptance_service.certificate_of(review.project))
