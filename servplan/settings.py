@@ -233,6 +233,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names other choice sets use too ("kind", "decision"): named after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "DispositionKindEnum": "closure.choices.DispositionKind",
+        "LessonKindEnum": "closure.choices.LessonKind",
+        "AcceptanceDecisionEnum": "closure.models.acceptance.Decision",
+        "AgreementDecisionEnum": "reporting.choices.AgreementDecision",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -131,14 +131,14 @@ def test_oversize_upload_is_refused(client_for, demo, settings):
     response = client_for("svc_staff").post(f"/documents/proceduredocument/{document.pk}/attach/", {"file": upload},
                                             follow=True)
     assert any("big.pdf" in str(m) and "limit" in str(m) for m in response.context["messages"])
-    assert not Attachment.objects.exists()
+    assert not Attachment.objects.filter(content_type__model="proceduredocument", object_id=document.pk).exists()
 
 
 def test_attachment_download_needs_view_rights(client_for, demo):
     document = procedure(demo["svc_staff"])
     client_for("svc_staff").post(f"/documents/proceduredocument/{document.pk}/attach/",
                                  {"file": SimpleUploadedFile("a.txt", b"hello")})
-    attachment = Attachment.objects.get()
+    attachment = Attachment.objects.get(content_type__model="proceduredocument", object_id=document.pk)
     assert client_for("auditor").get(f"/attachments/{attachment.pk}/").status_code == 200
 
 
