@@ -123,7 +123,7 @@ def test_backup_then_restore_into_a_fresh_database(backup, fresh_database):
     media = Path(django_settings.MEDIA_ROOT)
     for name, stored in backup.stored.items():
         assert (media / stored).read_bytes() == FILES[name]
-    assert Attachment.objects.using(target).get().file.name == backup.stored["合同扫描件.pdf"]
+    assert Attachment.objects.using(target).get(name="合同扫描件.pdf").file.name == backup.stored["合同扫描件.pdf"]
     assert Path(django_settings.SERVPLAN_SECRET_KEY_FILE).read_text() == django_settings.SECRET_KEY
     assert f"Audit trail verified: {backup.row_counts['core_auditentry']} entries" in output
     verified = io.StringIO()
@@ -147,14 +147,15 @@ def test_manifest_lists_every_file_with_its_checksum(backup):
 def test_restore_over_a_database_with_data_needs_force(backup, fresh_database):
     target = fresh_database()
     restore(backup.path, target)
-    Attachment.objects.using(target).update(description="changed after the restore")
+    scan = Attachment.objects.using(target).filter(name="合同扫描件.pdf")
+    scan.update(description="changed after the restore")
 
     with pytest.raises(CommandError, match="already holds data.*--force"):
         restore(backup.path, target)
-    assert Attachment.objects.using(target).get().description == "changed after the restore"
+    assert scan.get().description == "changed after the restore"
 
     assert "Audit trail verified" in restore(backup.path, target, "--force")
-    assert Attachment.objects.using(target).get().description == ""
+    assert scan.get().description == ""
     assert current_inventory(connections[target])[0] == backup.row_counts
 
 
@@ -244,8 +245,8 @@ def test_restore_fails_when_the_restored_data_does_not_verify(backup, fresh_data
     with pytest.raises(CommandError, match="failed verification"):
         restore(tmp_path / "tampered.tar.gz", fresh_database())
 
-    miscounted = rewritten(backup.path, tmp_path / "miscounted.tar.gz",
-                           edit_manifest(row_counts={**backup.row_counts, "core_attachment": 2}))
+    one_more = {**backup.row_counts, "core_attachment": backup.row_counts["core_attachment"] + 1}
+    miscounted = rewritten(backup.path, tmp_path / "miscounted.tar.gz", edit_manifest(row_counts=one_more))
     with pytest.raises(CommandError, match="failed verification"):
         restore(miscounted, fresh_database())
 
