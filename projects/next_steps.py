@@ -10,7 +10,7 @@ from core.choices import RecordStatus
 from core.extensions import Action, register_action
 from core.permissions import allowed
 
-from .choices import ChangeStatus, InitiationStatus, WorkPlanStatus
+from .choices import ChangeStatus, InitiationStatus, ProjectStatus, WorkPlanStatus
 from .models import (
     ChangeRequest,
     InitiationApplication,
@@ -26,8 +26,10 @@ def _url(name, **query):
 
 
 def _may_add(user, model, project):
-    """May the user write a `model` record for this project (the matrix and the project's scope)?"""
-    return allowed(user, model(project=project, customer_id=project.customer_id), "add")
+    """May the user write a `model` record for this project (open: a closed one takes no new records; the matrix and
+    the project's scope)?"""
+    return project.status == ProjectStatus.OPEN \
+        and allowed(user, model(project=project, customer_id=project.customer_id), "add")
 
 
 def open_project(contract, user):

@@ -78,7 +78,8 @@ def test_an_approved_work_plan_offers_a_change_request_once_no_change_is_open(de
     from projects.choices import WorkPlanStatus
     from projects.models import ChangeRequest, WorkPlan
 
-    baseline = WorkPlan.objects.filter(status=WorkPlanStatus.APPROVED).order_by("-version").first()
+    baseline = WorkPlan.objects.filter(status=WorkPlanStatus.APPROVED, project__status="open").order_by("-version") \
+        .first()
     url = baseline.get_absolute_url()
     assert "request-change" not in next_buttons(client_for("pm").get(url).content.decode())  # a draft change is open
     open_changes = ChangeRequest.objects.filter(project=baseline.project_id, status__in=["draft", "requested",
