@@ -92,7 +92,9 @@ def start_url(project):
 
 
 def open_items_text(rows):
-    return "; ".join(row.item.label for row in rows)
+    """The open items in one sentence: each label without its own full stop, joined by the language's semicolon."""
+    # Translators: the separator between the open items of one sentence (a Chinese semicolon in Chinese)
+    return pgettext("list separator", "; ").join(row.item.label.rstrip(".。") for row in rows)
 
 
 # ---- dispositions ------------------------------------------------------------------------------------
