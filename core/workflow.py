@@ -293,13 +293,8 @@ def fire(record, name, user, comment="", workflow=None) -> Outcome:
         raise PermissionDenied(_t("Only whoever submitted the record may “%(action)s” it.") % {"action": t.label})
     if t.comment_required and not (comment or "").strip():
         raise WorkflowError({"comment": _t("A comment is required to “%(action)s”.") % {"action": t.label}})
-    model = type(record)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=record.pk)
-        if locked.status not in t.sources:
-            raise TransitionConflict(
-                _t("This record is already “%(status)s”; someone acted on it before you. Reload the page.")
-                % {"status": locked.get_status_display()})
+        locked = _locked_in_source(record, t)
         reasons = blocking_reasons(locked, user, t, on_behalf_of)
         if reasons:
             raise WorkflowError([str(r) for r in reasons], fixes=[r.fix for r in reasons])
@@ -332,6 +327,16 @@ def _vote(record, t, rule, user, on_behalf_of, comment):
     if rule.approvers is not None:
         votes = votes.filter(counted_as__in=rule.approver_ids(record))
     return votes.count(), rule.needed(record)
+
+
+def _locked_in_source(record, t):
+    """The record's row, locked, still in one of the transition's sources (else someone acted first)."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if locked.status not in t.sources:
+        raise TransitionConflict(
+            _t("This record is already “%(status)s”; someone acted on it before you. Reload the page.")
+            % {"status": locked.get_status_display()})
+    return locked
 
 
 def _apply(record, name, target, user, on_behalf_of, comment, expected_status=None, expected_lock=None,
@@ -369,13 +374,8 @@ def fire_authorised(record, name, comment="", workflow=None) -> Outcome:
     records who acted and how)."""
     workflow = workflow or workflow_of(record)
     t = workflow.transition(name)
-    model = type(record)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=record.pk)
-        if locked.status not in t.sources:
-            raise TransitionConflict(
-                _t("This record is already “%(status)s”; someone acted on it before you. Reload the page.")
-                % {"status": locked.get_status_display()})
+        locked = _locked_in_source(record, t)
         reasons = [c.reason(locked, None) for c in t.conditions if not c.check(locked, None)]
         if reasons:
             raise WorkflowError([str(r) for r in reasons], fixes=[r.fix for r in reasons])
