@@ -15,7 +15,7 @@ class BootstrapMixin:
         self._choices_restricted = False
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")
@@ -134,6 +134,10 @@ def error_summary(form):
                                 + (f" · {field_label}" if field_label else ""), anchor,
                                 " ".join(str(e) for e in errors)))
     return summary
+
+
+class Form(BootstrapMixin, forms.Form):
+    """A form that writes no model (a decision, a survey answer): styled as every other form."""
 
 
 class ModelForm(BootstrapMixin, forms.ModelForm):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import rows
 from core.choices import RecordStatus
-from core.forms import ControlledRecordForm, ModelForm
+from core.forms import ControlledRecordForm, Form, ModelForm
 from org.models import DELIVERY_ROLES
 from projects.choices import ReportSection
 
@@ -329,7 +329,7 @@ class SatisfactionForm(ModelForm):
                                    month=data.get("month"))
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(Form):
     """The customer contact's answer: how satisfied, 1–5, and a comment."""
 
     score = forms.TypedChoiceField(label=_("score"), choices=Score.choices, coerce=int, widget=forms.RadioSelect)
@@ -337,7 +337,7 @@ class SurveyForm(forms.Form):
                               help_text=_("What went well, what should improve (optional)."))
 
 
-class ProfileAgreementForm(forms.Form):
+class ProfileAgreementForm(Form):
     decision = forms.ChoiceField(label=_("decision"), choices=AgreementDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("Required when you ask for changes: say what should change."))

@@ -4,7 +4,7 @@ through a link) and a paper copy's scan."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ControlledRecordForm, FormsetFormMixin
+from core.forms import ControlledRecordForm, Form, FormsetFormMixin
 from core.rows import ensure_editable
 from projects.forms.project import ProjectRecordForm
 
@@ -41,7 +41,7 @@ class AcceptanceCertificateForm(FormsetFormMixin, ProjectRecordForm):
         ensure_editable(self.instance)
 
 
-class RequestAcceptanceForm(forms.Form):
+class RequestAcceptanceForm(Form):
     contacts = forms.ModelMultipleChoiceField(label=_("Send a one-time signing link to"), queryset=None,
                                               required=False, widget=forms.CheckboxSelectMultiple,
                                               help_text=_("Each contact gets a link by e-mail, valid for a set time "
@@ -60,7 +60,7 @@ class RequestAcceptanceForm(forms.Form):
             .order_by("-primary", "name")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     comments = forms.CharField(label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("Required when rejecting: the reasons go back to the project team."))
@@ -72,7 +72,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class SurveyFields(forms.Form):
+class SurveyFields(Form):
     """The satisfaction survey offered at acceptance (optional)."""
 
     score = forms.TypedChoiceField(label=_("How satisfied are you with the project's service? (optional)"),
