@@ -51,6 +51,11 @@ RECORD_FIELDS = ["id", "url", "number", "version", "title", "status", "status_di
                  "created", "updated"]
 
 
+def _errors(exc):
+    """A service's refusal as the API's 400 body: messages by field name (`non_field_errors` for the record)."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
 class ReportProfileSerializer(ControlledRecordSerializer):
     class Meta(ControlledRecordSerializer.Meta):
         model = ReportProfile
@@ -215,7 +220,7 @@ class ReportProfileViewSet(ControlledRecordViewSet):
             answer = agreement.decide(profile, request.user, data.validated_data["decision"],
                                       data.validated_data.get("comment", ""))
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
+            raise serializers.ValidationError(_errors(exc)) \
                 from None
         return Response(ProfileAgreementSerializer(answer, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
@@ -351,7 +356,7 @@ class SatisfactionResponseSerializer(RecordSerializer):
                                        respondent_name=data.get("respondent_name", ""), year=data.get("year"),
                                        month=data.get("month"))
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) \
+            raise serializers.ValidationError(_errors(exc)) \
                 from None
 
 

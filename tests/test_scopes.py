@@ -33,6 +33,8 @@ from projects.models import Project, ProjectPlan, TeamMember
 IRREGULAR = {
     "contracts/contract/from-proposal/<int:pk>/": "presales.presalesproposal",
     "attachments/<int:pk>/": "core.attachment",  # scoped through its record: test_an_attachment_...
+    "closure/internalreview/start/<int:pk>/": "projects.project",
+    "closure/acceptancecertificate/from-review/<int:pk>/": "closure.internalreview",
 }
 ROW_KWARGS = {"link": "dependency"}  # a route's id whose name is not its model's
 CONFINED = {Role.PROJECT_MANAGER: "pm", Role.TEAM_MEMBER: "member"}
@@ -328,8 +330,9 @@ def test_a_project_role_with_a_department_role_acts_company_wide(demo, outsiders
 # ---- approving: never one's own record ---------------------------------------------------------------------------
 
 # A decision that is not one person's approval: the contract review passes when every department that must give
-# an opinion has agreed (contracts/review.py), fired by the opinion that completes it.
-NOT_A_PERSONAL_APPROVAL = {("contract_review", "approve")}
+# an opinion has agreed (contracts/review.py), fired by the opinion that completes it; likewise the internal review
+# passes when every criterion passes or carries an accepted deviation, fired by the verdict that completes it.
+NOT_A_PERSONAL_APPROVAL = {("contract_review", "approve"), ("internal_review", "approve")}
 
 
 def test_no_record_type_lets_its_author_approve_it():
