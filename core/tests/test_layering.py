@@ -155,3 +155,17 @@ def test_the_business_time_engine_imports_no_django():
         if module.split(".")[0] == "django"
     ]
     assert not offending, "\n".join(offending)
+
+
+def test_make_test_collects_every_app_s_tests():
+    """pytest.ini's testpaths names every folder that holds tests, so a new stage's tests run in CI too."""
+    import configparser
+
+    ini = configparser.ConfigParser()
+    ini.read(REPO / "pytest.ini")
+    collected = set(ini["pytest"]["testpaths"].split())
+    holding_tests = {
+        path.relative_to(REPO).parts[0] for path in REPO.glob("*/**/test_*.py")
+        if not {".venv", "var"} & set(path.relative_to(REPO).parts)
+    }
+    assert not holding_tests - collected, f"tests outside pytest.ini testpaths: {sorted(holding_tests - collected)}"
