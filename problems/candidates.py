@@ -5,8 +5,10 @@ item). A pair is a candidate when it recurs (at least `min_count` tickets, the s
 SERVPLAN_PROBLEM_CANDIDATE_MIN_TICKETS, 3 by default) or its tickets breach the SLA repeatedly (at least
 `min_breaches`, SERVPLAN_PROBLEM_CANDIDATE_MIN_BREACHES, 2 by default: a ticket whose response or resolution was
 not met). Candidates are ranked by count, then trend (tickets in the second half of the window less those in the
-first), then breaches. A pair an open problem already explains (same contract, or a company-wide problem, with the
-same category and configuration item) is not proposed again.
+first), then breaches. A category whose tickets recur spread over many items, none of its pairs recurring on its own,
+is proposed as the category with no item (an empty configuration item means any item of the category). A pair an
+open problem already explains (same contract, or a company-wide problem, with the same category and configuration
+item, or the same category and no item) is not proposed again.
 
 `rank` is pure (rows in, candidates out); `candidates` is the one query feeding it; `open_problem` turns a
 candidate into a draft problem with its tickets linked (one action, audited through core.records).
@@ -67,14 +69,29 @@ def rank(rows, *, explained=(), count_at_least=None, breaches_at_least=None):
     count_at_least = min_count() if count_at_least is None else count_at_least
     breaches_at_least = min_breaches() if breaches_at_least is None else breaches_at_least
     explained = set(explained)
-    found = []
+
+    def qualifies(count, breached):
+        return count >= count_at_least or breached >= breaches_at_least
+
+    def is_explained(contract_id, category, item):
+        return any((owner, category, named) in explained for owner in (contract_id, None) for named in {item, ""}
+                   if category or named)
+
+    found, by_category, pairs_found = [], {}, set()
     for contract_id, category, item, count, first_half, breached in rows:
         if not (category or item):
             continue
-        if (contract_id, category, item) in explained or (None, category, item) in explained:
-            continue
-        if count >= count_at_least or breached >= breaches_at_least:
-            found.append(Candidate(contract_id, category, item, count, first_half, count - first_half, breached))
+        if category:
+            total = by_category.setdefault((contract_id, category), [0, 0, 0])
+            total[0], total[1], total[2] = total[0] + count, total[1] + first_half, total[2] + breached
+        if qualifies(count, breached):
+            pairs_found.add((contract_id, category))
+            if not is_explained(contract_id, category, item):
+                found.append(Candidate(contract_id, category, item, count, first_half, count - first_half, breached))
+    for (contract_id, category), (count, first_half, breached) in by_category.items():
+        if (contract_id, category) not in pairs_found and qualifies(count, breached) \
+                and not is_explained(contract_id, category, ""):
+            found.append(Candidate(contract_id, category, "", count, first_half, count - first_half, breached))
     found.sort(key=lambda c: (-c.count, -c.trend, -c.breaches, c.category, c.configuration_item))
     return found
 
@@ -127,10 +144,11 @@ def candidates(contracts, *, end=None, days=WINDOW_DAYS):
 
 
 def tickets_of(contract, category, item, *, end=None, days=WINDOW_DAYS):
+    """The window's tickets of the pair (an empty item: every item of the category)."""
     start, end = window(end, days)
     ids = type(contract).objects.filter(number=contract.number).values_list("pk", flat=True)
-    return Ticket.objects.filter(contract_id__in=ids, category=category, configuration_item=item,
-                                 created__gte=start, created__lt=end)
+    pair = {"category": category, **({"configuration_item": item} if item else {})}
+    return Ticket.objects.filter(contract_id__in=ids, created__gte=start, created__lt=end, **pair)
 
 
 def service_department(user):

@@ -14,6 +14,8 @@ RECURRING = [("网络", "核心交换机", "P2", d) for d in (2, 50, 60, 70, 80)
     + [("数据库", "Oracle 19c", "P1", d) for d in (5, 10, 15, 70)] \
     + [("桌面", "", "P4", d) for d in (20, 60, 85)]
 BREACHING = [("打印机", "账单打印机", "P3", d) for d in (30, 31)]
+# A category recurring over different items, none of them recurring on its own: proposed as the category.
+SPREAD = [("软件", f"APP-{n}", "P3", d) for n, d in ((1, 3), (2, 9), (3, 12), (4, 33))]
 NOISE = [("账号", "AD 域控", "P3", 40), ("账号", "AD 域控", "P3", 41), ("邮件", "Exchange", "P2", 42),
          ("", "", "P4", 43), ("", "", "P4", 44), ("", "", "P4", 45)]
 
@@ -24,16 +26,23 @@ def test_rank_is_pure_and_ordered():
     found = candidates.rank(rows, explained={(1, "e", "w")}, count_at_least=3, breaches_at_least=2)
     # by count, then trend (second half - first half): a (+3) before b (-3); c qualifies by its breaches
     assert [(c.category, c.count, c.trend) for c in found] == [("a", 5, 3), ("b", 5, -3), ("c", 2, 0)]
+    # A category spread over items: proposed as the category (no item) only when none of its pairs recurs.
+    spread = [(1, "f", f"i{n}", 1, 1, 0) for n in range(4)] + [(1, "g", "j1", 3, 0, 0), (1, "g", "j2", 1, 1, 0)]
+    found = candidates.rank(spread, count_at_least=3, breaches_at_least=2)
+    assert [(c.category, c.configuration_item, c.count) for c in found] == [("f", "", 4), ("g", "j1", 3)]
+    assert candidates.rank(spread, explained={(None, "f", "")}, count_at_least=3, breaches_at_least=2)[0].category \
+        == "g"
 
 
 def test_candidates_find_exactly_the_recurring_pairs(contract, demo):
     staff = demo["svc_staff"]
-    seed(contract, staff, RECURRING + NOISE, prefix="C")
+    seed(contract, staff, RECURRING + SPREAD + NOISE, prefix="C")
     breaching = seed(contract, staff, BREACHING, prefix="B")
     set_clocks(breaching, False, True)
     found = candidates.candidates([contract], end=WINDOW_END, days=90)
     assert [(c.category, c.configuration_item, c.count, c.breaches) for c in found] == [
-        ("网络", "核心交换机", 5, 0), ("数据库", "Oracle 19c", 4, 0), ("桌面", "", 3, 0), ("打印机", "账单打印机", 2, 2)]
+        ("网络", "核心交换机", 5, 0), ("数据库", "Oracle 19c", 4, 0), ("软件", "", 4, 0), ("桌面", "", 3, 0),
+        ("打印机", "账单打印机", 2, 2)]
     network = found[0]
     assert (network.first_half, network.second_half, network.trend) == (1, 4, 3)
 

@@ -85,7 +85,7 @@ def test_sla_conformance_against_a_hand_count(problem, contract, demo):
 
 
 def _to_verification(problem, demo, tickets):
-    staff, manager, pm = demo["svc_staff"], demo["svc_manager"], demo["pm"]
+    staff, manager = demo["svc_staff"], demo["svc_manager"]
     analyse_fully(problem, staff, tickets, staff)
     workflow.fire(problem, "submit", staff)
     workflow.fire(problem, "approve", manager)
