@@ -39,15 +39,19 @@ def load(context):
     found = candidates.candidates([contract], end=end)[:4]
     users = context.users
     staff = users["svc_staff"]
+    # Opened in this order so the closed one is the newest record and the identified draft the newest draft.
+    order = [1, 2, 3, 0][:len(found)] if len(found) == 4 else list(range(len(found)))
+    opened = {}
     with acting_as(staff, request_id=REQUEST_ID):
-        problems = [candidates.open_problem(contract, c.category, c.configuration_item, staff, end=end)
-                    for c in found]
-    if len(problems) > 0:
-        _closed(problems[0], contract, users)
-    if len(problems) > 1:
-        _under_analysis(problems[1], users)
-    if len(problems) > 2:
-        _known_error(problems[2], users)
+        for index in order:
+            c = found[index]
+            opened[index] = candidates.open_problem(contract, c.category, c.configuration_item, staff, end=end)
+    if 0 in opened:
+        _closed(opened[0], contract, users)
+    if 1 in opened:
+        _under_analysis(opened[1], users)
+    if 2 in opened:
+        _known_error(opened[2], users)
     # The fourth stays identified: opened from its candidate, its analysis not started.
 
 

@@ -75,9 +75,9 @@ class ProblemDetailView(ObjectDetailView):
 class TaskDoneView(LoginRequiredMixin, View):
     """The project team records a solution task as done (the solution approved)."""
 
-    def post(self, request, pk, task_pk):
+    def post(self, request, pk, task):
         problem = get_object_or_404(Problem.objects.restrict(request.user, "view"), pk=pk)
-        task = get_object_or_404(SolutionTask, pk=task_pk, problem=problem)
+        task = get_object_or_404(SolutionTask, pk=task, problem=problem)
         if not allowed(request.user, task, "change"):
             raise PermissionDenied
         try:
