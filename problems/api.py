@@ -2,7 +2,7 @@
 services), transitions (ControlledRecordViewSet), the candidates from the service data and "open problem" from a
 candidate; causes read-only (written through their problem), tasks writable (the team records them done)."""
 
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _t
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -143,7 +143,9 @@ class ProblemViewSet(ControlledRecordViewSet):
     def from_candidate(self, request):
         data = OpenCandidateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        contract = get_object_or_404(self._contracts(), pk=data.validated_data["contract"])
+        contract = self._contracts().filter(pk=data.validated_data["contract"]).first()
+        if contract is None:  # unknown, or out of the caller's reach: the same answer
+            raise serializers.ValidationError({"contract": [_t("No contract in force with this id.")]})
         if not allowed(request.user, Problem(contract=contract), "add"):
             raise PermissionDenied
         problem = found.open_problem(contract, data.validated_data["category"],
