@@ -35,5 +35,8 @@ def problem_items(project):
 
 
 def register():
+    from . import reports
+
     checklist.register(problem_items)
     checklist.checks_record_type("problem")
+    reports.register()
