@@ -1,9 +1,9 @@
 """Problem management's sections of the monthly, internal and project summary reports (core.report_sections),
 frozen into each report when it is generated (in the company's language).
 
-* monthly: "Problems" (the contract's problems new in the month or open at its end: number, title, state, linked
-  tickets, breaches among them) and "Problem candidates" (the contract's top-ranked candidates over the 90 days
-  before the month's end);
+* monthly: "Problems" (the contract's problems new in the month, open at its end, or explaining tickets of the
+  month: number, title, state, linked tickets, breaches among them) and "Problem candidates" (the contract's
+  top-ranked candidates over the 90 days before the month's end);
 * internal: the new and open problems across the report's contracts, and the company-wide ones;
 * summary: the problems of the project's contract raised before the period's end, with their fix dates.
 """
@@ -21,13 +21,18 @@ CANDIDATES_SHOWN = 5
 
 
 def _problems(numbers, start, end, *, company_wide=False, only_new_or_open=True):
-    """Latest versions (not superseded) of the problems of these contract numbers created before `end`; with
-    `only_new_or_open`, those created in [start, end) or still open; with `company_wide`, those of no contract
-    too."""
+    """Latest versions (not superseded) of the problems of these contract numbers: with `only_new_or_open`, those
+    created in [start, end), those created before `end` and still open, and those explaining tickets of the period
+    (linked tickets created in it, whenever the problem was raised: a report generated later shows what explains
+    its month); else every one created before `end`. With `company_wide`, those of no contract too."""
     where = Q(contract__number__in=numbers) | (Q(contract__isnull=True) if company_wide else Q(pk__in=[]))
-    rows = Problem.objects.filter(where, created__lt=end).exclude(status=ProblemStatus.SUPERSEDED)
+    rows = Problem.objects.filter(where).exclude(status=ProblemStatus.SUPERSEDED)
     if only_new_or_open:
-        rows = rows.filter(Q(created__gte=start) | Q(status__in=OPEN_STATES))
+        explaining = Problem.objects.filter(tickets__created__gte=start, tickets__created__lt=end).values("pk")
+        rows = rows.filter(Q(created__gte=start, created__lt=end) | Q(created__lt=end, status__in=OPEN_STATES)
+                           | Q(pk__in=explaining))
+    else:
+        rows = rows.filter(created__lt=end)
     breach = Q(tickets__response_met=False) | Q(tickets__resolution_met=False)
     return rows.select_related("contract").annotate(
         linked=Count("tickets", distinct=True), breaches=Count("tickets", filter=breach, distinct=True)) \

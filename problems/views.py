@@ -89,6 +89,20 @@ class TaskDoneView(LoginRequiredMixin, View):
         return hx_redirect(request, problem.get_absolute_url() + "#tasks")
 
 
+def _end(request):
+    """?end=YYYY-MM-DD: the window ends at the start of that day (the reader's zone), else now."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    value = request.GET.get("end") or request.POST.get("end") or ""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
 def _days(request):
     value = request.GET.get("days") or request.POST.get("days") or ""
     return min(max(int(value), 7), 730) if value.isdigit() else found.WINDOW_DAYS
@@ -108,11 +122,12 @@ class CandidatesView(LoginRequiredMixin, View):
         contracts = list(self.contracts(request))
         chosen = request.GET.get("contract", "")
         shown = [c for c in contracts if str(c.pk) == chosen] if chosen else contracts
-        days = _days(request)
+        days, end = _days(request), _end(request)
         by_pk = {c.pk: c for c in shown}
-        rows = [(c, by_pk[c.contract_id]) for c in found.candidates(shown, days=days)]
+        rows = [(c, by_pk[c.contract_id]) for c in found.candidates(shown, days=days, end=end)]
         return render(request, "problems/candidates.html", {
             "contracts": contracts, "chosen": chosen, "days": days, "rows": rows,
+            "end": f"{end:%Y-%m-%d}" if end else "",
             "min_count": found.min_count(), "min_breaches": found.min_breaches(),
             "can_open": allowed(request.user, Problem, "add")})
 
@@ -124,7 +139,7 @@ class CandidatesView(LoginRequiredMixin, View):
         try:
             problem = found.open_problem(contract, request.POST.get("category", ""),
                                          request.POST.get("configuration_item", ""), request.user,
-                                         days=_days(request))
+                                         days=_days(request), end=_end(request))
         except ValidationError as exc:
             messages.error(request, error_html(exc))
             return hx_redirect(request, request.path)
