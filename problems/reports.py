@@ -44,13 +44,13 @@ def _state(problem):
     return f"{state} · {_t('known error')}" if problem.known_error and problem.status in OPEN_STATES else state
 
 
-def _new(problem, start):
-    return _t("Yes") if problem.created >= start else _t("No")
+def _new(problem, start, end):
+    return _t("Yes") if start <= problem.created < end else _t("No")
 
 
 def monthly_problems(scope):
     numbers = [c.number for c in scope.contracts]
-    rows = [[p.number, p.title, _state(p), _new(p, scope.start), p.linked, p.breaches]
+    rows = [[p.number, p.title, _state(p), _new(p, scope.start, scope.end), p.linked, p.breaches]
             for p in _problems(numbers, scope.start, scope.end)]
     return rs.Section("problems", _t("Problems"),
                       [_t("Number"), _t("Title"), _t("State"), _t("New this month"), _t("Linked tickets"),
@@ -72,7 +72,7 @@ def monthly_candidates(scope):
 def internal_problems(scope):
     numbers = [c.number for c in scope.contracts]
     rows = [[p.contract.number if p.contract_id else _t("Company-wide"), p.number, p.title, _state(p),
-             _new(p, scope.start), p.linked, p.breaches]
+             _new(p, scope.start, scope.end), p.linked, p.breaches]
             for p in _problems(numbers, scope.start, scope.end, company_wide=True)]
     return rs.Section("problems", _t("Problems"),
                       [_t("Contract"), _t("Number"), _t("Title"), _t("State"), _t("New this month"),

@@ -153,3 +153,16 @@ def test_export_pdf_and_docx(problem, client_for):
     for fmt in ("pdf", "docx"):
         response = client.get(f"/problems/problem/{problem.pk}/export/?format={fmt}")
         assert response.status_code == 200, fmt
+
+
+def test_open_problem_from_a_ticket_and_the_contract_panel(contract, demo, client_for):
+    staff = demo["svc_staff"]
+    ticket = seed(contract, staff, [("打印机", "账单打印机", "P3", 1)], prefix="K")[0]
+    client = client_for("svc_staff")
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    add = f"/problems/problem/add/?contract={contract.pk}&amp;ticket={ticket.pk}"
+    assert add in page
+    form = client.get(add.replace("&amp;", "&")).content.decode()
+    assert 'value="打印机"' in form and f'value="{ticket.pk}" selected' in form
+    assert 'id="contract-problems"' in client.get(contract.get_absolute_url()).content.decode()
+    assert add not in client_for("auditor").get(ticket.get_absolute_url()).content.decode()
