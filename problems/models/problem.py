@@ -120,3 +120,9 @@ class SolutionTask(ChildRow):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        super().clean()
+        if self.problem_id and self.problem.status in ("closed", "superseded"):
+            raise ValidationError(_t("%(problem)s is %(status)s: its tasks are kept as they were.")
+                                  % {"problem": self.problem.number, "status": self.problem.get_status_display()})

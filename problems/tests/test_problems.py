@@ -166,3 +166,38 @@ def test_open_problem_from_a_ticket_and_the_contract_panel(contract, demo, clien
     assert 'value="打印机"' in form and f'value="{ticket.pk}" selected' in form
     assert 'id="contract-problems"' in client.get(contract.get_absolute_url()).content.decode()
     assert add not in client_for("auditor").get(ticket.get_absolute_url()).content.decode()
+
+
+def test_work_queue_analysis_and_tasks(problem, contract, demo):
+    from datetime import date
+
+    from problems.worklist import problems_to_analyse, solution_tasks_due
+
+    today = date(2026, 11, 30)
+    assert any(item.record == problem for item in problems_to_analyse(demo["svc_staff"], today))
+    assert not list(problems_to_analyse(demo["auditor"], today))
+    staff = demo["svc_staff"]
+    tickets = seed(contract, staff, [("网络", "交换机", "P2", 1)], prefix="Q")
+    analyse_fully(problem, staff, tickets, demo["pm"])
+    workflow.fire(problem, "submit", staff)
+    workflow.fire(problem, "approve", demo["svc_manager"])
+    items = list(solution_tasks_due(demo["pm"], today))
+    assert [i.title for i in items] == [f"Solution task of {problem.number}: replace"]
+    assert not list(solution_tasks_due(demo["member"], today))
+
+
+def test_a_closed_problems_tasks_are_kept(problem, contract, demo):
+    staff = demo["svc_staff"]
+    tickets = seed(contract, staff, [("网络", "交换机", "P2", 1)], prefix="X")
+    problem = _to_verification(problem, demo, tickets)
+    workflow.fire(problem, "close_with_reason", demo["svc_manager"], "checked")
+    task = problem.tasks.first()
+    with pytest.raises(ValidationError, match="Tasks are done once the solution is approved"):
+        services.mark_task_done(task, staff)
+    from core import records
+    from core.audit import snapshot
+
+    before = snapshot(task)
+    task.description = "changed afterwards"
+    with pytest.raises(ValidationError, match="its tasks are kept"), acting_as(staff):
+        records.update(task, staff, before)
