@@ -44,11 +44,18 @@ def _rounded(value, digits=2):
     return None if value is None else round(float(value), digits)
 
 
+def in_term(contract, months):
+    """The months that overlap the contract's term: service is agreed (and measured) only then."""
+    first = month_index(contract.start_date.year, contract.start_date.month)
+    last = month_index(contract.end_date.year, contract.end_date.month)
+    return [(y, m) for y, m in months if first <= month_index(y, m) <= last]
+
+
 def _achievement(clock):
     def compute(contracts, months, priority):
         within = counted = 0
         for contract in contracts:
-            for year, month in months:
+            for year, month in in_term(contract, months):
                 metrics = sla.period_metrics(contract, year, month)
                 figures = getattr(metrics, clock)
                 figure = next((f for f in figures if f.priority == priority), None) if priority \
@@ -63,7 +70,7 @@ def _achievement(clock):
 def _availability(contracts, months, _param):
     agreed = down = excused = 0
     for contract in contracts:
-        for year, month in months:
+        for year, month in in_term(contract, months):
             metrics = sla.period_metrics(contract, year, month)
             agreed += metrics.agreed_seconds
             down += metrics.downtime_seconds
