@@ -3,7 +3,7 @@
 server and read-only; closing is `POST .../{id}/transition/` (`request_close`, then the manager's `close`)."""
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -75,8 +75,11 @@ class ImprovementSerializer(ControlledRecordSerializer):
                 services.ensure_baseline(instance, user)
 
 
-CheckRequest = inline_serializer("ImprovementCheckRequest", {
-    "effective": serializers.BooleanField(), "conclusion": serializers.CharField()})
+class CheckRequest(serializers.Serializer):
+    """The effectiveness check: the reviewer's conclusion; the values before and after are computed."""
+
+    effective = serializers.BooleanField()
+    conclusion = serializers.CharField()
 
 
 class ImprovementViewSet(ControlledRecordViewSet):
