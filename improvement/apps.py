@@ -7,7 +7,8 @@ class ImprovementConfig(AppConfig):
     verbose_name = _("Continual improvement")
 
     def ready(self):
-        # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items.
-        from . import closure_items, sources, worklist  # noqa: F401
+        # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items and
+        # the report sections.
+        from . import closure_items, report_items, sources, worklist  # noqa: F401
 
         sources.register_sources()
