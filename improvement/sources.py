@@ -131,9 +131,20 @@ def _metric_measure(key):
     return {"measure": MeasureKind.RESPONSE, "measure_priority": ""}
 
 
+def metric_label(analysis):
+    """The missed metric's name in the active language (the stored label is in the report's language)."""
+    from reporting.figures import metric_name
+
+    kind, _sep, priority = analysis.metric_key.partition("_")
+    try:
+        return metric_name({"kind": kind, "priority": "" if priority == "all" else priority})
+    except KeyError:
+        return analysis.metric_label
+
+
 def _analysis_label(analysis):
     report = analysis.report
-    return f"{report.number} {report.period_label} · {analysis.metric_label}"
+    return f"{report.number} {report.period_label} · {metric_label(analysis)}"
 
 
 register(Source(
@@ -241,7 +252,8 @@ def _page_actions(page_obj, user):
             continue
         for obj in source.sources_on_page(page_obj):
             if source.eligible(obj) and may_raise(obj, user):
-                yield Action(_t("Raise improvement: %(what)s") % {"what": getattr(obj, "metric_label", obj)},
+                what = metric_label(obj) if hasattr(obj, "metric_key") else obj
+                yield Action(_t("Raise improvement: %(what)s") % {"what": what},
                              raise_url(obj), "graph-up-arrow", f"raise-improvement-{obj.pk}")
 
 

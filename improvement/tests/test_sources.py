@@ -45,9 +45,9 @@ def test_a_missed_target_of_a_monthly_report(demo, client_for):
     assert values["source_kind"] == SourceKind.MISSED_TARGET and values["contract"] == report.contract
     assert values["measure"] == MeasureKind.RESPONSE
     assert values["measure_priority"] == ("" if priority == "all" else priority)
-    assert report.number in values["source_label"] and analysis.metric_label in values["source_label"]
+    assert report.number in values["source_label"] and sources.metric_label(analysis) in values["source_label"]
     page = add_page(client_for("svc_staff"), analysis)
-    assert analysis.metric_label in page and f'value="{report.contract.pk}" selected' in page
+    assert sources.metric_label(analysis) in page and f'value="{report.contract.pk}" selected' in page
     # Nobody outside the authors sees the button.
     assert not any(k.startswith("raise-improvement") for k in action_keys(report, demo["sales"]))
 
