@@ -267,3 +267,19 @@ def test_whoever_recorded_the_check_does_not_approve_it(loaded, demo):
         workflow.fire(improvement, "request_close", manager)
         with pytest.raises(WorkflowError, match="recorded the effectiveness check cannot approve"):
             workflow.fire(improvement, "close", manager)
+
+
+def test_the_monthly_report_freezes_the_contracts_open_improvements(loaded, demo):
+    from reporting.models import MonthlyServiceReport
+    from reporting.services import monthly
+
+    pm = demo["pm"]
+    improvement = drafted(loaded, demo["svc_staff"])
+    with acting_as(pm):
+        report = records.create(MonthlyServiceReport(title="服务月报 2026-07", contract=loaded, year=2026, month=7,
+                                                     owner_department=pm.department), pm)
+        report = monthly.run_generation(report, pm)
+    section = next(s for s in report.snapshot["sections"] if s["key"] == "improvements")
+    row = next(r for r in section["rows"] if r[0] == improvement.number)
+    assert row[1] == improvement.title and row[-1] == services.baseline_after_text(improvement)
+    assert "改进" in [exported.heading for exported in report.export_sections("zh-hans")]

@@ -21,9 +21,11 @@ def problems(scope):
 
 
 @pytest.fixture
-def registered():
+def registered(monkeypatch):
     SEEN.clear()
     for report in (report_sections.MONTHLY, report_sections.INTERNAL):
+        # Only this test's provider: the later stages' own sections (improvements, problems) are tested by them.
+        monkeypatch.setitem(report_sections._providers, report, [])
         report_sections.register(report, problems)
     yield
     for report in (report_sections.MONTHLY, report_sections.INTERNAL):
