@@ -283,3 +283,30 @@ def test_the_monthly_report_freezes_the_contracts_open_improvements(loaded, demo
     row = next(r for r in section["rows"] if r[0] == improvement.number)
     assert row[1] == improvement.title and row[-1] == services.baseline_after_text(improvement)
     assert "改进" in [exported.heading for exported in report.export_sections("zh-hans")]
+
+
+def test_not_effective_reopens_as_a_new_version_or_a_follow_up(loaded, demo):
+    from core.extensions import forward_actions
+    from improvement import sources
+
+    staff, manager = demo["svc_staff"], demo["svc_manager"]
+    improvement = implemented(drafted(loaded, staff), staff)
+    with acting_as(staff):
+        services.record_check(improvement, staff, False, "未达到目标", today=date(2026, 8, 5))
+        workflow.fire(improvement, "request_close", staff)
+    with acting_as(manager):
+        workflow.fire(improvement, "close", manager, "确认无效")
+    improvement.refresh_from_db()
+    assert improvement.status == ImprovementStatus.CLOSED and improvement.effective is False
+
+    assert "raise-improvement" in {a.key for a in forward_actions(improvement, staff)}
+    follow_up = sources.prefill(improvement)
+    assert follow_up["source_kind"] == SourceKind.FOLLOW_UP and follow_up["measure"] == improvement.measure
+    assert follow_up["measure_priority"] == "P2" and follow_up["contract"] == loaded
+
+    with acting_as(staff):
+        reopened = records.new_version(improvement, staff, comment="新计划")
+    assert (reopened.version, reopened.status) == (2, ImprovementStatus.DRAFT)
+    assert reopened.baseline_months == improvement.baseline_months and reopened.baseline_value == \
+        improvement.baseline_value
+    assert reopened.after_months == [] and reopened.effective is None and reopened.implemented_on is None

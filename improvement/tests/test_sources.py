@@ -16,7 +16,7 @@ from core import report_sections as rs
 from core.context import acting_as
 from core.extensions import forward_actions
 from core.worklist import Kind, items_for
-from improvement import report_items, services, sources
+from improvement import measures, report_items, services, sources
 from improvement.choices import ImprovementStatus, MeasureKind, SourceKind
 from improvement.models import Improvement
 from projects.models import Project
@@ -196,3 +196,24 @@ def test_the_register_page_filters(demo, client_for):
     api = client.get("/api/improvement/improvements/", {"owner": demo["pm"].pk}).json()
     assert api["count"] == Improvement.objects.filter(owner=demo["pm"]).count()
     assert MonthlyServiceReport.objects.exists()
+
+
+def test_the_add_page_raised_from_a_source_saves_the_link_and_the_baseline(demo, client_for):
+    contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
+    staff = demo["svc_staff"]
+    today = timezone.localdate()
+    with acting_as(staff):
+        low = records.create(SatisfactionResponse(contract=contract, year=today.year, month=today.month, score=1,
+                                                  comment="多次报修无人跟进", respondent_name="孙慧敏"), staff)
+    client = client_for("svc_staff")
+    response = client.post(sources.raise_url(low), {
+        "title": "", "contract": contract.pk, "source_kind": SourceKind.OTHER, "source_label": "篡改",
+        "source_reference": "", "owner_department": staff.department_id, "confidentiality": "internal",
+        "owner": staff.pk, "due_date": str(today + timedelta(days=30)), "plan": "建立低分回访制度",
+        "measure": MeasureKind.SATISFACTION, "measure_priority": "", "measure_category": "", "target_value": "4.5",
+        "check_months": "3", "change_note": ""})
+    assert response.status_code in (200, 302), response.content[:500]
+    improvement = Improvement.objects.get(source_id=low.pk, source_kind=SourceKind.LOW_SATISFACTION)
+    assert improvement.source == low and "1/5" in improvement.source_label  # kept as raised, not as posted
+    assert improvement.title.startswith("Improvement:") and improvement.baseline_taken_at is not None
+    assert improvement.baseline_months == [f"{y}-{m:02d}" for y, m in measures.full_months_before(today)]
