@@ -81,15 +81,16 @@ def _availability(contracts, months, _param):
 
 
 def _category_tickets(contracts, months, category):
-    tickets = 0
+    tickets, measured = 0, set()
     for contract in contracts:
         zone = sla.contract_zone(contract)
-        for year, month in months:
+        for year, month in in_term(contract, months):
+            measured.add((year, month))
             start, end = sla.month_bounds(year, month, zone)
             tickets += Ticket.objects.filter(contract_id__in=sla.contract_ids(contract), category=category or "",
                                              created__gte=start, created__lt=end).count()
-    value = tickets / len(months) if months else None
-    return Value(_rounded(value), {"tickets": tickets, "months": len(months)})
+    value = tickets / len(measured) if measured else None
+    return Value(_rounded(value), {"tickets": tickets, "months": len(measured)})
 
 
 def _satisfaction(contracts, months, _param):
@@ -123,10 +124,18 @@ def measure_of(kind) -> Measure:
     return MEASURES[kind]
 
 
+def measured_months(contracts, months) -> list:
+    """The months of the set inside the term of at least one of the contracts: only those are measured."""
+    inside = {m for contract in contracts for m in in_term(contract, months)}
+    return [m for m in months if m in inside]
+
+
 def compute(kind, contracts, months, param="") -> Value:
+    """The measure over the months (those inside a contract's term) of the contracts."""
+    months = measured_months(contracts, months)
     if not months or not contracts:
         return Value(None, {})
-    return measure_of(kind).compute(list(contracts), list(months), param or "")
+    return measure_of(kind).compute(list(contracts), months, param or "")
 
 
 def describe(kind, param="") -> str:

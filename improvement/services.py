@@ -52,6 +52,8 @@ def take_baseline(improvement, user, months=None, today=None):
     if improvement.status != ImprovementStatus.DRAFT:
         raise workflow.refuse(_t("The baseline is fixed once the work started."))
     months = list(months or measures.full_months_before(today or timezone.localdate(), BASELINE_MONTHS))
+    # Only months inside the contract's term are measured (a contract that began last month has one month).
+    months = measures.measured_months(contracts_of(improvement), months)
     value = compute(improvement, months)
     before = audit.snapshot(improvement)
     improvement.baseline_months = [measures.label(m) for m in months]
@@ -100,8 +102,8 @@ def raised_from(source):
 def after_months(improvement, today=None):
     if improvement.implemented_on is None:
         return []
-    return measures.full_months_after(improvement.implemented_on, today or timezone.localdate(),
-                                      improvement.check_months)
+    return measures.measured_months(contracts_of(improvement), measures.full_months_after(
+        improvement.implemented_on, today or timezone.localdate(), improvement.check_months))
 
 
 def may_check(improvement, user) -> bool:

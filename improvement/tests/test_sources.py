@@ -66,7 +66,9 @@ def test_raised_over_the_api_from_a_meeting_action(demo, client_for):
     improvement = Improvement.objects.get(pk=response.json()["id"])
     assert improvement.source == action and improvement.source_kind == SourceKind.MEETING_ACTION
     assert improvement.contract == action.project.contract and improvement.plan == action.description
-    assert improvement.baseline_taken_at is not None and len(improvement.baseline_months) == 3
+    expected = measures.measured_months([improvement.contract], measures.full_months_before(timezone.localdate()))
+    assert improvement.baseline_taken_at is not None and improvement.baseline_months == [
+        measures.label(m) for m in expected]  # the three full months before, inside the contract's term
     assert improvement.baseline_detail["key"] == improvement.measure_key
 
 
@@ -216,4 +218,5 @@ def test_the_add_page_raised_from_a_source_saves_the_link_and_the_baseline(demo,
     improvement = Improvement.objects.get(source_id=low.pk, source_kind=SourceKind.LOW_SATISFACTION)
     assert improvement.source == low and "1/5" in improvement.source_label  # kept as raised, not as posted
     assert improvement.title.startswith("Improvement:") and improvement.baseline_taken_at is not None
-    assert improvement.baseline_months == [f"{y}-{m:02d}" for y, m in measures.full_months_before(today)]
+    assert improvement.baseline_months == [measures.label(m) for m in measures.measured_months(
+        [contract], measures.full_months_before(today))]
