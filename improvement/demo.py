@@ -5,6 +5,7 @@
   months after recorded by the Service Department and approved by its manager;
 * one in progress: raised from a meeting action (the holiday rota), due in a few weeks;
 * one overdue: a customer complaint typed in by hand, in progress and past its due date;
+* one implemented, its effectiveness check waiting for the months after to pass (from the other meeting action);
 * one just drafted from an audit finding (typed in by hand with its reference).
 
 Idempotent: each is looked up by title first.
@@ -29,6 +30,7 @@ CLOSED_TITLE = "夜间 P2 工单响应提速"
 PROGRESS_TITLE = "节假日值班表报客户备案"
 OVERDUE_TITLE = "客户投诉：打印机故障反复出现"
 DRAFT_TITLE = "内审发现：满意度回访未留记录"
+IMPLEMENTED_TITLE = "P1 工单自动电话升级"
 
 
 def load(context):
@@ -42,6 +44,7 @@ def load(context):
     tickets = Ticket.objects.filter(contract__number=contract.number)
     _in_progress(contract, users)
     _overdue(contract, tickets, users)
+    _implemented(contract, users)
     _draft(contract, users)
 
 
@@ -133,3 +136,27 @@ def _draft(contract, users):
             source_kind=SourceKind.AUDIT_FINDING, source_label="内部审核：满意度低分回访无书面记录",
             source_reference="内审报告 IA-2026-02 第 3 项", measure=MeasureKind.SATISFACTION, target_value=4.5,
             due_date=timezone.localdate() + timedelta(days=45)), staff)
+
+
+def _implemented(contract, users):
+    if Improvement.objects.filter(title=IMPLEMENTED_TITLE).exists():
+        return
+    from reporting.models import ActionItem
+
+    action = ActionItem.objects.filter(description__contains="自动电话升级").first()
+    member = users["pm"]
+    implemented = timezone.localdate().replace(day=1) - timedelta(days=1)
+    if implemented < contract.start_date:
+        return
+    with acting_as(member, request_id=REQUEST_ID):
+        improvement = services.create(Improvement(
+            title=IMPLEMENTED_TITLE, contract=contract, owner=member, owner_department=member.department,
+            source_kind=SourceKind.MEETING_ACTION, measure=MeasureKind.RESPONSE, measure_priority="P1",
+            target_value=98, due_date=implemented, check_months=2,
+            plan="P1 工单创建后 10 分钟未响应即自动电话呼叫值班工程师，20 分钟未响应升级至项目经理。"), member,
+            source=action)
+        workflow.fire(improvement, "start", member, "开始实施")
+        before = audit.snapshot(improvement)
+        improvement.implemented_on = implemented
+        records.update(improvement, member, before)
+        workflow.fire(improvement, "implement", member, "已上线")
