@@ -220,3 +220,20 @@ def test_the_add_page_raised_from_a_source_saves_the_link_and_the_baseline(demo,
     assert improvement.title.startswith("Improvement:") and improvement.baseline_taken_at is not None
     assert improvement.baseline_months == [measures.label(m) for m in measures.measured_months(
         [contract], measures.full_months_before(today))]
+
+
+def test_a_company_wide_improvement_is_measured_over_every_contract_in_force(demo):
+    from servicedata import sla
+
+    staff = demo["svc_staff"]
+    today = timezone.localdate()
+    with acting_as(staff):
+        improvement = services.create(Improvement(
+            title="全公司可用率", owner=staff, owner_department=staff.department, source_kind=SourceKind.OTHER,
+            measure=MeasureKind.AVAILABILITY, due_date=today + timedelta(days=60)), staff)
+    in_force = list(Contract.objects.in_force())
+    assert improvement.contract is None and improvement.customer is None and len(in_force) >= 2
+    months = measures.measured_months(in_force, measures.full_months_before(today))
+    assert improvement.baseline_months == [measures.label(m) for m in months]
+    agreed = sum(sla.period_metrics(c, y, m).agreed_seconds for c in in_force for y, m in measures.in_term(c, months))
+    assert improvement.baseline_detail["agreed_seconds"] == agreed > 0
