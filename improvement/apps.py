@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ImprovementConfig(AppConfig):
     name = "improvement"
     verbose_name = _("Continual improvement")
+
+    def ready(self):
+        # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items and
+        # the report sections.
+        from . import closure_items, report_items, sources, worklist  # noqa: F401
+
+        sources.register_sources()

@@ -1,0 +1,4 @@
+from .views import ImprovementViews
+
+app_name = "improvement"
+urlpatterns = ImprovementViews.urls()
