@@ -22,16 +22,11 @@ def problems(scope):
 
 @pytest.fixture
 def registered(monkeypatch):
+    """Only this test's provider: the later stages' own sections (problems, improvements...) are tested by them."""
     SEEN.clear()
-    # Only this test's provider: the real ones (problems, improvements...) are left out of these exact snapshots.
     monkeypatch.setattr(report_sections, "_providers", {report: [] for report in report_sections.REPORTS})
     for report in (report_sections.MONTHLY, report_sections.INTERNAL):
-        # Only this test's provider: the later stages' own sections (improvements, problems) are tested by them.
-        monkeypatch.setitem(report_sections._providers, report, [])
         report_sections.register(report, problems)
-    yield
-    for report in (report_sections.MONTHLY, report_sections.INTERNAL):
-        report_sections.unregister(report, problems)
 
 
 def headings(record):
