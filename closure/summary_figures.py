@@ -15,7 +15,7 @@ changes never alter a generated report:
 * changes (work plan change requests), satisfaction (reporting's survey answers over the contract's months),
   cost against budget as far as ServPlan records it (contract value, budget, planned effort; actual cost and
   actual effort are not recorded and are said to be so), and the sections later stages register
-  (closure.summary_sections: problems, security incidents, improvements).
+  (core.report_sections, report SUMMARY: problems, security incidents, improvements).
 
 Language-neutral codes are stored (states, kinds, metrics); pages and exports render them in the reader's language.
 """
@@ -27,15 +27,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from catalog.choices import Priority
-from core import businesstime
+from core import businesstime, report_sections
 from core.choices import RecordStatus
 from projects.choices import ChangeStatus, ObjectiveMetric, TaskState, WorkPlanStatus
 from projects.models import ChangeRequest, InitiationApplication, InitiationPlan, TaskProgress, WorkPlan
 from reporting.services import satisfaction as survey
 from servicedata import sla
 from servicedata.models import Outage, Ticket
-
-from . import summary_sections
 
 SNAPSHOT_VERSION = 1
 PRIORITIES = list(Priority.values)
@@ -371,6 +369,6 @@ def build_summary_snapshot(project, now=None):
         "changes": changes(project),
         "satisfaction": answers,
         "cost": cost(project, contract, scope_data),
-        "extra_sections": summary_sections.sections(project, contract, start, as_of),
-        "extra_registered": summary_sections.registered(),
+        "sections": report_sections.sections(report_sections.SUMMARY,
+                                             report_sections.Scope((contract,), start, as_of, project)),
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import pgettext
 
-from core import display
+from core import display, report_sections
 from core.exports import Image, Section, Table, render_xlsx
 
 from .figures import (
@@ -201,6 +201,7 @@ def monthly_sections(report, language):
     problems = data["problems"]
     sections.append(Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]],
                                                                 problem_rows(problems))]))
+    sections += report_sections.export_sections(data)
     analyses = list(report.analyses.all())
     sections.append(Section(_t("Analysis of missed targets and improvement actions"),
                             [] if analyses else [_t("No target was missed.")],
@@ -264,6 +265,7 @@ def internal_sections(report, language):
         Section(_t("Service status per customer"), tables=[internal_table(data)],
                 images=[Image(internal_chart(data), _t("SLA achievement per customer"))] if data["lines"] else []),
         Section(_t("Problem trends"), tables=[Table([_t("Category"), *problems["months"]], problem_rows(problems))]),
+        *report_sections.export_sections(data),
         satisfaction_section(data),
         Section(_t("Open P1/P2 tickets"), [] if data["open_high"] else [_t("None.")],
                 tables=[Table([_t("Ticket"), _t("Contract"), _t("Priority"), _t("Summary"), _t("Created")],

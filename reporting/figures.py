@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import pgettext
 
 from catalog.choices import Priority
+from core import report_sections
 from servicedata import sla
 from servicedata.models import Outage, Ticket
 
@@ -137,6 +138,9 @@ def build_snapshot(contract, year, month, profile=None, progress=lambda percent:
         "problems": problems,
         "warnings": list(metrics.warnings),
         "all_met": metrics.all_met,
+        # What later stages know of the contract's month (problems, improvements), frozen with the figures.
+        "sections": report_sections.sections(report_sections.MONTHLY,
+                                             report_sections.Scope((contract,), start, end)),
     }
 
 

@@ -344,7 +344,7 @@ class ActionItemQuerySet(RestrictedQuerySet):
 
 
 class ActionItem(ChildRow):
-    """A meeting action, tracked to closure (feeds the improvement register once it exists)."""
+    """A meeting action, tracked to closure; one calling for an improvement is raised into the improvement register."""
 
     parent_field = "minutes"
     # Actions are followed up (closed, reopened) after the minutes are approved and distributed.

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _t
 from django.utils.translation import pgettext
 
+from core import report_sections
 from core.exports import Image, Section, Table
 from projects.choices import ChangeKind, ChangeStatus, ObjectiveMetric, TaskState
 from reporting.exports import priority_chart, trend_chart
@@ -209,11 +210,6 @@ def cost_table(data):
     ], caption=_t("Cost against budget"))
 
 
-def extra_tables(data):
-    return [(s, Table(s["columns"], s["rows"], caption=s["title"]) if s["columns"] else None)
-            for s in data.get("extra_sections", [])]
-
-
 def lessons_table(report):
     lessons = list(report.lessons.all())
     if not lessons:
@@ -327,13 +323,7 @@ def summary_sections(report, language):
     changes = data["changes"]
     sections.append(Section(_t("Changes made"), [] if changes["rows"] else [_t("No work plan change was requested.")],
                             tables=[changes_table(data)] if changes["rows"] else []))
-    extra = extra_tables(data)
-    sections.append(Section(_t("Problems, security incidents and improvements"),
-                            [] if extra else [_t("No register of problems, security incidents or improvements is "
-                                                 "kept in ServPlan yet.")]))
-    for section, table in extra:
-        sections.append(Section(section["title"], [section["note"]] if section["note"] else [],
-                                tables=[table] if table else [], level=2))
+    sections += report_sections.export_sections(data)
     survey_table = satisfaction_table(data)
     sections.append(Section(_t("Customer satisfaction"), satisfaction_lines(data),
                             tables=[survey_table] if survey_table else []))

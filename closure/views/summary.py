@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _t
 from django.views import View
 
+from core import report_sections
 from core.permissions import allowed
 from core.responses import error_html
 from core.views import ObjectDetailView, ObjectEditView, RecordViews, hx_redirect
@@ -53,7 +54,6 @@ class SummaryDetailView(ObjectDetailView):
         context.update(can_generate=summary.may_generate(report, user), needs_reason=summary.needs_reason(report),
                        data=data, lessons=list(report.lessons.all()))
         if data:
-            extra = tables.extra_tables(data)
             context.update(
                 period_line=tables.period_line(data), objectives_table=tables.objectives_table(data),
                 scope_lines=tables.scope_lines(data), tasks_table=tables.tasks_table(data),
@@ -62,7 +62,7 @@ class SummaryDetailView(ObjectDetailView):
                 major_tables=tables.major_tables(data), category_table=tables.category_table(data),
                 changes_table=tables.changes_table(data), satisfaction_lines=tables.satisfaction_lines(data),
                 satisfaction_table=tables.satisfaction_table(data), cost_table=tables.cost_table(data),
-                extra=extra, chart=tables.chart_data(data))
+                sections=report_sections.frozen(data), chart=tables.chart_data(data))
         return context
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from contracts.models import Contract
-from core import audit, display, records
+from core import audit, display, records, report_sections
 from servicedata import sla
 from servicedata.models import Ticket
 
@@ -37,8 +37,8 @@ def contracts_in_scope(scope, department, year, month):
 
 
 def build_internal_snapshot(scope, department, year, month):
-    lines = []
-    for contract in contracts_in_scope(scope, department, year, month):
+    lines, contracts = [], list(contracts_in_scope(scope, department, year, month))
+    for contract in contracts:
         m = sla.period_metrics(contract, year, month)
         missed = [f"{kind} {f.priority}" for kind, figures in (("response", m.response), ("resolution", m.resolution))
                   for f in figures if f.met is False]
@@ -83,7 +83,10 @@ def build_internal_snapshot(scope, department, year, month):
             "generated_at": timezone.now().isoformat(), "lines": lines,
             "problems": {"months": [f"{y}-{m:02d}" for y, m in months], "series": problems},
             "open_high": open_high, "overdue_actions": overdue, "satisfaction": satisfaction,
-            "missed_contracts": sum(1 for line in lines if line["missed"])}
+            "missed_contracts": sum(1 for line in lines if line["missed"]),
+            # What later stages know of these contracts' month (problems, security incidents, improvements).
+            "sections": report_sections.sections(report_sections.INTERNAL, report_sections.Scope(
+                tuple(contracts), datetime(year, month, 1, tzinfo=zone), end))}
 
 
 def satisfaction_trend(lines, months):
