@@ -40,6 +40,7 @@ def dashboard_for(user, today=None):
     today = today or timezone.localdate()
     items = items_for(user, today)
     by_kind = {kind: [item for item in items if item.kind == kind] for kind in Kind.values}
-    return {"urgent_items": by_kind[Kind.URGENT], "approve_items": by_kind[Kind.APPROVE], "write_items": by_kind[Kind.WRITE],
+    return {"urgent_items": by_kind[Kind.URGENT], "approve_items": by_kind[Kind.APPROVE],
+            "write_items": by_kind[Kind.WRITE],
             "due_items": by_kind[Kind.DUE], "overdue_count": sum(item.overdue(today) for item in items),
             "today": today, "delegated_roles": user.delegated_roles}

@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -259,7 +259,7 @@ def timeline(incident):
     for log in TransitionLog.objects.filter(content_type=ct, object_id=incident.pk).select_related("user"):
         try:
             label = str(workflow_of.transition(log.transition).label)
-        except Exception:  # noqa: BLE001 - an old transition name reads as its code
+        except ValidationError:  # a transition no longer declared reads as its code
             label = log.transition
         steps.append({"at": log.at, "who": str(log.user or _t("ServPlan")), "what": label,
                       "comment": display.readable(log.comment)})
