@@ -88,7 +88,6 @@ def _acknowledged_late(users, ticket):
     from core.context import acting_as
     from core.demo import REQUEST_ID
 
-    from .models import SecurityIncident
     from .services import apply_rules, escalate_due
 
     with acting_as(users["svc_staff"], request_id=REQUEST_ID):

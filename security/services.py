@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -232,7 +233,8 @@ def _escalate(incident, level, person, config):
         audit.record_entry(
             AuditAction.UPDATE, incident, changes={"escalation_level": [level, level + 1], "escalated_to": [None,
                                                                                                         person.pk]},
-            snap=audit.snapshot(incident), user=None,
+            # The reminder job acts, not whoever's request or task happens to run it: no user (AnonymousUser).
+            snap=audit.snapshot(incident), user=AnonymousUser(),
             comment=display.message(gettext_noop("Escalated to %(person)s: not acknowledged within %(minutes)s "
                                                  "minutes."), person=person,
                                     minutes=config.acknowledge_minutes * (level + 1)))
