@@ -203,3 +203,27 @@ def test_the_late_demo_incident_was_escalated_once(demo):
     assert escalations(incident).count() == 1
     assert incident.acknowledged_by == demo["gm"]
     assert services.acknowledged_after(incident) > SecuritySettings.current().acknowledge_minutes
+
+
+def test_reports_and_the_closure_checklist_count_open_incidents(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from closure.checklist import items
+    from core import report_sections as rs
+    from projects.models import Project
+
+    contract = chain_contract()
+    incident = mark(demo["svc_manager"])
+    now = timezone.now()
+    scope = rs.Scope(contracts=(contract,), start=now - timedelta(days=1), end=now + timedelta(days=1))
+    internal = {s["key"]: s for s in rs.sections(rs.INTERNAL, scope)}["security_incidents"]
+    assert incident.number in [row[0] for row in internal["rows"]]
+    assert all(len(row) == 5 for row in internal["rows"])  # number, title, contract, reported, state: no details
+    summary = {s["key"]: s for s in rs.sections(rs.SUMMARY, scope)}["security_incidents"]
+    assert summary["rows"][0][0] >= 1
+    assert "security_incidents" not in {s["key"] for s in rs.sections(rs.MONTHLY, scope)}
+    project = Project.objects.filter(contract__number=contract.number).order_by("pk").first()
+    keys = {item.key: item for item in items(project)}
+    assert f"security_incident:{incident.pk}" in keys and not keys[f"security_incident:{incident.pk}"].done
