@@ -145,8 +145,10 @@ def apply_rules(contract, ticket_ids, flagged_ids=(), user=None):
     config = settings_record()
     opened = []
     if config.honour_import_column:
-        for ticket in _unlinked(flagged_ids):
-            opened.append(open_incident(ticket, Detection.IMPORT_COLUMN, user))
+        flagged = list(flagged_ids)
+        for start in range(0, len(flagged), CHUNK):
+            for ticket in _unlinked(flagged[start:start + CHUNK]):
+                opened.append(open_incident(ticket, Detection.IMPORT_COLUMN, user))
     keywords = config.keyword_list()
     if keywords:
         ids = list(ticket_ids)
