@@ -31,7 +31,8 @@ def awaiting(user):
 
 def dashboard_for(user, today=None):
     """The reader's own home page: the work queue (core.worklist) split into what waits for their decision,
-    what they must do next and what falls due in the next two weeks; overdue first in each."""
+    what they must do next and what falls due in the next two weeks; overdue first in each. Urgent items (an
+    information security incident to acknowledge) are listed above them all."""
     from django.utils import timezone
 
     from .worklist import Kind, items_for
@@ -39,6 +40,7 @@ def dashboard_for(user, today=None):
     today = today or timezone.localdate()
     items = items_for(user, today)
     by_kind = {kind: [item for item in items if item.kind == kind] for kind in Kind.values}
-    return {"approve_items": by_kind[Kind.APPROVE], "write_items": by_kind[Kind.WRITE],
+    return {"urgent_items": by_kind[Kind.URGENT], "approve_items": by_kind[Kind.APPROVE],
+            "write_items": by_kind[Kind.WRITE],
             "due_items": by_kind[Kind.DUE], "overdue_count": sum(item.overdue(today) for item in items),
             "today": today, "delegated_roles": user.delegated_roles}

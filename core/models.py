@@ -292,6 +292,13 @@ class RecordIndex(models.Model):
         verbose_name = _("register entry")
         verbose_name_plural = _("register entries")
 
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """Records whose type shows them only to some readers are listed only to those (core.visibility)."""
+        from .visibility import narrow_register
+
+        return narrow_register(queryset, user)
+
     def get_status_display(self):
         """The state's label in the current language, from the record type's workflow."""
         from .registry import registry
@@ -334,6 +341,13 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_repr}"
+
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """Entries about a record only some may see (and its rows) are shown only to them (core.visibility)."""
+        from .visibility import narrow_audit
+
+        return narrow_audit(queryset, user)
 
 
 class AuditChainHead(models.Model):

@@ -19,6 +19,9 @@ SOON = timedelta(days=14)
 
 
 class Kind(models.TextChoices):
+    # Needs the person now (an information security incident to acknowledge): listed first on the home page and
+    # e-mailed at once whatever the person's digest setting (notifications).
+    URGENT = "urgent", _("Needs you now")
     APPROVE = "approve", _("Waiting for my approval")
     WRITE = "write", _("To do next")
     DUE = "due", _("Due in the next two weeks")
@@ -57,10 +60,11 @@ def register(source):
 
 
 def items_for(user, today=None):
-    """Every item the registered sources owe `user`: overdue first, then by due date, undated last."""
+    """Every item the registered sources owe `user`: urgent first, then overdue, then by due date, undated last."""
     today = today or timezone.localdate()
     items = {item.key: item for source in SOURCES for item in source(user, today)}
-    return sorted(items.values(), key=lambda i: (not i.overdue(today), i.due or date.max, str(i.title)))
+    return sorted(items.values(), key=lambda i: (i.kind != Kind.URGENT, not i.overdue(today), i.due or date.max,
+                                                 str(i.title)))
 
 
 @register

@@ -51,6 +51,8 @@ def site_url(path):
 
 def kind_of(item, today):
     """The most urgent reason to tell someone about a work-queue item today."""
+    if item.kind == Kind.URGENT:
+        return NotificationKind.URGENT
     if item.kind == Kind.APPROVE:
         return NotificationKind.APPROVAL
     if item.overdue(today):
@@ -110,7 +112,8 @@ def resolve_gone(user, keys):
 
 
 def notify(recipient, item, kind, titles, owner=None, preference=None) -> bool:
-    """Record that `recipient` was told about `item` for `kind`, once; e-mail it now if they want it at once.
+    """Record that `recipient` was told about `item` for `kind`, once; e-mail it now if they want it at once (an
+    urgent one is e-mailed at once whatever they chose; the daily digest then leaves it out, being e-mailed).
     The row and the e-mail's mark are one transaction; the unique (recipient, key, kind) makes a concurrent run
     wait for this one and then find the row."""
     preference = preference or preference_for(recipient)
@@ -121,7 +124,8 @@ def notify(recipient, item, kind, titles, owner=None, preference=None) -> bool:
         if not created and notification.resolved_at is not None:  # back in the queue (returned, reopened)
             notification.resolved_at = None
             notification.save(update_fields=["resolved_at"])
-        if created and preference.email_mode == EmailMode.IMMEDIATE and recipient.email:
+        at_once = preference.email_mode == EmailMode.IMMEDIATE or kind == NotificationKind.URGENT
+        if created and at_once and recipient.email:
             _send(recipient, preference, [notification])
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])

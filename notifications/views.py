@@ -24,7 +24,8 @@ from .services import preference_for
 PAGE_SIZE = 30
 KIND_ICONS = {NotificationKind.APPROVAL: "check2-square text-primary", NotificationKind.ASSIGNED: "person-check",
               NotificationKind.DUE: "calendar-event text-warning", NotificationKind.OVERDUE:
-              "exclamation-triangle text-danger", NotificationKind.ESCALATION: "arrow-up-circle text-danger"}
+              "exclamation-triangle text-danger", NotificationKind.ESCALATION: "arrow-up-circle text-danger",
+              NotificationKind.URGENT: "exclamation-octagon-fill text-danger"}
 
 
 def own(request, action="view"):

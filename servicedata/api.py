@@ -38,10 +38,11 @@ class TicketSerializer(serializers.ModelSerializer):
     class Meta:
         model = Ticket
         fields = ["id", "url", "contract", "customer", "service", "external_system", "external_id", "kind",
-                  "priority", "status", "category", "summary", "configuration_item", "created", "first_response",
-                  "resolved", "closed", "pauses", "response_seconds", "resolution_seconds", "response_breached",
-                  "resolution_breached", "response_due", "resolution_due", "response_met", "resolution_met",
-                  "response_decided", "resolution_decided", "calendar_version", "sla_version", "computed_at"]
+                  "priority", "status", "category", "summary", "configuration_item", "security", "created",
+                  "first_response", "resolved", "closed", "pauses", "response_seconds", "resolution_seconds",
+                  "response_breached", "resolution_breached", "response_due", "resolution_due", "response_met",
+                  "resolution_met", "response_decided", "resolution_decided", "calendar_version", "sla_version",
+                  "computed_at"]
         read_only_fields = fields
 
 

@@ -21,7 +21,20 @@ COLUMNS = {
     "configuration_item": ("configuration_item", "ci", "配置项"),
     "summary": ("summary", "title", "subject", "标题", "摘要"),
     "pauses": ("pauses", "pause", "挂起时段", "暂停时段", "等待客户时段"),
+    # Optional: the row touches information security (SP-4.5.5); truthy values in SECURITY_TRUE. Read by the
+    # importer beside the row (not part of its content digest); the security app decides whether it is honoured.
+    "security": ("security", "information_security", "信息安全", "涉及信息安全"),
 }
+SECURITY_TRUE = frozenset({"1", "true", "yes", "y", "是", "t", "x", "√"})
+
+
+def security_flag(value) -> bool:
+    """Whether a security column's value says yes (1/true/yes/Y/是; case and spaces ignored)."""
+    if value is True:
+        return True
+    if value is None or value is False:
+        return False
+    return str(value).strip().lower() in SECURITY_TRUE
 REQUIRED = ("external_id", "priority", "created")
 
 # Column index -> canonical ticket field, and the ignored column names; FileError if a required one is missing.

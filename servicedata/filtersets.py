@@ -29,11 +29,12 @@ class TicketFilterSet(SearchFilterSet):
     created_before = django_filters.DateFilter(method="created_to", label=_("created to"))
     breached = django_filters.ChoiceFilter(choices=BREACH_CHOICES, method="breach", label=_("breached"))
     category = django_filters.CharFilter(lookup_expr="icontains", label=_("category"))
+    security = django_filters.BooleanFilter(label=_("touches information security"))
 
     class Meta:
         model = Ticket
         fields = ["q", "contract", "priority", "kind", "status", "category", "created_after", "created_before",
-                  "breached"]
+                  "breached", "security"]
 
     def created_from(self, queryset, name, value):
         return queryset.filter(created__gte=local_day_start(value))

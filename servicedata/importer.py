@@ -39,6 +39,7 @@ from core.tabular import FileError
 
 from . import bulk
 from .bulk import BackgroundWriter
+from .columns import security_flag
 from .models import Ticket, TicketPause
 from .normalise import EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
 
@@ -158,6 +159,7 @@ class TicketImport:
         self.progress = progress or (lambda phase, done, fraction: None)
         self.batch_size = batch_size
         self.compute = compute
+        self.flagged = []  # (system, external id) of rows whose security column said yes
 
     # ---- pass 1 ------------------------------------------------------------------------------------
 
@@ -173,6 +175,8 @@ class TicketImport:
                 continue
             if warnings:
                 self._warnings(result, number, warnings)
+            if security_flag(record.get("security")):
+                self.flagged.append((row[SYSTEM], row[EXTERNAL_ID]))
             hashes.append(_key_hash(row[SYSTEM], row[EXTERNAL_ID]))
             if not result.error_count:
                 digest = hashlib.blake2b(marshal.dumps((contract_id, row), 4), digest_size=16).hexdigest()
@@ -319,18 +323,34 @@ class TicketImport:
                 self._file_warnings(result, ignored_columns)
                 if result.rejected:
                     return result
+                started = timezone.now().replace(microsecond=0)
                 self.write(spool, result)
                 if self.compute:
                     self.progress("computing", result.total, 1.0)
                     from . import sla
 
                     result.computed = sla.compute_pending(self.contract, user=self.user).tickets
+                self._announce(result, started)
             return result
         except Exception as exc:
             failure = exc
             raise
         finally:
             self._audit(result, name, sha256, job, failure)
+
+    def _announce(self, result, started):
+        """Once the import commits, tell later stages which tickets it wrote and which the file flagged
+        (servicedata.signals.tickets_imported: the security app applies its rules there)."""
+        from .signals import tickets_imported
+
+        written = list(Ticket.objects.filter(contract=self.contract, updated__gte=started)
+                       .values_list("pk", flat=True)) if result.created or result.updated else []
+        flagged = sorted(self._ids(self.flagged).values()) if self.flagged else []
+        if not written and not flagged:
+            return
+        contract, user = self.contract, self.user
+        transaction.on_commit(lambda: tickets_imported.send(sender=type(contract), contract=contract,
+                                                            ticket_ids=written, flagged_ids=flagged, user=user))
 
     def _file_warnings(self, result, ignored_columns):
         """Warnings about the file as a whole, on its header row: columns ignored, no data rows at all."""

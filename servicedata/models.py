@@ -51,6 +51,10 @@ class Ticket(models.Model):
     category = models.CharField(_("category"), max_length=100, blank=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     configuration_item = models.CharField(_("configuration item"), max_length=200, blank=True)
+    # Touches information security (SP-4.5.5): set by the security app (keyword rules, the import's security column,
+    # by hand), never by the bulk import itself, so a re-import never clears it. db_default: the bulk INSERT omits it.
+    security = models.BooleanField(_("touches information security"), default=False, db_default=False,
+                                   editable=False)
     created = models.DateTimeField(_("created"))
     first_response = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved = models.DateTimeField(_("resolved"), null=True, blank=True)

@@ -97,7 +97,8 @@ class TicketViews(ReadOnlyViews):
     select_related = ("service",)
     detail_view = TicketDetailView
     detail_fields = ("contract", "customer", "external_system", "external_id", "kind", "priority", "status",
-                     "category", "summary", "service", "configuration_item", "created", "first_response", "resolved",
+                     "category", "summary", "service", "configuration_item", "security", "created", "first_response",
+                     "resolved",
                      "closed", "calendar_version", "sla_version", "computed_at")
 
 

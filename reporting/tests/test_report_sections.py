@@ -61,6 +61,6 @@ def test_the_internal_report_freezes_the_sections_of_all_its_contracts(registere
         report = generate_internal(report, user)
     scope = SEEN[-1]
     assert {c.number for c in scope.contracts} == {line["contract"] for line in report.snapshot["lines"]}
-    assert report.snapshot["sections"][0]["key"] == "problems"
+    assert "problems" in [section["key"] for section in report.snapshot["sections"]]  # other apps add theirs too
     assert "问题管理" in headings(report)
     assert b'data-section="problems"' in client_for("tsd_staff").get(report.get_absolute_url()).content

@@ -1,0 +1,50 @@
+"""Records a model shows only to some readers (its `restrict_rows`) stay hidden wherever core lists them.
+
+A record type whose model declares `restrict_rows(queryset, user, action)` (an information security incident: only
+the people it concerns) is narrowed by `restrict()` on its own pages and API. Core's own lists name records too: the
+register (RecordIndex: register page and API, related records, search by number) and the audit trail (AuditEntry:
+the entries about the record and its rows). Their `restrict_rows` call these functions so a reader sees there only
+the records the record type's own rule lets them see. Types without such a rule are not touched.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+
+
+def private_types():
+    """(record type, model) of every implemented record type whose model narrows its readers."""
+    from .registry import registry
+
+    return [(t, t.model) for t in registry if t.implemented and hasattr(t.model, "restrict_rows")]
+
+
+def visible_ids(model, user):
+    return model.restrict_rows(model._base_manager.all(), user, "view").values("pk")
+
+
+def narrow_register(queryset, user):
+    """Register entries: of private types, only the records the reader may see."""
+    for record_type, model in private_types():
+        queryset = queryset.exclude(Q(record_type=record_type.code) & ~Q(object_id__in=visible_ids(model, user)))
+    return queryset
+
+
+def _as_text(ids):
+    return ids.annotate(object_key=Cast("pk", CharField())).values("object_key")
+
+
+def narrow_audit(queryset, user):
+    """Audit entries about a private record, or about one of its rows, only for those who may see the record."""
+    from .rows import child_relations
+
+    for _record_type, model in private_types():
+        visible = visible_ids(model, user)
+        hidden = Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(
+            object_id__in=_as_text(model._base_manager.filter(pk__in=visible)))
+        for rel in child_relations(model):
+            rows = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": visible})
+            hidden |= Q(content_type=ContentType.objects.get_for_model(rel.related_model)) & ~Q(
+                object_id__in=_as_text(rows))
+        queryset = queryset.exclude(hidden)
+    return queryset

@@ -1,0 +1,76 @@
+"""Security incidents in the internal report and the project summary report (core.report_sections), and on the
+closure checklist (closure.checklist). The monthly report goes to the customer: it has no security section.
+
+Sections are frozen into reports that more people read than may open an incident, so they hold counts, numbers,
+titles and states only: no description, solution or people.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from closure import checklist
+from core import report_sections as rs
+
+from .choices import OPEN_STATES, IncidentStatus
+from .models import SecurityIncident
+
+
+def register():
+    rs.register(rs.INTERNAL, internal_section)
+    rs.register(rs.SUMMARY, summary_section)
+    checklist.register(open_incidents_of_project)
+
+
+def _of_contracts(contracts):
+    numbers = {c.number for c in contracts}
+    return SecurityIncident.objects.filter(contract__number__in=numbers).exclude(
+        status__in=(IncidentStatus.DRAFT, IncidentStatus.SUPERSEDED))
+
+
+def _in_period(rows, scope):
+    """New in the period (reported in it) or open at its end (reported before the end, not closed by then)."""
+    new = Q(reported_at__gte=scope.start, reported_at__lt=scope.end)
+    return rows.filter(new | Q(reported_at__lt=scope.end, status__in=OPEN_STATES)), rows.filter(new)
+
+
+def _local_date(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
+
+
+def internal_section(scope):
+    rows, new = _in_period(_of_contracts(scope.contracts), scope)
+    listed = list(rows.select_related("contract").order_by("reported_at", "pk"))
+    still_open = sum(incident.status in OPEN_STATES for incident in listed)
+    note = _t("Information security incidents: %(new)s new in the period, %(open)s open at its end.") % {
+        "new": new.count(), "open": still_open}
+    return rs.Section("security_incidents", _t("Information security incidents"),
+                      [_t("Number"), _t("Title"), _t("Contract"), _t("Reported"), _t("State")],
+                      [[i.number, i.title, i.contract.number, _local_date(i.reported_at), str(i.get_status_display())]
+                       for i in listed], note)
+
+
+def summary_section(scope):
+    rows = _of_contracts(scope.contracts).filter(reported_at__lt=scope.end)
+    total = rows.count()
+    closed = rows.filter(status=IncidentStatus.CLOSED).count()
+    if not total:
+        return rs.Section("security_incidents", _t("Information security incidents"),
+                          note=_t("No information security incident was recorded for this contract."))
+    escalated = rows.filter(escalation_level__gt=0).count()
+    return rs.Section("security_incidents", _t("Information security incidents"),
+                      [_t("Recorded"), _t("Closed"), _t("Open"), _t("Escalated before acknowledgement")],
+                      [[total, closed, total - closed, escalated]])
+
+
+def open_incidents_of_project(project):
+    """Each open security incident of the project's contract (any version of its number) keeps the project open:
+    named by number and state only (the checklist is read by people who may not open the incident)."""
+    group = _t("Information security incidents")
+    for incident in SecurityIncident.objects.filter(contract__number=project.contract.number,
+                                                    status__in=OPEN_STATES).exclude(status=IncidentStatus.DRAFT) \
+            .order_by("pk"):
+        yield checklist.Item(f"security_incident:{incident.pk}",
+                             _t("Information security incident %(number)s is open (%(state)s)")
+                             % {"number": incident.number, "state": incident.get_status_display()},
+                             incident.get_absolute_url(), group=group)
