@@ -9,6 +9,6 @@ class ImprovementConfig(AppConfig):
     def ready(self):
         # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items and
         # the report sections.
-        from . import closure_items, report_items, sources, worklist  # noqa: F401
+        from . import closure_items, reports, sources, worklist  # noqa: F401
 
         sources.register_sources()

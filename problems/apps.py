@@ -7,8 +7,8 @@ class ProblemsConfig(AppConfig):
     verbose_name = _("Problems")
 
     def ready(self):
-        # Buttons and panels on earlier pages, the work queue, the report sections and the closure checklist.
-        from . import next_steps, sections, worklist  # noqa: F401
+        # The closure checklist's items, the reports' sections and the work queue (registered when imported); the
+        # buttons and panels on earlier pages.
+        from . import closure_items, next_steps, reports, worklist  # noqa: F401
 
         next_steps.register()
-        sections.register()

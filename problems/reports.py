@@ -89,8 +89,7 @@ def summary_problems(scope):
                       rows, note="" if rows else _t("No problem was recorded for the project's contract."))
 
 
-def register():
-    rs.register(rs.MONTHLY, monthly_problems)
-    rs.register(rs.MONTHLY, monthly_candidates)
-    rs.register(rs.INTERNAL, internal_problems)
-    rs.register(rs.SUMMARY, summary_problems)
+rs.register(rs.MONTHLY, monthly_problems)
+rs.register(rs.MONTHLY, monthly_candidates)
+rs.register(rs.INTERNAL, internal_problems)
+rs.register(rs.SUMMARY, summary_problems)

@@ -108,7 +108,7 @@ PROBLEM_WORKFLOW = Workflow(
     frozen_states=(S.APPROVED, S.IMPLEMENTING, S.VERIFICATION, S.CLOSED),
 )
 
-registry.declare(RecordType("problem", _("Problem"), SERVICE_DEPT, "PRB", spec="SP-4.5.4"))
+registry.declare(RecordType("problem", _("Problem"), SERVICE_DEPT, "SP-PRB", spec="SP-4.5.4"))
 registry.bind("problem", "problems.Problem", PROBLEM_WORKFLOW,
               scope={"contract": "contract", "customer": "contract__customer"})
 

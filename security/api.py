@@ -14,8 +14,8 @@ from servicedata.models import Ticket
 
 from . import services
 from .choices import Severity
-from .filtersets import SecurityIncidentFilterSet, SolutionTaskFilterSet
-from .models import SecurityIncident, SolutionTask
+from .filtersets import SecurityIncidentFilterSet, IncidentTaskFilterSet
+from .models import SecurityIncident, IncidentTask
 
 TASK_FIELDS = ["description", "owner", "due", "done"]
 READ_ONLY = ["tickets", "detection", "detection_display", "keyword", "detected_by", "reported_at", "acknowledged_at",
@@ -25,7 +25,7 @@ READ_ONLY = ["tickets", "detection", "detection_display", "keyword", "detected_b
 class SecurityIncidentSerializer(ControlledRecordSerializer):
     severity = inline_choice(Severity.choices, required=False)
     detection_display = serializers.CharField(source="get_detection_display", read_only=True)
-    tasks = nested_rows(SolutionTask, TASK_FIELDS)
+    tasks = nested_rows(IncidentTask, TASK_FIELDS)
 
     class Meta(ControlledRecordSerializer.Meta):
         model = SecurityIncident
@@ -46,7 +46,7 @@ class SecurityIncidentSerializer(ControlledRecordSerializer):
         return attrs
 
 
-SolutionTaskSerializer = row_serializer(SolutionTask, ["incident", *TASK_FIELDS, "created", "updated"])
+IncidentTaskSerializer = row_serializer(IncidentTask, ["incident", *TASK_FIELDS, "created", "updated"])
 
 
 class MarkTicketSerializer(serializers.Serializer):
@@ -92,14 +92,14 @@ class SecurityIncidentViewSet(ControlledRecordViewSet):
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class SolutionTaskViewSet(RestrictedReadOnlyViewSet):
+class IncidentTaskViewSet(RestrictedReadOnlyViewSet):
     """Solution tasks: written through their incident (`tasks`)."""
 
-    queryset = SolutionTask.objects.all()
-    serializer_class = SolutionTaskSerializer
-    filterset_class = SolutionTaskFilterSet
+    queryset = IncidentTask.objects.all()
+    serializer_class = IncidentTaskSerializer
+    filterset_class = IncidentTaskFilterSet
     select_related = ("owner",)
 
 
-ROUTES = [("security/incidents", SecurityIncidentViewSet), ("security/tasks", SolutionTaskViewSet)]
+ROUTES = [("security/incidents", SecurityIncidentViewSet), ("security/tasks", IncidentTaskViewSet)]
 

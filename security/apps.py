@@ -11,8 +11,7 @@ class SecurityConfig(AppConfig):
         # and the report sections.
         from servicedata.signals import tickets_imported
 
-        from . import panels, reports, services, worklist  # noqa: F401
+        from . import closure_items, panels, reports, services, worklist  # noqa: F401
 
         tickets_imported.connect(services.on_tickets_imported, dispatch_uid="security.on_tickets_imported")
         panels.register()
-        reports.register()

@@ -45,7 +45,7 @@ def _closed(users, ticket):
     from core.demo import REQUEST_ID
 
     from .choices import Severity
-    from .models import SolutionTask
+    from .models import IncidentTask
     from .services import mark_by_hand
 
     staff, director, manager, pm = users["svc_staff"], users["tsd_director"], users["svc_manager"], users["pm"]
@@ -62,7 +62,7 @@ def _closed(users, ticket):
         records.update(incident, pm, before)
         due = timezone.localdate()
         for text, owner in (("隔离终端并全盘查杀", users["member"]), ("排查同网段终端", staff)):
-            records.create(SolutionTask(incident=incident, description=text, owner=owner, due=due), pm)
+            records.create(IncidentTask(incident=incident, description=text, owner=owner, due=due), pm)
         workflow.fire(incident, "draw_up", pm)
     with acting_as(director, request_id=REQUEST_ID):
         workflow.fire(incident, "approve_solution", director, comment="同意方案。")

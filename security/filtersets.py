@@ -7,7 +7,7 @@ from contracts.models import Contract
 from core.filtersets import ControlledRecordFilterSet, FilterSet
 
 from .choices import Detection, Severity
-from .models import SecurityIncident, SolutionTask
+from .models import SecurityIncident, IncidentTask
 
 
 class SecurityIncidentFilterSet(ControlledRecordFilterSet):
@@ -20,7 +20,7 @@ class SecurityIncidentFilterSet(ControlledRecordFilterSet):
         fields = ["q", "status", "contract", "severity", "detection", "created_after", "created_before"]
 
 
-class SolutionTaskFilterSet(FilterSet):
+class IncidentTaskFilterSet(FilterSet):
     class Meta:
-        model = SolutionTask
+        model = IncidentTask
         fields = ["incident", "owner", "done"]

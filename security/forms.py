@@ -9,9 +9,9 @@ from core.rows import ensure_editable
 from org.models import User
 
 from .choices import Severity
-from .models import EscalationStep, SecurityIncident, SecuritySettings, SolutionTask
+from .models import EscalationStep, SecurityIncident, SecuritySettings, IncidentTask
 
-TaskFormSet = inlineformset_factory(SecurityIncident, SolutionTask, formset=RowFormSet,
+TaskFormSet = inlineformset_factory(SecurityIncident, IncidentTask, formset=RowFormSet,
                                    fields=["description", "owner", "due", "done"], extra=2, can_delete=True)
 
 

@@ -160,7 +160,7 @@ class SecurityIncident(ControlledRecord):
         return incident_sections(self, language)
 
 
-class SolutionTask(ChildRow):
+class IncidentTask(ChildRow):
     """A task of the solution: who does what by when; ticked done while it is implemented."""
 
     parent_field = "incident"

@@ -1,5 +1,5 @@
-"""Security incidents in the internal report and the project summary report (core.report_sections), and on the
-closure checklist (closure.checklist). The monthly report goes to the customer: it has no security section.
+"""Security incidents in the internal report and the project summary report (core.report_sections). The monthly
+report goes to the customer: it has no security section.
 
 Sections are frozen into reports that more people read than may open an incident, so they hold counts, numbers,
 titles and states only: no description, solution or people.
@@ -9,17 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
-from closure import checklist
 from core import report_sections as rs
 
 from .choices import OPEN_STATES, IncidentStatus
 from .models import SecurityIncident
-
-
-def register():
-    rs.register(rs.INTERNAL, internal_section)
-    rs.register(rs.SUMMARY, summary_section)
-    checklist.register(open_incidents_of_project)
 
 
 def _of_contracts(contracts):
@@ -63,14 +56,5 @@ def summary_section(scope):
                       [[total, closed, total - closed, escalated]])
 
 
-def open_incidents_of_project(project):
-    """Each open security incident of the project's contract (any version of its number) keeps the project open:
-    named by number and state only (the checklist is read by people who may not open the incident)."""
-    group = _t("Information security incidents")
-    for incident in SecurityIncident.objects.filter(contract__number=project.contract.number,
-                                                    status__in=OPEN_STATES).exclude(status=IncidentStatus.DRAFT) \
-            .order_by("pk"):
-        yield checklist.Item(f"security_incident:{incident.pk}",
-                             _t("Information security incident %(number)s is open (%(state)s)")
-                             % {"number": incident.number, "state": incident.get_status_display()},
-                             incident.get_absolute_url(), group=group)
+rs.register(rs.INTERNAL, internal_section)
+rs.register(rs.SUMMARY, summary_section)

@@ -26,7 +26,7 @@ from core.roles import Role
 from servicedata.models import Ticket
 
 from .choices import OPEN_STATES, Detection, IncidentStatus, Severity
-from .models import SecurityIncident, SecuritySettings, SolutionTask
+from .models import SecurityIncident, SecuritySettings, IncidentTask
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -192,7 +192,7 @@ def on_verified(incident, user):
 
 
 def open_tasks(incident):
-    return SolutionTask.objects.filter(incident=incident, done=False)
+    return IncidentTask.objects.filter(incident=incident, done=False)
 
 
 # ---- acknowledgement and escalation ---------------------------------------------------------------------------

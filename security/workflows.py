@@ -72,7 +72,7 @@ INCIDENT_WORKFLOW = Workflow(
     frozen_states=(S.CLOSED,),
 )
 
-registry.declare(RecordType("security_incident", _("Information security incident"), SERVICE_DEPT, "SEC",
+registry.declare(RecordType("security_incident", _("Information security incident"), SERVICE_DEPT, "SP-SEC",
                             spec="SP-4.5.5"))
 registry.bind("security_incident", "security.SecurityIncident", INCIDENT_WORKFLOW,
               scope={"contract": "contract", "customer": "contract__customer"})
@@ -88,7 +88,7 @@ declare({
         "report": WRITERS, "acknowledge": STAFF, "draw_up": WRITERS,
         "approve_solution": {R.TSD_DIRECTOR, R.SERVICE_MANAGER}, "return_solution": {R.TSD_DIRECTOR, R.SERVICE_MANAGER},
         "implement": WRITERS, "verify": DEPARTMENT, "close": {R.SERVICE_MANAGER, R.TSD_DIRECTOR}},
-    "security.solutiontask": {"view": READ_ALL, "add": WRITERS, "change": WRITERS, "delete": WRITERS},
+    "security.incidenttask": {"view": READ_ALL, "add": WRITERS, "change": WRITERS, "delete": WRITERS},
     "security.securitysettings": {"view": SETTINGS_EDITORS | {R.SERVICE_MANAGER, R.AUDITOR},
                                   "add": SETTINGS_EDITORS, "change": SETTINGS_EDITORS, "delete": frozenset()},
     "security.escalationstep": {"view": SETTINGS_EDITORS | {R.SERVICE_MANAGER, R.AUDITOR},

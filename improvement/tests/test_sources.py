@@ -16,7 +16,7 @@ from core import report_sections as rs
 from core.context import acting_as
 from core.extensions import forward_actions
 from core.worklist import Kind, items_for
-from improvement import measures, report_items, services, sources
+from improvement import measures, reports, services, sources
 from improvement.choices import ImprovementStatus, MeasureKind, SourceKind
 from improvement.models import Improvement
 from projects.models import Project
@@ -170,14 +170,14 @@ def test_report_sections_and_the_closure_checklist(demo):
     assert open_ones.count() >= 2
     now = timezone.now()
     scope = rs.Scope(contracts=(contract,), start=now - timedelta(days=30), end=now)
-    monthly = report_items.period_improvements(scope).as_dict()
+    monthly = reports.period_improvements(scope).as_dict()
     numbers = {row[0] for row in monthly["rows"]}
     assert set(open_ones.values_list("number", flat=True)) <= numbers
-    assert report_items.period_improvements in rs._providers[rs.MONTHLY]
+    assert reports.period_improvements in rs._providers[rs.MONTHLY]
     assert any(s["key"] == "improvements" for s in rs.sections(rs.INTERNAL, scope))
     old = rs.Scope(contracts=(contract,), start=datetime(2020, 1, 1, tzinfo=now.tzinfo),
                    end=datetime(2020, 2, 1, tzinfo=now.tzinfo))
-    assert {row[0] for row in report_items.period_improvements(old).rows} == \
+    assert {row[0] for row in reports.period_improvements(old).rows} == \
         set(open_ones.values_list("number", flat=True)) | set(
             Improvement.objects.filter(contract__number=contract.number, status="implemented")
             .values_list("number", flat=True))

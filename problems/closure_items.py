@@ -1,6 +1,5 @@
-"""What problem management adds to the closure checklist (closure.checklist) and to the reports' frozen sections
-(core.report_sections): open problems of the project's contract are checklist items; the monthly, internal and
-summary reports list problems (and the monthly report the contract's top candidates)."""
+"""Problem management's items of the closure checklist (closure.checklist, SP-4.5.2): open problems of the
+project's contract keep it open until closed, or handed over / waived by the Service Department manager."""
 
 from django.utils.translation import gettext as _t
 
@@ -10,6 +9,7 @@ from .choices import OPEN_STATES, ProblemStatus
 from .models import Problem
 
 
+@checklist.register
 def problem_items(project):
     """Each problem of the project's contract: open (not closed) is an item the Service Department manager may hand
     over or waive; a closed one is listed as done."""
@@ -34,9 +34,4 @@ def problem_items(project):
                                  problem.get_absolute_url(), done=True, group=group)
 
 
-def register():
-    from . import reports
-
-    checklist.register(problem_items)
-    checklist.checks_record_type("problem")
-    reports.register()
+checklist.checks_record_type("problem")
