@@ -11,10 +11,7 @@ import io
 import random
 import zipfile
 from datetime import datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -35,11 +32,10 @@ from projects.choices import TaskState
 from projects.models import Project, TaskProgress
 from servicedata.models import MaintenanceWindow, Outage, Ticket
 from servicedata.sla import recompute
+from servicedata.tests.brute_force import BJ, MINUTE, business_minutes, due_instant, is_business_minute
 from servicedata.tests.helpers import import_records
 
-BJ = ZoneInfo("Asia/Shanghai")
 FMT = "%Y-%m-%d %H:%M"
-MINUTE = timedelta(minutes=1)
 
 
 # ---- the seeded service data: three months of tickets and outages of the hospital contract -------------
@@ -118,37 +114,6 @@ def approved(report, demo):
 
 
 # ---- brute force, straight from the raw rows ------------------------------------------------------
-
-@cache
-def workday(day):
-    return chinese_calendar.is_workday(day)
-
-
-def is_business_minute(instant):
-    local = instant.astimezone(BJ)
-    if not workday(local.date()):
-        return False
-    minutes = local.hour * 60 + local.minute
-    return 9 * 60 <= minutes < 12 * 60 or 13 * 60 <= minutes < 18 * 60
-
-
-def business_minutes(start, end, pauses=()):
-    count, t = 0, start
-    while t < end:
-        if is_business_minute(t) and not any(s <= t < e for s, e in pauses):
-            count += 1
-        t += MINUTE
-    return count
-
-
-def due_instant(start, minutes, pauses=()):
-    count, t = 0, start
-    while count < minutes:
-        if is_business_minute(t) and not any(s <= t < e for s, e in pauses):
-            count += 1
-        t += MINUTE
-    return t
-
 
 def month_of(instant):
     local = instant.astimezone(BJ)

@@ -5,10 +5,7 @@ the raw tickets of the test, minute by minute with plain loops over the hospital
 """
 
 from datetime import date, datetime, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
 
-import chinese_calendar
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -20,45 +17,15 @@ from improvement import services
 from improvement.choices import ImprovementStatus, MeasureKind, SourceKind
 from improvement.models import Improvement
 from servicedata.models import Ticket
+from servicedata.tests.brute_force import BJ, business_minutes, due_instant, workday
 from servicedata.tests.helpers import import_records
 
-BJ = ZoneInfo("Asia/Shanghai")
 FMT = "%Y-%m-%d %H:%M"
-MINUTE = timedelta(minutes=1)
 BEFORE = [(2026, 3), (2026, 4), (2026, 5)]
 AFTER = [(2026, 6), (2026, 7)]
 # Response delays in wall-clock minutes: some inside a P2 target, some long past it (overnight, a weekend).
 BEFORE_DELAYS = [5, 20, 45, 90, 300, 1500, 2900]
 AFTER_DELAYS = [5, 10, 20, 25, 45, 90, 15]
-
-
-@cache
-def workday(day):
-    return chinese_calendar.is_workday(day)
-
-
-def is_business_minute(instant):
-    local = instant.astimezone(BJ)
-    if not workday(local.date()):
-        return False
-    minutes = local.hour * 60 + local.minute
-    return 9 * 60 <= minutes < 12 * 60 or 13 * 60 <= minutes < 18 * 60
-
-
-def business_minutes(start, end):
-    count, t = 0, start
-    while t < end:
-        count += is_business_minute(t)
-        t += MINUTE
-    return count
-
-
-def due_instant(start, minutes):
-    count, t = 0, start
-    while count < minutes:
-        count += is_business_minute(t)
-        t += MINUTE
-    return t
 
 
 def workdays_of(year, month):
