@@ -130,3 +130,21 @@ def shot(page, name, full_page=True):
     path = GUIDE_IMG / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background work (report generation, imports) runs inline, as the walk waits for nothing."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def click_and_wait(page, selector):
+    page.locator(selector).click()
+    page.wait_for_load_state()
+
+
+def transition(page, name, comment=""):
+    """Fire a workflow transition from the record page's buttons (with its comment, when one is asked for)."""
+    if comment:
+        page.fill("#transition-comment", comment)
+    click_and_wait(page, f"#transition-{name}")

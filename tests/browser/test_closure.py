@@ -17,33 +17,17 @@ import pytest
 from django.core import mail
 
 from .closure_data import CONTACT, HANDOVER_TASK, TSD_OBJECTIVE, ended_project
-from .conftest import TIMEOUT_MS, VIEWPORT, PageProblems, login, logout, shot
+from .conftest import TIMEOUT_MS, VIEWPORT, PageProblems, click_and_wait, login, logout, shot, transition
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("immediate_tasks")]
 
 CUSTOMER_LOGIN = "qian.lixin"
 OTHER_CUSTOMERS = ("温州", "杭州联合银行", "宁波第一医院")
 
 
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 @pytest.fixture
 def ended(demo):
     return ended_project(demo)
-
-
-def click_and_wait(page, selector):
-    page.locator(selector).click()
-    page.wait_for_load_state()
-
-
-def transition(page, name, comment=""):
-    if comment:
-        page.fill("#transition-comment", comment)
-    click_and_wait(page, f"#transition-{name}")
 
 
 def save(page, url_pattern):

@@ -11,20 +11,9 @@ from datetime import date
 
 import pytest
 
-from .conftest import login, logout, shot
+from .conftest import click_and_wait, login, logout, shot, transition
 
 pytestmark = pytest.mark.browser
-
-
-def click_and_wait(page, selector):
-    page.locator(selector).click()
-    page.wait_for_load_state()
-
-
-def transition(page, name, comment=""):
-    if comment:
-        page.fill("#transition-comment", comment)
-    click_and_wait(page, f"#transition-{name}")
 
 
 def save(page, url_pattern):

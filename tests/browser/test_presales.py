@@ -16,7 +16,7 @@ from django.utils import translation
 
 from contracts.workflows import REVIEW_PASSED
 
-from .conftest import login, logout, shot
+from .conftest import click_and_wait, login, logout, shot, transition
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +28,6 @@ ITEMS_GOOD = ITEMS_BAD.replace("一套".encode(), b"1")
 
 def goto(page, live_server, path):
     page.goto(f"{live_server.url}{path}")
-
-
-def click_and_wait(page, selector):
-    page.locator(selector).click()
-    page.wait_for_load_state()
-
-
-def transition(page, name, comment=""):
-    if comment:
-        page.fill("#transition-comment", comment)
-    click_and_wait(page, f"#transition-{name}")
 
 
 def import_file(page, content):

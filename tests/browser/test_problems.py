@@ -15,23 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import login, logout, shot
+from .conftest import login, logout, shot, transition
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("immediate_tasks")]
 
 BJ = ZoneInfo("Asia/Shanghai")
 PRINTER = ("打印机", "HP-M404 计费打印机")
 FIX_DATE = "2026-03-31"
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def transition(page, name):
-    page.locator(f"#transition-{name}").click()
-    page.wait_for_load_state()
 
 
 def as_user(page, live_server, username, url):

@@ -10,19 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from .conftest import login, logout, shot
+from .conftest import login, logout, shot, transition
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def transition(page, name):
-    page.locator(f"#transition-{name}").click()
-    page.wait_for_load_state()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("immediate_tasks")]
 
 
 def shown_pk(page):

@@ -14,7 +14,8 @@ import pytest
 
 from .conftest import login, shot
 
-pytestmark = pytest.mark.browser
+# The import job runs inside the upload request (docs/import.md: the tests use the immediate backend).
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("immediate_tasks")]
 
 CONTRACT_TITLE = "宁波第一医院 桌面运维服务合同（银牌 5x8）"  # tier 桌面运维 · 银, calendar 5x8 北京
 MONTH = "2026-10"
@@ -28,12 +29,6 @@ PRIORITIES = ["P1", "P2", "P3", "P4", "P3"]
 CATEGORIES = ["硬件故障", "网络故障", "账号权限", "软件问题", "打印外设"]
 # (response, resolution) minutes after creation, wall clock; a few are late on purpose.
 TIMES = [(10, 120), (20, 300), (45, 900), (90, 1500), (300, 4000)]
-
-
-@pytest.fixture(autouse=True)
-def immediate_tasks(settings):
-    """Run the import job inside the upload request (docs/import.md: the tests use the immediate backend)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def ticket_rows():

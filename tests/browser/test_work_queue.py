@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from .conftest import login, logout, shot
+from .conftest import login, logout, shot, transition
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +36,6 @@ def follow(page, queue, text):
 def save(page, url_pattern):
     page.click("#save-button")
     page.wait_for_url(re.compile(url_pattern))
-
-
-def transition(page, name):
-    page.locator(f"#transition-{name}").click()
-    page.wait_for_load_state()
 
 
 def sign_in_as(page, live_server, username):
