@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _t
+from django.utils.translation import ngettext
 from django.views import View
 
 from core.responses import error_html
@@ -42,7 +43,8 @@ def counted_from(detail) -> str:
         return _t("%(down)s of %(agreed)s agreed minutes down") % {"down": detail["downtime_seconds"] // 60,
                                                                    "agreed": detail["agreed_seconds"] // 60}
     if "tickets" in detail:
-        return _t("%(tickets)s tickets in %(months)s months") % detail
+        return ngettext("%(tickets)s tickets in %(months)s month", "%(tickets)s tickets in %(months)s months",
+                        detail["months"]) % detail
     if "answers" in detail:
         return _t("%(answers)s answers") % detail
     return ""

@@ -105,6 +105,18 @@ def page(browser, live_server, transactional_db):
     assert not problems.items, "the browser reported errors:\n" + "\n".join(problems.items)
 
 
+def english_page(browser, live_server):
+    """A fresh context like the `page` fixture's, in English; returns (context, page)."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Asia/Shanghai",
+                                  base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.problems = PageProblems()
+    page.on("console", page.problems.console)
+    page.on("pageerror", page.problems.page_error)
+    return context, page
+
+
 def login(page, live_server, username):
     """Sign in through the real login form as a demo user; lands on the dashboard."""
     from core.demo import DEMO_PASSWORD

@@ -17,7 +17,7 @@ import pytest
 from django.core import mail
 
 from .closure_data import CONTACT, HANDOVER_TASK, TSD_OBJECTIVE, ended_project
-from .conftest import TIMEOUT_MS, VIEWPORT, PageProblems, click_and_wait, login, logout, shot, transition
+from .conftest import click_and_wait, english_page, login, logout, shot, transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("immediate_tasks")]
 
@@ -245,18 +245,6 @@ def give_verdict(page, row_selector, verdict, comment="", deviation=""):
 
 
 # ---- the same acceptance through a one-time link, without a ServPlan account (English) --------------------------
-
-def english_page(browser, live_server):
-    """A fresh context like the `page` fixture's, in English; returns (context, page)."""
-    context = browser.new_context(viewport=VIEWPORT, locale="en-US", timezone_id="Asia/Shanghai",
-                                  base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.problems = PageProblems()
-    page.on("console", page.problems.console)
-    page.on("pageerror", page.problems.page_error)
-    return context, page
-
 
 def ready_for_acceptance(ended, demo):
     """Through the services: the summary approved, the review passed (every criterion judged by its department),
