@@ -45,7 +45,7 @@ class NestedCauseSerializer(RecordSerializer):
         fields = ["id", *CAUSE_FIELDS]
 
 
-class NestedTaskSerializer(RecordSerializer):
+class NestedSolutionTaskSerializer(RecordSerializer):
     id = serializers.IntegerField(required=False)
 
     class Meta:
@@ -63,7 +63,7 @@ class ConformanceRowSerializer(serializers.Serializer):
 
 class ProblemSerializer(ControlledRecordSerializer):
     causes = NestedCauseSerializer(many=True, required=False)
-    tasks = NestedTaskSerializer(many=True, required=False)
+    tasks = NestedSolutionTaskSerializer(many=True, required=False)
     sla_conformance = serializers.SerializerMethodField()
     missing_analysis = serializers.SerializerMethodField()
 

@@ -129,4 +129,4 @@ declare({
 navigation.add("monitoring", _("Problems"), "problems:problem_list", "problems.problem",
                roles={R.SERVICE_STAFF, R.SERVICE_MANAGER, R.PROJECT_MANAGER})
 navigation.add("monitoring", _("Problem candidates"), "problems:candidates", "problems.problem",
-               roles={R.SERVICE_STAFF, R.SERVICE_MANAGER})
+               roles={R.SERVICE_STAFF})  # the manager reaches them from the problems list

@@ -95,6 +95,6 @@ declare({
                                 "add": SETTINGS_EDITORS, "change": SETTINGS_EDITORS, "delete": SETTINGS_EDITORS},
 })
 navigation.add("monitoring", _("Security incidents"), "security:securityincident_list", "security.securityincident",
-               roles={R.TSD_DIRECTOR, R.SERVICE_MANAGER, R.AUDITOR})
+               roles={R.TSD_DIRECTOR, R.AUDITOR})  # the others are led to an incident by their work queue
 navigation.add("monitoring", _("Security settings"), "security:settings", "security.securitysettings",
                roles={R.TSD_DIRECTOR})

@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
         "LessonKindEnum": "closure.choices.LessonKind",
         "AcceptanceDecisionEnum": "closure.models.acceptance.Decision",
         "AgreementDecisionEnum": "reporting.choices.AgreementDecision",
+        "CauseCategoryEnum": "problems.choices.CauseCategory",
+        "ProjectCategoryEnum": "projects.choices.ProjectCategory",
     },
 }
 
