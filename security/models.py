@@ -36,8 +36,8 @@ class SecuritySettings(BaseModel):
                                             "or configuration item contains one (any case) touches information "
                                             "security."))
     honour_import_column = models.BooleanField(_("honour the import's security column"), default=True,
-                                               help_text=_("A ticket file's “security” / “信息安全” column marks "
-                                                           "tickets (1, true, yes, Y, 是)."))
+                                               help_text=_("A ticket file's column headed “security” (or its "
+                                                           "Chinese heading) marks tickets: 1, true, yes or Y."))
     acknowledge_minutes = models.PositiveIntegerField(_("acknowledgement time (minutes)"), default=60,
                                                       help_text=_("Past this time without acknowledgement, the "
                                                                   "next person of the escalation chain is told; "

@@ -19,7 +19,9 @@ ROLE_USER = {
 }
 # Models whose rows are managed on another model's page (roles on the user form).
 NO_OWN_PAGES = {"org.roleassignment"}
-SPECIAL_LIST_PAGES = {"core.recordindex": "core:register", "core.auditentry": "core:audit"}
+SPECIAL_LIST_PAGES = {"core.recordindex": "core:register", "core.auditentry": "core:audit",
+                      # the company's one security settings page holds the settings and their escalation chain
+                      "security.securitysettings": "security:settings", "security.escalationstep": "security:settings"}
 
 
 def api_prefixes():

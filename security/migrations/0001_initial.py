@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('keywords', models.TextField(blank=True, help_text='One per line (or separated by commas). A ticket whose summary, category or configuration item contains one (any case) touches information security.', verbose_name='keywords')),
-                ('honour_import_column', models.BooleanField(default=True, help_text="A ticket file's “security” / “信息安全” column marks tickets (1, true, yes, Y, 是).", verbose_name="honour the import's security column")),
+                ('honour_import_column', models.BooleanField(default=True, help_text="A ticket file's column headed “security” (or its Chinese heading) marks tickets: 1, true, yes or Y.", verbose_name="honour the import's security column")),
                 ('acknowledge_minutes', models.PositiveIntegerField(default=60, help_text='Past this time without acknowledgement, the next person of the escalation chain is told; again after each further period.', verbose_name='acknowledgement time (minutes)')),
                 ('director', models.ForeignKey(blank=True, help_text="Told first. Empty: every active holder of the director's role.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Technical Service Division director')),
             ],
