@@ -14,8 +14,8 @@ from servicedata.models import Ticket
 
 from . import services
 from .choices import Severity
-from .filtersets import SecurityIncidentFilterSet, IncidentTaskFilterSet
-from .models import SecurityIncident, IncidentTask
+from .filtersets import IncidentTaskFilterSet, SecurityIncidentFilterSet
+from .models import IncidentTask, SecurityIncident
 
 TASK_FIELDS = ["description", "owner", "due", "done"]
 READ_ONLY = ["tickets", "detection", "detection_display", "keyword", "detected_by", "reported_at", "acknowledged_at",

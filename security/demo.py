@@ -91,7 +91,7 @@ def _acknowledged_late(users, ticket):
     from .services import apply_rules, escalate_due
 
     with acting_as(users["svc_staff"], request_id=REQUEST_ID):
-        incident = apply_rules(ticket.contract, [], [ticket.pk], users["svc_staff"])[0]
+        incident = apply_rules(ticket.contract, None, [ticket.pk], users["svc_staff"])[0]
     # The report came in 90 minutes ago (the demo is loaded at once): the reminder job finds it late.
     _backdate(incident, timezone.now() - timedelta(minutes=90))
     escalate_due()

@@ -7,7 +7,7 @@ from contracts.models import Contract
 from core.filtersets import ControlledRecordFilterSet, FilterSet
 
 from .choices import Detection, Severity
-from .models import SecurityIncident, IncidentTask
+from .models import IncidentTask, SecurityIncident
 
 
 class SecurityIncidentFilterSet(ControlledRecordFilterSet):

@@ -9,7 +9,7 @@ from core.rows import ensure_editable
 from org.models import User
 
 from .choices import Severity
-from .models import EscalationStep, SecurityIncident, SecuritySettings, IncidentTask
+from .models import EscalationStep, IncidentTask, SecurityIncident, SecuritySettings
 
 TaskFormSet = inlineformset_factory(SecurityIncident, IncidentTask, formset=RowFormSet,
                                    fields=["description", "owner", "due", "done"], extra=2, can_delete=True)

@@ -26,7 +26,7 @@ from core.roles import Role
 from servicedata.models import Ticket
 
 from .choices import OPEN_STATES, Detection, IncidentStatus, Severity
-from .models import SecurityIncident, SecuritySettings, IncidentTask
+from .models import IncidentTask, SecurityIncident, SecuritySettings
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -139,39 +139,38 @@ def matching_keyword(ticket, keywords):
     return next((word for word in keywords if word.casefold() in text), None)
 
 
-def apply_rules(contract, ticket_ids, flagged_ids=(), user=None):
-    """The company's rules on tickets an import wrote: the security column (if honoured), then the keywords.
+def apply_rules(contract, since=None, flagged_ids=(), user=None):
+    """The company's rules on what an import wrote: the security column (if honoured) on the tickets it flagged,
+    then the keywords on the contract's tickets updated `since` the import started (None: no keyword pass).
     Returns the incidents opened."""
     config = settings_record()
     opened = []
     if config.honour_import_column:
         flagged = list(flagged_ids)
         for start in range(0, len(flagged), CHUNK):
-            for ticket in _unlinked(flagged[start:start + CHUNK]):
+            for ticket in _unlinked(Q(pk__in=flagged[start:start + CHUNK])):
                 opened.append(open_incident(ticket, Detection.IMPORT_COLUMN, user))
     keywords = config.keyword_list()
-    if keywords:
-        ids = list(ticket_ids)
-        for start in range(0, len(ids), CHUNK):
-            match = Q()
-            for word in keywords:
-                match |= Q(summary__icontains=word) | Q(category__icontains=word) \
-                    | Q(configuration_item__icontains=word)
-            for ticket in _unlinked(ids[start:start + CHUNK]).filter(match):
-                word = matching_keyword(ticket, keywords)
-                if word:
-                    opened.append(open_incident(ticket, Detection.KEYWORD, user, keyword=word))
+    if keywords and since is not None:
+        match = Q()
+        for word in keywords:
+            match |= Q(summary__icontains=word) | Q(category__icontains=word) | Q(configuration_item__icontains=word)
+        for ticket in list(_unlinked(Q(contract=contract, updated__gte=since) & match)):
+            word = matching_keyword(ticket, keywords)
+            if word:
+                opened.append(open_incident(ticket, Detection.KEYWORD, user, keyword=word))
     return [incident for incident in opened if incident is not None]
 
 
-def _unlinked(ids):
-    return Ticket.objects.filter(pk__in=list(ids)).exclude(security_incidents__isnull=False).order_by("pk")
+def _unlinked(where):
+    """Tickets matching `where` that no incident names yet."""
+    return Ticket.objects.filter(where).exclude(security_incidents__isnull=False).order_by("pk")
 
 
-def on_tickets_imported(sender, contract, ticket_ids=(), flagged_ids=(), user=None, **kwargs):
+def on_tickets_imported(sender, contract, since=None, flagged_ids=(), user=None, **kwargs):
     """servicedata.signals.tickets_imported: after the import committed. A failure here never undoes the import."""
     try:
-        apply_rules(contract, ticket_ids, flagged_ids, user)
+        apply_rules(contract, since, flagged_ids, user)
     except Exception:
         logger.exception("security rules failed on an import into contract %s", contract.pk)
 

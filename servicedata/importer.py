@@ -339,18 +339,17 @@ class TicketImport:
             self._audit(result, name, sha256, job, failure)
 
     def _announce(self, result, started):
-        """Once the import commits, tell later stages which tickets it wrote and which the file flagged
-        (servicedata.signals.tickets_imported: the security app applies its rules there)."""
+        """Once the import commits, tell later stages what it wrote (the tickets of the contract updated since
+        `started`) and which tickets the file flagged (servicedata.signals.tickets_imported: the security app
+        applies its rules there). Reading the written tickets is left to a receiver that needs them."""
         from .signals import tickets_imported
 
-        written = list(Ticket.objects.filter(contract=self.contract, updated__gte=started)
-                       .values_list("pk", flat=True)) if result.created or result.updated else []
         flagged = sorted(self._ids(self.flagged).values()) if self.flagged else []
-        if not written and not flagged:
+        if not (result.created or result.updated or flagged):
             return
         contract, user = self.contract, self.user
-        transaction.on_commit(lambda: tickets_imported.send(sender=type(contract), contract=contract,
-                                                            ticket_ids=written, flagged_ids=flagged, user=user))
+        transaction.on_commit(lambda: tickets_imported.send(sender=type(contract), contract=contract, since=started,
+                                                            flagged_ids=flagged, user=user))
 
     def _file_warnings(self, result, ignored_columns):
         """Warnings about the file as a whole, on its header row: columns ignored, no data rows at all."""
