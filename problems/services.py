@@ -6,11 +6,11 @@
 * recording a solution task as done (the project team, after the solution is approved).
 """
 
-from bisect import bisect_right
 from collections import Counter
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -19,7 +19,7 @@ from core import records
 from core.audit import snapshot
 from core.workflow import refuse
 from servicedata.models import Ticket
-from servicedata.sla.context import contract_ids, contract_zone
+from servicedata.sla.context import contract_ids, contract_zone, sla_schedule
 
 from .choices import ProblemStatus, RootCauseMethod
 
@@ -72,18 +72,16 @@ def _sla_label(sla):
 def sla_conformance(problem):
     """Per (priority, SLA version) among the linked tickets: tickets, response and resolution breaches, as stored by
     the SLA engine on each ticket (response_met / resolution_met False). The SLA version is the one the ticket was
-    measured against: its contract's SLA in force on the day it was created (Contract.sla_for)."""
+    measured against, found as the engine finds it: its contract's SLA schedule at its created instant."""
     tickets = list(problem.tickets.select_related("contract").order_by("priority", "created"))
     schedules, counts = {}, {}
     for ticket in tickets:
         contract = ticket.contract
         if contract.number not in schedules:
-            schedule = contract.sla_schedule()
-            schedules[contract.number] = ([start for start, _sla in schedule[1:]], schedule, _zone(contract))
-        starts, schedule, zone = schedules[contract.number]
-        sla = schedule[bisect_right(starts, ticket.created.astimezone(zone).date())][1]
-        key = (ticket.priority, _sla_label(sla))
-        row = counts.setdefault(key, Counter())
+            schedules[contract.number] = sla_schedule(contract, _zone(contract))
+        starts, slas = schedules[contract.number]
+        sla = slas[int(np.searchsorted(starts, int(ticket.created.timestamp()), side="right"))]
+        row = counts.setdefault((ticket.priority, _sla_label(sla)), Counter())
         row["tickets"] += 1
         row["response_breaches"] += ticket.response_met is False
         row["resolution_breaches"] += ticket.resolution_met is False
