@@ -46,9 +46,8 @@ def _rounded(value, digits=2):
 
 def in_term(contract, months):
     """The months that overlap the contract's term: service is agreed (and measured) only then."""
-    first = month_index(contract.start_date.year, contract.start_date.month)
-    last = month_index(contract.end_date.year, contract.end_date.month)
-    return [(y, m) for y, m in months if first <= month_index(y, m) <= last]
+    start, end = contract.start_date, contract.end_date
+    return [(y, m) for y, m in months if (start.year, start.month) <= (y, m) <= (end.year, end.month)]
 
 
 def _achievement(clock):
@@ -183,8 +182,7 @@ def parse(labels) -> list[tuple[int, int]]:
 
 def full_months_before(day: date, count: int = 3) -> list[tuple[int, int]]:
     """The `count` full months before the month of `day` (the baseline: e.g. the last three full months)."""
-    last = month_index(day.year, day.month) - 1
-    return [from_index(i) for i in range(last - count + 1, last + 1)]
+    return sla.last_months(day.year, day.month, count + 1)[:-1]
 
 
 def full_months_after(day: date, today: date, count: int = 3) -> list[tuple[int, int]]:
