@@ -22,11 +22,12 @@ def _what(incident):
 def acknowledgements(user, today):
     from . import services
 
+    reported = SecurityIncident.objects.filter(status=S.REPORTED)
+    if not reported.exists():  # the usual case: one query per work queue read, nothing to escalate
+        return
     services.escalate_due()
     config = services.settings_record()
-    waiting = list(SecurityIncident.objects.filter(status=S.REPORTED).order_by("reported_at", "pk")[:100])
-    if not waiting:
-        return
+    waiting = list(reported.order_by("reported_at", "pk")[:100])
     is_director = user.pk in {u.pk for u in services.directors(config)}
     people = services.chain(config)
     for incident in waiting:
