@@ -17,7 +17,9 @@ from datetime import datetime
 MONTHLY = "monthly"  # a contract's month (reporting.MonthlyServiceReport); the customer reads it
 INTERNAL = "internal"  # every contract of an internal report, one month (reporting.InternalServiceReport)
 SUMMARY = "summary"  # a project's contract over the project's period (closure.SummaryReport)
-REPORTS = (MONTHLY, INTERNAL, SUMMARY)
+# The company's review period (strategy.ManagementReview): every contract in force in it; the GM and the MR read it
+MANAGEMENT = "management"
+REPORTS = (MONTHLY, INTERNAL, SUMMARY, MANAGEMENT)
 
 _providers = {report: [] for report in REPORTS}
 

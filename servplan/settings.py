@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "servicedata",
     "strategy",
     "projects",
+    "suppliers",
+    "procurement",
     "reporting",
     "closure",
     "portal",
