@@ -78,6 +78,8 @@ PROJECT_TEAM = _("Project team")
 SERVICE_DEPT = _("Service Department")
 SALES_DEPT = _("Sales Department")
 TSD = _("Technical Service Division")
+COMMERCE_DEPT = _("Commerce Department")
+MANAGEMENT = _("Company management")
 
 # SPEC section 5, in the seed's order. All are of type D (document/record).
 for code, label, drafted_by, prefix in [

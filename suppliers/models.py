@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel
+from core.models import BaseModel, ChildRow, ControlledRecord
 
 from .choices import SupplierCategory
 
@@ -109,3 +109,43 @@ class Performance(SupplierRow):
 
     def __str__(self):
         return f"{self.supplier} {self.delivered_on}: {self.source_label}"
+
+
+class QualifiedList(ControlledRecord):
+    """合格供方名录: the suppliers the company may buy from, each for a scope of supply until a date. Approved by
+    Commerce and re-approved by its review date (a new version); only the approved version in force counts."""
+
+    review_due = models.DateField(_("re-approval due"),
+                                  help_text=_("The list must be reviewed and approved again by this date."))
+
+    class Meta(ControlledRecord.Meta):
+        verbose_name = _("qualified supplier list")
+        verbose_name_plural = _("qualified supplier lists")
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"], name="suppliers_list_number_version",
+                                    violation_error_message=_("This number and version already exist.")),
+        ]
+
+
+class QualifiedEntry(ChildRow):
+    parent_field = "qualified_list"
+    row_key = ("supplier",)
+
+    qualified_list = models.ForeignKey(QualifiedList, models.CASCADE, related_name="entries",
+                                       verbose_name=_("qualified supplier list"))
+    supplier = models.ForeignKey(Supplier, models.PROTECT, related_name="+", verbose_name=_("supplier"))
+    scope = models.CharField(_("scope of supply"), max_length=300, blank=True,
+                             help_text=_("What the supplier is qualified to supply, e.g. Huawei servers and "
+                                         "storage."))
+    valid_until = models.DateField(_("qualified until"),
+                                   help_text=_("Usually the end of the supplier's evaluation's validity."))
+
+    class Meta:
+        ordering = ["qualified_list", "supplier__code"]
+        verbose_name = _("qualified supplier")
+        verbose_name_plural = _("qualified suppliers")
+        constraints = [models.UniqueConstraint(fields=["qualified_list", "supplier"], name="suppliers_entry_once",
+                                               violation_error_message=_("This supplier is already on the list."))]
+
+    def __str__(self):
+        return f"{self.supplier} ({self.scope})" if self.scope else str(self.supplier)
