@@ -23,6 +23,8 @@ STAGES = [
     Stage("implementation", _("Implementation"), "SP-4.4", ("work_plan",)),
     Stage("monitoring", _("Monitoring & improvement"), "SP-4.5",
           ("monthly_report", "meeting_minutes", "summary_report", "acceptance_certificate")),
+    Stage("commerce", _("Commerce"), "SP-2.6", ("qualified_supplier_list",)),
+    Stage("management", _("Management"), "SP-2.1"),
     Stage("records", _("Records"), "SP-5"),
     Stage("admin", _("Organisation"), "SP-2"),
 ]

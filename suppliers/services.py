@@ -51,3 +51,18 @@ def qualification(supplier, on=None) -> Qualification:
             reasons.append(_t("The certificate %(name)s of %(supplier)s expired on %(date)s.")
                            % {"name": row["name"], "supplier": supplier, "date": date_text(row["until"])})
     return Qualification(not reasons, reasons, min(ends) if ends else None)
+
+
+def record_performance(supplier, *, delivered_on, due_on, quantity, defects, source_label, source_url="", note="",
+                       user):
+    """How one accepted delivery went (procurement calls it when a delivery is accepted): on time when delivered
+    on or before its due date. Written through core.records (matrix, validation, audit)."""
+    from core import records
+
+    from .models import Performance
+
+    row = Performance(supplier=supplier, delivered_on=delivered_on, due_on=due_on,
+                      on_time=due_on is None or delivered_on <= due_on, quantity=quantity, defects=defects,
+                      source_label=source_label[:300], source_url=source_url, note=note, recorded_by=user)
+    records.create(row, user)
+    return row

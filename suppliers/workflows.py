@@ -13,12 +13,14 @@ registry.declare(RecordType("qualified_supplier_list", _("Qualified supplier lis
 registry.bind("qualified_supplier_list", "suppliers.QualifiedList", generic_review_workflow())
 
 COMMERCE = {R.COMMERCE, R.ADMIN}
+DELIVERY_ACCEPTORS = frozenset({R.COMMERCE, R.SERVICE_MANAGER, R.SERVICE_STAFF, R.PROJECT_MANAGER, R.ADMIN})
 declare({
     "suppliers.supplier": crud(COMMERCE),
     "suppliers.suppliercontact": crud(COMMERCE),
     "suppliers.certificate": crud(COMMERCE),
-    # Written by procurement when a delivery is accepted (suppliers.services), never by hand.
-    "suppliers.performance": crud(frozenset()),
+    # Written by procurement when whoever accepts a delivery accepts it (suppliers.services.record_performance);
+    # never changed or deleted by hand.
+    "suppliers.performance": {**crud(frozenset()), "add": DELIVERY_ACCEPTORS},
     "suppliers.qualifiedlist": review_flow(COMMERCE, {R.COMMERCE}),
     "suppliers.qualifiedentry": crud(COMMERCE),
 })
