@@ -7,8 +7,9 @@ class ClosureConfig(AppConfig):
     verbose_name = _("Project closure")
 
     def ready(self):
-        # The checklist's sources, the buttons and panels on the project's page, and the work-queue sources.
-        from . import checklist_sources, next_steps, panels, worklist  # noqa: F401
+        # The checklist's sources, the buttons and panels on the project's page, the work-queue sources and the
+        # management review's input (internal reviews' results, core.report_sections).
+        from . import checklist_sources, next_steps, panels, reports, worklist  # noqa: F401
 
         next_steps.register()
         panels.register()

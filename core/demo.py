@@ -1,7 +1,9 @@
 """The demo's foundation, loaded first by `manage.py load_demo`: the administrator and the numbering schemes.
 
 Every app may have a `demo` module with `load(context)`; `load_demo` calls them in INSTALLED_APPS order (each
-app's records come after those they build on), handing them one `DemoContext`. A demo module writes through
+app's records come after those they build on), handing them one `DemoContext`. A module may also have
+`finish(context)`, called after every app's `load` (in the same order): the late pass of an earlier stage's record
+that reads later stages' data (strategy's management review). A demo module writes through
 core.records and core.workflow as the demo user who would do the work, so the demo has its audit trail, and
 it is idempotent: it looks a record up (any version) before it creates it, so it also works after users have
 edited the demo records in the database.

@@ -7,8 +7,9 @@ class ImprovementConfig(AppConfig):
     verbose_name = _("Continual improvement")
 
     def ready(self):
-        # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items and
-        # the report sections.
-        from . import closure_items, reports, sources, worklist  # noqa: F401
+        # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items,
+        # the report sections, and the improvements a management review decides.
+        from . import closure_items, decisions, reports, sources, worklist  # noqa: F401
 
         sources.register_sources()
+        decisions.register()

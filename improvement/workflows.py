@@ -80,8 +80,12 @@ registry.bind("improvement", "improvement.Improvement", IMPROVEMENT_WORKFLOW,
 # reports, reviews and meetings); the Service Department manager approves effectiveness checks.
 AUTHORS = {R.SERVICE_STAFF, R.SERVICE_MANAGER, R.PROJECT_MANAGER, R.TSD_STAFF, R.TSD_DIRECTOR, R.ADMIN}
 APPROVERS = {R.SERVICE_MANAGER}
+# Top management opens improvements too: the General Manager's approval of a management review raises the
+# improvements it decided (improvement.decisions), and the Management Representative follows them up.
+MANAGEMENT = {R.GENERAL_MANAGER, R.MANAGEMENT_REP}
 declare({
-    "improvement.improvement": {**crud(AUTHORS), "start": AUTHORS, "implement": AUTHORS, "request_close": AUTHORS,
+    "improvement.improvement": {**crud(AUTHORS), "add": AUTHORS | MANAGEMENT, "change": AUTHORS | MANAGEMENT,
+                                "start": AUTHORS, "implement": AUTHORS, "request_close": AUTHORS,
                                 "withdraw": AUTHORS, "close": APPROVERS, "return": APPROVERS},
 })
 navigation.add("monitoring", _("Improvements"), "improvement:improvement_list", "improvement.improvement",

@@ -5,7 +5,9 @@ frozen into each report when it is generated (in the company's language).
   month: number, title, state, linked tickets, breaches among them) and "Problem candidates" (the contract's
   top-ranked candidates over the 90 days before the month's end);
 * internal: the new and open problems across the report's contracts, and the company-wide ones;
-* summary: the problems of the project's contract raised before the period's end, with their fix dates.
+* summary: the problems of the project's contract raised before the period's end, with their fix dates;
+* management (the management review): across the period's contracts and company-wide, the problems new in the
+  period or open at its end, with how many were new, closed (fixed) in the period and open at its end.
 """
 
 from django.db.models import Count, Q
@@ -89,7 +91,25 @@ def summary_problems(scope):
                       rows, note="" if rows else _t("No problem was recorded for the project's contract."))
 
 
+def management_problems(scope):
+    numbers = [c.number for c in scope.contracts]
+    listed = list(_problems(numbers, scope.start, scope.end, company_wide=True))
+    new = sum(scope.start <= p.created < scope.end for p in listed)
+    still_open = sum(p.status in OPEN_STATES for p in listed)
+    fixed = sum(1 for p in listed if p.fixed_on and scope.start.date() <= p.fixed_on < scope.end.date())
+    rows = [[p.contract.number if p.contract_id else _t("Company-wide"), p.number, p.title, _state(p),
+             _new(p, scope.start, scope.end), f"{p.fixed_on:%Y-%m-%d}" if p.fixed_on else "—", p.linked, p.breaches]
+            for p in listed]
+    note = _t("Problems: %(new)s new in the period, %(fixed)s fixed in it, %(open)s open now.") % {
+        "new": new, "fixed": fixed, "open": still_open}
+    return rs.Section("problems", _t("Problems"),
+                      [_t("Contract"), _t("Number"), _t("Title"), _t("State"), _t("New in the period"),
+                       _t("Fix date"), _t("Linked tickets"), _t("Breaches")], rows,
+                      note=note if rows else _t("No problem was new or open in the period."))
+
+
 rs.register(rs.MONTHLY, monthly_problems)
 rs.register(rs.MONTHLY, monthly_candidates)
 rs.register(rs.INTERNAL, internal_problems)
 rs.register(rs.SUMMARY, summary_problems)
+rs.register(rs.MANAGEMENT, management_problems)

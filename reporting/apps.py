@@ -8,7 +8,8 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django_tasks_db.compat import task_finished
 
-        from . import next_steps, tasks, workflows, worklist  # noqa: F401  (record types, work-queue sources)
+        # record types, work-queue sources, the management review's satisfaction input (core.report_sections)
+        from . import next_steps, reports, tasks, workflows, worklist  # noqa: F401
 
         next_steps.register()
 

@@ -1,5 +1,5 @@
-"""Security incidents in the internal report and the project summary report (core.report_sections). The monthly
-report goes to the customer: it has no security section.
+"""Security incidents in the internal report, the project summary report and the management review
+(core.report_sections). The monthly report goes to the customer: it has no security section.
 
 Sections are frozen into reports that more people read than may open an incident, so they hold counts, numbers,
 titles and states only: no description, solution or people.
@@ -58,3 +58,5 @@ def summary_section(scope):
 
 rs.register(rs.INTERNAL, internal_section)
 rs.register(rs.SUMMARY, summary_section)
+# The management review: the same list over the review's period, across every contract in force in it.
+rs.register(rs.MANAGEMENT, internal_section)

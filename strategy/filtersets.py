@@ -1,7 +1,7 @@
 
 from core.filtersets import ControlledRecordFilterSet, FilterSet
 
-from .models import AnnualGoals, Goal, TaskAllocation
+from .models import AnnualGoals, Decision, Goal, ManagementReview, TaskAllocation
 
 
 class AnnualGoalsFilterSet(ControlledRecordFilterSet):
@@ -20,3 +20,15 @@ class TaskAllocationFilterSet(FilterSet):
     class Meta:
         model = TaskAllocation
         fields = ["goal", "department", "responsible"]
+
+
+class ManagementReviewFilterSet(ControlledRecordFilterSet):
+    class Meta:
+        model = ManagementReview
+        fields = ["q", "status", "owner_department", "created_after", "created_before"]
+
+
+class DecisionFilterSet(FilterSet):
+    class Meta:
+        model = Decision
+        fields = ["review", "kind", "status", "owner"]

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             for module in demo_modules():
                 module.load(context)
+            # The late pass: a record that reads every later stage's data (strategy's management review) is written
+            # once all of them are loaded, by the module's optional `finish(context)`, again in INSTALLED_APPS order.
+            for module in demo_modules():
+                if hasattr(module, "finish"):
+                    module.finish(context)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for line in context.messages:
             self.stdout.write(line)
