@@ -173,7 +173,7 @@ def goal_progress(scope):
     return rs.Section("goal_progress", _t("Annual goal progress"),
                       [_t("Year"), _t("Code"), _t("Goal"), _t("Measure"), _t("Target"), _t("Department"),
                        _t("Projects"), _t("Progress %"), _t("Tasks allocated")], rows,
-                      note=_t("Progress is the mean % complete of the projects serving the goal.") if rows
+                      note=_t("Progress is the mean percentage complete of the projects serving the goal.") if rows
                       else _t("No approved annual goals for the period's years."))
 
 
