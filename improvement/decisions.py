@@ -42,7 +42,7 @@ def raise_from_decision(decision, user):
         owner_department=decision.owner.department or user.department, due_date=decision.due_date,
         plan=decision.decision, measure=MeasureKind.RESPONSE, source_kind=SourceKind.MANAGEMENT_REVIEW,
         source_type=ContentType.objects.get_for_model(Decision), source_id=decision.pk,
-        source_label=f"{review.number} v{review.version} {review.title}"[:300], source_reference=review.number)
+        source_label=f"{review.number} v{review.version} {review.title}"[:300])
     return services.create(improvement, user, comment=display.message(
         gettext_noop("Decided in management review %(review)s."), review=review.number))
 
