@@ -104,7 +104,8 @@ def _management_review(context):
     goal = Goal.objects.filter(annual_goals__year=2026, annual_goals__status="approved", code="G1").first()
     with acting_as(mr, request_id=REQUEST_ID):
         review = records.create(ManagementReview(
-            period_start=start, period_end=end, meeting_date=meeting, owner_department=departments["gmo"],
+            title=f"{start:%Y-%m} – {end:%Y-%m} 年度管理评审", period_start=start, period_end=end,
+            meeting_date=meeting, owner_department=departments["gmo"],
             advice_policy=REVIEW_ADVICE[0], advice_industry=REVIEW_ADVICE[1], advice_business=REVIEW_ADVICE[2]),
             mr, comment="初版")
         set_links(review, "attendees", [users[name] for name in ("gm", "mr", "tsd_director", "svc_manager", "commerce")
