@@ -351,7 +351,7 @@ class Flag:
         return self.due < (on or terms.today())
 
 
-def _latest_certificates(suppliers=None):
+def latest_certificates(suppliers=None):
     """The latest certificate of each name of each (active) supplier."""
     newer = Certificate.objects.filter(supplier=OuterRef("supplier"), name=OuterRef("name"),
                                        valid_until__gt=OuterRef("valid_until"))
@@ -369,7 +369,7 @@ def flags(on=None, suppliers=None) -> list[Flag]:
     on = on or terms.today()
     horizon = terms.warning_horizon(on)
     result = []
-    for cert in _latest_certificates(suppliers).filter(valid_until__lte=horizon):
+    for cert in latest_certificates(suppliers).filter(valid_until__lte=horizon):
         result.append(Flag(f"certificate:{cert.pk}:{cert.valid_until:%Y%m%d}", "certificate",
                            _t("Certificate %(name)s of %(supplier)s valid until %(date)s")
                            % {"name": cert.name, "supplier": cert.supplier, "date": date_text(cert.valid_until)},
