@@ -14,6 +14,8 @@ from core.roles import Role as R
 from core.workflow import (
     NOT_AUTHOR,
     Condition,
+    Fix,
+    Reason,
     Transition,
     Workflow,
     generic_review_workflow,
@@ -62,7 +64,18 @@ def _freeze(evaluation, user):
     freeze_outcome(evaluation, user)
 
 
-CRITERIA_READY = Condition(_criteria_ready, _("List the criteria with weights adding up to 100."), fix=_edit)
+class CriteriaReady(Condition):
+    """The refusal says what is wrong with the weights (none listed, or what they add up to)."""
+
+    def reason(self, record, user):
+        from .services import weights_problem
+
+        text = weights_problem(record) or str(self.message)
+        label, url = _edit(record, user)
+        return Reason(text, Fix(text, label, url))
+
+
+CRITERIA_READY = CriteriaReady(_criteria_ready, _("List the criteria with weights adding up to 100."), fix=_edit)
 HAS_EVALUATORS = Condition(_has_evaluators, _("Name the evaluators who score the supplier."), fix=_edit)
 SCORES_COMPLETE = Condition(_scores_complete, _("Every evaluator must score every criterion first."),
                             fix=open_record)
@@ -113,4 +126,3 @@ navigation.add("commerce", _("Supplier evaluations"), "suppliers:supplierevaluat
                "suppliers.supplierevaluation", roles={R.COMMERCE})
 navigation.add("commerce", _("Qualified supplier lists"), "suppliers:qualifiedlist_list", "suppliers.qualifiedlist",
                roles={R.COMMERCE})
-navigation.add("commerce", _("Supplier certificates"), "suppliers:certificate_list", "suppliers.certificate")
