@@ -4,6 +4,7 @@ approved evaluation up to the period's end (result and verdict) and whether it w
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
@@ -25,7 +26,7 @@ def supplier_performance(scope):
     delivered = Performance.objects.filter(delivered_on__gte=first, delivered_on__lte=last).values("supplier")
     evaluated = SupplierEvaluation.objects.filter(status__in=(EvaluationStatus.APPROVED, EvaluationStatus.SUPERSEDED),
                                                   approved_at__lt=scope.end).values("supplier")
-    suppliers = list(Supplier.objects.filter(pk__in=delivered.union(evaluated)).order_by("code"))
+    suppliers = list(Supplier.objects.filter(Q(pk__in=delivered) | Q(pk__in=evaluated)).order_by("code"))
     qualified = services.qualifications(suppliers, on=last)
     rows = []
     for supplier in suppliers:
