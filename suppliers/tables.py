@@ -58,8 +58,7 @@ class SupplierTable(tables.Table):
         q = self.qualification(record)
         if q.qualified:
             return format_html('<span class="badge text-bg-success qualification">{}</span>', _t("Qualified"))
-        return format_html('<span class="badge text-bg-secondary qualification" title="{}">{}</span>',
-                           " ".join(q.reasons), _t("Not qualified"))
+        return format_html('<span class="badge text-bg-secondary qualification">{}</span>', _t("Not qualified"))
 
     def value_qualified(self, value, record):
         return self.qualification(record).qualified
