@@ -4,7 +4,9 @@ A record type whose model declares `restrict_rows(queryset, user, action)` (an i
 the people it concerns) is narrowed by `restrict()` on its own pages and API. Core's own lists name records too: the
 register (RecordIndex: register page and API, related records, search by number) and the audit trail (AuditEntry:
 the entries about the record and its rows). Their `restrict_rows` call these functions so a reader sees there only
-the records the record type's own rule lets them see. Types without such a rule are not touched.
+the records the record type's own rule lets them see. The audit trail is narrowed the same way for a plain model with
+such a rule (a supplier evaluation's blind scores, a delegation): an entry about a row is shown to whoever may read
+the row. Models without such a rule are not touched.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +19,16 @@ def private_types():
     from .registry import registry
 
     return [(t, t.model) for t in registry if t.implemented and hasattr(t.model, "restrict_rows")]
+
+
+def private_models():
+    """Every model that narrows its readers: the private record types' and plain models' alike."""
+    from django.apps import apps
+
+    from .models import AuditEntry, RecordIndex
+
+    return [model for model in apps.get_models()
+            if hasattr(model, "restrict_rows") and model not in (AuditEntry, RecordIndex)]
 
 
 def visible_ids(model, user):
@@ -35,10 +47,11 @@ def _as_text(ids):
 
 
 def narrow_audit(queryset, user):
-    """Audit entries about a private record, or about one of its rows, only for those who may see the record."""
+    """Audit entries about a private record or row, or about one of a private record's rows, only for those who may
+    see it."""
     from .rows import child_relations
 
-    for _record_type, model in private_types():
+    for model in private_models():
         visible = visible_ids(model, user)
         hidden = Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(
             object_id__in=_as_text(model._base_manager.filter(pk__in=visible)))

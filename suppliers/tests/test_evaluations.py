@@ -195,3 +195,24 @@ def test_exports_of_an_evaluation_and_a_list(demo, client_for):
     listed = services.list_in_force()
     response = client_for("auditor").get(f"/suppliers/qualifiedlist/{listed.pk}/export/?format=docx")
     assert response.status_code == 200
+
+
+def test_the_audit_trail_keeps_scores_blind_too(scored, demo):
+    """The audit trail names every score written; until all have scored it shows a reader only their own."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEntry
+
+    commerce, manager = demo["commerce"], demo["svc_manager"]
+    score(scored, commerce, FIRST)
+    scores_type = ContentType.objects.get_for_model(Score)
+    ids = [str(pk) for pk in Score.objects.filter(evaluation=scored).values_list("pk", flat=True)]
+
+    def entries(user):
+        return AuditEntry.objects.restrict(user, "view").filter(content_type=scores_type, object_id__in=ids).count()
+
+    assert Score.objects.filter(evaluation=scored).count() == 3  # written and audited, but not yet readable
+    assert entries(demo["auditor"]) == entries(demo["gm"]) == 0
+    score(scored, manager, SECOND)
+    ids = [str(pk) for pk in Score.objects.filter(evaluation=scored).values_list("pk", flat=True)]
+    assert entries(demo["auditor"]) == 6
