@@ -73,10 +73,12 @@ class MatrixPermission(permissions.BasePermission):
 
     @staticmethod
     def action(request, view):
-        # Transitions and new versions: the workflow engine and core.records check the rest.
-        if getattr(view, "action", None) in {"transition", "new_version"}:
+        # Transitions and new versions: the workflow engine and core.records check the rest. A viewset's own route
+        # may name the matrix action it needs (`action_permissions = {"track": "change"}`).
+        name = getattr(view, "action", None)
+        if name in {"transition", "new_version"}:
             return "view"
-        return ACTIONS.get(request.method, "view")
+        return getattr(view, "action_permissions", {}).get(name) or ACTIONS.get(request.method, "view")
 
 
 def exception_handler(exc, context):

@@ -143,6 +143,8 @@ class DecisionViewSet(ServiceViewSet):
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilterSet
     select_related = ("review", "owner", "goal")
+    # Whoever may follow a decision up (its owner too: Decision.restrict_rows) posts to track/, not only who adds.
+    action_permissions = {"track": "change"}
 
     @extend_schema(request=TrackSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])

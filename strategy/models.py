@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RecordStatus
 from core.models import ChildRow, ControlledRecord
 
 from .choices import DecisionKind, DecisionStatus
@@ -192,6 +193,16 @@ class Decision(ChildRow):
 
     def get_absolute_url(self):
         return reverse("strategy:decision_detail", args=[self.pk])
+
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """Everyone who may read decisions reads them all. The General Manager and the MR write them; after the
+        approval whoever owns an action also records what became of it (Decision.clean keeps the rest as decided)."""
+        from .workflows import DECISION_WRITERS
+
+        if action == "view" or user.own_roles & DECISION_WRITERS:
+            return queryset
+        return queryset.filter(owner=user, review__status=RecordStatus.APPROVED)
 
     @property
     def is_action(self) -> bool:

@@ -13,7 +13,7 @@ import calendar
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -185,15 +185,26 @@ def _keep_decided(sender, instance, **kwargs):
 
 
 def may_track(decision, user) -> bool:
+    """Whether the page offers `user` to record what became of the decision (an action of the review in force)."""
+    return decision.review.status == RecordStatus.APPROVED and decision.is_action and follows_up(decision, user)
+
+
+def follows_up(decision, user) -> bool:
+    """The GM and the MR follow every decision up; anyone else of the company only those they own."""
     from core.permissions import allowed
 
-    return decision.review.status == RecordStatus.APPROVED and decision.is_action \
-        and allowed(user, decision, "change")
+    from .models import Decision
+
+    return allowed(user, decision, "change") and Decision.restrict_rows(
+        Decision.objects.filter(pk=decision.pk), user, "change").exists()
 
 
 def track(decision, user, status, done_on=None, result=""):
     """Record what became of a decision of an approved review: done (with the date and the result), cancelled (with
     the reason) or open again."""
+    if not follows_up(decision, user):
+        raise PermissionDenied(_t("Only the General Manager, the Management Representative or the decision's owner "
+                                  "records what became of it, once the review is approved."))
     before = audit.snapshot(decision)
     decision.status = status
     decision.done_on = (done_on or timezone.localdate()) if status == DecisionStatus.DONE else None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import navigation
 from core.permissions import crud, declare, review_flow
 from core.registry import MANAGEMENT, TSD, RecordType, registry
+from core.roles import STAFF
 from core.roles import Role as R
 from core.workflow import NOT_AUTHOR, Condition, edit_record, generic_review_workflow
 
@@ -70,10 +71,11 @@ REVIEW_AUTHORS = {R.MANAGEMENT_REP, R.ADMIN}
 DECIDERS = {R.GENERAL_MANAGER}
 # The General Manager records decisions; the Management Representative may draft them with the review and follows
 # them up (records them done) after the approval.
-DECISION_WRITERS = {R.GENERAL_MANAGER, R.MANAGEMENT_REP, R.ADMIN}
+# Anyone of the company may own an action and records what became of it (Decision.restrict_rows: their own only).
+DECISION_WRITERS = frozenset({R.GENERAL_MANAGER, R.MANAGEMENT_REP, R.ADMIN})
 declare({
     "strategy.managementreview": review_flow(REVIEW_AUTHORS, DECIDERS),
-    "strategy.decision": crud(DECISION_WRITERS),
+    "strategy.decision": {**crud(DECISION_WRITERS), "change": STAFF},
 })
 navigation.add("management", _("Management reviews"), "strategy:managementreview_list", "strategy.managementreview",
                roles={R.GENERAL_MANAGER, R.MANAGEMENT_REP})

@@ -213,10 +213,13 @@ def test_a_decision_becomes_a_tracked_action_and_an_improvement(demo, client_for
     assert any(i.key == f"management_review:follow:{action.pk}" for i in items_for(gm, date(2026, 12, 20)))
     assert not any(i.key.startswith("management_review:decision:") for i in items_for(owner, date(2026, 11, 1))
                    if i.key.endswith(str(decided.pk)))
-    # Tracked through the API: done with its result; it leaves the queues.
-    answer = client_for("mr").post(f"/api/strategy/management-review-decisions/{action.pk}/track/",
-                                   {"status": "done", "done_on": "2026-11-20", "result": "两人已到岗"},
-                                   content_type="application/json")
+    # Tracked through the API by its owner (someone else of the company may not): done with its result; it leaves
+    # the queues.
+    track_url = f"/api/strategy/management-review-decisions/{action.pk}/track/"
+    done = {"status": "done", "done_on": "2026-11-20", "result": "两人已到岗"}
+    assert client_for("sales").post(track_url, done, content_type="application/json").status_code == 403
+    assert client_for("sales").post(reverse("strategy:decision_track", args=[action.pk]), done).status_code == 403
+    answer = client_for("svc_manager").post(track_url, done, content_type="application/json")
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == "done"
     assert not any(i.key == f"management_review:decision:{action.pk}" for i in items_for(owner, date(2026, 12, 10)))
