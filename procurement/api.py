@@ -133,6 +133,7 @@ class PurchaseViewSet(ServiceCheckedMixin, ServiceViewSet):
     http_method_names = ["get", "patch", "post", "head", "options"]
     service_checked_actions = ("request_exception", "decide_exception")
 
+    @extend_schema(exclude=True)  # rows are opened by the plan's approval; POST serves the exception actions
     def create(self, request, *args, **kwargs):
         return Response({"detail": _t("Purchases are opened when their plan is approved.")},
                         status=status.HTTP_405_METHOD_NOT_ALLOWED)
@@ -140,17 +141,19 @@ class PurchaseViewSet(ServiceCheckedMixin, ServiceViewSet):
     @extend_schema(request=ExceptionRequestSerializer, responses=PurchaseSerializer)
     @action(detail=True, methods=["post"], url_path="request-exception")
     def request_exception(self, request, pk=None):
+        purchase = self.get_object()
         data = ExceptionRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        purchase = services.request_exception(self.get_object(), request.user, data.validated_data["reason"])
+        purchase = services.request_exception(purchase, request.user, data.validated_data["reason"])
         return Response(PurchaseSerializer(purchase, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ExceptionDecisionSerializer, responses=PurchaseSerializer)
     @action(detail=True, methods=["post"], url_path="decide-exception")
     def decide_exception(self, request, pk=None):
+        purchase = self.get_object()
         data = ExceptionDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        purchase = services.decide_exception(self.get_object(), request.user, data.validated_data["approve"],
+        purchase = services.decide_exception(purchase, request.user, data.validated_data["approve"],
                                              data.validated_data["comment"])
         return Response(PurchaseSerializer(purchase, context=self.get_serializer_context()).data)
 
