@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core import audit, records, workflow
+from core.audit import verify_chain
 from core.worklist import items_for
 from procurement import tendering
 from procurement.choices import TenderStatus
@@ -135,6 +136,7 @@ def test_proposing_another_than_the_best_needs_a_reason_and_the_award_writes_bac
     assert (purchase.supplier, purchase.amount, purchase.tender) == (bids[1].supplier, bids[1].price, tender)
     page = client_for("commerce").get(plan.get_absolute_url()).content.decode()
     assert tender.number in page and "awarded by" in page
+    assert list(verify_chain()) == []  # the proposal and the derived flag leave the audit trail verifiable
 
 
 def _approve_as_author(tender, demo):
