@@ -100,7 +100,7 @@ def _management_review(context):
     mr, gm = users["mr"], users["gm"]
     today = timezone.localdate()
     start, end = review_period(today)
-    meeting = today - timedelta(days=7)
+    meeting = today  # held today: its period is the twelve months the demo's records belong to
     goal = Goal.objects.filter(annual_goals__year=2026, annual_goals__status="approved", code="G1").first()
     with acting_as(mr, request_id=REQUEST_ID):
         review = records.create(ManagementReview(
