@@ -63,6 +63,8 @@ def check_bid(bid):
     if bid.attachment_id and (bid.attachment.object_id != tender.pk
                               or bid.attachment.content_type.model_class() is not Tender):
         raise ValidationError({"attachment": _t("Choose a document attached to this tender.")})
+    if tender.pk is None:  # invited on the new tender's own form: nobody has bid yet
+        return
     same = Bid.objects.filter(tender=tender).exclude(pk=bid.pk)
     if bid.supplier_id and same.filter(supplier_id=bid.supplier_id).exists():
         raise ValidationError({"supplier": _t("This supplier is already a bidder.")})

@@ -132,8 +132,14 @@ BIDS = Condition(_tendering("enough_bids"), Formatted(gettext_noop(
     fix=open_record)
 DEADLINE = Condition(_tendering("deadline_reached"), _("The bids are opened on or after the bid deadline."))
 SCORED = Condition(_tendering("is_complete"), _("Every evaluator must score every bid first."), fix=open_record)
+def _propose_page(tender, user):
+    from django.urls import reverse
+
+    return gettext("Propose the winner"), reverse("procurement:tender_propose", args=[tender.pk])
+
+
 PROPOSED = Condition(_tendering("proposal_ready"), _("Propose the winner (with the reason when it is not the best "
-                                                     "ranked bid)."), fix=open_record)
+                                                     "ranked bid)."), fix=_propose_page)
 WINNER_SUPPLIER = Condition(_tendering("winner_is_supplier"), _("The winning bidder must be in the supplier "
                                                                 "register: name its supplier on the bid."),
                             fix=open_record)
