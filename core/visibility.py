@@ -9,7 +9,6 @@ such a rule (a supplier evaluation's blind scores, a delegation): an entry about
 the row. Models without such a rule are not touched.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
@@ -48,6 +47,12 @@ def narrow_register(queryset, user):
     return queryset
 
 
+def _about(model):
+    """Entries about rows of `model`, named by the content type's natural key (joined in the same query: no lookup
+    of its id first, so the first reader of a process runs no more queries than the next)."""
+    return Q(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
+
+
 def _as_text(ids):
     return ids.annotate(object_key=Cast("pk", CharField())).values("object_key")
 
@@ -61,11 +66,9 @@ def narrow_audit(queryset, user):
         visible = visible_ids(model, user)
         if visible is None:
             continue
-        hidden = Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(
-            object_id__in=_as_text(model._base_manager.filter(pk__in=visible)))
+        hidden = _about(model) & ~Q(object_id__in=_as_text(model._base_manager.filter(pk__in=visible)))
         for rel in child_relations(model):
             rows = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": visible})
-            hidden |= Q(content_type=ContentType.objects.get_for_model(rel.related_model)) & ~Q(
-                object_id__in=_as_text(rows))
+            hidden |= _about(rel.related_model) & ~Q(object_id__in=_as_text(rows))
         queryset = queryset.exclude(hidden)
     return queryset

@@ -1,5 +1,6 @@
-"""Demo notifications, loaded last by `manage.py load_demo` (idempotent): the reminder job's first run, so every
-demo user's bell shows what their work queue holds; the general manager reads e-mail as a daily digest."""
+"""Demo notifications, loaded last by `manage.py load_demo` (idempotent): the reminder job's first run (in the late
+pass), so every demo user's bell shows what their work queue holds; the general manager reads e-mail as a daily
+digest."""
 
 from django.db import transaction
 from django.test.utils import override_settings
@@ -16,8 +17,11 @@ def load(context):
     if general_manager is not None:
         NotificationPreference.objects.get_or_create(user=general_manager,
                                                      defaults={"email_mode": EmailMode.DIGEST})
-    # After the demo's own transitions have enqueued their reminder run (notifications.signals, on commit):
-    # this run covers them, so none is left waiting in the queue.
+
+
+def finish(context):
+    """After every app's late pass too (the management review's transitions): the first run covers the demo's own
+    transitions, whose reminder run (notifications.signals, on commit) is then not left waiting in the queue."""
     transaction.on_commit(first_run)
 
 

@@ -246,6 +246,9 @@ SPECTACULAR_SETTINGS = {
         "AgreementDecisionEnum": "reporting.choices.AgreementDecision",
         "CauseCategoryEnum": "problems.choices.CauseCategory",
         "ProjectCategoryEnum": "projects.choices.ProjectCategory",
+        "SupplierCategoryEnum": "suppliers.choices.SupplierCategory",
+        "DecisionKindEnum": "strategy.choices.DecisionKind",
+        "DecisionStatusEnum": "strategy.choices.DecisionStatus",
     },
 }
 
