@@ -341,7 +341,13 @@ def test_a_real_due_report_is_told_once_to_who_writes_it(demo):
     run_twice()
 
     told = Notification.objects.filter(recipient=user, key=item.key)
-    assert told.count() == 1 and told.get().kind in (NotificationKind.DUE, NotificationKind.OVERDUE)
+    # The most urgent kind that applies on the day the test runs (early in a month last month's report is not yet
+    # within the reminder days of its due date: it is told as new work).
+    from django.conf import settings
+
+    expected_kind = NotificationKind.OVERDUE if item.due < today() else NotificationKind.DUE \
+        if item.due <= today() + timedelta(days=settings.SERVPLAN_REMINDER_DAYS) else NotificationKind.ASSIGNED
+    assert told.count() == 1 and told.get().kind == expected_kind
     expected = Notification.objects.filter(key=item.key).count()  # everyone who owes it, each once
     assert len([m for m in mail.outbox if told.get().titles["zh-hans"] in m.subject]) == expected
     assert len([m for m in mails_to(user) if told.get().titles["zh-hans"] in m.subject]) == 1
