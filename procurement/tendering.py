@@ -121,11 +121,9 @@ def evaluator_done(tender, user, scores=None) -> bool:
 
 
 def visible_scores(tender, user) -> dict:
-    """The scores `user` may read: all once complete, else only their own (suppliers.scoring.visible's rule)."""
+    """The scores `user` may read: all once every bid is scored, else only their own (suppliers.scoring.visible)."""
     scores = all_scores(tender)
-    if is_complete(tender, scores):
-        return scores
-    return {key: value for key, value in scores.items() if key[0] == user.pk}
+    return scoring.visible(scores, user.pk, is_complete(tender, scores))
 
 
 @dataclass(frozen=True)
@@ -146,8 +144,8 @@ def ranking(tender) -> list[Rank]:
     rows = []
     for bid in bids_received(tender):
         own = _of_bid(scores, bid.pk)
-        means = {c.pk: (sum(Decimal(own[(e, c.pk)]) for e in evaluators) / len(evaluators))
-                 .quantize(scoring.HUNDREDTH, rounding=ROUND_HALF_UP) for c in criteria}
+        means = {criterion: mean.quantize(scoring.HUNDREDTH, rounding=ROUND_HALF_UP)
+                 for criterion, mean in scoring.criterion_means(weights, evaluators, own).items()}
         rows.append((scoring.result(weights, evaluators, own), bid, means))
     rows.sort(key=lambda row: (-row[0], row[1].price, row[1].pk))
     return [Rank(position, bid, result, means) for position, (result, bid, means) in enumerate(rows, start=1)]

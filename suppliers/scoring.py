@@ -18,6 +18,12 @@ def complete(evaluators, criteria, scores) -> bool:
         scores.get((evaluator, criterion)) is not None for evaluator in evaluators for criterion in criteria)
 
 
+def criterion_means(criteria, evaluators, scores) -> dict:
+    """{criterion: the mean of its evaluators' scores} (exact), once complete; the result weights these."""
+    return {criterion: sum(Decimal(str(scores[(e, criterion)])) for e in evaluators) / len(evaluators)
+            for criterion in criteria}
+
+
 def result(weights, evaluators, scores) -> Decimal | None:
     """The weighted result (0–100) once complete, else None. `weights` maps criterion to weight."""
     if not complete(evaluators, list(weights), scores):
@@ -25,15 +31,14 @@ def result(weights, evaluators, scores) -> Decimal | None:
     total_weight = sum(Decimal(str(w)) for w in weights.values())
     if not total_weight:
         return None
-    total = Decimal(0)
-    for criterion, weight in weights.items():
-        mean = sum(Decimal(str(scores[(e, criterion)])) for e in evaluators) / len(evaluators)
-        total += mean * Decimal(str(weight))
+    means = criterion_means(weights, evaluators, scores)
+    total = sum(means[criterion] * Decimal(str(weight)) for criterion, weight in weights.items())
     return (total / total_weight).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
-def visible(scores, reader, evaluators, criteria) -> dict:
-    """The scores `reader` may read: all of them once complete, else only the reader's own."""
-    if complete(evaluators, criteria, scores):
+def visible(scores, reader, complete) -> dict:
+    """The scores `reader` may read: all of them once scoring is complete, else only the reader's own. The keys
+    start with the evaluator: (evaluator, criterion) here, (evaluator, bid, criterion) for a tender."""
+    if complete:
         return dict(scores)
     return {key: value for key, value in scores.items() if key[0] == reader}

@@ -206,12 +206,12 @@ def is_evaluator(evaluation, user) -> bool:
 
 def visible_scores(evaluation, user) -> dict:
     """{(evaluator id, criterion id): Score} the user may read: all once complete, else only their own."""
-    criteria, evaluators, _scores = _parts(evaluation)
+    criteria, evaluators, scores = _parts(evaluation)
     rows = {(s.evaluator_id, s.criterion_id): s for s in evaluation.scores.select_related("evaluator")}
     if evaluation.status in (EvaluationStatus.IN_REVIEW, EvaluationStatus.APPROVED, EvaluationStatus.SUPERSEDED):
         return rows
-    keys = scoring.visible({k: v.score for k, v in rows.items()}, getattr(user, "pk", None),
-                           [e.pk for e in evaluators], [c.pk for c in criteria])
+    complete = scoring.complete([e.pk for e in evaluators], [c.pk for c in criteria], scores)
+    keys = scoring.visible(scores, getattr(user, "pk", None), complete)
     return {key: rows[key] for key in keys}
 
 
