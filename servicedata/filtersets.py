@@ -98,3 +98,15 @@ class ImportJobFilterSet(SearchFilterSet):
     class Meta:
         model = ImportJob
         fields = ["q", "contract", "status"]
+
+
+# ---- import profiles
+
+
+# ---- data quality
+
+
+# ---- connectors
+
+
+# ---- webhook endpoints

@@ -67,3 +67,15 @@ class MaintenanceWindowForm(IntervalForm):
     class Meta:
         model = MaintenanceWindow
         fields = ["contract", "start", "end", "announced_at", "description"]
+
+
+# ---- import profiles
+
+
+# ---- data quality
+
+
+# ---- connectors
+
+
+# ---- webhook endpoints

@@ -87,3 +87,15 @@ class ImportJobTable(tables.Table):
         attrs = ATTRS
         fields = ("name", "contract", "status", "total_rows", "created_count", "updated_count", "unchanged_count",
                   "error_count", "created_by", "created")
+
+
+# ---- import profiles
+
+
+# ---- data quality
+
+
+# ---- connectors
+
+
+# ---- webhook endpoints

@@ -14,4 +14,12 @@ urlpatterns = [
     path("contract/<int:pk>/import/", views.ContractImportView.as_view(), name="contract_import"),
     path("contract/<int:pk>/sla/", views.SlaDashboardView.as_view(), name="sla_dashboard"),
     path("contract/<int:pk>/sla/recompute/", views.RecomputeView.as_view(), name="sla_recompute"),
+    # ---- import profiles
+
+    # ---- data quality
+
+    # ---- connectors
+
+    # ---- webhook endpoints
+
 ]

@@ -7,20 +7,16 @@ engine and stored on the row together with the calendar version and the SLA
 (tier) version they were measured with, so a report can be reproduced.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority
-from core import workers
-from core.choices import TaskState
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
 
-from .choices import ImportFormat, ImportStatus, TicketKind, TicketStatus
+from ..choices import TicketKind, TicketStatus
 
 
 class TicketQuerySet(RestrictedQuerySet):
@@ -199,74 +195,3 @@ class MaintenanceWindow(Interval):
 
     def __str__(self):
         return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M} {self.description}".strip()
-
-
-class ImportJob(BaseModel):
-    """One uploaded file: validated as a whole, then written in batches by a background task."""
-
-    contract = models.ForeignKey("contracts.Contract", models.PROTECT, related_name="+", verbose_name=_("contract"))
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    format = models.CharField(_("format"), max_length=10, choices=ImportFormat.choices)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    external_system = models.CharField(_("external system"), max_length=40, default="import",
-                                       help_text=_("Used for rows without an external system column."))
-    time_zone = models.CharField(_("time zone"), max_length=60, blank=True,
-                                 help_text=_("For times without an offset; default: the contract calendar's."))
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
-    errors = models.JSONField(_("error report"), default=list, blank=True)
-    warnings = models.JSONField(_("warnings"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                   verbose_name=_("uploaded by"))
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0,
-                                                help_text=_("Runs started: more than one when a worker stopped."))
-
-    scope_paths = {"contract": "contract"}
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
-
-    def __str__(self):
-        return f"{self.name} ({self.get_status_display()})"
-
-    @property
-    def finished(self):
-        return self.status in ImportStatus.finished()
-
-    @cached_property
-    def worker_state(self):
-        """Where the job's task stands with the background workers (core.choices.TaskState); "" once finished."""
-        return "" if self.finished else workers.task_state(self.task_id)
-
-    def get_worker_state_display(self):
-        return TaskState(self.worker_state).label if self.worker_state else ""
-
-    @property
-    def worker_notice(self):
-        """What the user is told while the job waits on a worker that stopped, or on none at all."""
-        if self.worker_state == TaskState.LOST:
-            return _("The background worker running this import stopped. The import is run again from the start "
-                     "automatically; nothing is written twice.")
-        if self.worker_state == TaskState.RETRYING:
-            return _("The background worker running this import stopped. The import waits to run again from the "
-                     "start.")
-        if self.worker_state == TaskState.NO_WORKER:
-            return _("No background worker is running: the import starts when one does.")
-        return ""
-
-    def get_absolute_url(self):
-        return reverse("servicedata:importjob_detail", args=[self.pk])

@@ -24,17 +24,17 @@ from core.views import (
     hx_redirect,
 )
 
-from . import services, sla
-from .filtersets import (
+from .. import services, sla
+from ..filtersets import (
     ContractTicketFilterSet,
     ImportJobFilterSet,
     MaintenanceWindowFilterSet,
     OutageFilterSet,
     TicketFilterSet,
 )
-from .forms import ImportForm, MaintenanceWindowForm, OutageForm
-from .models import ImportJob, MaintenanceWindow, Outage, Ticket
-from .tables import ImportJobTable, MaintenanceWindowTable, OutageTable, TicketTable, business_duration
+from ..forms import ImportForm, MaintenanceWindowForm, OutageForm
+from ..models import ImportJob, MaintenanceWindow, Outage, Ticket
+from ..tables import ImportJobTable, MaintenanceWindowTable, OutageTable, TicketTable, business_duration
 
 TICKET_SELECT = ("service",)
 

@@ -18,9 +18,9 @@ from core.middleware import bind_actor
 from core.permissions import allowed
 from core.tabular import guess_format
 
-from . import services, sla
-from .filtersets import ImportJobFilterSet, MaintenanceWindowFilterSet, OutageFilterSet, TicketFilterSet
-from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketPause
+from .. import services, sla
+from ..filtersets import ImportJobFilterSet, MaintenanceWindowFilterSet, OutageFilterSet, TicketFilterSet
+from ..models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketPause
 
 MAX_PUSH = 10_000
 

@@ -1,0 +1,5 @@
+"""Pages: tickets, outages, maintenance windows, import jobs and SLA dashboards (tickets.py); import profiles and
+the import with a profile and its preview (profiles.py); data-quality reports (quality.py); connectors
+(connectors.py); webhook endpoints and their receiver (webhook.py)."""
+
+from .tickets import *  # noqa: F401,F403  (the pages urls.py names)
