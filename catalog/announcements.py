@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _t
 
 from core import audit, records
 
+from .calendars import record_version
 from .choices import DayKind, DaySource, HolidaySource
 from .models import Calendar, CalendarDay, CalendarVersion
 
@@ -185,43 +186,80 @@ class ImportResult:
             "manual": self.kept_manual}
 
 
+ADD, UPDATE, KEEP, REMOVE, SAME = "add", "update", "keep", "remove", "same"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What applying an announcement does to one date: add, update, remove, keep (entered by hand) or same."""
+
+    action: str
+    date: date
+    day: AnnouncedDay | None
+    row: CalendarDay | None
+
+    @property
+    def action_label(self):
+        return {ADD: _t("add"), UPDATE: _t("update"), REMOVE: _t("remove"),
+                KEEP: _t("keep (entered by hand)"), SAME: _t("unchanged")}[self.action]
+
+
+def plan(calendar: Calendar, announcement: Announcement) -> list[Step]:
+    """The steps applying the announcement takes, by date (the preview page shows them; `apply` runs them).
+
+    Rows seeded from the package or imported before are updated or removed; days entered by hand win."""
+    announced = {d.date: d for d in announcement.days}
+    years = {announcement.year} | {d.year for d in announced}
+    existing = {d.date: d for d in calendar.days.filter(date__year__in=years)}
+    steps = []
+    for day, item in announced.items():
+        row = existing.get(day)
+        if row is None:
+            action = ADD
+        elif row.source == DaySource.MANUAL:
+            action = KEEP
+        elif (row.kind, row.name, row.source, row.hours) != (item.kind, item.name, DaySource.ANNOUNCEMENT, ""):
+            action = UPDATE
+        else:
+            action = SAME
+        steps.append(Step(action, day, item, row))
+    for day, row in existing.items():
+        if day.year == announcement.year and day not in announced:
+            steps.append(Step(KEEP if row.source == DaySource.MANUAL else REMOVE, day, None, row))
+    return sorted(steps, key=lambda step: step.date)
+
+
 def apply(calendar: Calendar, announcement: Announcement, user, comment="") -> ImportResult:
-    """Make the calendar's days of the announcement's year those announced (idempotent): rows seeded or imported
-    before are updated or removed, days entered by hand win and are kept; the year is marked as having holiday
-    data. Every row written goes through core.records (audited); one calendar version for the whole run."""
+    """Make the calendar's days of the announcement's year those announced (idempotent, see `plan`) and mark
+    the year as having holiday data. Every row written goes through core.records (audited); one calendar
+    version for the whole run."""
     if calendar.holiday_source == HolidaySource.NONE:
         raise ValidationError({"calendar": _t("This calendar observes no public holidays; change its public "
                                               "holidays setting first.")})
     year = announcement.year
     result = ImportResult(year=year)
     comment = comment or _t("Imported the State Council's announcement for %(year)s.") % {"year": year}
-    announced = {d.date: d for d in announcement.days}
-    years = {year} | {d.year for d in announced}
     with transaction.atomic():
-        existing = {d.date: d for d in calendar.days.filter(date__year__in=years)}
-        for day, item in announced.items():
-            row = existing.get(day)
-            if row is None:
-                records.create(CalendarDay(calendar=calendar, date=day, kind=item.kind, name=item.name,
+        for step in plan(calendar, announcement):
+            item, row = step.day, step.row
+            if step.action == ADD:
+                records.create(CalendarDay(calendar=calendar, date=step.date, kind=item.kind, name=item.name,
                                            source=DaySource.ANNOUNCEMENT), user, comment=comment)
                 result.created += 1
-            elif row.source == DaySource.MANUAL:
-                result.kept_manual += 1
-            elif (row.kind, row.name, row.source, row.hours) != (item.kind, item.name, DaySource.ANNOUNCEMENT, ""):
+            elif step.action == UPDATE:
                 before = audit.snapshot(row)
                 row.kind, row.name, row.source, row.hours = item.kind, item.name, DaySource.ANNOUNCEMENT, ""
                 records.update(row, user, before, comment=comment)
                 result.updated += 1
-        for day, row in existing.items():
-            if day.year == year and day not in announced and row.source != DaySource.MANUAL:
+            elif step.action == REMOVE:
                 records.delete(row, user, comment=comment)
                 result.removed += 1
+            elif step.action == KEEP and item is not None:
+                result.kept_manual += 1
         if year not in (calendar.holiday_years or []):
             before = audit.snapshot(calendar)
             calendar.holiday_years = sorted({*(calendar.holiday_years or []), year})
             records.update(calendar, user, before, comment=comment)
-        from .calendars import record_version
-
         result.version = record_version(calendar, user, comment)
     return result
 

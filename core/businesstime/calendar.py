@@ -135,6 +135,10 @@ class CalendarSpec:
     def zone(self) -> ZoneInfo:
         return _zone(self.tz)
 
+    def shifts_on_weekday(self, weekday: int) -> tuple[tuple[int, int], ...]:
+        """The weekly shifts of a weekday (0 = Monday) in minutes, an overnight one ending beyond 1440."""
+        return self._minutes[weekday]
+
     def shifts_on(self, day: date) -> tuple[tuple[int, int], ...]:
         """Open shifts starting on a local date as (start, end) minutes after its midnight; an overnight
         shift ends beyond 1440 (in the next morning)."""
