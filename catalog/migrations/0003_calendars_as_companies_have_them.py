@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='calendarday',
             name='source',
-            field=models.CharField(choices=[('seeded', 'Seeded'), ('manual', 'Manual'), ('announcement', 'Imported announcement')], default='manual', editable=False, help_text='Seeded rows are kept in step with the holiday package; manual rows win.', max_length=20, verbose_name='source'),
+            field=models.CharField(choices=[('seeded', 'Seeded'), ('manual', 'Manual'), ('announcement', 'Imported announcement')], default='manual', editable=False, help_text='Seeded rows are kept in step with the holiday package; manual rows win (rows imported from an announcement are replaced by the next import).', max_length=20, verbose_name='source'),
         ),
         migrations.AlterField(
             model_name='workinghours',

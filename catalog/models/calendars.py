@@ -238,7 +238,8 @@ class CalendarDay(BaseModel):
                                          "adjusted workday, empty means the hours of the weekday it borrows."))
     source = models.CharField(_("source"), max_length=20, choices=DaySource.choices, default=DaySource.MANUAL,
                               editable=False,
-                              help_text=_("Seeded rows are kept in step with the holiday package; manual rows win."))
+                              help_text=_("Seeded rows are kept in step with the holiday package; manual rows win "
+                                          "(rows imported from an announcement are replaced by the next import)."))
 
     class Meta:
         ordering = ["calendar", "date"]
