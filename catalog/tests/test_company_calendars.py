@@ -179,3 +179,15 @@ def test_a_report_for_a_year_without_holiday_data_says_so_until_its_announcement
     assert "no public holiday data" not in dashboard.content.decode()
     assert CalendarDay.objects.filter(calendar=contract_calendar(contract), date=date(2027, 2, 14),
                                       kind=DayKind.WORKDAY).exists()
+
+
+def test_fit_check_knows_a_7x24_closed_on_holidays():
+    from presales.fitcheck import window_meets
+
+    five = Calendar(pk=1, name="5x8", holiday_source=HolidaySource.CHINA)
+    no_holidays = Calendar(pk=2, name="5x8 无节假日", holiday_source=HolidaySource.NONE)
+    closed = Calendar(pk=3, name="7x24 节假日休", always_open=True, closed_on_holidays=True)
+    always = Calendar(pk=4, name="7x24", always_open=True)
+    assert window_meets(five, closed) and window_meets(closed, always) and window_meets(five, always)
+    assert not window_meets(always, closed)  # holidays included is asked for, not offered
+    assert not window_meets(no_holidays, closed)
