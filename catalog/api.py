@@ -22,7 +22,7 @@ from core.api import (
 from core.drf import bounded_int
 from core.permissions import allowed
 
-from . import calendars
+from . import announcements, calendars
 from .choices import Weekday
 from .filtersets import (
     CalendarDayFilterSet,
@@ -123,7 +123,8 @@ class ServiceTierViewSet(ControlledRecordViewSet):
 
 class WorkingHoursSerializer(serializers.ModelSerializer):
     start = ClockTimeField()
-    end = ClockTimeField(help_text="00:00 means midnight at the end of the day.")
+    end = ClockTimeField(help_text="00:00 means midnight at the end of the day; an end before the start (22:00-06:00) "
+                                   "is an overnight shift running into the next morning.")
 
     class Meta:
         model = WorkingHours
@@ -146,9 +147,9 @@ class CalendarSerializer(RecordSerializer):
 
     class Meta:
         model = Calendar
-        fields = ["id", "name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
-                  "holiday_source", "holiday_years", "working_hours", "current_version", "missing_years", "created",
-                  "updated"]
+        fields = ["id", "name", "description", "time_zone", "always_open", "closed_on_holidays",
+                  "adjusted_workday_hours_from", "holiday_source", "holiday_years", "working_hours", "current_version",
+                  "missing_years", "created", "updated"]
 
     def validate_working_hours(self, rows):
         calendars.check_shifts(rows)
@@ -187,7 +188,7 @@ class CalendarVersionSerializer(serializers.ModelSerializer):
 class CalendarDaySerializer(RecordSerializer):
     class Meta:
         model = CalendarDay
-        fields = ["id", "calendar", "date", "kind", "name", "source", "created", "updated"]
+        fields = ["id", "calendar", "date", "kind", "name", "hours", "source", "created", "updated"]
         read_only_fields = ["source"]
 
     def save_instance(self, instance, before):
@@ -205,6 +206,21 @@ class SeedRequestSerializer(serializers.Serializer):
         if not years:
             raise serializers.ValidationError(_t("Give the years to seed, e.g. 2024-2027."))
         return years
+
+
+class AnnouncementRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The text of 国务院办公厅关于20XX年部分节假日安排的通知.")
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2200,
+                                    help_text="Default: read from the title.")
+    preview = serializers.BooleanField(required=False, default=False,
+                                       help_text="true: only say what would be written.")
+
+    def validate(self, data):
+        try:
+            data["announcement"] = announcements.parse(data["text"], data.get("year"))
+        except ValidationError as exc:
+            raise serializers.ValidationError({"text": exc.messages}) from None
+        return data
 
 
 class CalendarViewSet(ServiceViewSet):
@@ -272,6 +288,41 @@ class CalendarViewSet(ServiceViewSet):
                          "kept_manual": result.kept_manual, "seeded_years": result.seeded_years,
                          "missing_years": result.missing_years, "version": result.version.number,
                          "message": result.summary()})
+
+
+    @extend_schema(request=AnnouncementRequestSerializer,
+                   responses=inline_serializer("AnnouncementResult", {
+                       "year": serializers.IntegerField(),
+                       "steps": inline_serializer("AnnouncementStep", {
+                           "date": serializers.DateField(), "action": serializers.CharField(),
+                           "kind": serializers.CharField(), "name": serializers.CharField()}, many=True),
+                       "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
+                       "removed": serializers.IntegerField(), "kept_manual": serializers.IntegerField(),
+                       "version": serializers.IntegerField(allow_null=True), "message": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def announcement(self, request, pk=None):
+        """Import the State Council's holiday announcement for a year (e.g. one the package lacks): its holidays
+        and adjusted workdays are written, the year marked as covered; `preview`: only list the steps."""
+        calendar = self.get_object()
+        if not allowed(request.user, Calendar, "change"):
+            raise PermissionDenied(_t("Your role may not change calendars."))
+        wanted = AnnouncementRequestSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        parsed = wanted.validated_data["announcement"]
+        steps = [{"date": step.date, "action": step.action,
+                  "kind": (step.day.kind if step.day else step.row.kind),
+                  "name": (step.day.name if step.day else step.row.name)}
+                 for step in announcements.plan(calendar, parsed)]
+        body = {"year": parsed.year, "steps": steps, "created": 0, "updated": 0, "removed": 0, "kept_manual": 0,
+                "version": None, "message": ""}
+        if not wanted.validated_data["preview"]:
+            try:
+                result = announcements.apply(calendar, parsed, request.user)
+            except ValidationError as exc:
+                raise ValidationError({"calendar": exc.messages}) from None
+            body.update(created=result.created, updated=result.updated, removed=result.removed,
+                        kept_manual=result.kept_manual, version=result.version.number, message=result.summary())
+        return Response(body)
 
 
 class CalendarDayViewSet(ServiceViewSet):

@@ -32,7 +32,16 @@ from core import rows as core_rows
 from core.businesstime import CalendarSpec, MissingHolidayDataWarning, china_holidays
 
 from .choices import DayKind, DaySource, HolidaySource, Weekday
-from .models import Calendar, CalendarDay, CalendarVersion, hhmm, minutes_of
+from .models import (
+    Calendar,
+    CalendarDay,
+    CalendarVersion,
+    hhmm,
+    minutes_of,
+    shift_span,
+    shift_text,
+    week_overlap,
+)
 
 _SPEC_CACHE: dict[str, CalendarSpec] = {}
 _SPEC_CACHE_SIZE = 128
@@ -40,17 +49,37 @@ _SPEC_CACHE_SIZE = 128
 
 # ---- frozen versions ------------------------------------------------------------------------
 
+def _frozen_shift(start: int, end: int) -> list[str]:
+    """["22:00", "06:00"] for an overnight shift (the engine reads an end before the start as the next
+    morning's), ["13:00", "24:00"] for one ending at midnight."""
+    return [hhmm(start), hhmm(end - 1440 if end > 1440 else end)]
+
+
 def frozen_data(calendar: Calendar) -> dict:
     """The calendar's hours and days as plain JSON (what a CalendarVersion stores), read from the database,
-    so a stale in-memory Calendar can never freeze old field values."""
+    so a stale in-memory Calendar can never freeze old field values.
+
+    The keys added later ("date_hours": {date: [[start, end]]}, "closed_on_holidays": true) are written only
+    when they say something, so a calendar without them keeps its digest and old versions read as before.
+    """
     calendar = Calendar.objects.get(pk=calendar.pk)
     weekly: dict[str, list[list[str]]] = {}
     for row in calendar.working_hours.order_by("weekday", "start"):
-        start, end = row.span()
-        weekly.setdefault(str(row.weekday), []).append([hhmm(start), hhmm(end)])
-    holidays, workdays = [], []
-    for day, kind in calendar.days.order_by("date").values_list("date", "kind"):
-        (holidays if kind == DayKind.HOLIDAY else workdays).append(day.isoformat())
+        weekly.setdefault(str(row.weekday), []).append(_frozen_shift(*row.span()))
+    holidays, workdays, date_hours = [], [], {}
+    for day in calendar.days.order_by("date"):
+        if day.kind == DayKind.HOLIDAY:
+            holidays.append(day.date.isoformat())
+            continue
+        if day.kind == DayKind.WORKDAY:
+            workdays.append(day.date.isoformat())
+        if day.shifts():
+            date_hours[day.date.isoformat()] = [_frozen_shift(*shift) for shift in day.shifts()]
+    extra = {}
+    if date_hours:
+        extra["date_hours"] = date_hours
+    if calendar.always_open and calendar.closed_on_holidays:
+        extra["closed_on_holidays"] = True
     return {
         "name": calendar.name,
         "tz": calendar.time_zone,
@@ -61,6 +90,7 @@ def frozen_data(calendar: Calendar) -> dict:
         "adjusted_workdays": workdays,
         "holiday_source": calendar.holiday_source,
         "holiday_years": sorted(calendar.holiday_years or []),
+        **extra,
     }
 
 
@@ -121,6 +151,9 @@ def spec_from_data(data: dict, digest: str | None = None) -> CalendarSpec:
             adjusted_workdays=frozenset(date.fromisoformat(d) for d in data["adjusted_workdays"]),
             adjusted_workday_hours_from=int(data["adjusted_workday_hours_from"]),
             always_open=bool(data["always_open"]),
+            date_hours={date.fromisoformat(d): [tuple(s) for s in shifts]
+                        for d, shifts in data.get("date_hours", {}).items()},
+            closed_on_holidays=bool(data.get("closed_on_holidays", False)),
         )
         if len(_SPEC_CACHE) >= _SPEC_CACHE_SIZE:
             _SPEC_CACHE.clear()
@@ -159,23 +192,25 @@ def holiday_warning(calendar, start: date, end: date) -> str | None:
 # ---- working hours --------------------------------------------------------------------------
 
 def shift_problems(rows) -> list[str]:
-    """Messages for a set of shifts given as (row label, weekday, start minutes, end minutes).
+    """Messages for a set of shifts given as (row label, weekday, start minutes, end minutes), an end of 00:00
+    as 1440 and an end before the start meaning the next morning (an overnight shift, 22:00-06:00).
 
-    Each message names the row(s): an empty or reversed shift, or two shifts of one weekday overlapping.
+    Each message names the row(s): an empty shift, or two shifts overlapping, also across midnight (Monday
+    22:00-06:00 and Tuesday 05:00-09:00; Sunday's night and Monday's morning).
     """
-    problems = []
-    by_day: dict[int, list] = {}
+    problems, shifts = [], []
     for label, weekday, start, end in rows:
-        shift = f"{Weekday(weekday).label} {hhmm(start)}–{hhmm(end)}"
-        if start >= end:
-            problems.append(_t("%(row)s (%(shift)s): the shift must end after it starts (an end of 00:00 means "
-                               "midnight).") % {"row": label, "shift": shift})
+        start, end = shift_span(start, end)
+        shift = f"{Weekday(weekday).label} {shift_text(start, end)}"
+        if start == end or start >= 1440:
+            problems.append(_t("%(row)s (%(shift)s): the shift is empty (an end of 00:00 means midnight, an end "
+                               "before the start the next morning).") % {"row": label, "shift": shift})
             continue
-        by_day.setdefault(weekday, []).append((start, end, label, shift))
-    for shifts in by_day.values():
-        shifts.sort()
-        for (_s1, e1, label1, shift1), (s2, _e2, label2, shift2) in zip(shifts, shifts[1:], strict=False):
-            if s2 < e1:
+        shifts.append(((weekday, start, end), label, shift))
+    shifts.sort(key=lambda item: (item[0][0], item[0][1]))
+    for i, (span1, label1, shift1) in enumerate(shifts):
+        for span2, label2, shift2 in shifts[i + 1:]:
+            if week_overlap(span1, span2):
                 problems.append(_t("%(row)s (%(shift)s) overlaps %(other_row)s (%(other)s).") % {
                     "row": label2, "shift": shift2, "other_row": label1, "other": shift1})
     return problems
@@ -311,7 +346,7 @@ def seed_china_holidays(calendar: Calendar, years, user, comment="") -> SeedResu
                 records.create(CalendarDay(calendar=calendar, date=day, kind=kind, name=name,
                                            source=DaySource.SEEDED), user, comment=comment)
                 result.created += 1
-            elif row.source == DaySource.MANUAL:
+            elif row.source != DaySource.SEEDED:  # entered by hand or imported from an announcement
                 result.kept_manual += 1
             elif (row.kind, row.name) != (kind, name):
                 before = audit.snapshot(row)

@@ -39,11 +39,13 @@ class Weekday(models.IntegerChoices):
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday (closed)")
     WORKDAY = "workday", _("Adjusted workday (open)")
+    HOURS = "hours", _("Own hours (open)")
 
 
 class DaySource(models.TextChoices):
     SEEDED = "seeded", _("Seeded")
     MANUAL = "manual", _("Manual")
+    ANNOUNCEMENT = "announcement", _("Imported announcement")
 
 
 class HolidaySource(models.TextChoices):

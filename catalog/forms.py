@@ -4,13 +4,14 @@ which core.views.ObjectEditView calls in the same transaction as the parent's sa
 import zoneinfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ControlledRecordForm, FormsetFormMixin, ModelForm, RowFormSet
 
-from . import calendars
+from . import announcements, calendars
 from .choices import DaySource, HolidaySource, Priority
 from .models import (
     Calendar,
@@ -74,8 +75,8 @@ class CalendarForm(FormsetFormMixin, ModelForm):
 
     class Meta:
         model = Calendar
-        fields = ["name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
-                  "holiday_source"]
+        fields = ["name", "description", "time_zone", "always_open", "closed_on_holidays",
+                  "adjusted_workday_hours_from", "holiday_source"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +115,7 @@ class CalendarForm(FormsetFormMixin, ModelForm):
 class CalendarDayForm(ModelForm):
     class Meta:
         model = CalendarDay
-        fields = ["calendar", "date", "kind", "name"]
+        fields = ["calendar", "date", "kind", "name", "hours"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
@@ -130,6 +131,31 @@ class CalendarDayForm(ModelForm):
     def save_related(self, user):
         calendars.record_version(self.instance.calendar, user,
                                  _t("Day %(day)s edited.") % {"day": self.instance.date})
+
+
+class AnnouncementForm(forms.Form):
+    """The State Council's announcement pasted as text; previewed, then confirmed (catalog.announcements)."""
+
+    text = forms.CharField(label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 14}),
+                           help_text=_("Paste the text of 国务院办公厅关于20XX年部分节假日安排的通知, from its "
+                                       "title to its last numbered item."))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200,
+                              help_text=_("Empty: read from the title."))
+
+    def __init__(self, *args, calendar=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calendar = calendar
+
+    def clean(self):
+        data = super().clean()
+        if "text" not in data:
+            return data
+        try:
+            data["announcement"] = announcements.parse(data["text"], data.get("year"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.add_error(None, message)
+        return data
 
 
 # ---- catalogue ------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ class CalendarTable(tables.Table):
     class Meta:
         model = Calendar
         attrs = ATTRS
-        fields = ("name", "time_zone", "always_open", "holiday_source", "holiday_years", "updated")
+        fields = ("name", "time_zone", "always_open", "closed_on_holidays", "holiday_source", "holiday_years",
+                  "updated")
 
     def render_holiday_years(self, value):
         return ", ".join(map(str, value)) if value else "—"
@@ -66,4 +67,4 @@ class CalendarDayTable(tables.Table):
     class Meta:
         model = CalendarDay
         attrs = ATTRS
-        fields = ("calendar", "date", "weekday", "kind", "name", "source")
+        fields = ("calendar", "date", "weekday", "kind", "name", "hours", "source")

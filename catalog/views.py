@@ -2,24 +2,28 @@ import calendar as pycal
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 
+from core.businesstime import shift_span as engine_span
 from core.choices import RecordStatus
 from core.permissions import allowed
 from core.views import (
     ObjectDeleteView,
     ObjectDetailView,
+    PermissionMixin,
     PrefilledEditView,
     RecordViews,
     error_messages,
     hx_redirect,
 )
 
-from . import calendars
+from . import announcements, calendars
 from .choices import DayKind, Weekday
 from .filtersets import (
     CalendarDayFilterSet,
@@ -28,8 +32,8 @@ from .filtersets import (
     ServiceFilterSet,
     ServiceTierFilterSet,
 )
-from .forms import CalendarDayForm, CalendarForm, ServiceFamilyForm, ServiceForm, ServiceTierForm
-from .models import Calendar, CalendarDay, Service, ServiceFamily, ServiceTier
+from .forms import AnnouncementForm, CalendarDayForm, CalendarForm, ServiceFamilyForm, ServiceForm, ServiceTierForm
+from .models import Calendar, CalendarDay, Service, ServiceFamily, ServiceTier, shift_text
 from .tables import CalendarDayTable, CalendarTable, ServiceFamilyTable, ServiceTable, ServiceTierTable
 
 
@@ -142,17 +146,20 @@ def month_grid(spec, year, names):
 
 def _day_cell(spec, day, names):
     shifts = spec.shifts_on(day)
-    hours = ", ".join(f"{s // 60:02d}:{s % 60:02d}–{e // 60:02d}:{e % 60:02d}" for s, e in shifts)
+    hours = ", ".join(shift_text(start, end) for start, end in shifts)
     if spec.always_open:
-        kind = "open"
+        kind = "holiday" if not shifts else "open"
     elif day in spec.holidays:
         kind = "holiday"
+    elif day in spec.date_hours:
+        kind = "hours"
     elif day in spec.adjusted_workdays:
         kind = "workday"
     else:
         kind = "open" if shifts else "closed"
     title = " · ".join(part for part in (day.isoformat(), names.get(day, ""), hours or _t("closed")) if part)
-    return {"day": day, "kind": kind, "title": title}
+    return {"day": day, "kind": kind, "title": title, "overnight": any(end > 1440 for _start, end in shifts),
+            "short_hours": hours if kind == "hours" else ""}
 
 
 class CalendarDetailView(ObjectDetailView):
@@ -174,19 +181,29 @@ class CalendarDetailView(ObjectDetailView):
         spec = shown.to_spec()
         if is_current:
             day_rows = [{"date": d.date, "kind": d.kind, "kind_label": d.get_kind_display(), "name": d.name,
-                         "source": d.get_source_display(), "url": d.get_absolute_url()}
+                         "hours": d.hours_label(), "source": d.get_source_display(), "url": d.get_absolute_url()}
                         for d in cal.days.filter(date__year=year).order_by("date")]
-        else:  # a frozen version keeps dates and kinds, not names
+        else:  # a frozen version keeps dates, kinds and hours, not names
             day_rows = sorted(({"date": day, "kind": kind, "kind_label": DayKind(kind).label}
                                for kind, key in ((DayKind.HOLIDAY, "holidays"), (DayKind.WORKDAY, "adjusted_workdays"))
                                for day in map(date.fromisoformat, shown.data[key]) if day.year == year),
                               key=lambda row: row["date"])
+            listed = {row["date"] for row in day_rows}
+            day_rows = sorted(day_rows + [{"date": day, "kind": DayKind.HOURS, "kind_label": DayKind.HOURS.label}
+                                          for day in spec.date_hours if day.year == year and day not in listed],
+                              key=lambda row: row["date"])
+            for row in day_rows:
+                if row["date"] in spec.date_hours:
+                    row["hours"] = ", ".join(shift_text(*engine_span(*shift))
+                                             for shift in spec.date_hours[row["date"]])
         names = {row["date"]: row.get("name", "") for row in day_rows}
         check_years = sorted({year, today.year, today.year + 1})
         context.update(
             year=year, previous_year=year - 1, next_year=year + 1, weekday_heads=WEEKDAY_HEADS,
             shown_version=shown, is_current=is_current, calendar_versions=versions,
-            weekly_hours=[(Weekday(d).label, spec.weekly_hours.get(d, ())) for d in range(7)],
+            weekly_hours=[(Weekday(d).label, [shift_text(*span) for span in spec.shifts_on_weekday(d)])
+                          for d in range(7)],
+            closed_on_holidays=shown.data.get("closed_on_holidays", False),
             months=month_grid(spec, year, names),
             day_rows=day_rows,
             missing_years=shown.missing_years(check_years),
@@ -205,14 +222,57 @@ class CalendarDetailView(ObjectDetailView):
         return cal.versions.filter(number=int(wanted)).first()
 
 
+class CalendarAnnouncementView(PermissionMixin, FormView):
+    """Paste the State Council's announcement, preview the days it writes, confirm (catalog.announcements)."""
+
+    model = Calendar
+    action = "change"
+    form_class = AnnouncementForm
+    template_name = "catalog/calendar_announcement.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(Calendar.objects.restrict(request.user, "view"), pk=kwargs["pk"])
+            if not Calendar.objects.restrict(request.user, "change").filter(pk=self.object.pk).exists():
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "calendar": self.object}
+
+    def form_valid(self, form):
+        announcement = form.cleaned_data["announcement"]
+        if "confirm" not in self.request.POST:
+            steps = announcements.plan(self.object, announcement)
+            return self.render_to_response(self.get_context_data(
+                form=form, announcement=announcement, steps=steps,
+                changes=sum(step.action not in (announcements.SAME, announcements.KEEP) for step in steps)))
+        try:
+            result = announcements.apply(self.object, announcement, self.request.user)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(self.request, result.summary())
+        return hx_redirect(self.request, f"{self.object.get_absolute_url()}?year={announcement.year}")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, model_meta=Calendar._meta, **kwargs)
+
+
 class CalendarViews(RecordViews):
     model = Calendar
     table = CalendarTable
     filterset = CalendarFilterSet
     form = CalendarForm
-    detail_fields = ("name", "description", "time_zone", "always_open", "adjusted_workday_hours_from",
-                     "holiday_source")
+    detail_fields = ("name", "description", "time_zone", "always_open", "closed_on_holidays",
+                     "adjusted_workday_hours_from", "holiday_source")
     detail_view = CalendarDetailView
+
+    @classmethod
+    def urls(cls):
+        return [*super().urls(), path("calendar/<int:pk>/announcement/", CalendarAnnouncementView.as_view(),
+                                      name="calendar_announcement")]
 
 
 class CalendarDayViews(RecordViews):
@@ -221,6 +281,6 @@ class CalendarDayViews(RecordViews):
     filterset = CalendarDayFilterSet
     form = CalendarDayForm
     select_related = ("calendar",)
-    detail_fields = ("calendar", "date", "kind", "name", "source")
+    detail_fields = ("calendar", "date", "kind", "name", "hours", "source")
     delete_view = CalendarDayDeleteView
     edit_view = CalendarDayEditView

@@ -114,8 +114,11 @@ def _covered(needed, offered) -> bool:
 
 
 def window_meets(required, offered) -> bool:
-    if required.pk == offered.pk or offered.always_open:
+    if required.pk == offered.pk or (offered.always_open and not offered.closed_on_holidays):
         return True
+    if offered.always_open:  # 7x24 closed on public holidays: meets anything else that observes public holidays
+        return (not required.always_open or required.closed_on_holidays) and \
+            required.holiday_source != HolidaySource.NONE
     if required.always_open:
         return False
     if required.holiday_source == HolidaySource.NONE and offered.holiday_source != HolidaySource.NONE:

@@ -5,11 +5,17 @@ from .calendars import (
     CalendarDay,
     CalendarVersion,
     WorkingHours,
+    format_day_hours,
     hhmm,
     minutes_of,
     missing_years,
+    parse_day_hours,
+    shift_span,
+    shift_text,
+    validate_day_hours,
     validate_time_zone,
     validate_years,
+    week_overlap,
 )
 from .tiers import (
     PERCENT,
@@ -24,4 +30,5 @@ from .tiers import (
 
 __all__ = ["PERCENT", "Calendar", "CalendarDay", "CalendarVersion", "PriorityTarget", "PriorityTargetFields",
            "Service", "ServiceFamily", "ServiceTier", "ServiceTierQuerySet", "SkillRequirement", "WorkingHours",
-           "hhmm", "minutes_of", "missing_years", "validate_time_zone", "validate_years"]
+           "format_day_hours", "hhmm", "minutes_of", "missing_years", "parse_day_hours", "shift_span", "shift_text",
+           "validate_day_hours", "validate_time_zone", "validate_years", "week_overlap"]

@@ -35,15 +35,22 @@ def test_touching_shifts_and_other_weekdays_are_fine(demo):
     assert cal.working_hours.count() == 4
 
 
-def test_shift_must_end_after_it_starts_but_may_end_at_midnight(demo):
+def test_shift_may_end_at_midnight_or_the_next_morning_but_not_be_empty(demo):
     admin = demo["admin"]
     cal = helpers.calendar(admin, days=[])
     with acting_as(admin), pytest.raises(ValidationError) as caught:
-        records.create(WorkingHours(calendar=cal, weekday=2, start=time(18), end=time(9)), admin)
-    assert "end after it starts" in " ".join(caught.value.messages)
+        records.create(WorkingHours(calendar=cal, weekday=2, start=time(9), end=time(9)), admin)
+    assert "must not end when it starts" in " ".join(caught.value.messages)
     with acting_as(admin):
         records.create(WorkingHours(calendar=cal, weekday=2, start=time(18), end=time(0)), admin)
-    assert cal.to_spec().weekly_hours[2] == (("18:00", "24:00"),)
+        night = records.create(WorkingHours(calendar=cal, weekday=4, start=time(22), end=time(6)), admin)
+    assert night.label() == "Friday 22:00–06:00 (next day)"
+    spec = cal.to_spec()
+    assert spec.weekly_hours[2] == (("18:00", "24:00"),) and spec.weekly_hours[4] == (("22:00", "06:00"),)
+    # Friday's night runs into Saturday morning: a Saturday shift starting before 06:00 overlaps it.
+    with acting_as(admin), pytest.raises(ValidationError) as caught:
+        records.create(WorkingHours(calendar=cal, weekday=5, start=time(5), end=time(9)), admin)
+    assert "Friday 22:00–06:00 (next day)" in " ".join(caught.value.messages)
 
 
 def test_shift_problems_name_rows():
@@ -51,6 +58,14 @@ def test_shift_problems_name_rows():
                                ("Row 4", 1, 600, 600)])
     assert any("Row 3 (Monday 11:00–14:00) overlaps Row 1 (Monday 09:00–12:00)" in p for p in problems), problems
     assert any(p.startswith("Row 4 (Tuesday 10:00–10:00)") for p in problems), problems
+    # Overnight shifts: one row, checked against the next day's shifts and Sunday's night against Monday.
+    night = shift_problems([("Row 1", 0, 1320, 360), ("Row 2", 1, 300, 540), ("Row 3", 6, 1380, 60),
+                            ("Row 4", 0, 0, 120), ("Row 5", 2, 1320, 360), ("Row 6", 3, 360, 720)])
+    assert any("Row 2 (Tuesday 05:00–09:00) overlaps Row 1 (Monday 22:00–06:00 (next day))" in p
+               for p in night), night
+    assert any("Row 3 (Sunday 23:00–01:00 (next day))" in p and "Row 4 (Monday 00:00–02:00)" in p
+               for p in night), night
+    assert len(night) == 2, night  # Wednesday's night ending 06:00 touches Thursday 06:00: fine
 
 
 def test_unknown_time_zone_is_refused(demo):

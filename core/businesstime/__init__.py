@@ -18,7 +18,8 @@ with ``position`` a single ``numpy.searchsorted`` over all tickets at once.
 
 DST rule (the one a clock on the office wall follows): an instant is business
 time iff its *local wall-clock reading* (local date, local time) lies in an
-open shift of that local date.  So in a spring-forward gap the skipped wall
+open shift of that local date (an overnight shift of date D, 22:00-06:00,
+covers the wall readings D 22:00 .. D+1 06:00).  So in a spring-forward gap the skipped wall
 times simply do not exist (a 00:00-06:00 shift on that day lasts 5 real
 hours), and in a fall-back fold the repeated wall times are open both times
 (the same shift lasts 7 real hours).  Boundaries inside a gap therefore map
@@ -32,7 +33,15 @@ real time), ``measures`` (ticket clocks, achievement, availability, outages).
 Import the public names from the package itself.
 """
 
-from .calendar import CalendarSpec, ChinaHolidays, MissingHolidayDataWarning, china_holidays, parse_hhmm, workweek_hours
+from .calendar import (
+    CalendarSpec,
+    ChinaHolidays,
+    MissingHolidayDataWarning,
+    china_holidays,
+    parse_hhmm,
+    shift_span,
+    workweek_hours,
+)
 from .clock import DAY, MISSING, BusinessClock, merge_intervals, to_epoch_seconds
 from .measures import (
     Achievement,
@@ -69,6 +78,7 @@ __all__ = [
     "mttr",
     "outage_stats",
     "parse_hhmm",
+    "shift_span",
     "to_epoch_seconds",
     "workweek_hours",
 ]

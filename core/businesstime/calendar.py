@@ -34,23 +34,44 @@ def _zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+def shift_span(start: str, end: str) -> tuple[int, int]:
+    """(start, end) minutes of a shift of one day; an end before the start runs into the next morning
+    (22:00-06:00 -> (1320, 1800)), so the end may lie beyond 1440 (at most 2880)."""
+    lo, hi = parse_hhmm(start), parse_hhmm(end)
+    if lo == 1440:
+        raise ValueError(f"shift {start}-{end} starts at the end of the day")
+    if hi < lo:
+        hi += 1440
+    if hi == lo:
+        raise ValueError(f"shift {start}-{end} is empty")
+    return lo, hi
+
+
+def _shifts(shifts: Sequence[tuple[str, str]], where: str):
+    text = tuple((str(start), str(end)) for start, end in shifts)
+    try:
+        return text, tuple(sorted(shift_span(start, end) for start, end in text))
+    except ValueError as exc:
+        raise ValueError(f"{exc} ({where})") from None
+
+
 def _normalise_hours(weekly_hours: Mapping[int, Sequence[tuple[str, str]]]):
     """Validated copy of ``weekly_hours`` and its shifts in minutes per weekday."""
     hours: dict[int, tuple[tuple[str, str], ...]] = {}
+    minutes: list[tuple[tuple[int, int], ...]] = [()] * 7
     for day, shifts in weekly_hours.items():
         if int(day) not in range(7):
             raise ValueError(f"weekday {day!r} is not 0 (Monday) .. 6 (Sunday)")
-        hours[int(day)] = tuple((str(start), str(end)) for start, end in shifts)
-    minutes = []
-    for day in range(7):
-        day_shifts = []
-        for start, end in hours.get(day, ()):
-            lo, hi = parse_hhmm(start), parse_hhmm(end)
-            if lo >= hi:
-                raise ValueError(f"shift {start}-{end} on weekday {day} does not end after it starts")
-            day_shifts.append((lo, hi))
-        minutes.append(tuple(sorted(day_shifts)))
+        hours[int(day)], minutes[int(day)] = _shifts(shifts, f"weekday {day}")
     return hours, tuple(minutes)
+
+
+def _normalise_date_hours(date_hours: Mapping[date, Sequence[tuple[str, str]]]):
+    hours, minutes = {}, {}
+    for day, shifts in date_hours.items():
+        day = day if isinstance(day, date) else date.fromisoformat(str(day))
+        hours[day], minutes[day] = _shifts(shifts, f"date {day}")
+    return hours, minutes
 
 
 @dataclass(frozen=True)
@@ -59,11 +80,22 @@ class CalendarSpec:
 
     ``weekly_hours``: ``{weekday 0=Mon..6=Sun: [("09:00", "12:00"), ("13:30", "18:00")]}``
     (split shifts allowed, "24:00" allowed as an end, missing weekday = closed).
+    A shift whose end is before its start (``("22:00", "06:00")``) is an
+    overnight shift: it runs into the next morning and belongs to the day it
+    starts, so it does not happen when that day is a holiday (and still runs
+    into a holiday morning when the day before is a working day).
     ``holidays``: dates closed all day.  ``adjusted_workdays``: dates that are
     working days whatever their weekday (China's 调休), using the hours of
     weekday ``adjusted_workday_hours_from`` (default Monday).  A date may not be
-    both.  ``always_open``: 7x24, open every instant; weekly hours, holidays and
-    adjusted workdays are then ignored.
+    both.  ``date_hours``: ``{date: [("09:00", "12:00")]}``, dates with their
+    own shifts (a half day before a holiday, an adjusted workday with other
+    hours); they replace the weekday's (or the borrowed weekday's) hours on
+    that date; a date may not be both a holiday and have its own hours.
+    ``always_open``: 7x24, open every instant; weekly hours, own hours and
+    adjusted workdays are then ignored, and so are holidays unless
+    ``closed_on_holidays``: then every instant of a holiday's date is closed.
+    Overlapping shifts (a day's own hours starting before the overnight shift
+    of the day before ends) count once.
     """
 
     tz: str
@@ -72,11 +104,16 @@ class CalendarSpec:
     adjusted_workdays: frozenset[date] = frozenset()
     adjusted_workday_hours_from: int = 0
     always_open: bool = False
+    date_hours: Mapping[date, Sequence[tuple[str, str]]] = field(default_factory=dict)
+    closed_on_holidays: bool = False
 
     def __post_init__(self) -> None:
         _zone(self.tz)
         hours, minutes = _normalise_hours(self.weekly_hours)
         object.__setattr__(self, "weekly_hours", hours)
+        date_hours, date_minutes = _normalise_date_hours(self.date_hours)
+        object.__setattr__(self, "date_hours", date_hours)
+        object.__setattr__(self, "_date_minutes", date_minutes)
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "adjusted_workdays", frozenset(self.adjusted_workdays))
         object.__setattr__(self, "_minutes", minutes)
@@ -85,21 +122,32 @@ class CalendarSpec:
         clash = self.holidays & self.adjusted_workdays
         if clash:
             raise ValueError(f"dates both holiday and adjusted workday: {sorted(clash)[:5]}")
+        clash = self.holidays & set(date_hours)
+        if clash:
+            raise ValueError(f"dates both holiday and with their own hours: {sorted(clash)[:5]}")
 
     def __hash__(self) -> int:
         return hash((self.tz, self._minutes, self.holidays, self.adjusted_workdays,
-                     self.adjusted_workday_hours_from, self.always_open))
+                     self.adjusted_workday_hours_from, self.always_open, self.closed_on_holidays,
+                     tuple(sorted(self._date_minutes.items()))))
 
     @property
     def zone(self) -> ZoneInfo:
         return _zone(self.tz)
 
+    def shifts_on_weekday(self, weekday: int) -> tuple[tuple[int, int], ...]:
+        """The weekly shifts of a weekday (0 = Monday) in minutes, an overnight one ending beyond 1440."""
+        return self._minutes[weekday]
+
     def shifts_on(self, day: date) -> tuple[tuple[int, int], ...]:
-        """Open shifts of a local date as (start, end) minutes after midnight."""
+        """Open shifts starting on a local date as (start, end) minutes after its midnight; an overnight
+        shift ends beyond 1440 (in the next morning)."""
         if self.always_open:
-            return ((0, 1440),)
+            return () if self.closed_on_holidays and day in self.holidays else ((0, 1440),)
         if day in self.holidays:
             return ()
+        if day in self._date_minutes:
+            return self._date_minutes[day]
         if day in self.adjusted_workdays:
             return self._minutes[self.adjusted_workday_hours_from]
         return self._minutes[day.weekday()]

@@ -75,7 +75,9 @@ def _day_number(day: date) -> int:
 
 def _wall_intervals(spec: CalendarSpec, first: date, last: date):
     """Open intervals in local wall seconds (seconds since 1970-01-01 00:00
-    local) for the local dates first..last."""
+    local) of the shifts starting on the local dates first..last; an overnight
+    shift ends in the next day's wall seconds, and merging joins it with a
+    shift of the next day that starts before it ends."""
     starts, ends = [], []
     day = first
     while day <= last:
@@ -179,7 +181,8 @@ class BusinessClock:
             raise ValueError("end_date is before start_date")
         wall_lo = _day_number(start_date) * DAY
         wall_hi = (_day_number(end_date) + 1) * DAY
-        # Neighbouring days too, so a fold or gap at a range edge stays exact.
+        # Neighbouring days too, so a fold or gap at a range edge stays exact and the overnight shift of
+        # the day before start_date reaches into it.
         wall_starts, wall_ends = _wall_intervals(spec, start_date - timedelta(days=1),
                                                  end_date + timedelta(days=1))
         segments = _offset_segments(spec.zone, wall_lo - 2 * DAY, wall_hi + 2 * DAY)

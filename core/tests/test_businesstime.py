@@ -59,20 +59,30 @@ def sh(*parts: int) -> int:
 # --------------------------------------------------------------------------
 
 
-def ref_is_open(spec: CalendarSpec, local: datetime) -> bool:
-    if spec.always_open:
-        return True
-    day = local.date()
+def ref_day_shifts(spec: CalendarSpec, day: date) -> list[tuple[int, int]]:
+    """The shifts starting on a date, in minutes; an end before the start is the next morning's."""
     if day in spec.holidays:
-        return False
-    weekday = spec.adjusted_workday_hours_from if day in spec.adjusted_workdays else day.weekday()
-    minute = local.hour * 60 + local.minute
-    for start, end in spec.weekly_hours.get(weekday, ()):
+        return []
+    if day in spec.date_hours:
+        shifts = spec.date_hours[day]
+    else:
+        weekday = spec.adjusted_workday_hours_from if day in spec.adjusted_workdays else day.weekday()
+        shifts = spec.weekly_hours.get(weekday, ())
+    result = []
+    for start, end in shifts:
         lo = int(start[:2]) * 60 + int(start[3:])
         hi = int(end[:2]) * 60 + int(end[3:])
-        if lo <= minute < hi:
-            return True
-    return False
+        result.append((lo, hi + 1440 if hi < lo else hi))
+    return result
+
+
+def ref_is_open(spec: CalendarSpec, local: datetime) -> bool:
+    day = local.date()
+    if spec.always_open:
+        return not (spec.closed_on_holidays and day in spec.holidays)
+    minute = local.hour * 60 + local.minute
+    return (any(lo <= minute < hi for lo, hi in ref_day_shifts(spec, day))
+            or any(lo <= minute + 1440 < hi for lo, hi in ref_day_shifts(spec, day - timedelta(days=1))))
 
 
 def ref_open_minutes(spec: CalendarSpec, lo: int, hi: int) -> np.ndarray:
@@ -110,19 +120,31 @@ def day_shifts(draw):
 
 
 @st.composite
-def scenarios(draw):
+def any_shifts(draw, max_size=3):
+    """Shifts in any order, overlapping or overnight (end before start): the engine merges what overlaps."""
+    pairs = draw(st.lists(st.tuples(st.integers(0, 1439), st.integers(0, 1440)).filter(lambda p: p[0] != p[1]),
+                          max_size=max_size))
+    return [(hhmm(lo), hhmm(hi)) for lo, hi in pairs]
+
+
+@st.composite
+def scenarios(draw, overnight=True):
     zone = draw(st.sampled_from(ZONES))
     first = draw(st.sampled_from(ANCHORS)) + timedelta(days=draw(st.integers(0, 12)))
-    days = [first + timedelta(days=i) for i in range(WINDOW_DAYS)]
+    days = [first + timedelta(days=i) for i in range(-1, WINDOW_DAYS)]
     holidays = frozenset(draw(st.sets(st.sampled_from(days), max_size=5)))
     workdays = frozenset(draw(st.sets(st.sampled_from(days), max_size=4))) - holidays
+    own = sorted(draw(st.sets(st.sampled_from(days), max_size=4)) - holidays)
+    shifts = any_shifts if overnight else day_shifts
     spec = CalendarSpec(
         tz=zone,
-        weekly_hours={day: draw(day_shifts()) for day in range(7)},
+        weekly_hours={day: draw(shifts()) for day in range(7)},
         holidays=holidays,
         adjusted_workdays=workdays,
         adjusted_workday_hours_from=draw(st.integers(0, 6)),
-        always_open=draw(st.integers(0, 9)) == 0,
+        always_open=draw(st.integers(0, 5)) == 0,
+        date_hours={day: draw(shifts()) for day in own},
+        closed_on_holidays=draw(st.booleans()),
     )
     base = int(datetime.combine(first, time(), ZoneInfo(zone)).timestamp())
     return spec, first, base, WINDOW_DAYS * 1440
@@ -333,6 +355,49 @@ def test_always_open_ignores_holidays():
     assert clock.elapsed(at(berlin, 2025, 3, 30), at(berlin, 2025, 3, 31)) == 23 * 3600
 
 
+def test_always_open_closed_on_holidays():
+    spec = CalendarSpec("Asia/Shanghai", always_open=True, closed_on_holidays=True,
+                        holidays=frozenset({date(2025, 10, 1), date(2025, 10, 2)}),
+                        date_hours={date(2025, 9, 30): [("09:00", "12:00")]})  # own hours: ignored when 7x24
+    clock = BusinessClock.from_spec(spec, date(2025, 9, 29), date(2025, 10, 4))
+    assert clock.elapsed(sh(2025, 9, 30, 0), sh(2025, 10, 4, 0)) == (24 + 24) * 3600
+    assert clock.add(sh(2025, 9, 30, 23), 7200) == sh(2025, 10, 3, 1)
+
+
+def test_overnight_shift_belongs_to_the_day_it_starts():
+    # Mon-Fri 22:00-06:00; Wednesday 2025-10-01 is a holiday: its night shift does not happen, Tuesday's
+    # still runs into the Wednesday morning.
+    spec = CalendarSpec("Asia/Shanghai", workweek_hours(("22:00", "06:00")),
+                        holidays=frozenset({date(2025, 10, 1)}))
+    clock = BusinessClock.from_spec(spec, date(2025, 9, 29), date(2025, 10, 5))
+    assert clock.elapsed(sh(2025, 9, 30, 12), sh(2025, 10, 2, 12)) == 8 * 3600
+    assert clock.add(sh(2025, 10, 1, 5), 3600 + 60) == sh(2025, 10, 2, 22, 1)
+    # Friday's night runs into Saturday 06:00; nothing starts on the weekend.
+    assert clock.elapsed(sh(2025, 10, 3, 12), sh(2025, 10, 5, 23)) == 8 * 3600
+
+
+def test_overnight_shift_across_a_dst_change():
+    # Berlin springs forward at 02:00 on Sunday 2025-03-30: Saturday's 22:00-06:00 lasts 7 real hours.
+    berlin = ZoneInfo("Europe/Berlin")
+    spec = CalendarSpec("Europe/Berlin", {5: [("22:00", "06:00")]})
+    clock = BusinessClock.from_spec(spec, date(2025, 3, 29), date(2025, 3, 30))
+    assert clock.elapsed(at(berlin, 2025, 3, 29), at(berlin, 2025, 3, 31)) == 7 * 3600
+
+
+def test_date_hours_replace_the_weekday_and_the_borrowed_hours():
+    spec = CalendarSpec("Asia/Shanghai", LUNCH_5X8,
+                        adjusted_workdays=frozenset({date(2025, 9, 28)}),
+                        date_hours={date(2025, 9, 28): [("10:00", "16:00")],  # a 调休 Sunday with other hours
+                                    date(2025, 9, 30): [("09:00", "12:00")]})  # half day before National Day
+    clock = BusinessClock.from_spec(spec, date(2025, 9, 27), date(2025, 10, 1))
+    assert clock.elapsed(sh(2025, 9, 28, 0), sh(2025, 9, 29, 0)) == 6 * 3600
+    assert clock.elapsed(sh(2025, 9, 29, 0), sh(2025, 9, 30, 0)) == 8 * 3600
+    assert clock.elapsed(sh(2025, 9, 30, 0), sh(2025, 10, 1, 0)) == 3 * 3600
+    with pytest.raises(ValueError):
+        CalendarSpec("UTC", holidays=frozenset({date(2025, 1, 1)}), date_hours={date(2025, 1, 1): [("09:00", "12:00")]})
+    assert spec != CalendarSpec("Asia/Shanghai", LUNCH_5X8, adjusted_workdays=frozenset({date(2025, 9, 28)}))
+
+
 # --------------------------------------------------------------------------
 # Availability, MTTR, MTBF
 # --------------------------------------------------------------------------
@@ -441,7 +506,10 @@ def test_out_of_range_instants_raise(china_clock):
 
 def test_spec_validation():
     with pytest.raises(ValueError):
-        CalendarSpec("Asia/Shanghai", {0: [("18:00", "09:00")]})
+        CalendarSpec("Asia/Shanghai", {0: [("09:00", "09:00")]})
+    with pytest.raises(ValueError):
+        CalendarSpec("Asia/Shanghai", {0: [("24:00", "09:00")]})
+    assert CalendarSpec("Asia/Shanghai", {0: [("18:00", "09:00")]}).shifts_on(date(2025, 9, 1)) == ((1080, 1980),)
     with pytest.raises(ValueError):
         CalendarSpec("Asia/Shanghai", {7: [("09:00", "18:00")]})
     with pytest.raises(ValueError):
