@@ -1,6 +1,7 @@
 """REST: connectors (credentials write-only: `login`, `secret`, `app_token` are accepted, never returned; the
 answer says `credentials_set`) and the `sync` action (queued for the worker; the sync is audited as an import)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -45,7 +46,7 @@ class ConnectorSerializer(RecordSerializer):
         if any(given.values()) or not getattr(self.instance, "credentials", ""):
             missing = credentials.missing(kind, given) if kind else []
             if missing:
-                raise serializers.ValidationError({name: "This service desk needs it." for name in missing})
+                raise serializers.ValidationError({name: _("This service desk needs it.") for name in missing})
             self._credentials = given if any(given.values()) else None
         return data
 

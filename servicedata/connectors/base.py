@@ -132,6 +132,10 @@ class Client:
             raise ConnectorError(_t("the answer is not JSON"), status=response.status_code, page=self.page,
                                  url=url) from None
 
+    def unexpected(self, reason, path):
+        """An answer that is not what the tool documents, on the page being read."""
+        return ConnectorError(reason, page=self.page, url=self.url(path))
+
     @staticmethod
     def reason(response):
         """The tool's own error text when it gives one (short), else the HTTP reason phrase."""
@@ -156,8 +160,8 @@ class Client:
     def fetch(self, since) -> Batch:
         """Every page first: the objects changed since `since`, bounded by max_pages; nothing is written here."""
         batch = Batch()
-        self.start()
         try:
+            self.start()
             for number, items in enumerate(self.pages(since), start=1):
                 batch.pages = number
                 for raw in items:

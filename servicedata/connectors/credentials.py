@@ -7,14 +7,12 @@ App-Token).
 """
 
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 
 from core import crypto
 
 from .base import ConnectorError
 
 KEYS = ("login", "secret", "app_token")
-LABELS = {"login": _("User name or e-mail"), "secret": _("Password or token"), "app_token": _("App-Token (GLPI)")}
 MASK = "•••"
 
 

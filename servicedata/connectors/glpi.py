@@ -9,10 +9,12 @@ contract calendar's.
 
 import contextlib
 
+from django.utils.translation import gettext as _t
+
 from .base import Client, ConnectorError, aware
 
 TIME = "%Y-%m-%d %H:%M:%S"
-ID, DATE_MOD = "2", "19"  # GLPI search option ids of Ticket
+ID, DATE_MOD, ENTITY = "2", "19", "80"  # GLPI search option ids of Ticket
 
 
 class GlpiClient(Client):
@@ -26,7 +28,7 @@ class GlpiClient(Client):
             "Authorization": f"user_token {self.credentials.get('secret', '')}"})
         token = body.get("session_token") if isinstance(body, dict) else None
         if not token:
-            raise ConnectorError("no session token", url=self.url("apirest.php/initSession"))
+            raise self.unexpected(_t("the answer has no session token"), "apirest.php/initSession")
         self.session.headers["Session-Token"] = token
 
     def stop(self):
@@ -48,8 +50,10 @@ class GlpiClient(Client):
         if since is not None:
             params.update({"criteria[0][field]": DATE_MOD, "criteria[0][searchtype]": "morethan",
                            "criteria[0][value]": since.astimezone(self.zone).strftime(TIME)})
-        if self.query:  # an entity id: only that entity's tickets (and its children)
-            params["entities_id"] = self.query
+        if self.query:  # an entity id: only that entity's tickets (search option 80 = entity)
+            number = 1 if since is not None else 0
+            params.update({f"criteria[{number}][link]": "AND", f"criteria[{number}][field]": ENTITY,
+                           f"criteria[{number}][searchtype]": "equals", f"criteria[{number}][value]": self.query})
 
         self.total = None
 
@@ -58,7 +62,7 @@ class GlpiClient(Client):
                 return []  # GLPI refuses a range past the total (ERROR_RANGE_EXCEED_TOTAL)
             body = self.get("apirest.php/search/Ticket", {**params, "range": f"{offset}-{offset + self.page_size - 1}"})
             if not isinstance(body, dict):
-                raise ConnectorError("no search result", page=self.page, url=self.url("apirest.php/search/Ticket"))
+                raise self.unexpected(_t("the answer is not a search result"), "apirest.php/search/Ticket")
             self.total = int(body.get("totalcount") or 0)
             ids = [row.get(ID) for row in body.get("data") or [] if row.get(ID) is not None]
             if not ids:
@@ -67,7 +71,7 @@ class GlpiClient(Client):
             items.update({f"items[{n}][items_id]": ticket for n, ticket in enumerate(ids)})
             tickets = self.get("apirest.php/getMultipleItems", {**items, "expand_dropdowns": "true"})
             if not isinstance(tickets, list):
-                raise ConnectorError("no ticket list", page=self.page, url=self.url("apirest.php/getMultipleItems"))
+                raise self.unexpected(_t("the answer has no ticket list"), "apirest.php/getMultipleItems")
             return tickets
 
         yield from self.paged(page)

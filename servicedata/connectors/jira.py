@@ -11,9 +11,13 @@ search returns (expand=names) find them, and each is also put under a stable key
 """
 
 import zoneinfo
+from datetime import UTC, datetime
 
-from .base import Client, ConnectorError, aware, history_key
+from django.utils.translation import gettext as _t
 
+from .base import Client, aware, history_key
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 SLA_FIELDS = {"time to first response": "time_to_first_response", "time to resolution": "time_to_resolution"}
 
 
@@ -49,7 +53,7 @@ class JiraClient(Client):
                                                   "expand": "changelog,names", "fields": "*all"})
             issues = body.get("issues") if isinstance(body, dict) else None
             if not isinstance(issues, list):
-                raise ConnectorError("no issue list", page=self.page, url=self.url("rest/api/2/search"))
+                raise self.unexpected(_t("the answer has no issue list"), "rest/api/2/search")
             names = body.get("names") or {}
             sla = {fid: SLA_FIELDS[name.lower()] for fid, name in names.items() if name.lower() in SLA_FIELDS}
             for issue in issues:
@@ -70,7 +74,7 @@ class JiraClient(Client):
         created = fields.get("created")
         steps = []
         for history in sorted((issue.get("changelog") or {}).get("histories") or [],
-                              key=lambda h: aware(h.get("created")) or aware(created)):
+                              key=lambda h: aware(h.get("created")) or EARLIEST):
             for item in history.get("items") or []:
                 if item.get("field") == "status":
                     if not steps:

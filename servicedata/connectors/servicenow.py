@@ -10,6 +10,8 @@ incident was opened in. A user without read access to sys_audit (403) still gets
 
 from datetime import UTC
 
+from django.utils.translation import gettext as _t
+
 from .base import Client, ConnectorError, aware, history_key
 
 TIME = "%Y-%m-%d %H:%M:%S"
@@ -40,7 +42,7 @@ class ServiceNowClient(Client):
                 "sysparm_query": query, "sysparm_limit": self.page_size, "sysparm_offset": offset})
             items = body.get("result") if isinstance(body, dict) else None
             if not isinstance(items, list):
-                raise ConnectorError("no result list", page=self.page, url=self.url(f"api/now/table/{self.table}"))
+                raise self.unexpected(_t("the answer has no result list"), f"api/now/table/{self.table}")
             self.add_history(items)
             return items
 

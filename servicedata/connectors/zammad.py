@@ -6,7 +6,9 @@ order_by=asc, expand=true (state, priority and group by name), paged by page/per
 
 from datetime import UTC
 
-from .base import Client, ConnectorError, aware
+from django.utils.translation import gettext as _t
+
+from .base import Client, aware
 
 
 class ZammadClient(Client):
@@ -31,7 +33,7 @@ class ZammadClient(Client):
             if isinstance(body, dict):  # without expand Zammad answers {"tickets": [ids], "assets": ...}
                 body = body.get("tickets")
             if not isinstance(body, list) or not all(isinstance(t, dict) for t in body):
-                raise ConnectorError("no ticket list", page=self.page, url=self.url("api/v1/tickets/search"))
+                raise self.unexpected(_t("the answer has no ticket list"), "api/v1/tickets/search")
             return body
 
         yield from self.paged(page)
