@@ -243,6 +243,15 @@ def test_initial_then_incremental_sync_reads_only_what_changed(contracts, demo, 
     assert synced_ids(connector) - before == set(initial)
     assert connector.state == ConnectorState.OK and connector.failures == 0 and connector.last_error == ""
     assert connector.cursor == newest(kind, "initial", zone)
+    # The VPN ticket was first answered at 07:50 UTC in every tool's records (ServiceNow: its state history in
+    # sys_audit; Jira: the "Time to first response" SLA cycle; GLPI: takeintoaccountdate in GLPI's zone; Zammad:
+    # first_response_at); ServiceNow and Jira give its wait for the customer (08:30-10:00 UTC) by status history.
+    vpn = Ticket.objects.get(contract=contract, summary="VPN login fails for remote staff",
+                             external_id__in=initial)
+    assert vpn.first_response == datetime(2026, 11, 3, 7, 50, tzinfo=UTC)
+    if kind in (ConnectorKind.SERVICENOW, ConnectorKind.JIRA):
+        assert [(p.start, p.end) for p in vpn.pauses.all()] == [
+            (datetime(2026, 11, 3, 8, 30, tzinfo=UTC), datetime(2026, 11, 3, 10, 0, tzinfo=UTC))]
 
     desk.mode, desk.requests = "changed", []
     job = run(connector, now=connector.next_run_at)
