@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import RecordSerializer, ServiceViewSet
+from core.choices import RecordStatus
 
 from ..connectors import credentials
 from ..connectors.tasks import request_sync
@@ -38,6 +39,11 @@ class ConnectorSerializer(RecordSerializer):
 
     def get_credentials_set(self, obj) -> bool:
         return credentials.is_set(obj)
+
+    def validate_profile(self, value):
+        if value is not None and value.status != RecordStatus.APPROVED:
+            raise serializers.ValidationError(_("Choose an approved import profile."))
+        return value
 
     def validate(self, data):
         given = {k: data.pop(k, "") or "" for k in credentials.KEYS}
