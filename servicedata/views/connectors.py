@@ -46,8 +46,9 @@ class ConnectorViews(RecordViews):
     form = ConnectorForm
     select_related = ("contract",)
     detail_view = ConnectorDetailView
+    # state, failures, next sync and last error are on the page's "Sync" card
     detail_fields = ("contract", "kind", "base_url", "query", "profile", "enabled", "interval_minutes", "run_as",
-                     "state", "failures", "next_run_at", "last_success_at", "cursor", "last_error")
+                     "last_success_at", "cursor")
 
 
 class ConnectorSyncView(LoginRequiredMixin, View):
