@@ -1,4 +1,5 @@
-"""When the reminder jobs run: APScheduler's cron triggers, in the company's time zone.
+"""When the periodic jobs run (the reminder and digest jobs, a connector tick, whatever an app registers in
+core.schedule): APScheduler's cron triggers, in the company's time zone.
 
 The scheduler only enqueues (django-tasks); the worker runs the job. Two schedulers running at once (two
 `make run`s on one database, a restart overlapping) only enqueue the job twice: the job is idempotent (one
@@ -12,15 +13,17 @@ from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
 from django.db import close_old_connections
 
-from .tasks import send_digests_task, send_reminders_task
+from core import schedule as registry
+
+from .tasks import send_reminders_task
 
 logger = logging.getLogger(__name__)
 
 
 def schedule():
-    """(task, crontab) pairs: reminders often; digests hourly, each reader's sent in the first run after
-    SERVPLAN_DIGEST_HOUR on their own clock."""
-    return [(send_reminders_task, settings.SERVPLAN_REMINDER_CRON), (send_digests_task, settings.SERVPLAN_DIGEST_CRON)]
+    """(task, crontab) pairs from core.schedule: reminders often; digests hourly, each reader's sent in the first
+    run after SERVPLAN_DIGEST_HOUR on their own clock (registered by NotificationsConfig.ready); other apps' jobs."""
+    return registry.jobs()
 
 
 def enqueue(task):

@@ -9,8 +9,12 @@ class ServiceDataConfig(AppConfig):
     def ready(self):
         from django_tasks_db.compat import task_finished
 
+        from core import schedule
+
         from . import panels, reports, tasks
+        from .connectors.tasks import connector_tick_task
 
         panels.register()
         reports.register()
+        schedule.register(connector_tick_task, "SERVPLAN_CONNECTOR_CRON")
         task_finished.connect(tasks.on_task_finished, dispatch_uid="servicedata.import_task_finished")

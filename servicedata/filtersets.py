@@ -107,6 +107,20 @@ class ImportJobFilterSet(SearchFilterSet):
 
 
 # ---- connectors
+from .choices import ConnectorKind, ConnectorState  # noqa: E402
+from .models import Connector  # noqa: E402
+
+
+class ConnectorFilterSet(SearchFilterSet):
+    search_fields = ("name", "base_url")
+    contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
+    kind = django_filters.MultipleChoiceFilter(choices=ConnectorKind.choices, label=_("service desk"))
+    state = django_filters.MultipleChoiceFilter(choices=ConnectorState.choices, label=_("state"))
+
+    class Meta:
+        model = Connector
+        fields = ["q", "contract", "kind", "state", "enabled"]
+
 
 
 # ---- webhook endpoints

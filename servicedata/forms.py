@@ -76,6 +76,73 @@ class MaintenanceWindowForm(IntervalForm):
 
 
 # ---- connectors
+from .models import Connector, ImportProfile  # noqa: E402
+
+
+class ConnectorForm(ModelForm):
+    """A connector; its credentials are write-only: never shown again, kept when left empty, replaced whole when
+    given (servicedata.connectors.credentials)."""
+
+    login = forms.CharField(label=_("User name or e-mail"), max_length=200, required=False,
+                            help_text=_("ServiceNow user, Jira account e-mail; empty: the token is sent as a bearer "
+                                        "token."))
+    secret = forms.CharField(label=_("Password or token"), max_length=2000, required=False, strip=True,
+                             widget=forms.PasswordInput(render_value=False),
+                             help_text=_("ServiceNow password or OAuth token, Jira API token, GLPI user token, "
+                                         "Zammad access token."))
+    app_token = forms.CharField(label=_("App-Token (GLPI)"), max_length=200, required=False,
+                                widget=forms.PasswordInput(render_value=False))
+    fieldsets = [(_("Connector"), ["contract", "name", "kind", "base_url", "query", "profile", "enabled",
+                                   "interval_minutes", "run_as"]),
+                 (_("Credentials"), ["login", "secret", "app_token"])]
+
+    class Meta:
+        model = Connector
+        fields = ["contract", "name", "kind", "base_url", "query", "profile", "enabled", "interval_minutes",
+                  "run_as"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from contracts.models import Contract
+        from core.choices import RecordStatus
+
+        self.fields["contract"].queryset = Contract.objects.select_related("customer")
+        self.fields["profile"].queryset = ImportProfile.objects.filter(status=RecordStatus.APPROVED)
+        if self.instance.pk and self.instance.credentials:
+            for name in ("login", "secret", "app_token"):
+                self.fields[name].help_text = _("Set. Leave empty to keep the stored credentials; enter new ones "
+                                                "to replace them all.")
+        self.credentials_replaced = False
+
+    def clean(self):
+        from .connectors import credentials
+
+        data = super().clean()
+        given = {k: data.get(k, "") for k in credentials.KEYS}
+        kind = data.get("kind")
+        if any(given.values()) or not self.instance.credentials:
+            for name in credentials.missing(kind, given) if kind else ():
+                self.add_error(name, _("This service desk needs it."))
+        return data
+
+    def save(self, commit=True):
+        from .connectors import credentials
+
+        instance = super().save(commit=False)
+        given = {k: self.cleaned_data.get(k, "") for k in credentials.KEYS}
+        if any(given.values()):
+            instance.credentials = credentials.encrypt(given)
+            self.credentials_replaced = bool(instance.pk)
+        if commit:
+            instance.save()
+        return instance
+
+    def save_related(self, user):
+        from .connectors.credentials import note_replaced
+
+        if self.credentials_replaced:
+            note_replaced(self.instance, user)
+
 
 
 # ---- webhook endpoints

@@ -96,6 +96,25 @@ class ImportJobTable(tables.Table):
 
 
 # ---- connectors
+from .models import Connector  # noqa: E402
+
+
+class ConnectorTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("name"))
+    kind = tables.Column(accessor="get_kind_display", order_by="kind", verbose_name=_("service desk"))
+    state = tables.Column(verbose_name=_("state"))
+    last_success_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("last successful sync"))
+    next_run_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("next sync"))
+
+    def render_state(self, value, record):
+        css = {"ok": "bg-success", "retrying": "bg-warning text-dark", "failed": "bg-danger"}.get(value, "bg-secondary")
+        return format_html('<span class="badge {}">{}</span>', css, record.get_state_display())
+
+    class Meta:
+        model = Connector
+        attrs = ATTRS
+        fields = ("name", "contract", "kind", "enabled", "state", "failures", "last_success_at", "next_run_at")
+
 
 
 # ---- webhook endpoints

@@ -19,6 +19,8 @@ urlpatterns = [
     # ---- data quality
 
     # ---- connectors
+    *views.ConnectorViews.urls(),
+    path("connector/<int:pk>/sync/", views.ConnectorSyncView.as_view(), name="connector_sync"),
 
     # ---- webhook endpoints
 

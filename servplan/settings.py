@@ -307,6 +307,18 @@ SERVPLAN_REMINDER_DAYS = int(os.environ.get("SERVPLAN_REMINDER_DAYS", "3"))
 SERVPLAN_ESCALATION_DAYS = int(os.environ.get("SERVPLAN_ESCALATION_DAYS", "3"))
 SERVPLAN_DIGEST_HOUR = int(os.environ.get("SERVPLAN_DIGEST_HOUR", "8"))
 
+# Pull connectors (servicedata/connectors, docs/operations.md "Connectors"): when the tick looks for due connectors
+# (crontab, company time zone), HTTP timeout (seconds), page size and the most pages one sync reads, the overlap of
+# the next window, the backoff after a failure (doubled per failure, capped) and the failures in a row that stop it.
+SERVPLAN_CONNECTOR_CRON = os.environ.get("SERVPLAN_CONNECTOR_CRON", "*/5 * * * *")
+SERVPLAN_CONNECTOR_TIMEOUT = int(os.environ.get("SERVPLAN_CONNECTOR_TIMEOUT", "30"))
+SERVPLAN_CONNECTOR_PAGE_SIZE = int(os.environ.get("SERVPLAN_CONNECTOR_PAGE_SIZE", "100"))
+SERVPLAN_CONNECTOR_MAX_PAGES = int(os.environ.get("SERVPLAN_CONNECTOR_MAX_PAGES", "50"))
+SERVPLAN_CONNECTOR_OVERLAP_MINUTES = int(os.environ.get("SERVPLAN_CONNECTOR_OVERLAP_MINUTES", "10"))
+SERVPLAN_CONNECTOR_BACKOFF_MINUTES = int(os.environ.get("SERVPLAN_CONNECTOR_BACKOFF_MINUTES", "5"))
+SERVPLAN_CONNECTOR_BACKOFF_MAX_MINUTES = int(os.environ.get("SERVPLAN_CONNECTOR_BACKOFF_MAX_MINUTES", "360"))
+SERVPLAN_CONNECTOR_MAX_FAILURES = int(os.environ.get("SERVPLAN_CONNECTOR_MAX_FAILURES", "8"))
+
 # The company's own terms of the procedure (docs/operations.md, "Terms of the procedure").
 SERVPLAN_MAJOR_PROCUREMENT_AMOUNT = os.environ.get("SERVPLAN_MAJOR_PROCUREMENT_AMOUNT", "200000")  # CNY
 SERVPLAN_TENDER_MIN_BIDS = int(os.environ.get("SERVPLAN_TENDER_MIN_BIDS", "3"))

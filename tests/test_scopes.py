@@ -106,6 +106,15 @@ def rows_users_add(demo):
         MetricAnalysis.objects.get_or_create(report=report, metric_key="availability",
                                              defaults={"metric_label": "availability"})
     _closure_disposition(project, demo)
+    _connector(project, demo)
+
+
+def _connector(project, demo):
+    """A pull connector of the project's contract (disabled: nothing is read from its address)."""
+    from servicedata.models import Connector
+
+    Connector.objects.create(contract=project.contract, name="demo desk", kind="zammad", enabled=False,
+                             base_url="https://desk.invalid", run_as=demo["svc_manager"])
 
 
 def _closure_disposition(project, demo):

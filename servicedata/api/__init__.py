@@ -1,13 +1,14 @@
 """REST: tickets (list/filter/push), outages, maintenance windows, import jobs and SLA figures (tickets.py); import
 profiles (profiles.py); connectors (connectors.py); webhook endpoints (webhook.py)."""
 
-from . import tickets
+from . import connectors, tickets
 
 ROUTES = [
     *tickets.ROUTES,
     # ---- import profiles
 
     # ---- connectors
+    *connectors.ROUTES,
 
     # ---- webhook endpoints
 

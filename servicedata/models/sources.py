@@ -40,6 +40,7 @@ class Connector(BaseModel):
                                verbose_name=_("imports as"), help_text=_("Whose name the syncs are audited under."))
 
     scope_paths = {"contract": "contract"}
+    audit_derived_fields = ("credentials",)  # a secret: never in an audit snapshot (its replacement is noted)
 
     class Meta:
         ordering = ["contract", "name"]

@@ -2,4 +2,5 @@
 the import with a profile and its preview (profiles.py); data-quality reports (quality.py); connectors
 (connectors.py); webhook endpoints and their receiver (webhook.py)."""
 
+from .connectors import *  # noqa: F403
 from .tickets import *  # noqa: F403  (the pages urls.py names)

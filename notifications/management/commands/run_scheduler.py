@@ -1,4 +1,4 @@
-"""`manage.py run_scheduler`: enqueue the reminder jobs on their schedule (notifications.scheduler);
+"""`manage.py run_scheduler`: enqueue the periodic jobs on their schedule (notifications.scheduler, core.schedule);
 `--supervise` keeps one running and restarts it when it dies, as `db_worker --supervise` does the worker."""
 
 import signal
@@ -13,7 +13,7 @@ from ...scheduler import build_scheduler, schedule
 
 
 class Command(BaseCommand):
-    help = "Enqueue the reminder and digest jobs on their cron schedules (the worker runs them)."
+    help = "Enqueue the periodic jobs (core.schedule: reminders, digests, connector tick) on their crontabs."
 
     def add_arguments(self, parser):
         parser.add_argument("--supervise", action="store_true",
