@@ -8,6 +8,7 @@ before rules existed: `DEFAULTS`.
 """
 
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field  # Finding has an attribute named field
 
 from django.utils.translation import gettext_noop
 
@@ -62,8 +63,8 @@ class Finding:
     anomaly: str
     action: str
     field: str = ""
-    original: dict = field(default_factory=dict)  # {field: value as read from the source}
-    outcome: dict = field(default_factory=dict)  # core.display.message data; empty for an exclusion
+    original: dict = dataclass_field(default_factory=dict)  # {field: value as read from the source}
+    outcome: dict = dataclass_field(default_factory=dict)  # core.display.message data; empty for an exclusion
 
 
 @dataclass(frozen=True)
