@@ -55,7 +55,8 @@ EXCLUDE = "exclude"
 # How each field is read: times parsed, minutes counted from creation, pauses as intervals; the rest are values
 # (passed through the profile's value map, then on to the normaliser's own aliases).
 TIMES = frozenset({"created", "first_response", "resolved", "closed", "updated", "pause_start", "pause_end"})
-REQUIRED = ("external_id", "created", "priority")  # a table without a column for these cannot be read
+REQUIRED = ("external_id", "created", "priority")
+ZERO_DATE = "0000-00-00"  # a table without a column for these cannot be read
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ class ProfileSpec:
             value = None
             for source in sources:
                 value = lookup(raw, source)
+                if name in TIMES and isinstance(value, str) and value.startswith(ZERO_DATE):
+                    value = None  # MySQL's "no date" (ZenTao, GLPI exports)
                 if not blank(value):
                     break
             if blank(value):
