@@ -68,7 +68,9 @@ def recognise(header, fmt=None) -> ProfileSpec | None:
 
 
 def all_in(signature, names) -> bool:
-    return builtins.all(normalise_name(column) in names for column in signature)
+    """Whether names hold every signature column ("id|2": either name, e.g. an object's key or a search
+    option's id)."""
+    return builtins.all(any(normalise_name(name) in names for name in column.split("|")) for column in signature)
 
 
 def file_header(fmt, fileobj) -> list[str]:
