@@ -524,7 +524,8 @@ class ProfileReader:
 
     def _json(self):
         self.inner = JsonReader(self.fileobj, self.size, header_mapper=None)
-        objects = self._saved_response() if self.spec.records_path and self._is_object() else self.inner.objects()
+        data = self._saved_response() if self.spec.records_path and self._is_object() else None
+        objects = self.inner.objects() if data is None else self._items(data)
         read = self.spec.read
         for number, obj in objects:
             if not isinstance(obj, dict):
@@ -540,17 +541,24 @@ class ProfileReader:
         return head.startswith(b"{")
 
     def _saved_response(self):
-        """The list at `records_path` of a saved response (read whole: one response page, or an export)."""
+        """A saved response read whole (one response page, or an export); None when the file is JSON Lines (one
+        object per line) instead."""
         text_io = io.TextIOWrapper(self.fileobj, encoding="utf-8-sig")
         try:
-            data = json.load(text_io)
+            return json.load(text_io)
         except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data" and exc.lineno > 1:
+                return None
             raise FileError(_t("Line %(n)s is not valid JSON: %(err)s") % {"n": exc.lineno, "err": exc.msg},
                             row=exc.lineno) from None
         except UnicodeDecodeError:
             raise undecoded_error("UTF-8", 1, "") from None
         finally:
             text_io.detach()
+            self.fileobj.seek(0)
+
+    def _items(self, data):
+        """The list at `records_path` of a saved response."""
         items = lookup(data, self.spec.records_path)
         if not isinstance(items, list):
             raise FileError(_t("The file has no list of tickets at “%(path)s”.") % {"path": self.spec.records_path},
