@@ -7,6 +7,7 @@ an independent minute-by-minute recount (brute_force.py: Monday-Friday 09:00-12:
 the demo 宁波第一医院 contract's calendar; March 2026 has no holiday) against the contract's targets.
 """
 
+import dataclasses
 import io
 import json
 from datetime import datetime, timedelta
@@ -127,6 +128,8 @@ EXPECTED = {
     ]),
 }
 PROFILE_OF = {"glpi-rest-tickets": "glpi-rest"}
+# Rows the profile's rules repair (ServiceNow: close before resolve, the close time taken as the resolve time).
+REPAIRED = {"servicenow-table": ["INC0010002", "INC0010005", "INC0010011"], "servicenow-rest": ["INC0020001"]}
 
 
 def profile_of(sample):
@@ -224,9 +227,9 @@ def contract(contracts):
     return contracts["nbhospital"]
 
 
-def import_sample(sample, contract, user):
+def import_sample(sample, contract, user, spec=None):
     path, fmt = sample_file(sample)
-    spec = profile_of(sample)
+    spec = spec or profile_of(sample)
     with open(path, "rb") as fileobj, acting_as(user):
         reader = spec.open_reader(fmt, fileobj, path.stat().st_size)
         return TicketImport(contract, user, spec=spec).run(reader.rows, name=path.name, sha256="sample",
@@ -264,7 +267,14 @@ def test_sample_imports_to_expected_tickets_and_sla_figures(sample, contract, de
     spec = profile_of(sample)
     result = import_sample(sample, contract, demo["svc_staff"])
     assert not result.rejected, result.errors
-    assert (result.created, result.excluded) == (len(tickets), len(excluded))
+    assert (result.created, result.excluded, result.repaired) == (len(tickets), len(excluded),
+                                                                 len(REPAIRED.get(sample, ())))
+    quality = {}
+    if excluded:
+        quality["excluded_value"] = {"exclude": len(excluded)}
+    if sample in REPAIRED:
+        quality["close_before_resolve"] = {"repair": len(REPAIRED[sample])}
+    assert result.quality == quality
     stored = {t.external_id: t for t in Ticket.objects.filter(contract=contract, external_system=spec.external_system
                                                               or "import").prefetch_related("pauses")}
     assert sorted(stored) == sorted(row[0] for row in tickets)
@@ -289,3 +299,20 @@ def test_sample_imports_to_expected_tickets_and_sla_figures(sample, contract, de
     for name in ("response", "resolution"):
         figures = {f.priority: (f.within, f.counted) for f in getattr(metrics, name)}
         assert figures == {p: counts[name].get(p, (0, 0)) for p in Priority.values}, name
+
+
+@pytest.mark.parametrize("sample", sorted(REPAIRED))
+def test_without_its_rule_a_servicenow_export_is_refused_whole(sample, contract, demo):
+    """Close before resolve is normal in ServiceNow data: without the profile's repair rule (the strict default)
+    the file is rejected and nothing is written."""
+    spec = dataclasses.replace(profile_of(sample), rules={})
+    result = import_sample(sample, contract, demo["svc_staff"], spec)
+    assert result.rejected and result.created == 0
+    assert sorted(str(e["row"]) for e in result.errors if e["field"] == "closed") == \
+        sorted(str(row) for row in rows_of(sample, REPAIRED[sample]))
+    assert not Ticket.objects.filter(contract=contract, external_system="servicenow").exists()
+
+
+def rows_of(sample, ids):
+    _reader, records = read_sample(sample)
+    return [number for number, record in records if record["external_id"] in ids]
