@@ -316,3 +316,25 @@ def test_without_its_rule_a_servicenow_export_is_refused_whole(sample, contract,
 def rows_of(sample, ids):
     _reader, records = read_sample(sample)
     return [number for number, record in records if record["external_id"] in ids]
+
+
+def test_a_saved_rest_response_imports_as_a_sync_with_its_quality_report(contract, demo):
+    """What a connector does with a response page: the profile's records of its items, one audited import job;
+    the quality report lists each excluded and repaired row with the values as the source gave them."""
+    from servicedata import services
+    from servicedata.choices import ImportSource, ImportStatus
+
+    spec = builtin.get("servicenow-rest")
+    data = json.loads((SAMPLES / "servicenow-rest.json").read_text(encoding="utf-8"))
+    with acting_as(demo["svc_staff"]):
+        job = services.import_records(contract, demo["svc_staff"], lambda: spec.records(spec.items(data)),
+                                      source=ImportSource.SYNC, spec=spec, builtin_profile=spec.key)
+    assert job.status == ImportStatus.DONE and (job.excluded_count, job.repaired_count) == (1, 1)
+    findings = {(f.row, f.external_id, f.anomaly, f.action): f.original for f in job.findings.all()}
+    assert set(findings) == {(3, "INC0020003", "excluded_value", "exclude"),
+                             (1, "INC0020001", "close_before_resolve", "repair")}
+    assert findings[(3, "INC0020003", "excluded_value", "exclude")]["priority"] == "5"
+    repaired = findings[(1, "INC0020001", "close_before_resolve", "repair")]
+    assert (repaired["resolved"], repaired["closed"]) == ("2026-03-03 06:00:00", "2026-03-03 05:30:00")
+    ticket = Ticket.objects.get(contract=contract, external_id="INC0020001")
+    assert ticket.resolved == t(3, 13, 30)
