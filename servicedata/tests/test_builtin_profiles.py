@@ -338,3 +338,11 @@ def test_a_saved_rest_response_imports_as_a_sync_with_its_quality_report(contrac
     assert (repaired["resolved"], repaired["closed"]) == ("2026-03-03 06:00:00", "2026-03-03 05:30:00")
     ticket = Ticket.objects.get(contract=contract, external_id="INC0020001")
     assert ticket.resolved == t(3, 13, 30)
+
+
+def test_zentao_export_in_gb18030_or_utf8_reads_the_same():
+    gb18030 = (SAMPLES / "zentao-csv.csv").read_bytes()
+    utf8 = gb18030.decode("gb18030").encode("utf-8-sig")
+    spec = builtin.get("zentao-csv")
+    read = [list(spec.open_reader("csv", io.BytesIO(data), len(data)).rows()) for data in (gb18030, utf8)]
+    assert read[0] == read[1] and read[0][2][1]["summary"] == "会议室投影仪无信号，\r\n换线后仍无信号"
