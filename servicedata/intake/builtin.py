@@ -55,16 +55,20 @@ def for_connector(kind) -> ProfileSpec:
 
 def recognise(header, fmt=None) -> ProfileSpec | None:
     """The built-in whose signature columns the header all holds (names compared like column names: case,
-    spaces, dashes and underscores ignored), the longest signature first; with `fmt`, only profiles of that
-    format. None when none fits."""
+    spaces, dashes and underscores ignored), the longest signature first; with `fmt`, only profiles that read
+    that format (a CSV profile reads the same table saved as XLSX). None when none fits."""
     names = {normalise_name(name) for name in header if name is not None}
     best = None
     for spec in all():
-        if fmt and spec.format != fmt or not spec.signature:
+        if fmt and table(spec.format) != table(fmt) or not spec.signature:
             continue
         if all_in(spec.signature, names) and (best is None or len(spec.signature) > len(best.signature)):
             best = spec
     return best
+
+
+def table(fmt) -> bool:
+    return fmt in ("csv", "xlsx")
 
 
 def all_in(signature, names) -> bool:

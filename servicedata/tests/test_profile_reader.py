@@ -102,13 +102,14 @@ def test_a_missing_required_column_is_named():
 def test_xlsx_cells_keep_their_types():
     book = Workbook()
     sheet = book.active
-    sheet.append(["number", "priority", "state", "opened_at", "resolved_at"])
+    sheet.append(["Number", "Priority", "State", "Opened", "Resolved"])  # ServiceNow's Excel export: labels
     sheet.append(["INC1", 1, 7.0, datetime(2026, 3, 2, 9, 0), "2026-03-02 15:00:00"])
     sheet.append([None, None, None, None, None])
     sheet.append(["INC2", "5 - Planning", "New", datetime(2026, 3, 3, 9, 0), None])
     out = io.BytesIO()
     book.save(out)
     profile = builtin.get("servicenow-table")
+    assert builtin.sniff("xlsx", io.BytesIO(out.getvalue())) is profile
     _reader, read = rows(profile, out.getvalue(), "xlsx")
     assert [n for n, _r in read] == [2, 4]
     first, second = read[0][1], read[1][1]
