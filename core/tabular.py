@@ -115,7 +115,8 @@ class Reader:
 
 
 class CsvReader(Reader):
-    """UTF-8 (with or without BOM) or GB18030 text, comma/semicolon/tab separated (sniffed)."""
+    """UTF-8 (with or without BOM) or GB18030 text (guessed, unless the reader was given its encoding),
+    comma/semicolon/tab separated (sniffed)."""
 
     ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GB18030"}
     GIVEN = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "gbk": "gb18030", "gb2312": "gb18030"}
@@ -169,9 +170,8 @@ class CsvReader(Reader):
                 record_lines.clear()
                 if UNDECODED.search("".join(record)):
                     index = next(i for i, value in enumerate(record) if UNDECODED.search(value))
-                    return undecoded_error(self.ENCODING_NAMES.get(self.encoding, self.encoding.upper()),
-                                           reader.line_num,
-                                           self.column_name(index))
+                    name = self.ENCODING_NAMES.get(self.encoding, self.encoding.upper())
+                    return undecoded_error(name, reader.line_num, self.column_name(index))
                 if count == 0:  # the first pass may have broken off before the header (text is decoded in blocks)
                     self.header = column_names(record)
         except csv.Error as exc:
