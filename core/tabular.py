@@ -87,9 +87,10 @@ def header_mapper(columns, required) -> HeaderMapper:
 class Reader:
     """Base: `rows()` yields (row_number, record); `ignored_columns` after the header; `fraction()` progress."""
 
-    def __init__(self, fileobj, size=None, *, header_mapper):
+    def __init__(self, fileobj, size=None, *, header_mapper, encoding=None):
         self.fileobj = fileobj
         self.size = size
+        self.given_encoding = encoding  # CSV: the encoding to read with; None: guessed (UTF-8 or GB18030)
         self.header = []
         self.ignored_columns = []
         # The table's own columns: tickets, a customer's IT environment, ... (a HeaderMapper or any callable).
@@ -114,15 +115,18 @@ class Reader:
 
 
 class CsvReader(Reader):
-    """UTF-8 (with or without BOM) or GB18030 text, comma/semicolon/tab separated (sniffed)."""
+    """UTF-8 (with or without BOM) or GB18030 text (guessed, unless the reader was given its encoding),
+    comma/semicolon/tab separated (sniffed)."""
 
     ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GB18030"}
+    GIVEN = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "gbk": "gb18030", "gb2312": "gb18030"}
 
     def rows(self):
         self.fileobj.seek(0)
         head = self.fileobj.read(65536)
         self.fileobj.seek(0)
-        self.encoding = guess_encoding(head)
+        given = (self.given_encoding or "").lower()
+        self.encoding = self.GIVEN.get(given, given) if given and given != "auto" else guess_encoding(head)
         sample = codecs.decode(head[:8192], self.encoding, errors="ignore")
         first_line = sample.splitlines()[0] if sample else ""
         self.delimiter = max(",;\t", key=first_line.count) if first_line else ","
@@ -166,8 +170,8 @@ class CsvReader(Reader):
                 record_lines.clear()
                 if UNDECODED.search("".join(record)):
                     index = next(i for i, value in enumerate(record) if UNDECODED.search(value))
-                    return undecoded_error(self.ENCODING_NAMES[self.encoding], reader.line_num,
-                                           self.column_name(index))
+                    name = self.ENCODING_NAMES.get(self.encoding, self.encoding.upper())
+                    return undecoded_error(name, reader.line_num, self.column_name(index))
                 if count == 0:  # the first pass may have broken off before the header (text is decoded in blocks)
                     self.header = column_names(record)
         except csv.Error as exc:
@@ -333,6 +337,10 @@ class JsonReader(Reader):
     CHUNK = 1 << 16
 
     def rows(self):
+        return self._records(self.objects())
+
+    def objects(self):
+        """(item number, JSON value) of the file as read, unmapped (a profile reads its own paths in them)."""
         self.fileobj.seek(0)
         head = b""
         while not head.strip():
@@ -344,7 +352,7 @@ class JsonReader(Reader):
         is_array = head.lstrip().lstrip(codecs.BOM_UTF8).lstrip().startswith(b"[")
         read = self._array if is_array else self._lines
         try:
-            yield from self._records(read())
+            yield from read()
         except UnicodeDecodeError:
             # Read again up to there, keeping the bytes that are not UTF-8, to name the item and the key holding them.
             self.fileobj.seek(0)
@@ -446,5 +454,5 @@ def guess_format(name: str) -> str | None:
             "ndjson": "json"}.get(extension)
 
 
-def open_reader(fmt, fileobj, size=None, *, header_mapper) -> Reader:
-    return READERS[fmt](fileobj, size, header_mapper=header_mapper)
+def open_reader(fmt, fileobj, size=None, *, header_mapper, encoding=None) -> Reader:
+    return READERS[fmt](fileobj, size, header_mapper=header_mapper, encoding=encoding)

@@ -31,8 +31,18 @@ said "exclude").
 """
 
 import hashlib
+import io
 import json
+import re
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache, cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils.translation import gettext as _t
+
+from core.tabular import CsvReader, FileError, JsonReader, XlsxReader, normalise_name, undecoded_error
 
 from ..choices import ProfileField
 from .quality import Policy
@@ -41,6 +51,12 @@ HISTORY = "_history"
 ORIGINAL = "_original"
 EXCLUDED = "_excluded"
 EXCLUDE = "exclude"
+
+# How each field is read: times parsed, minutes counted from creation, pauses as intervals; the rest are values
+# (passed through the profile's value map, then on to the normaliser's own aliases).
+TIMES = frozenset({"created", "first_response", "resolved", "closed", "updated", "pause_start", "pause_end"})
+REQUIRED = ("external_id", "created", "priority")
+ZERO_DATE = "0000-00-00"  # a table without a column for these cannot be read
 
 
 @dataclass(frozen=True)
@@ -107,3 +123,462 @@ class ProfileSpec:
 
     def fields(self) -> list[str]:
         return [f for f in ProfileField.values if f in self.columns]
+
+    # ---- reading ----------------------------------------------------------------------------------
+
+    def open_reader(self, fmt=None, fileobj=None, size=None) -> "ProfileReader":
+        """A streaming reader of a file in this profile's shape: `rows()` yields (number, canonical record)."""
+        return ProfileReader(self, fmt or self.format, fileobj, size)
+
+    def records(self, items):
+        """(number, canonical record) for a list of source objects (1-based, as a person counts them)."""
+        for number, raw in enumerate(items, start=1):
+            yield number, self.read(raw if isinstance(raw, dict) else {})
+
+    def items(self, data) -> list:
+        """The list of source objects in a saved response: the value at `records_path` (the response itself when
+        it is a list)."""
+        if isinstance(data, list):
+            return data
+        found = lookup(data, self.records_path) if self.records_path else None
+        return found if isinstance(found, list) else []
+
+    def read(self, raw: dict) -> dict:
+        """One source object (a table row by column name, or a JSON object) as a canonical record."""
+        record, original, excluded = {}, {}, None
+        for name, sources in self.columns.items():
+            value = None
+            for source in sources:
+                value = lookup(raw, source)
+                if name in TIMES and isinstance(value, str) and value.startswith(ZERO_DATE):
+                    value = None  # MySQL's "no date" (ZenTao, GLPI exports)
+                if not blank(value):
+                    break
+            if blank(value):
+                value = self.defaults.get(name)
+                if blank(value):
+                    continue
+            else:
+                original[name] = shown(value)
+            if name in TIMES:
+                record[name] = self.parse_time(value)
+            elif name in ("first_response_minutes", "pauses"):
+                record[name] = value
+            else:
+                code = self.value_map(name, value)
+                if code == EXCLUDE:
+                    excluded = excluded or (name, text(value))
+                    record[name] = value
+                else:
+                    record[name] = value if code is None else code
+        self._derive(raw, record)
+        record[ORIGINAL] = original
+        if excluded:
+            record[EXCLUDED] = excluded
+        return record
+
+    def _derive(self, raw, record):
+        """First response from minutes or the status history; pauses from start/end columns, the pauses text or
+        the status history (a column, when the source has one, wins)."""
+        created = record.get("created")
+        minutes = record.pop("first_response_minutes", None)
+        if blank(record.get("first_response")) and not blank(minutes):
+            try:
+                record["first_response"] = created + timedelta(minutes=float(text(minutes)))
+            except (TypeError, ValueError):  # no creation time to count from, or not a number: the raw value
+                record["first_response"] = text(minutes)  # goes on to be reported by the normaliser
+        start, end = record.pop("pause_start", None), record.pop("pause_end", None)
+        if isinstance(record.get("pauses"), str):
+            record["pauses"] = self.parse_pauses(record["pauses"])
+        if blank(record.get("pauses")) and not blank(start):
+            record["pauses"] = [(start, None if blank(end) else end)]
+        history = raw.get(HISTORY) if isinstance(raw, dict) else None
+        if history is None and self.tool in HISTORY_READERS:
+            history = HISTORY_READERS[self.tool](raw)
+        if history:
+            responded, pauses = self.from_history(history)
+            if blank(record.get("first_response")) and responded is not None:
+                record["first_response"] = responded
+            if blank(record.get("pauses")) and pauses:
+                record["pauses"] = pauses
+
+    def from_history(self, history) -> tuple:
+        """(first response, [(pause start, end or None)]) from a status history [{"at", "status"}, ...]: the first
+        entry into a first-response status, and the intervals spent in the waiting statuses (one still open at the
+        end of the history is an open pause)."""
+        entries = []
+        for entry in history:
+            if isinstance(entry, dict):
+                at = self.parse_time(entry.get("at"))
+                if isinstance(at, datetime):
+                    entries.append((at, folded(entry.get("status"))))
+        with suppress(TypeError):  # naive and aware times mixed: kept in the order given (oldest first)
+            entries = sorted(entries, key=lambda e: e[0])
+        responding = {folded(s) for s in self.first_response_statuses}
+        waiting = {folded(s) for s in self.pause_statuses}
+        responded = next((at for at, status in entries if status in responding), None)
+        pauses, start = [], None
+        for at, status in entries:
+            if status in waiting and start is None:
+                start = at
+            elif status not in waiting and start is not None:
+                pauses.append((start, at))
+                start = None
+        if start is not None:
+            pauses.append((start, None))
+        return responded, pauses
+
+    @cached_property
+    def _value_maps(self) -> dict:
+        maps = {}
+        for name, mapping in self.values.items():
+            table = maps[name] = {}
+            for source, code in mapping.items():
+                table[str(source).strip()] = code
+                table.setdefault(normalise_name(source), code)
+        return maps
+
+    def value_map(self, name, value):
+        """The code the profile maps a source value to ("exclude" included), None when it has none."""
+        table = self._value_maps.get(name)
+        if not table:
+            return None
+        value = text(value)
+        code = table.get(value)
+        return table.get(normalise_name(value)) if code is None else code
+
+    @cached_property
+    def zone(self):
+        try:
+            return ZoneInfo(self.time_zone) if self.time_zone else None
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    def parse_time(self, value):
+        """A datetime from ISO 8601 or the first of `date_formats` that fits; a time without an offset is read in
+        the source's zone (none given: left naive, the importer reads it in the contract calendar's zone). A value
+        that fits no format is returned as given, for the normaliser to report."""
+        if isinstance(value, datetime):
+            result = value
+        elif isinstance(value, date):
+            result = datetime.combine(value, datetime.min.time())
+        elif isinstance(value, str):
+            result = parse_text_time(value.strip(), self.date_formats)
+            if result is None:
+                return value
+        else:
+            return value
+        if result.tzinfo is None and self.zone is not None:
+            result = result.replace(tzinfo=self.zone)
+        return result
+
+    def parse_pauses(self, value: str):
+        """The ServPlan pauses text ("start/end; start ~ end") read with the profile's date formats; the text as
+        given when a part fits none (the normaliser reports it)."""
+        from ..normalise import _split_interval
+
+        pauses = []
+        for part in re.split(r"[;；\n]", value):
+            if not part.strip():
+                continue
+            start, end = _split_interval(part)
+            start, end = self.parse_time(start), (self.parse_time(end) if end else None)
+            if not isinstance(start, datetime) or not (end is None or isinstance(end, datetime)):
+                return value
+            pauses.append((start, end))
+        return pauses
+
+    def source_columns(self) -> list[str]:
+        """Every column name or path the profile reads, in order."""
+        return [source for sources in self.columns.values() for source in sources]
+
+
+# ---- values ---------------------------------------------------------------------------------------------
+
+
+def blank(value) -> bool:
+    return value is None or value == "" or value == [] or value == {} or (isinstance(value, str) and not value.strip())
+
+
+def text(value) -> str:
+    """A source value as text: numbers without a trailing .0 (a spreadsheet's 1.0 is the code 1)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def folded(value) -> str:
+    return text(value).casefold()
+
+
+def shown(value):
+    """A raw value as kept in the quality report (JSON)."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)[:500]
+
+
+@cache
+def _path(path: str) -> tuple:
+    return tuple(int(p) if re.fullmatch(r"-?\d+", p) else p for p in path.split("."))
+
+
+def lookup(obj, path: str):
+    """The value at a column name or a JSON path (`fields.priority.name`, `completedCycles.0.stopTime`; a list
+    index may be negative); None when the path leads nowhere. A key holding dots is found as it is first."""
+    if not isinstance(obj, dict):
+        return None
+    if path in obj:
+        return obj[path]
+    value = obj
+    for part in _path(path):
+        if isinstance(value, dict):
+            value = value.get(str(part))
+        elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
+            value = value[part]
+        else:
+            return None
+        if value is None:
+            return None
+    return value
+
+
+# ---- dates: strptime's directives, read without the process locale ------------------------------------------
+
+MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+DIRECTIVES = {
+    "Y": r"(?P<Y>\d{4})", "y": r"(?P<y>\d{2})", "m": r"(?P<m>\d{1,2})", "d": r"(?P<d>\d{1,2})",
+    "H": r"(?P<H>\d{1,2})", "I": r"(?P<I>\d{1,2})", "M": r"(?P<M>\d{1,2})", "S": r"(?P<S>\d{1,2})",
+    "f": r"(?P<f>\d{1,6})", "b": r"(?P<b>[A-Za-z]{3})", "B": r"(?P<B>[A-Za-z]{3,9})", "p": r"(?P<p>[AaPp]\.?[Mm]\.?)",
+    "z": r"(?P<z>Z|[+-]\d{2}:?\d{2})", "%": "%",
+}
+
+
+@cache
+def compile_format(fmt: str):
+    """A strptime-style format as a regular expression (English month names and AM/PM whatever the locale; a
+    space matches any run of spaces). ValueError for a directive it does not know."""
+    pattern, i = [], 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%":
+            directive = fmt[i + 1:i + 2]
+            if directive not in DIRECTIVES:
+                raise ValueError(directive)
+            pattern.append(DIRECTIVES[directive])
+            i += 2
+            continue
+        pattern.append(r"\s+" if char.isspace() else re.escape(char))
+        i += 1
+    return re.compile("".join(pattern), re.IGNORECASE)
+
+
+def valid_date_format(fmt: str) -> bool:
+    try:
+        compile_format(fmt)
+    except (ValueError, re.error):
+        return False
+    return "%" in fmt
+
+
+def parse_with_format(value: str, fmt: str) -> datetime | None:
+    """A datetime from value in format fmt, None when it does not fit."""
+    try:
+        match = compile_format(fmt).fullmatch(value)
+    except (ValueError, re.error):
+        return None
+    if not match:
+        return None
+    g = {k: v for k, v in match.groupdict().items() if v is not None}
+    try:
+        year = int(g["Y"]) if "Y" in g else (2000 + int(g["y"]) if int(g["y"]) < 69 else 1900 + int(g["y"]))
+        month = int(g["m"]) if "m" in g else MONTHS[(g.get("b") or g["B"])[:3].lower()]
+        hour = int(g.get("H", 0))
+        if "I" in g:
+            hour = int(g["I"]) % 12 + (12 if g.get("p", "a")[0] in "pP" else 0)
+        result = datetime(year, month, int(g["d"]), hour, int(g.get("M", 0)), int(g.get("S", 0)),
+                          int(g.get("f", "0").ljust(6, "0")))
+    except (KeyError, ValueError):
+        return None
+    offset = g.get("z")
+    if offset:
+        result = datetime.fromisoformat(result.isoformat() + ("+00:00" if offset.upper() == "Z" else
+                                                              offset[:3] + ":" + offset[-2:]))
+    return result
+
+
+def parse_text_time(value: str, formats=()) -> datetime | None:
+    """ISO 8601 first, then each format in order; None when none fits (or the text is blank)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    for fmt in formats:
+        result = parse_with_format(value, fmt)
+        if result is not None:
+            return result
+    return None
+
+
+# ---- status histories a source carries itself --------------------------------------------------------------
+
+
+def jira_history(raw) -> list | None:
+    """Jira's changelog (a search or issue response with expand=changelog) as a status history: each history's
+    `created` time with the status its `status` item moved to. None when the object has no changelog."""
+    histories = lookup(raw, "changelog.histories")
+    if not isinstance(histories, list):
+        return None
+    return [{"at": history.get("created"), "status": item.get("toString")}
+            for history in histories if isinstance(history, dict)
+            for item in history.get("items") or () if isinstance(item, dict) and item.get("field") == "status"]
+
+
+# A connector or the webhook may put `HISTORY` into a raw object itself; for these tools the reader also finds
+# the history in the object as the tool's API returns it.
+HISTORY_READERS = {"jira": jira_history}
+
+
+# ---- files ---------------------------------------------------------------------------------------------
+
+
+class ProfileColumns:
+    """core.tabular's header mapper for a profile: keeps the columns the profile reads under the profile's names
+    (compared like ServPlan's own column names: case, spaces, dashes and underscores ignored); a name that occurs
+    more than once is kept once per occurrence, and the reader takes the first non-empty of them."""
+
+    def __init__(self, spec: ProfileSpec):
+        self.spec = spec
+        self.wanted = {}
+        for source in spec.source_columns():
+            self.wanted.setdefault(normalise_name(source), source)
+        self.repeated = False
+
+    def __call__(self, header):
+        mapping, ignored, seen = {}, [], {}
+        for index, name in enumerate(header):
+            label = str(name if name is not None else "").strip()
+            key = self.wanted.get(normalise_name(label))
+            if key is None:
+                if label:
+                    ignored.append(label)
+                continue
+            count = seen.get(key, 0)
+            seen[key] = count + 1
+            mapping[index] = key if count == 0 else (key, count)
+        self.repeated = any(count > 1 for count in seen.values())
+        missing = [f for f in REQUIRED if not self.present(f, seen)]
+        if missing:
+            raise FileError(_t("Required column(s) missing: %(cols)s. Accepted names: %(names)s.") % {
+                "cols": ", ".join(missing),
+                "names": "; ".join(f"{f}: {'/'.join(self.spec.columns.get(f, ()))}" for f in missing)},
+                field=",".join(missing))
+        return mapping, ignored
+
+    def present(self, name, seen) -> bool:
+        if name == "created" and "created" not in self.spec.columns:
+            return False
+        if name == "priority" and not blank(self.spec.defaults.get("priority")):
+            return True
+        return any(source in seen for source in self.spec.columns.get(name, ()))
+
+    def field_for(self, name):
+        return self.wanted.get(normalise_name(name))
+
+
+class ProfileReader:
+    """A file read with a profile: CSV (any separator core.tabular recognises, the profile's encoding), XLSX, or
+    JSON (an array, JSON Lines, or a saved response object with the list at `records_path`)."""
+
+    def __init__(self, spec: ProfileSpec, fmt, fileobj, size=None):
+        self.spec, self.fmt, self.fileobj, self.size = spec, fmt, fileobj, size
+        self.header, self.ignored_columns = [], []
+        self.inner = None
+        self._done = self._total = 0
+
+    def rows(self):
+        if self.fmt == "json":
+            yield from self._json()
+        else:
+            yield from self._table()
+
+    def _table(self):
+        columns = ProfileColumns(self.spec)
+        reader_class = XlsxReader if self.fmt == "xlsx" else CsvReader
+        self.inner = reader_class(self.fileobj, self.size, header_mapper=columns, encoding=self.spec.encoding)
+        read = self.spec.read
+        for number, row in self.inner.rows():
+            if not self.header:
+                self.header, self.ignored_columns = self.inner.header, self.inner.ignored_columns
+            if columns.repeated:
+                row = first_non_empty(row)
+            yield number, read(row)
+        self.header, self.ignored_columns = self.inner.header, self.inner.ignored_columns
+
+    def _json(self):
+        self.inner = JsonReader(self.fileobj, self.size, header_mapper=None)
+        data = self._saved_response() if self.spec.records_path and self._is_object() else None
+        objects = self.inner.objects() if data is None else self._items(data)
+        read = self.spec.read
+        for number, obj in objects:
+            if not isinstance(obj, dict):
+                raise FileError(_t("Item %(n)s is not an object.") % {"n": number}, row=number)
+            if not self.header:
+                self.header = [str(key) for key in obj]
+            yield number, read(obj)
+
+    def _is_object(self) -> bool:
+        self.fileobj.seek(0)
+        head = self.fileobj.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf")
+        self.fileobj.seek(0)
+        return head.startswith(b"{")
+
+    def _saved_response(self):
+        """A saved response read whole (one response page, or an export); None when the file is JSON Lines (one
+        object per line) instead."""
+        text_io = io.TextIOWrapper(self.fileobj, encoding="utf-8-sig")
+        try:
+            return json.load(text_io)
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data" and exc.lineno > 1:
+                return None
+            raise FileError(_t("Line %(n)s is not valid JSON: %(err)s") % {"n": exc.lineno, "err": exc.msg},
+                            row=exc.lineno) from None
+        except UnicodeDecodeError:
+            raise undecoded_error("UTF-8", 1, "") from None
+        finally:
+            text_io.detach()
+            self.fileobj.seek(0)
+
+    def _items(self, data):
+        """The list at `records_path` of a saved response."""
+        items = lookup(data, self.spec.records_path)
+        if not isinstance(items, list):
+            raise FileError(_t("The file has no list of tickets at “%(path)s”.") % {"path": self.spec.records_path},
+                            field=self.spec.records_path)
+        self._total = len(items)
+        for number, item in enumerate(items, start=1):
+            self._done = number
+            yield number, item
+
+    def fraction(self) -> float:
+        if self._total:
+            return min(self._done / self._total, 1.0)
+        return self.inner.fraction() if self.inner is not None else 0.0
+
+
+def first_non_empty(row: dict) -> dict:
+    """A row whose header repeats a name (Jira's "Comment", "Labels", ...): the first non-empty value per name."""
+    merged = {}
+    for key, value in row.items():
+        name = key[0] if isinstance(key, tuple) else key
+        if blank(merged.get(name)):
+            merged[name] = value
+    return merged
