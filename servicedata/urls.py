@@ -21,5 +21,9 @@ urlpatterns = [
     # ---- connectors
 
     # ---- webhook endpoints
+    *views.WebhookEndpointViews.urls(),
+    path("webhookendpoint/<int:pk>/rotate/", views.RotateSecretView.as_view(), name="webhookendpoint_rotate"),
+    *views.TicketEventViews.urls(),
+    path("webhook/<str:token>/", views.WebhookReceiverView.as_view(), name="webhook_receive"),
 
 ]

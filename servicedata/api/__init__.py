@@ -1,7 +1,7 @@
 """REST: tickets (list/filter/push), outages, maintenance windows, import jobs and SLA figures (tickets.py); import
 profiles (profiles.py); connectors (connectors.py); webhook endpoints (webhook.py)."""
 
-from . import tickets
+from . import tickets, webhook
 
 ROUTES = [
     *tickets.ROUTES,
@@ -10,5 +10,6 @@ ROUTES = [
     # ---- connectors
 
     # ---- webhook endpoints
+    *webhook.ROUTES,
 
 ]
