@@ -114,7 +114,7 @@ class TicketEventTable(tables.Table):
     external_id = tables.Column(linkify=True, verbose_name=_("external id"))
     occurred_at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("occurred"))
     received_at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("received"))
-    job = tables.Column(linkify=True, verbose_name=_("imported by"))
+    job = tables.Column(linkify=True, verbose_name=_("import job"))
 
     class Meta:
         model = TicketEvent
