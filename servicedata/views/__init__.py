@@ -2,5 +2,5 @@
 the import with a profile and its preview (profiles.py); data-quality reports (quality.py); connectors
 (connectors.py); webhook endpoints and their receiver (webhook.py)."""
 
-from .tickets import *  # noqa: F401,F403  (the pages urls.py names)
+from .tickets import *  # noqa: F403  (the pages urls.py names)
 from .webhook import *  # noqa: F403
