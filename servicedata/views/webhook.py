@@ -5,10 +5,11 @@ signature is the authority, the endpoint's `run_as` the actor)."""
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -134,7 +135,8 @@ class WebhookReceiverView(View):
     def post(self, request, token):
         endpoint = WebhookEndpoint.objects.select_related("contract", "run_as", "profile").filter(token=token).first()
         if endpoint is None:
-            raise Http404
+            return JsonResponse({"accepted": 0, "message": _t("No endpoint has this address."), "errors": []},
+                                status=404)
         body = request.read(webhook.MAX_BODY + 1)  # one byte more than allowed tells a body too large
         actor = context.current()
         token_ctx = context.set_current(context.Actor(endpoint.run_as, actor.request_id, actor.ip))
