@@ -103,6 +103,11 @@ class WebhookEndpointTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("name"))
     last_event_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("last event"))
 
+    def render_builtin_profile(self, value):
+        from .intake import builtin
+
+        return dict(builtin.choices()).get(value, value)
+
     class Meta:
         model = WebhookEndpoint
         attrs = ATTRS
@@ -112,8 +117,8 @@ class WebhookEndpointTable(tables.Table):
 
 class TicketEventTable(tables.Table):
     external_id = tables.Column(linkify=True, verbose_name=_("external id"))
-    occurred_at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("occurred"))
-    received_at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("received"))
+    occurred_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("occurred"))
+    received_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("received"))
     job = tables.Column(linkify=True, verbose_name=_("import job"))
 
     class Meta:

@@ -28,7 +28,7 @@ __all__ = ["RotateSecretView", "TicketEventViews", "WebhookEndpointViews", "Webh
 SECRET_TEMPLATE = "servicedata/webhookendpoint_secret.html"
 RECENT = 20
 EXAMPLE_BODY = ('[{"ticket": {"external_id": "INC-1", "priority": "P2", "status": "new", '
-                '"created": "2026-03-02T09:00:00+08:00"}, "occurred_at": "2026-03-02T09:00:00+08:00"}]')
+                '"created": "2026-03-02 09:00"}, "occurred_at": 1772413200}]')
 
 
 def signing(request, endpoint):
@@ -37,6 +37,12 @@ def signing(request, endpoint):
             "tolerance": webhook.TOLERANCE, "max_events": webhook.MAX_EVENTS,
             "signature_header": webhook.SIGNATURE_HEADER, "timestamp_header": webhook.TIMESTAMP_HEADER,
             "example_body": EXAMPLE_BODY}
+
+
+def builtin_name(key):
+    from ..intake import builtin
+
+    return dict(builtin.choices()).get(key, key)
 
 
 def secret_page(request, endpoint, secret, created):
@@ -71,6 +77,7 @@ class WebhookEndpointDetailView(ObjectDetailView):
             .order_by("-received_at", "-pk")[:RECENT],
             event_count=TicketEvent.objects.filter(endpoint=endpoint).count(),
             imports=ImportJob.objects.filter(webhook=endpoint).order_by("-created")[:RECENT],
+            builtin_name=builtin_name(endpoint.builtin_profile or webhook.DEFAULT_PROFILE),
             **signing(self.request, endpoint),
         )
         return context
@@ -84,8 +91,7 @@ class WebhookEndpointViews(RecordViews):
     select_related = ("contract", "profile", "run_as")
     edit_view = WebhookEndpointEditView
     detail_view = WebhookEndpointDetailView
-    detail_fields = ("contract", "name", "profile", "builtin_profile", "external_system", "enabled", "run_as",
-                     "last_event_at", "created")
+    detail_fields = ("contract", "name", "external_system", "enabled", "run_as", "last_event_at", "created")
 
 
 class RotateSecretView(PermissionMixin, View):
