@@ -47,8 +47,10 @@ def builtin_name(key):
 
 def secret_page(request, endpoint, secret, created):
     """The secret, shown this once (rendered into the answer to the POST: stored nowhere in clear)."""
-    return render(request, SECRET_TEMPLATE, {"object": endpoint, "secret": secret, "created": created,
-                                             **signing(request, endpoint)})
+    response = render(request, SECRET_TEMPLATE, {"object": endpoint, "secret": secret, "created": created,
+                                                 **signing(request, endpoint)})
+    response["Cache-Control"] = "no-store"  # no copy of the page in a browser's or a proxy's cache
+    return response
 
 
 class WebhookEndpointEditView(PrefilledEditView):
