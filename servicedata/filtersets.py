@@ -9,7 +9,7 @@ from contracts.models import Contract
 from core.filtersets import SearchFilterSet
 
 from .choices import ImportStatus, TicketKind, TicketStatus
-from .models import ImportJob, MaintenanceWindow, Outage, Ticket
+from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketEvent, WebhookEndpoint
 
 BREACH_CHOICES = [("any", _("Breached (response or resolution)")), ("response", _("Response breached")),
                   ("resolution", _("Resolution breached")), ("none", _("Within target so far"))]
@@ -124,3 +124,36 @@ class ConnectorFilterSet(SearchFilterSet):
 
 
 # ---- webhook endpoints
+class WebhookEndpointFilterSet(SearchFilterSet):
+    search_fields = ("name", "external_system")
+    contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["q", "contract", "enabled"]
+
+
+def visible_endpoints(request):
+    """The endpoints of the contracts the reader may see (the events' readers need not see the endpoints)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(contract__in=Contract.objects.restrict(user, "view"))
+
+
+class TicketEventFilterSet(SearchFilterSet):
+    search_fields = ("external_id",)
+    endpoint = django_filters.ModelChoiceFilter(queryset=lambda request: visible_endpoints(request),
+                                                label=_("endpoint"))
+    occurred_after = django_filters.DateFilter(method="occurred_from", label=_("occurred from"))
+    occurred_before = django_filters.DateFilter(method="occurred_to", label=_("occurred to"))
+
+    class Meta:
+        model = TicketEvent
+        fields = ["q", "endpoint", "external_id", "occurred_after", "occurred_before"]
+
+    def occurred_from(self, queryset, name, value):
+        return queryset.filter(occurred_at__gte=local_day_start(value))
+
+    def occurred_to(self, queryset, name, value):
+        return queryset.filter(occurred_at__lt=local_day_start(value + timedelta(days=1)))

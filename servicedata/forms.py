@@ -7,7 +7,7 @@ from core.forms import ModelForm
 from core.tabular import guess_format
 
 from .choices import ImportFormat
-from .models import MaintenanceWindow, Outage
+from .models import MaintenanceWindow, Outage, WebhookEndpoint
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -146,3 +146,43 @@ class ConnectorForm(ModelForm):
 
 
 # ---- webhook endpoints
+class WebhookEndpointForm(ModelForm):
+    """A contract's live feed: which profile reads its events and whose name its imports carry. The address token
+    and the shared secret are made by servicedata.webhook, never typed in."""
+
+    builtin_profile = forms.ChoiceField(label=_("built-in profile"), required=False,
+                                        help_text=_("Used when no import profile is chosen; empty: ServPlan's own "
+                                                    "columns."))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["contract", "name", "profile", "builtin_profile", "external_system", "enabled", "run_as"]
+        help_texts = {"profile": _("An approved import profile of this contract or a shared one."),
+                      "external_system": _("Names the source in ticket keys, e.g. servicenow-acme."),
+                      "run_as": _("Whose name the imports are audited under; they must be allowed to import into "
+                                  "the contract.")}
+
+    def __init__(self, *args, **kwargs):
+        from contracts.models import Contract
+        from core.choices import RecordStatus
+        from org.models import User
+
+        from .intake import builtin
+        from .models import ImportProfile
+
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = Contract.objects.select_related("customer")
+        self.fields["profile"].queryset = ImportProfile.objects.filter(status=RecordStatus.APPROVED)
+        self.fields["builtin_profile"].choices = [("", "—"), *builtin.choices()]
+        self.fields["run_as"].queryset = User.objects.filter(is_active=True).order_by("username")
+        if not self.instance.pk and self.user is not None:
+            self.fields["run_as"].initial = self.user.pk
+
+    def clean(self):
+        from . import webhook
+
+        data = super().clean()
+        for name, message in webhook.setting_errors(data.get("contract"), data.get("profile"),
+                                                    data.get("builtin_profile"), data.get("run_as")).items():
+            self.add_error(name, message)
+        return data

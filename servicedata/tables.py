@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportJob, MaintenanceWindow, Outage, Ticket
+from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketEvent, WebhookEndpoint
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -118,3 +118,29 @@ class ConnectorTable(tables.Table):
 
 
 # ---- webhook endpoints
+class WebhookEndpointTable(tables.Table):
+    name = tables.Column(linkify=True, verbose_name=_("name"))
+    last_event_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("last event"))
+
+    def render_builtin_profile(self, value):
+        from .intake import builtin
+
+        return dict(builtin.choices()).get(value, value)
+
+    class Meta:
+        model = WebhookEndpoint
+        attrs = ATTRS
+        fields = ("name", "contract", "profile", "builtin_profile", "external_system", "enabled", "run_as",
+                  "last_event_at")
+
+
+class TicketEventTable(tables.Table):
+    external_id = tables.Column(linkify=True, verbose_name=_("external id"))
+    occurred_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("occurred"))
+    received_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("received"))
+    job = tables.Column(linkify=True, verbose_name=_("import job"))
+
+    class Meta:
+        model = TicketEvent
+        attrs = ATTRS
+        fields = ("external_id", "endpoint", "occurred_at", "received_at", "job")

@@ -23,5 +23,9 @@ urlpatterns = [
     path("connector/<int:pk>/sync/", views.ConnectorSyncView.as_view(), name="connector_sync"),
 
     # ---- webhook endpoints
+    *views.WebhookEndpointViews.urls(),
+    path("webhookendpoint/<int:pk>/rotate/", views.RotateSecretView.as_view(), name="webhookendpoint_rotate"),
+    *views.TicketEventViews.urls(),
+    path("webhook/<str:token>/", views.WebhookReceiverView.as_view(), name="webhook_receive"),
 
 ]

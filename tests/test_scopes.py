@@ -88,18 +88,24 @@ def test_every_route_names_a_model():
 
 @pytest.fixture
 def rows_users_add(demo):
-    """Rows the demo company has none of until someone works with it: an import, a task's progress, a missed
-    target's analysis; made here inside the demo project."""
+    """Rows the demo company has none of until someone works with it: an import, a live feed and its event, a
+    task's progress, a missed target's analysis; made here inside the demo project."""
     import uuid
+
+    from django.utils import timezone
 
     from projects.models import TaskProgress
     from reporting.models import MetricAnalysis, MonthlyServiceReport
-    from servicedata.models import ImportJob
+    from servicedata.models import ImportJob, TicketEvent, WebhookEndpoint
 
     pm = demo["pm"]
     project = Project.objects.of_member(pm).order_by("pk").first()
     ImportJob.objects.create(contract=project.contract, file="imports/demo.csv", name="demo.csv", format="csv",
                              sha256="0" * 64, created_by=pm)
+    feed = WebhookEndpoint.objects.create(contract=project.contract, name="demo feed", token=uuid.uuid4().hex,
+                                          run_as=pm)
+    TicketEvent.objects.create(endpoint=feed, external_id="INC-1", occurred_at=timezone.now(), payload={},
+                               sha256="0" * 64)
     TaskProgress.objects.create(project=project, task_key=uuid.uuid4(), recorded_by=pm)
     report = MonthlyServiceReport.objects.filter(contract__projects=project).first()
     if report is not None:  # the demo's reports may carry this analysis already (a missed availability target)

@@ -1,7 +1,7 @@
 """REST: tickets (list/filter/push), outages, maintenance windows, import jobs and SLA figures (tickets.py); import
 profiles (profiles.py); connectors (connectors.py); webhook endpoints (webhook.py)."""
 
-from . import connectors, tickets
+from . import connectors, tickets, webhook
 
 ROUTES = [
     *tickets.ROUTES,
@@ -11,5 +11,6 @@ ROUTES = [
     *connectors.ROUTES,
 
     # ---- webhook endpoints
+    *webhook.ROUTES,
 
 ]

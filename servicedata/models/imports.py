@@ -36,6 +36,8 @@ class ImportJob(BaseModel):
     builtin_profile = models.CharField(_("built-in profile"), max_length=40, blank=True)
     connector = models.ForeignKey("servicedata.Connector", models.PROTECT, null=True, blank=True,
                                   related_name="runs", verbose_name=_("connector"))
+    webhook = models.ForeignKey("servicedata.WebhookEndpoint", models.PROTECT, null=True, blank=True,
+                                related_name="imports", verbose_name=_("webhook endpoint"))
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)

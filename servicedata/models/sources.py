@@ -71,6 +71,7 @@ class WebhookEndpoint(BaseModel):
     last_event_at = models.DateTimeField(_("last event"), null=True, blank=True)
 
     scope_paths = {"contract": "contract"}
+    audit_derived_fields = ("secret",)  # never in the audit trail, not even encrypted (a rotation is audited apart)
 
     class Meta:
         ordering = ["contract", "name"]
@@ -110,3 +111,6 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.external_id} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("servicedata:ticketevent_detail", args=[self.pk])

@@ -4,3 +4,4 @@ the import with a profile and its preview (profiles.py); data-quality reports (q
 
 from .connectors import *  # noqa: F403
 from .tickets import *  # noqa: F403  (the pages urls.py names)
+from .webhook import *  # noqa: F403
