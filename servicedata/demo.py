@@ -2,6 +2,9 @@
 month it has run (up to six), and those of the ended cut-over support contract over its whole period (July to
 September 2026), generated and imported as the Service Department would (idempotent; audited).
 
+The first contract also reads its customer's ServiceNow incident export through an approved import profile, drafted
+from the built-in by the Service Department staff and approved by its manager.
+
 `make setup` adds more history for the other contracts in force (generate_service_data --skip-existing).
 """
 
@@ -9,14 +12,15 @@ from datetime import datetime, time, timedelta
 
 from contracts.demo import CHAIN_TITLE, FINISHED_TITLE
 from contracts.models import Contract
-from core import records
+from core import records, workflow
+from core.choices import RecordStatus
 from core.context import acting_as
 from core.demo import REQUEST_ID
 
 from . import sla
 from .generator import generate_tickets, outage_plan
 from .importer import TicketImport
-from .models import MaintenanceWindow, Outage, Ticket
+from .models import ImportProfile, MaintenanceWindow, Outage, Ticket
 
 TICKETS_PER_MONTH = 300
 FINISHED_TICKETS_PER_MONTH = 120
@@ -31,6 +35,7 @@ def load(context):
     if contract is not None:
         end, months = full_months(contract)
         _import(contract, staff, end, months, TICKETS_PER_MONTH, SEED)
+        _profile(contract, staff, context.users["svc_manager"])
     finished = Contract.objects.signed().filter(title=FINISHED_TITLE).first()
     if finished is not None:
         end, months = whole_period(finished)
@@ -51,6 +56,23 @@ def _import(contract, staff, end, months, per_month, seed):
         for model, items in ((Outage, outages), (MaintenanceWindow, windows)):
             for item in items:
                 records.create(model(contract=contract, **item), staff)
+
+
+def _profile(contract, staff, manager):
+    """The contract's approved import profile for its ServiceNow export, from the built-in (unless it has one)."""
+    from .intake import builtin
+    from .intake.profiles import profile_from_spec
+
+    if ImportProfile.objects.filter(contract__number=contract.number).exists():
+        return
+    spec = builtin.get("servicenow-table")
+    with acting_as(staff, request_id=REQUEST_ID):
+        profile = profile_from_spec(spec, contract, staff, title=f"{contract.customer.name} ServiceNow 事件导出")
+        workflow.fire(profile, "submit", staff, "按客户 ServiceNow 导出核对列名与取值")
+    with acting_as(manager, request_id=REQUEST_ID):
+        workflow.fire(profile, "approve", manager, "同意")
+    profile.refresh_from_db()
+    assert profile.status == RecordStatus.APPROVED, profile.status
 
 
 def whole_period(contract):

@@ -49,3 +49,5 @@ navigation.add("monitoring", _("Maintenance windows"), "servicedata:maintenancew
                roles={R.SERVICE_STAFF})
 navigation.add("monitoring", _("Import jobs"), "servicedata:importjob_list", "servicedata.importjob",
                roles={R.SERVICE_STAFF})
+navigation.add("monitoring", _("Import profiles"), "servicedata:importprofile_list", "servicedata.importprofile",
+               roles={R.SERVICE_STAFF, R.SERVICE_MANAGER, R.PROJECT_MANAGER})
