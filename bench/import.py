@@ -102,7 +102,7 @@ def child(backend, rows, csv_path):
     tickets, pauses = [], []
     with open(csv_path, "rb") as handle:
         for number, record in open_ticket_reader("csv", handle).rows():
-            row, _errors, _warnings = normalise(number, record)
+            row, _errors, _warnings, _findings = normalise(number, record)
             tickets.append((next_id, contract.pk, contract.customer_id, *row[:13], "0" * 32, False, False, now, now))
             pauses += [(next_id, s, e) for s, e in row[13]]
             next_id += 1

@@ -9,7 +9,8 @@ class ServiceDataConfig(AppConfig):
     def ready(self):
         from django_tasks_db.compat import task_finished
 
-        from . import panels, tasks
+        from . import panels, reports, tasks
 
         panels.register()
+        reports.register()
         task_finished.connect(tasks.on_task_finished, dispatch_uid="servicedata.import_task_finished")

@@ -15,7 +15,14 @@ row, field, message. Otherwise pass 2 reads the spool back batch by batch,
 keyed by (external_system, external_id): new tickets are inserted, changed
 ones updated (their pauses replaced and their SLA clocks cleared), unchanged
 ones (same content digest) left alone, so re-importing a file changes
-nothing. New and changed tickets then get their SLA clocks computed
+nothing.
+
+Data-quality rules (a profile's `Policy`, servicedata.intake.quality) decide
+what a suspicious row gets: reject (the strict default: an error, nothing is
+written), exclude the row, repair it, or keep it. Every row excluded, repaired
+or kept by a rule is a finding, spooled like the rows and stored, once the
+tickets are written, as the import job's `QualityFinding`s (the latest
+import's findings about a ticket are its current ones). New and changed tickets then get their SLA clocks computed
 (`servicedata.sla.compute_pending`). One audit entry ("bulk": counts, file
 sha256) records every import, rejected, failed or done.
 """
@@ -26,6 +33,7 @@ import marshal
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -39,9 +47,11 @@ from core.tabular import FileError
 
 from . import bulk
 from .bulk import BackgroundWriter
+from .choices import Anomaly, RuleAction
 from .columns import security_flag
-from .models import Ticket, TicketPause
-from .normalise import EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
+from .intake.quality import STRICT, Finding, repair_message
+from .models import QualityFinding, Ticket, TicketPause
+from .normalise import CREATED, EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
 
 MAX_REPORTED_ERRORS = 500
 BATCH_SIZE = 5000
@@ -64,6 +74,9 @@ class ImportResult:
     computed: int = 0
     unreadable: dict | None = None  # the error that stopped reading the file, if one did
     audit_seq: int | None = None
+    excluded: int = 0
+    repaired: int = 0
+    quality: dict = field(default_factory=dict)  # {anomaly: {action: count}}
 
     @property
     def rejected(self):
@@ -77,14 +90,30 @@ class ImportResult:
             return _t("Nothing was written: %(where)s: %(message)s") % {"where": where, "message": error["message"]}
         if self.rejected:
             return _t("Nothing was written: %(n)s error(s) in the file.") % {"n": self.error_count}
-        return _t("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+        text = _t("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if self.excluded or self.repaired:
+            text += " " + _t("Data-quality rules: %(excluded)s row(s) excluded, %(repaired)s repaired (see the "
+                             "quality report).") % {"excluded": self.excluded, "repaired": self.repaired}
+        return text
 
     def as_dict(self):
         return {"total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "error_count": self.error_count, "errors": self.errors, "warning_count": self.warning_count,
                 "warnings": self.warnings, "ignored_columns": self.ignored_columns, "computed": self.computed,
+                "excluded": self.excluded, "repaired": self.repaired, "quality": self.quality,
                 "rejected": self.rejected, "message": self.summary()}
+
+    def count(self, findings):
+        """Tally one row's findings: by rule and action, and the row as excluded or repaired."""
+        for finding in findings:
+            by_action = self.quality.setdefault(str(finding.anomaly), {})
+            by_action[str(finding.action)] = by_action.get(str(finding.action), 0) + 1
+        actions = {finding.action for finding in findings}
+        if RuleAction.EXCLUDE in actions:
+            self.excluded += 1
+        elif RuleAction.REPAIR in actions:
+            self.repaired += 1
 
 
 def _report(problems, number, name, message, value=""):
@@ -147,19 +176,28 @@ class TicketImport:
     iterator. `progress(phase, done, fraction)` is called after every batch.
     """
 
-    def __init__(self, contract, user, *, external_system="import", time_zone=None, progress=None,
-                 batch_size=BATCH_SIZE, compute=True):
+    def __init__(self, contract, user, *, external_system=None, time_zone=None, progress=None,
+                 batch_size=BATCH_SIZE, compute=True, spec=None):
         from . import sla
 
         self.contract = contract
         self.user = user
+        # A profile (servicedata.intake.spec.ProfileSpec) brings its data-quality rules, source name and zone;
+        # explicit arguments win.
+        self.spec = spec
+        external_system = external_system or (spec.external_system if spec else "") or "import"
+        time_zone = time_zone or (spec.time_zone if spec else "")
         zone = ZoneInfo(time_zone) if time_zone else sla.contract_zone(contract)
-        self.normalise = Normaliser(zone, external_system or "import", sla.service_lookup(),
-                                    default_service=contract.service_tier.service_id)
+        self.policy = spec.policy() if spec else STRICT
+        self.normalise = Normaliser(zone, external_system, sla.service_lookup(),
+                                    default_service=contract.service_tier.service_id, policy=self.policy)
         self.progress = progress or (lambda phase, done, fraction: None)
         self.batch_size = batch_size
         self.compute = compute
         self.flagged = []  # (system, external id) of rows whose security column said yes
+        self.skipped = set()  # row numbers a duplicate-id rule leaves out
+        self.findings = None  # spool of the rows' findings, in batches (see _found)
+        self.contract_ids, self.superseding = [], False
 
     # ---- pass 1 ------------------------------------------------------------------------------------
 
@@ -167,26 +205,37 @@ class TicketImport:
         hashes = array.array("q")
         batch = []
         contract_id = self.contract.pk
+        found = []
         for number, record in rows():
-            row, errors, warnings = self.normalise(number, record)
+            row, errors, warnings, findings = self.normalise(number, record)
             result.total += 1
             if errors:
                 self._errors(result, number, errors)
                 continue
             if warnings:
                 self._warnings(result, number, warnings)
+            if findings:
+                result.count(findings)
+                found += self._found(number, row, record, findings)
+                if len(found) >= self.batch_size:
+                    _spool_write(self.findings, found)
+                    found = []
+                if row is None:
+                    continue
             if security_flag(record.get("security")):
                 self.flagged.append((row[SYSTEM], row[EXTERNAL_ID]))
             hashes.append(_key_hash(row[SYSTEM], row[EXTERNAL_ID]))
             if not result.error_count:
                 digest = hashlib.blake2b(marshal.dumps((contract_id, row), 4), digest_size=16).hexdigest()
-                batch.append((row, digest))
+                batch.append((row, digest, number))
                 if len(batch) >= self.batch_size:
                     _spool_write(spool, batch)
                     batch = []
                     self.progress("validating", result.total, None)
         if batch and not result.error_count:
             _spool_write(spool, batch)
+        if found:
+            _spool_write(self.findings, found)
         duplicates = self._duplicate_hashes(hashes)
         del hashes
         if duplicates:
@@ -200,19 +249,48 @@ class TicketImport:
         return set(values[1:][values[1:] == values[:-1]].tolist())
 
     def _report_duplicates(self, rows, duplicates, result):
-        """Second look, only at rows whose key hash collided: name each duplicate and its first row."""
-        first_seen = {}
+        """Second look, only at rows whose key hash collided: each duplicate id is reported (the strict default),
+        or its other rows are left out by the profile's rule: the first row is kept (exclude) or the last one,
+        the most recent in an export (repair)."""
+        action = self.policy.action(Anomaly.DUPLICATE_ID)
+        seen = {}
         for number, record in rows():
-            row, errors, _warnings = self.normalise(number, record)
-            if errors or _key_hash(row[SYSTEM], row[EXTERNAL_ID]) not in duplicates:
+            row, errors, _warnings, _findings = self.normalise(number, record)
+            if row is None or _key_hash(row[SYSTEM], row[EXTERNAL_ID]) not in duplicates:
                 continue
-            key = (row[SYSTEM], row[EXTERNAL_ID])
-            if key in first_seen:
+            seen.setdefault((row[SYSTEM], row[EXTERNAL_ID]), []).append((number, row, record))
+        found = []
+        for key, occurrences in seen.items():
+            if len(occurrences) < 2:
+                continue
+            first = occurrences[0][0]
+            if action == RuleAction.REJECT:
                 message = _t("Duplicate id “%(id)s” in this file (first in row %(row)s).") % {
-                    "id": key[1], "row": first_seen[key]}
-                self._errors(result, number, [("external_id", message, key[1])])
-            else:
-                first_seen[key] = number
+                    "id": key[1], "row": first}
+                for number, _row, _record in occurrences[1:]:
+                    self._errors(result, number, [("external_id", message, key[1])])
+                continue
+            left_out = occurrences[1:] if action == RuleAction.EXCLUDE else occurrences[:-1]
+            for number, row, record in left_out:
+                self.skipped.add(number)
+                finding = Finding(Anomaly.DUPLICATE_ID, action, "external_id", {"external_id": key[1]},
+                                  repair_message(Anomaly.DUPLICATE_ID, self.policy)
+                                  if action == RuleAction.REPAIR else "")
+                result.count([finding])
+                found += self._found(number, row, record, [finding])
+        if found:
+            _spool_write(self.findings, found)
+
+    def _found(self, number, row, record, findings):
+        """A row's findings as spooled: (row, system, external id, created epoch, anomaly, action, field, original,
+        outcome)."""
+        if row is not None:
+            system, external_id, created = row[SYSTEM], row[EXTERNAL_ID], row[CREATED]
+        else:
+            system = str(record.get("external_system") or "").strip() or self.normalise.default_system
+            external_id, created = str(record.get("external_id") or "").strip()[:64], self.normalise.created_of(record)
+        return [(number, system[:40], external_id, created, str(f.anomaly), str(f.action), f.field, f.original,
+                 f.outcome) for f in findings]
 
     @staticmethod
     def _errors(result, number, errors):
@@ -250,7 +328,7 @@ class TicketImport:
     def _existing(batch):
         """(system, id) -> (pk, digest) of the batch's tickets already stored (one raw query per system)."""
         by_system = {}
-        for row, _digest in batch:
+        for row, _digest, _number in batch:
             by_system.setdefault(row[SYSTEM], []).append(row[EXTERNAL_ID])
         return {(system, external_id): (pk, digest) for system, ids in by_system.items()
                 for external_id, pk, digest in _select_keys(system, ids, ("external_id", "id", "source_hash"))}
@@ -261,11 +339,13 @@ class TicketImport:
         The lookup may run while the previous batch is still being written: a validated file has no key
         twice, so no batch looks for a ticket another batch of the same file writes.
         """
+        if self.skipped:
+            batch = [entry for entry in batch if entry[2] not in self.skipped]
         existing = self._existing(batch)
         contract_id, customer_id = self.contract.pk, self.contract.customer_id
         now = int(timezone.now().timestamp())
         new, changed = [], []
-        for row, digest in batch:
+        for row, digest, _number in batch:
             hit = existing.get((row[SYSTEM], row[EXTERNAL_ID]))
             if hit is None:
                 new.append((contract_id, customer_id, row[SYSTEM], row[EXTERNAL_ID], *row[2:13], digest, False, False,
@@ -276,13 +356,17 @@ class TicketImport:
                 result.unchanged += 1
         result.created += len(new)
         result.updated += len(changed)
-        paused_new = [row for row, _digest in batch if row[PAUSES] and (row[SYSTEM], row[EXTERNAL_ID]) not in existing]
+        paused_new = [row for row, _digest, _number in batch
+                      if row[PAUSES] and (row[SYSTEM], row[EXTERNAL_ID]) not in existing]
         updates = [(pk, contract_id, customer_id, *row[2:13], digest, now, *CLEARED) for pk, row, digest in changed]
         changed_pauses = [(pk, s, e) for pk, row, _digest in changed for s, e in row[PAUSES]]
-        return new, paused_new, updates, changed_pauses
+        keys = [(row[SYSTEM], row[EXTERNAL_ID]) for row, _digest, _number in batch] if self.superseding else ()
+        return new, paused_new, updates, changed_pauses, keys
 
-    def _apply(self, new, paused_new, updates, changed_pauses):
+    def _apply(self, new, paused_new, updates, changed_pauses, keys):
         with transaction.atomic():
+            if keys:
+                supersede_findings(self.contract_ids, keys)
             bulk.insert_rows(Ticket, INSERT_FIELDS, new)
             pauses = changed_pauses
             if paused_new:
@@ -313,7 +397,8 @@ class TicketImport:
         bulk.tune_for_bulk()
         failure = None
         try:
-            with tempfile.TemporaryFile(prefix="servplan-import-") as spool:
+            with tempfile.TemporaryFile(prefix="servplan-import-") as spool, \
+                    tempfile.TemporaryFile(prefix="servplan-findings-") as self.findings:
                 try:
                     self.validate(rows, result, spool)
                 except FileError as exc:
@@ -324,11 +409,17 @@ class TicketImport:
                 if result.rejected:
                     return result
                 started = timezone.now().replace(microsecond=0)
+                from . import sla
+
+                self.contract_ids = sla.contract_ids(self.contract)
+                # Findings of earlier imports stop being current for every ticket this one reads again.
+                self.superseding = QualityFinding.objects.filter(contract_id__in=self.contract_ids,
+                                                                 current=True).exists()
                 self.write(spool, result)
+                if job is not None and (result.excluded or result.repaired or result.quality):
+                    self._store_findings(job)
                 if self.compute:
                     self.progress("computing", result.total, 1.0)
-                    from . import sla
-
                     result.computed = sla.compute_pending(self.contract, user=self.user).tickets
                 self._announce(result, started)
             return result
@@ -337,6 +428,21 @@ class TicketImport:
             raise
         finally:
             self._audit(result, name, sha256, job, failure)
+
+    def _store_findings(self, job):
+        """The import's quality report: its findings as rows of the job, each current for its ticket (an earlier
+        import's finding about the same ticket is no longer)."""
+        self.findings.seek(0)
+        contract_id = self.contract.pk
+        while (batch := _spool_read(self.findings)) is not None:
+            with transaction.atomic():
+                supersede_findings(self.contract_ids, [(entry[1], entry[2]) for entry in batch])
+                QualityFinding.objects.bulk_create(
+                    QualityFinding(job=job, contract_id=contract_id, row=number, external_system=system,
+                                   external_id=external_id, anomaly=anomaly, action=action, field=field_name,
+                                   original=original, outcome=outcome,
+                                   ticket_created=None if created is None else datetime.fromtimestamp(created, UTC))
+                    for number, system, external_id, created, anomaly, action, field_name, original, outcome in batch)
 
     def _announce(self, result, started):
         """Once the import commits, tell later stages what it wrote (the tickets of the contract updated since
@@ -365,6 +471,10 @@ class TicketImport:
         changes = {"rows": result.total, "created": result.created, "updated": result.updated,
                    "unchanged": result.unchanged, "sha256": sha256, "file": name, "contract": self.contract.pk,
                    "warnings": result.warning_count}
+        if result.excluded or result.repaired or result.quality:
+            changes.update(excluded=result.excluded, repaired=result.repaired, quality=result.quality)
+        if self.spec is not None:
+            changes["profile"] = {"name": self.spec.name, "sha256": self.spec.digest}
         if result.rejected:
             changes.update(rejected=True, errors=result.error_count)
         if failure is not None:
@@ -373,6 +483,17 @@ class TicketImport:
             AuditAction.BULK, job, user=self.user, changes=changes, comment=result.summary(),
             obj_repr=_t("Ticket import %(name)s into %(contract)s") % {"name": name or "-", "contract": self.contract})
         result.audit_seq = entry.seq
+
+
+def supersede_findings(contract_ids, keys):
+    """Findings of earlier imports about these tickets ((system, external id) pairs) are no longer current."""
+    by_system = {}
+    for system, external_id in keys:
+        by_system.setdefault(system, []).append(external_id)
+    for system, external_ids in by_system.items():
+        for i in range(0, len(external_ids), 900):
+            QualityFinding.objects.filter(contract_id__in=contract_ids, current=True, external_system=system,
+                                          external_id__in=external_ids[i:i + 900]).update(current=False)
 
 
 INSERT_FIELDS = ("contract_id", "customer_id", "external_system", "external_id", *CONTENT, "source_hash",

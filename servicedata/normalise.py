@@ -1,4 +1,5 @@
-"""Normalising one imported row: column values in, a checked tuple (or the row's errors) out.
+"""Normalising one imported row: column values in, a checked tuple (or the row's errors) out, and what the
+data-quality rules did to it (servicedata.intake.quality).
 
 A row becomes a tuple in the order of `ROW`: text fields stripped, choices as
 their codes (English or Chinese spellings accepted), times as epoch seconds
@@ -20,11 +21,14 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import ngettext
 
 from catalog.choices import Priority
+from core import display
 from core.exports.cells import inert
 
-from .choices import TicketKind, TicketStatus
+from .choices import Anomaly, RuleAction, TicketKind, TicketStatus
+from .intake.quality import STRICT, UNKNOWN_KIND, UNKNOWN_STATUS, Finding, repair_message
+from .intake.spec import EXCLUDED, ORIGINAL
 
-FUTURE_TOLERANCE = 86400  # times more than a day ahead of now are refused
+FUTURE_TIME_TOLERANCE = 86400  # times more than a day ahead of now are in the future (a rule decides)
 
 PRIORITY_ALIASES = {
     "p1": Priority.P1, "1": Priority.P1, "紧急": Priority.P1, "critical": Priority.P1, "urgent": Priority.P1,
@@ -51,7 +55,7 @@ LIMITS = (("external_id", 64), ("external_system", 40), ("category", 100), ("sum
 # A normalised row: a tuple in this order (times as epoch seconds or None, pauses as ((start, end|None), ...)).
 ROW = ("external_system", "external_id", "kind", "priority", "status", "category", "summary", "configuration_item",
        "service_id", "created", "first_response", "resolved", "closed", "pauses")
-SYSTEM, EXTERNAL_ID, PAUSES = 0, 1, 13
+SYSTEM, EXTERNAL_ID, CREATED, PAUSES = 0, 1, 9, 13
 _LOOSE_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
 _KEY_JUNK = re.compile(r"[\s_\-]+")
 
@@ -133,23 +137,69 @@ def _lookup(aliases, text):
     return value
 
 
-class Normaliser:
-    """Raw record -> (row tuple, None, warnings) or (None, errors, warnings); each [(field, message, value), ...]."""
+class _Excluded(Exception):
+    """A rule excluded the row (carries the finding)."""
 
-    def __init__(self, zone, default_system, services, now=None, default_service=None):
+    def __init__(self, finding):
+        self.finding = finding
+
+
+class Normaliser:
+    """Raw record -> (row tuple, [], warnings, findings), or (None, errors, warnings, findings) when the row is
+    rejected (errors: [(field, message, value), ...]) or excluded by a data-quality rule (no errors, one finding).
+
+    `policy` (servicedata.intake.quality.Policy) decides each anomaly: reject (an error, as without rules),
+    exclude the row, repair it the one stated way, or keep it. Findings name what was done (quality.Finding).
+    """
+
+    def __init__(self, zone, default_system, services, now=None, default_service=None, policy=STRICT):
         self.zone = zone
         self.default_system = default_system
         self.services = services  # lower-cased code or name -> service id
         self.default_service = default_service  # for rows without a service: the contract SLA's service
-        self.latest = int((now or timezone.now()).timestamp()) + FUTURE_TOLERANCE
+        self.latest = int((now or timezone.now()).timestamp()) + FUTURE_TIME_TOLERANCE
+        self.policy = policy
+        default = _text(policy.defaults.get("priority"))
+        self.default_priority = _lookup(PRIORITY_LOOKUP, default) if default else None
 
     def __call__(self, number, record):
-        errors = []
+        errors, findings = [], []
         get = record.get
+        excluded = get(EXCLUDED)
+        if excluded:
+            name, value = excluded
+            return None, [], (), [Finding(Anomaly.EXCLUDED_VALUE, RuleAction.EXCLUDE, name, {name: _text(value)})]
 
         def fail(name, message, value=None):
             errors.append((name, str(message), "" if value is None else str(value)[:80]))
 
+        original = get(ORIGINAL) or {}
+
+        def judge(anomaly, name, fields, message, value, repair=None):
+            """The action for an anomaly of this row: a rejection is reported, an exclusion ends the row, a repair
+            or an explicit keep is recorded as a finding (the caller repairs)."""
+            action = self.policy.action(anomaly)
+            if action == RuleAction.REJECT:
+                fail(name, message, value)
+                return action
+            values = {f: _text(original.get(f, get(f))) for f in fields}
+            if action == RuleAction.EXCLUDE:
+                raise _Excluded(Finding(anomaly, action, name, values))
+            if action == RuleAction.REPAIR:
+                findings.append(Finding(anomaly, action, name, values, repair or repair_message(anomaly, self.policy)))
+            elif anomaly in self.policy.rules:
+                findings.append(Finding(anomaly, action, name, values))
+            return action
+
+        try:
+            row, warnings = self._row(get, fail, judge)
+        except _Excluded as exc:
+            return None, [], (), [*findings, exc.finding]
+        if errors:
+            return None, errors, (), findings
+        return row, [], warnings, findings
+
+    def _row(self, get, fail, judge):
         texts = []
         for name, limit in LIMITS:
             value = get(name)
@@ -160,41 +210,66 @@ class Normaliser:
         external_id, external_system, category, summary, configuration_item = texts
         if not external_id:
             fail("external_id", _t("Required."))
-        priority = self._choice(get("priority"), "priority", PRIORITY_LOOKUP, None, fail)
-        kind = self._choice(get("kind"), "kind", KIND_LOOKUP, TicketKind.INCIDENT, fail)
-        status = self._choice(get("status"), "status", STATUS_LOOKUP, "", fail)
+        priority = self._choice(get("priority"), "priority", PRIORITY_LOOKUP, None, fail, judge)
+        kind = self._choice(get("kind"), "kind", KIND_LOOKUP, TicketKind.INCIDENT, fail, judge)
+        status = self._choice(get("status"), "status", STATUS_LOOKUP, "", fail, judge)
         instant = self._instant
-        created = instant(get("created"), "created", fail)
-        responded = instant(get("first_response"), "first_response", fail)
-        resolved_given = resolved = instant(get("resolved"), "resolved", fail)
-        closed = instant(get("closed"), "closed", fail)
+        created = instant(get("created"), "created", fail, judge)
+        responded = instant(get("first_response"), "first_response", fail, judge)
+        resolved_given = resolved = instant(get("resolved"), "resolved", fail, judge)
+        closed = instant(get("closed"), "closed", fail, judge)
         if created is None and raw_missing(get("created")):
             fail("created", _t("Required."))
+        if resolved is not None and closed is not None and closed < resolved:
+            action = judge(Anomaly.CLOSE_BEFORE_RESOLVE, "closed", ("resolved", "closed"),
+                           _t("Closed before it was resolved."), get("closed"))
+            if action == RuleAction.REPAIR:
+                resolved_given = resolved = closed
         if resolved is None and closed is not None:
             resolved = closed  # closed without a resolution time: closing resolved it
         if created is not None:
-            if responded is not None and responded < created:
-                fail("first_response", _t("The first response is before the ticket was created."),
-                     get("first_response"))
             if resolved is not None and resolved < created:
-                fail("resolved" if resolved_given is not None else "closed",
-                     _t("Resolved before the ticket was created."), get("resolved") or get("closed"))
-        if resolved is not None and closed is not None and closed < resolved:
-            fail("closed", _t("Closed before it was resolved."), get("closed"))
+                judge(Anomaly.RESOLVE_BEFORE_CREATION, "resolved" if resolved_given is not None else "closed",
+                      ("created", "resolved", "closed"), _t("Resolved before the ticket was created."),
+                      get("resolved") or get("closed"))
+            if responded is not None and responded < created:
+                action = judge(Anomaly.RESPONSE_BEFORE_CREATION, "first_response", ("created", "first_response"),
+                               _t("The first response is before the ticket was created."), get("first_response"))
+                if action == RuleAction.REPAIR:
+                    responded = created
+        if responded is not None and resolved is not None and resolved < responded:
+            action = judge(Anomaly.RESOLVE_BEFORE_RESPONSE, "resolved", ("first_response", "resolved"),
+                           _t("Resolved before the first response."), get("resolved") or get("closed"))
+            if action == RuleAction.REPAIR:
+                responded = resolved
         service_id = self._service(get("service"), fail)
         pauses = self._pauses(get("pauses"), created, fail)
-        if errors:
-            return None, errors, ()
-        warnings = outside_warnings(pauses, created, resolved, get("pauses")) if pauses else ()
+        warnings = ()
+        if pauses and created is not None:
+            pauses, warnings = self._outside(pauses, created, resolved, get("pauses"), judge)
         if not status:
             status = (TicketStatus.CLOSED if closed is not None else TicketStatus.RESOLVED if resolved is not None
                       else TicketStatus.IN_PROGRESS if responded is not None else TicketStatus.NEW)
         return (external_system or self.default_system, external_id, str(kind), str(priority), str(status),
                 category, summary, configuration_item, service_id, created, responded, resolved, closed,
-                pauses), None, warnings
+                pauses), warnings
 
-    def _instant(self, raw, name, fail):
-        """Epoch seconds of a time field, None if blank; errors (bad value, future) go to `fail`."""
+    def _outside(self, pauses, created, resolved, raw, judge):
+        """Pauses outside the ticket's life: without a rule, one straddling creation is an error (reported by
+        `_pauses`) and one wholly outside is kept with a warning; with a rule, both are judged."""
+        if Anomaly.PAUSE_OUTSIDE not in self.policy.rules:
+            return pauses, outside_warnings(pauses, created, resolved, raw)
+        inside = [(max(start, created), end if resolved is None or end is None else min(end, resolved))
+                  for start, end in pauses
+                  if not ((end is not None and end <= created) or (resolved is not None and start >= resolved))]
+        if len(inside) == len(pauses) and all(a == b for a, b in zip(inside, pauses, strict=True)):
+            return pauses, ()
+        action = judge(Anomaly.PAUSE_OUTSIDE, "pauses", ("created", "resolved", "pauses"),
+                       _t("A pause lies outside the ticket's life."), raw)
+        return (tuple(inside) if action == RuleAction.REPAIR else pauses), ()
+
+    def _instant(self, raw, name, fail, judge):
+        """Epoch seconds of a time field, None if blank; a bad value goes to `fail`, a future one to the rules."""
         if raw is None or raw == "":
             return None
         try:
@@ -214,11 +289,14 @@ class Normaliser:
             value = value.replace(tzinfo=self.zone)
         seconds = int(value.timestamp())
         if seconds > self.latest:
-            fail(name, _t("Lies in the future."), raw)
+            action = judge(Anomaly.FUTURE_TIME, name, (name,), _t("Lies in the future."), raw)
+            if action == RuleAction.REPAIR:
+                if name == "created":  # a ticket cannot be created "not yet": nothing to repair it with
+                    raise _Excluded(Finding(Anomaly.FUTURE_TIME, RuleAction.EXCLUDE, name, {name: _text(raw)}))
+                return None
         return seconds
 
-    @staticmethod
-    def _choice(raw, name, aliases, default, fail):
+    def _choice(self, raw, name, aliases, default, fail, judge):
         text = _text(raw)
         if not text:
             if default is None:
@@ -226,10 +304,23 @@ class Normaliser:
             return default
         value = _lookup(aliases, text)
         if value is None:
-            fail(name, _t("Unknown %(field)s “%(value)s” (accepted: %(accepted)s).") % {
+            action = judge(Anomaly.UNKNOWN_VALUE, name, (name,), _t(
+                "Unknown %(field)s “%(value)s” (accepted: %(accepted)s).") % {
                 "field": name, "value": text[:40],
-                "accepted": ", ".join(sorted({str(v) for v in aliases.values()}))}, text)
+                "accepted": ", ".join(sorted({str(v) for v in aliases.values()}))}, text,
+                repair={"kind": display.message(UNKNOWN_KIND), "status": display.message(UNKNOWN_STATUS)}.get(name))
+            if action == RuleAction.REPAIR:
+                return {"priority": self.default_priority, "kind": TicketKind.INCIDENT, "status": ""}[name]
         return value
+
+    def created_of(self, record):
+        """The creation instant of a raw record (epoch seconds), or None when it cannot be read: for dating a
+        finding about a row that was not imported."""
+        try:
+            value = parse_instant(record.get("created"), self.zone)
+        except BadValue:
+            return None
+        return None if value is None else int(value.timestamp())
 
     def _service(self, raw, fail):
         text = _text(raw)
@@ -269,7 +360,8 @@ class Normaliser:
             if end is not None and end < start:
                 fail("pauses", _t("A pause ends before it starts."), raw)
                 return ()
-            if created is not None and start < created and (end is None or end > created):
+            if created is not None and start < created and (end is None or end > created) \
+                    and Anomaly.PAUSE_OUTSIDE not in self.policy.rules:
                 fail("pauses", _t("A pause starts before the ticket was created."), raw)
                 return ()
             open_count += end is None

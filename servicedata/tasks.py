@@ -39,7 +39,6 @@ def run_job(job: ImportJob) -> ImportJob:
     A file that cannot be read ends the job rejected with its report (the importer catches it and audits it);
     only an unexpected error fails the job, and it too is audited by the importer.
     """
-    from .columns import open_ticket_reader
     from .importer import TicketImport
 
     # A run again after a worker stopped starts from the beginning: the import is idempotent, so the tickets
@@ -51,26 +50,51 @@ def run_job(job: ImportJob) -> ImportJob:
     # The job's messages are read by whoever imported: written in their language, times in their zone.
     with acting_as(job.created_by, request_id=f"import-{job.pk}"), user_locale(job.created_by, unset_keeps_active=True):
         try:
+            spec = job_spec(job)
             with job.file.open("rb") as handle:
-                reader = open_ticket_reader(job.format, handle, job.size or None)
+                reader = open_reader(spec, job.format, handle, job.size or None)
 
                 def tracked(phase, done, fraction):
                     progress(phase, done, reader.fraction() if phase == "validating" else fraction)
 
                 importer = TicketImport(job.contract, job.created_by, external_system=job.external_system,
-                                        time_zone=job.time_zone or None, progress=tracked)
+                                        time_zone=job.time_zone or None, progress=tracked, spec=spec)
                 result = importer.run(reader.rows, name=job.name, sha256=job.sha256, job=job,
                                       ignored_columns=lambda: reader.ignored_columns)
         except Exception as exc:
             logger.exception("import job %s failed", job.pk)
             _finish(job, ImportStatus.FAILED, message=_t("The import failed: %(error)s") % {"error": exc})
             raise
+    finish_with(job, result, warnings=_retry_warnings(job) + result.warnings)
+    job.refresh_from_db()
+    return job
+
+
+def finish_with(job, result, warnings=None):
+    """End a job with its import's outcome: rejected or done, the counts, errors, warnings and quality."""
     _finish(job, ImportStatus.REJECTED if result.rejected else ImportStatus.DONE, message=result.summary(),
             total_rows=result.total, created_count=result.created, updated_count=result.updated,
             unchanged_count=result.unchanged, error_count=result.error_count, errors=result.errors,
-            warnings=_retry_warnings(job) + result.warnings)
-    job.refresh_from_db()
-    return job
+            warnings=result.warnings if warnings is None else warnings, excluded_count=result.excluded,
+            repaired_count=result.repaired, quality=result.quality)
+
+
+def job_spec(job):
+    """The profile a job reads its source with: its approved profile version, else its built-in profile, else
+    None (ServPlan's own columns)."""
+    if job.profile_id:
+        return job.profile.spec()
+    if job.builtin_profile:
+        from .intake import builtin
+
+        return builtin.get(job.builtin_profile)
+    return None
+
+
+def open_reader(spec, fmt, handle, size):
+    from .columns import open_ticket_reader
+
+    return spec.open_reader(fmt, handle, size) if spec is not None else open_ticket_reader(fmt, handle, size)
 
 
 def _retry_warnings(job):
@@ -127,7 +151,8 @@ def enqueue(job: ImportJob):
     return result
 
 
-def submit(contract, user, upload, *, fmt, external_system="import", time_zone="") -> ImportJob:
+def submit(contract, user, upload, *, fmt, external_system="import", time_zone="", profile=None,
+           builtin_profile="") -> ImportJob:
     """Store an uploaded file as an import job and queue it.
 
     The job row is bookkeeping: the import itself is audited by one "bulk" entry when it ends (rejected,
@@ -141,9 +166,12 @@ def submit(contract, user, upload, *, fmt, external_system="import", time_zone="
     if not allowed(user, ImportJob, "add"):
         raise PermissionDenied(_t("Your role may not import service data."))
     info = check_upload(upload)
+    if (profile is not None or builtin_profile) and external_system in ("", "import"):
+        # The source's name as the profile gives it (ticket keys stay those of earlier imports of this source).
+        external_system = job_spec(ImportJob(profile=profile, builtin_profile=builtin_profile)).external_system
     job = ImportJob(contract=contract, file=upload, name=upload.name[:200], format=fmt, sha256=info["sha256"],
                     size=info["size"], external_system=external_system or "import", time_zone=time_zone or "",
-                    created_by=user)
+                    created_by=user, profile=profile, builtin_profile=builtin_profile or "")
     job.full_clean()
     job.save()
     enqueue(job)

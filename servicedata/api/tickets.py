@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from contracts.models import Contract
 from core.api import ReachableRelationsMixin, RecordSerializer, ServiceViewSet
-from core.choices import TaskState
+from core.choices import RecordStatus, TaskState
 from core.drf import bounded_int
 from core.middleware import bind_actor
 from core.permissions import allowed
@@ -20,7 +20,7 @@ from core.tabular import guess_format
 
 from .. import services, sla
 from ..filtersets import ImportJobFilterSet, MaintenanceWindowFilterSet, OutageFilterSet, TicketFilterSet
-from ..models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketPause
+from ..models import ImportJob, ImportProfile, MaintenanceWindow, Outage, Ticket, TicketPause
 
 MAX_PUSH = 10_000
 
@@ -48,10 +48,30 @@ class TicketSerializer(serializers.ModelSerializer):
 
 class PushSerializer(serializers.Serializer):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all())
-    external_system = serializers.CharField(max_length=40, default="api")
+    external_system = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                            help_text="Default: the profile's source name, else “api”.")
     time_zone = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    profile = serializers.PrimaryKeyRelatedField(
+        queryset=ImportProfile.objects.filter(status=RecordStatus.APPROVED), required=False, allow_null=True,
+        help_text="An approved import profile: the tickets are the service desk's own objects, read with it.")
+    builtin_profile = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                            help_text="A built-in profile's key (docs/import.md), e.g. jira-rest.")
     tickets = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=MAX_PUSH,
-                                    help_text="Ticket objects with the import column names (docs/import.md).")
+                                    help_text="Ticket objects with the import column names (docs/import.md), or "
+                                              "the service desk's own objects when a profile is given.")
+
+    def validate_profile(self, profile):
+        user = self.context["request"].user
+        if profile is not None and not ImportProfile.objects.restrict(user, "view").filter(pk=profile.pk).exists():
+            raise serializers.ValidationError(_("No such approved import profile."))
+        return profile
+
+    def validate_builtin_profile(self, key):
+        from ..intake import builtin
+
+        if key and key not in dict(builtin.choices()):
+            raise serializers.ValidationError(_("No built-in profile “%(key)s”.") % {"key": key})
+        return key
 
 
 PushResult = inline_serializer("TicketPushResult", {
@@ -60,7 +80,9 @@ PushResult = inline_serializer("TicketPushResult", {
     "error_count": serializers.IntegerField(), "errors": serializers.ListField(child=serializers.DictField()),
     "warning_count": serializers.IntegerField(), "warnings": serializers.ListField(child=serializers.DictField()),
     "ignored_columns": serializers.ListField(child=serializers.CharField()),
-    "computed": serializers.IntegerField(), "rejected": serializers.BooleanField(), "message": serializers.CharField()})
+    "computed": serializers.IntegerField(), "excluded": serializers.IntegerField(),
+    "repaired": serializers.IntegerField(), "quality": serializers.DictField(),
+    "rejected": serializers.BooleanField(), "message": serializers.CharField(), "job": serializers.IntegerField()})
 
 
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -78,13 +100,16 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=PushSerializer, responses={200: PushResult, 400: PushResult})
     def create(self, request, *args, **kwargs):
         """Push tickets: all-or-nothing like a file, idempotent by (external_system, external_id)."""
-        serializer = PushSerializer(data=request.data)
+        serializer = PushSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = services.push_tickets(data["contract"], request.user, data["tickets"],
-                                       external_system=data["external_system"], time_zone=data.get("time_zone"),
-                                       body=request.body)
-        return Response(result.as_dict(), status=status.HTTP_400_BAD_REQUEST if result.rejected else 200)
+        job = services.push_tickets(data["contract"], request.user, data["tickets"],
+                                    external_system=data.get("external_system"), time_zone=data.get("time_zone"),
+                                    body=request.body, profile=data.get("profile"),
+                                    builtin_profile=data.get("builtin_profile", ""))
+        result = job.result
+        return Response({**result.as_dict(), "job": job.pk},
+                        status=status.HTTP_400_BAD_REQUEST if result.rejected else 200)
 
 
 class IntervalSerializer(RecordSerializer):

@@ -7,7 +7,8 @@ row, rule, original values, what was done. A profile without rules (and an impor
 before rules existed: `DEFAULTS`.
 """
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_noop
 
@@ -29,16 +30,18 @@ DEFAULTS = {
     A.EXCLUDED_VALUE: R.EXCLUDE,
 }
 
-# What a repair does, one stated way per anomaly (stored with each finding as core.display.message data).
+# What a repair does, one stated way per anomaly (stored with each finding as a core.display.message).
 REPAIRS = {
     A.CLOSE_BEFORE_RESOLVE: gettext_noop("The close time was taken as the resolve time."),
     A.RESOLVE_BEFORE_RESPONSE: gettext_noop("The resolve time was taken as the first response."),
     A.RESPONSE_BEFORE_CREATION: gettext_noop("The creation time was taken as the first response."),
-    A.UNKNOWN_VALUE: gettext_noop("The profile's default %(default)s was used for %(field)s."),
-    A.DUPLICATE_ID: gettext_noop("The last row with this id was kept; this earlier row was left out."),
-    A.FUTURE_TIME: gettext_noop("The time %(field)s was left empty (not yet happened)."),
-    A.PAUSE_OUTSIDE: gettext_noop("The pause outside the ticket's life was dropped."),
+    A.UNKNOWN_VALUE: gettext_noop("The profile's default “%(default)s” was used."),
+    A.DUPLICATE_ID: gettext_noop("A later row with this id was kept; this row was left out."),
+    A.FUTURE_TIME: gettext_noop("The time in the future was left empty (not yet happened)."),
+    A.PAUSE_OUTSIDE: gettext_noop("The pause was cut to the ticket's life (dropped if wholly outside)."),
 }
+UNKNOWN_STATUS = gettext_noop("The status was derived from the ticket's times.")
+UNKNOWN_KIND = gettext_noop("The kind was taken as incident.")
 
 # The actions each anomaly allows: a repair needs a stated way; keeping needs data the database and the clocks
 # accept (a response or resolution before creation cannot be stored; two rows cannot share an id).
@@ -62,16 +65,16 @@ class Finding:
     anomaly: str
     action: str
     field: str = ""
-    original: dict = field(default_factory=dict)  # {field: value as read from the source}
-    outcome: dict = field(default_factory=dict)  # core.display.message data; empty for an exclusion
+    original: dict = dataclasses.field(default_factory=dict)  # {field: value as read from the source}
+    outcome: str = ""  # a core.display.message saying what the repair did; empty for an exclusion
 
 
 @dataclass(frozen=True)
 class Policy:
     """A profile's rules and field defaults, as the normaliser and the importer apply them."""
 
-    rules: dict = field(default_factory=dict)  # {anomaly: action}
-    defaults: dict = field(default_factory=dict)  # {field: code}, for repairing an unknown value
+    rules: dict = dataclasses.field(default_factory=dict)  # {anomaly: action}
+    defaults: dict = dataclasses.field(default_factory=dict)  # {field: code}, for repairing an unknown value
 
     @property
     def strict(self) -> bool:
@@ -82,6 +85,14 @@ class Policy:
 
 
 STRICT = Policy()
+
+
+def repair_message(anomaly, policy) -> str:
+    """What the repair of `anomaly` did, as a core.display.message."""
+    from core import display
+
+    params = {"default": policy.defaults.get("priority", "")} if anomaly == A.UNKNOWN_VALUE else {}
+    return display.message(REPAIRS[anomaly], **params)
 
 
 def check_rules(rules: dict, defaults: dict) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from core.choices import TaskState
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
 
-from ..choices import Anomaly, ImportFormat, ImportSource, ImportStatus, RuleAction
+from ..choices import Anomaly, ImportFormat, ImportSource, ImportStatus, ProfileField, RuleAction
 
 
 class ImportJob(BaseModel):
@@ -114,10 +114,10 @@ class QualityFinding(models.Model):
     external_id = models.CharField(_("external id"), max_length=64)
     anomaly = models.CharField(_("rule"), max_length=30, choices=Anomaly.choices)
     action = models.CharField(_("what was done"), max_length=10, choices=RuleAction.choices)
-    field = models.CharField(_("field"), max_length=40, blank=True)
+    field = models.CharField(_("field"), max_length=40, blank=True, choices=ProfileField.choices)
     original = models.JSONField(_("original values"), default=dict, blank=True)
-    # What the repair did, as core.display.message data (read in the reader's language).
-    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    # What the repair did, a core.display.message (read in the reader's language); empty for an exclusion.
+    outcome = models.TextField(_("outcome"), blank=True)
     ticket_created = models.DateTimeField(_("ticket created"), null=True, blank=True)
     current = models.BooleanField(_("current"), default=True)
 
