@@ -1,9 +1,8 @@
 import zoneinfo
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
-
 from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import ControlledRecordForm, FormsetFormMixin, ModelForm, RowFormSet
 from core.tabular import guess_format
@@ -19,8 +18,9 @@ class ImportForm(forms.Form):
                                                           "mapping in the guide."))
     format = forms.ChoiceField(label=_("Format"), choices=[("", _("From the file name")), *ImportFormat.choices],
                                required=False)
-    external_system = forms.CharField(label=_("External system"), max_length=40, initial="import",
-                                      help_text=_("For rows without a system column, e.g. the service desk's name."))
+    external_system = forms.CharField(label=_("External system"), max_length=40, initial="import", required=False,
+                                      help_text=_("For rows without a system column, e.g. the service desk's name "
+                                                  "(with a profile: empty takes the profile's)."))
     time_zone = forms.CharField(label=_("Time zone"), max_length=60, required=False,
                                 help_text=_("For times without an offset; empty: the contract calendar's."))
     profile = forms.ChoiceField(label=_("Import profile"), required=False, choices=[("", _("ServPlan columns"))],

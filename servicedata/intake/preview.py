@@ -146,9 +146,7 @@ def preview(contract, fileobj, fmt, spec, limit=20, *, time_zone="", external_sy
         reader = _reader(spec, fmt, fileobj, size)
         normalise = _normaliser(contract, spec, time_zone, external_system)
         for number, record in reader.rows():
-            outcome = normalise(number, record)
-            row, errors, _warnings = outcome[:3]
-            findings = outcome[3] if len(outcome) > 3 else ()
+            row, errors, _warnings, findings = normalise(number, record)
             shown = dict(zip(ROW, row, strict=True)) if row is not None else {}
             item = PreviewRow(number=number, values=[_shown(name, shown, record) for name in SHOWN],
                               errors=[(_label(name), message, value) for name, message, value in errors or ()],
@@ -193,7 +191,7 @@ def _time(seconds):
 
 
 def _finding(finding):
-    outcome = display.readable(finding.outcome) if isinstance(finding.outcome, str) else ""
+    outcome = display.readable(finding.outcome)
     if not outcome:
         outcome = _t("The row is left out.") if finding.action == RuleAction.EXCLUDE else _t("Kept as given.")
     return (str(Anomaly(finding.anomaly).label), str(RuleAction(finding.action).label), outcome)

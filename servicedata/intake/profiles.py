@@ -106,16 +106,12 @@ def usable(contract, user):
 def queue_file(contract, user, upload, *, fmt, external_system="", time_zone="", profile=None, builtin_key=""):
     """Queue the import of an uploaded file as a job read with an approved profile of the contract (or shared),
     or a built-in profile, or ServPlan's own columns."""
-    from .. import services, tasks
+    from .. import services
 
-    services.ensure_visible(contract, user)
     if profile is not None and profile not in usable(contract, user):
         raise PermissionDenied(_t("This import profile is not approved for this contract."))
-    if profile is not None or builtin_key:
-        return tasks.submit(contract, user, upload, fmt=fmt, external_system=external_system or "import",
-                            time_zone=time_zone or "", profile=profile, builtin_profile=builtin_key)
-    return tasks.submit(contract, user, upload, fmt=fmt, external_system=external_system or "import",
-                        time_zone=time_zone or "")
+    return services.import_file(contract, user, upload, fmt=fmt, external_system=external_system,
+                                time_zone=time_zone, profile=profile, builtin_profile=builtin_key)
 
 
 def builtin_choices():

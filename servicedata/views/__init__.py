@@ -2,6 +2,6 @@
 the import with a profile and its preview (profiles.py); data-quality reports (quality.py); connectors
 (connectors.py); webhook endpoints and their receiver (webhook.py)."""
 
+from .profiles import *  # noqa: F403
+from .quality import *  # noqa: F403
 from .tickets import *  # noqa: F403  (the pages urls.py names)
-from .profiles import *  # noqa: F401,F403
-from .quality import *  # noqa: F401,F403
