@@ -6,9 +6,6 @@ Between the preview and the confirmation the uploaded file waits in the media st
 (`stash`); the page keeps that name, its sha256 and the upload's details in the user's session, never in the page.
 """
 
-import csv
-import io
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,13 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core import display
-from core.tabular import FileError, guess_encoding, xlsx_rows
+from core.tabular import FileError
 
 from ..choices import Anomaly, ProfileField, RuleAction, TicketKind, TicketStatus
 from . import quality
 
 PREVIEW_DIR = "import-previews"
-HEAD_BYTES = 256 * 1024
 # The preview's columns: a normalised row's fields a person checks (servicedata.normalise.ROW order).
 SHOWN = ("external_id", "kind", "priority", "status", "summary", "created", "first_response", "resolved", "closed",
          "pauses")
@@ -63,53 +59,17 @@ class Preview:
 # ---- the header ------------------------------------------------------------------------------------------
 
 def read_header(fmt, fileobj) -> list[str]:
-    """The column names of a file (CSV: its first line; XLSX: its first sheet's first row; JSON: the keys of its
-    first object, or of the first object of the first list inside it)."""
-    fileobj.seek(0)
-    try:
-        if fmt == "csv":
-            head = fileobj.read(HEAD_BYTES)
-            text = head.decode(guess_encoding(head), errors="replace").lstrip("\ufeff")
-            line = next(csv.reader(io.StringIO(text), dialect=_dialect(text)), [])
-            return [name.strip() for name in line]
-        if fmt == "xlsx":
-            return [str(c).strip() for c in next(iter(xlsx_rows(fileobj)), []) if c not in (None, "")]
-        if fmt == "json":
-            return list(_first_object(fileobj))
-    except (FileError, ValueError, UnicodeError, csv.Error, OSError, StopIteration):
-        return []
-    finally:
-        fileobj.seek(0)
-    return []
+    """The column names a file starts with (servicedata.intake.builtin.file_header); empty when unreadable."""
+    from . import builtin
+
+    return builtin.file_header(fmt, fileobj)
 
 
-def _dialect(text):
-    first = text.split("\n", 1)[0]
-    return "excel" if first.count(",") >= first.count(";") else _Semicolon
-
-
-class _Semicolon(csv.excel):
-    delimiter = ";"
-
-
-def _first_object(fileobj) -> dict:
-    raw = fileobj.read(HEAD_BYTES * 4)
-    text = raw.decode("utf-8-sig", errors="replace").strip()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = json.loads(text.split("\n", 1)[0])  # JSON Lines
-    if isinstance(data, dict):
-        lists = [value for value in data.values() if isinstance(value, list) and value]
-        data = lists[0] if lists else [data]
-    return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
-
-
-def recognise(header):
+def recognise(header, fmt=None):
     """The built-in profile the header is recognised as (servicedata.intake.builtin), or None."""
     from . import builtin
 
-    return builtin.recognise(header) if header else None
+    return builtin.recognise(header, fmt) if header else None
 
 
 # ---- the rows as they will be read -----------------------------------------------------------------------
@@ -139,7 +99,7 @@ def preview(contract, fileobj, fmt, spec, limit=20, *, time_zone="", external_sy
     from ..normalise import ROW
 
     header = read_header(fmt, fileobj)
-    result = Preview(header=header, recognised=recognise(header),
+    result = Preview(header=header, recognised=recognise(header, fmt),
                      columns=[_label(name) for name in SHOWN])
     size = getattr(fileobj, "size", None)
     try:

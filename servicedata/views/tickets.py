@@ -193,7 +193,7 @@ class ContractImportView(ContractMixin, View):
         data = form.cleaned_data
         wants_preview = bool(data.get("profile")) or "preview" in request.POST
         if not wants_preview:
-            recognised = preview.recognise(preview.read_header(data["format"], data["file"]))
+            recognised = preview.recognise(preview.read_header(data["format"], data["file"]), data["format"])
             if recognised is not None and recognised.key != "servplan":
                 wants_preview, data["profile"] = True, f"builtin:{recognised.key}"
         if wants_preview:
