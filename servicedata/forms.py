@@ -94,7 +94,9 @@ class MaintenanceWindowForm(IntervalForm):
 class LinesField(forms.CharField):
     """A list of strings edited one per line."""
 
-    widget = forms.Textarea
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list) else value

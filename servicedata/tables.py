@@ -94,15 +94,20 @@ class ImportJobTable(tables.Table):
 # ---- import profiles
 
 class ImportProfileTable(ControlledRecordTable):
-    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"))
+    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"), default=_("Shared"))
     tool = tables.Column(accessor="get_tool_display", order_by="tool", verbose_name=_("service desk"))
 
     class Meta(ControlledRecordTable.Meta):
         model = ImportProfile
         fields = ("number", "version", "title", "contract", "tool", "based_on", "format", "status", "updated")
 
-    def render_contract(self, value, record):
-        return value if record.contract_id else _("Shared")
+    def render_based_on(self, value):
+        from .intake import builtin
+
+        try:
+            return builtin.get(value).name
+        except KeyError:
+            return value
 
 
 # ---- data quality
@@ -129,10 +134,18 @@ class QualityFindingTable(tables.Table):
         return ProfileField(value).label if value in ProfileField.values else value
 
     def render_original(self, value):
-        return "; ".join(f"{name}: {text}" for name, text in (value or {}).items()) or "—"
+        return original_text(value) or "—"
 
     def render_outcome(self, record):
         return outcome_text(record)
+
+
+def original_text(original) -> str:
+    """A finding's original values as read from the source, each named by its field's label."""
+    from .choices import ProfileField
+
+    return "; ".join(f"{ProfileField(name).label if name in ProfileField.values else name}: {text}"
+                     for name, text in (original or {}).items())
 
 
 def outcome_text(finding) -> str:

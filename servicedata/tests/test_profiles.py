@@ -314,7 +314,7 @@ def test_quality_report_downloads_are_audited_with_labels(job_with_findings, cli
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Row", "External system", "External id", "Rule"]
     assert rows[1][2] == "INC-R0" and rows[1][3] == str(Anomaly.CLOSE_BEFORE_RESOLVE.label)
-    assert rows[1][6] == str(RuleAction.REPAIR.label) and "closed: 03/03/2026 09:00" in rows[1][5]
+    assert rows[1][6] == str(RuleAction.REPAIR.label) and "Closed: 03/03/2026 09:00" in rows[1][5]
     assert len(rows) == 3
     entry = AuditEntry.objects.filter(action=AuditAction.EXPORT, user=demo["svc_manager"]).latest("seq")
     assert entry.object_id == str(job.pk) and entry.comment == "csv"

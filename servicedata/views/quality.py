@@ -14,7 +14,7 @@ from core.views import BoundedTableMixin, PermissionMixin
 from ..choices import Anomaly, ProfileField, RuleAction
 from ..filtersets import JobFindingFilterSet
 from ..models import ImportJob, QualityFinding
-from ..tables import QualityFindingTable, outcome_text
+from ..tables import QualityFindingTable, original_text, outcome_text
 
 __all__ = ["QualityReportView", "quality_summary", "report_rows"]
 
@@ -56,7 +56,7 @@ def report_rows(findings):
     rows = []
     for finding in findings:
         field = str(ProfileField(finding.field).label) if finding.field in ProfileField.values else finding.field
-        original = "; ".join(f"{name}: {value}" for name, value in (finding.original or {}).items())
+        original = original_text(finding.original)
         rows.append([finding.row if finding.row is not None else "", finding.external_system, finding.external_id,
                      str(finding.get_anomaly_display()), field, original, str(finding.get_action_display()),
                      outcome_text(finding)])
