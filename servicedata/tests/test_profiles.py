@@ -200,6 +200,10 @@ def test_preview_reads_the_first_rows_and_writes_nothing(contract, demo, client_
     assert html.count('class="preview-row') == len(GOOD) + 1
     assert 'data-row="2"' in html and "preview-error" in html and "P9" in html
     assert (Ticket.objects.count(), ImportJob.objects.count(), AuditEntry.objects.count()) == before
+    # Read with a built-in instead: its rows as it reads them, and the offer to draft the contract's own profile.
+    with_builtin = client.get(response["Location"], {"profile": "builtin:servicenow-table"}).content.decode()
+    assert 'id="adjust-builtin"' in with_builtin and 'value="servicenow-table"' in with_builtin
+    assert (Ticket.objects.count(), ImportJob.objects.count(), AuditEntry.objects.count()) == before
     # The kept file is the session's: another user (or a made-up token) finds nothing.
     assert client_for("svc_manager").get(response["Location"]).status_code == 404
     bogus = reverse("servicedata:contract_import_preview", args=[contract.pk, "0" * 32])

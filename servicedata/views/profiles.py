@@ -143,9 +143,9 @@ class ImportPreviewView(ContractMixin, View):
         choices = profiles.choices(contract, request.user)
         choice = request.GET.get("profile", item["profile"])
         form = PreviewChoiceForm(initial={"profile": choice}, choices=choices)
-        error = ""
+        error, key = "", ""
         try:
-            _profile, _key, spec = profiles.resolve_choice(choice, contract, request.user)
+            _profile, key, spec = profiles.resolve_choice(choice, contract, request.user)
         except ValidationError as exc:
             spec, error = None, " ".join(error_messages(exc))
         try:
@@ -160,7 +160,8 @@ class ImportPreviewView(ContractMixin, View):
             proposed = f"builtin:{result.recognised.key}"
         return render(request, self.template_name, {
             "contract": contract, "item": item, "token": token, "form": form, "choice": choice, "spec": spec,
-            "preview": result, "proposed": proposed, "choice_error": error, "limit": self.limit})
+            "preview": result, "proposed": proposed, "choice_error": error, "limit": self.limit,
+            "builtin_key": key, "can_add_profile": allowed(request.user, ImportProfile, "add")})
 
     def post(self, request, pk, token):
         contract, item = self.get_contract(), self.pending(request, token)
