@@ -89,7 +89,8 @@ def profile_spec(profile=None, builtin_profile=""):
 
 
 def import_records(contract, user, rows, *, source, spec=None, profile=None, builtin_profile="", connector=None,
-                   name="", sha256="", external_system=None, time_zone=None) -> ImportJob:
+                   name="", sha256="", external_system=None, time_zone=None, fmt=ImportFormat.JSON, progress=None,
+                   compute=True, ignored_columns=None) -> ImportJob:
     """Import source records now, as one audited import job (API push, connector sync, webhook batch).
 
     `rows` is re-iterable: a function returning a fresh iterator of (number, canonical record). The job ends done
@@ -105,13 +106,14 @@ def import_records(contract, user, rows, *, source, spec=None, profile=None, bui
         raise PermissionDenied(_t("Your role may not import service data."))
     system = external_system or (spec.external_system if spec else "") or str(source)
     job = ImportJob.objects.create(
-        contract=contract, source=source, name=(name or str(source))[:200], format=ImportFormat.JSON,
+        contract=contract, source=source, name=(name or str(source))[:200], format=fmt,
         sha256=sha256, external_system=system[:40], time_zone=time_zone or "", created_by=user, profile=profile,
         builtin_profile=builtin_profile or "", connector=connector, status=ImportStatus.VALIDATING,
         started_at=timezone.now(), attempts=1)
-    importer = TicketImport(contract, user, external_system=system, time_zone=time_zone or None, spec=spec)
+    importer = TicketImport(contract, user, external_system=system, time_zone=time_zone or None, spec=spec,
+                            progress=progress, compute=compute)
     try:
-        result = importer.run(rows, name=job.name, sha256=sha256, job=job)
+        result = importer.run(rows, name=job.name, sha256=sha256, job=job, ignored_columns=ignored_columns)
     except Exception as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, finished_at=timezone.now(),
                                                    message=_t("The import failed: %(error)s") % {"error": exc})

@@ -157,12 +157,29 @@ class ImportJobSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = ["id", "contract", "file", "name", "format", "sha256", "size", "external_system", "time_zone",
-                  "status", "progress", "total_rows", "processed_rows", "created_count", "updated_count",
-                  "unchanged_count", "error_count", "errors", "warnings", "message", "created_by", "created",
-                  "started_at", "finished_at", "attempts", "worker_state"]
+        fields = ["id", "contract", "source", "file", "name", "format", "sha256", "size", "external_system",
+                  "time_zone", "profile", "builtin_profile", "connector", "status", "progress", "total_rows",
+                  "processed_rows", "created_count", "updated_count", "unchanged_count", "error_count",
+                  "excluded_count", "repaired_count", "quality", "errors", "warnings", "message", "created_by",
+                  "created", "started_at", "finished_at", "attempts", "worker_state"]
         read_only_fields = [f for f in fields if f not in {"contract", "file", "format", "external_system",
-                                                            "time_zone"}]
+                                                            "time_zone", "profile", "builtin_profile"}]
+        extra_kwargs = {"profile": {"help_text": "An approved import profile to read the file with."},
+                        "builtin_profile": {"help_text": "Or a built-in profile's key (docs/import.md)."}}
+
+    def validate_profile(self, profile):
+        user = self.context["request"].user
+        if profile is not None and not ImportProfile.objects.restrict(user, "view") \
+                .filter(pk=profile.pk, status=RecordStatus.APPROVED).exists():
+            raise serializers.ValidationError(_("No such approved import profile."))
+        return profile
+
+    def validate_builtin_profile(self, key):
+        from ..intake import builtin
+
+        if key and key not in dict(builtin.choices()):
+            raise serializers.ValidationError(_("No built-in profile “%(key)s”.") % {"key": key})
+        return key
 
     def validate(self, attrs):
         if not attrs.get("format"):
@@ -190,7 +207,8 @@ class ImportJobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Re
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         job = services.import_file(data["contract"], request.user, data["file"], fmt=data["format"],
-                                   external_system=data.get("external_system"), time_zone=data.get("time_zone"))
+                                   external_system=data.get("external_system"), time_zone=data.get("time_zone"),
+                                   profile=data.get("profile"), builtin_profile=data.get("builtin_profile", ""))
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

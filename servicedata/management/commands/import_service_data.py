@@ -1,4 +1,5 @@
-"""manage.py import_service_data FILE --contract N [--format csv|xlsx|json] [--system NAME] [--tz ZONE]"""
+"""manage.py import_service_data FILE --contract N [--format csv|xlsx|json] [--system NAME] [--tz ZONE]
+[--profile KEY|ID]"""
 
 import hashlib
 import sys
@@ -8,13 +9,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from contracts.models import Contract
+from core.choices import RecordStatus
 from core.context import acting_as
 from core.permissions import allowed
 from core.tabular import guess_format
 from org.models import User
-from servicedata.columns import open_ticket_reader
-from servicedata.importer import TicketImport
-from servicedata.models import ImportJob
+from servicedata import services, tasks
+from servicedata.choices import ImportSource
+from servicedata.models import ImportJob, ImportProfile
 
 
 class Command(BaseCommand):
@@ -29,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--tz", help="Time zone of times without an offset (default: the contract calendar's).")
         parser.add_argument("--user", default="admin", help="Acting user (audit trail).")
         parser.add_argument("--no-compute", action="store_true", help="Skip computing SLA clocks afterwards.")
+        parser.add_argument("--profile", default="",
+                            help="Read the file with an import profile: a built-in profile's key (e.g. "
+                                 "servicenow-table) or the id of an approved profile.")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -53,12 +58,18 @@ class Command(BaseCommand):
             self.stderr.write(f"\r{phase}: {done} rows", ending="")
             self.stderr.flush()
 
+        profile, builtin_profile = self._profile(options["profile"])
+        spec = services.profile_spec(profile, builtin_profile)
         with path.open("rb") as handle, acting_as(user, request_id="import_service_data"):
-            reader = open_ticket_reader(fmt, handle, path.stat().st_size)
-            importer = TicketImport(contract, user, external_system=options["system"], time_zone=options["tz"],
-                                    progress=progress, compute=not options["no_compute"])
-            result = importer.run(reader.rows, name=path.name, sha256=digest.hexdigest(),
-                                  ignored_columns=lambda: reader.ignored_columns)
+            reader = tasks.open_reader(spec, fmt, handle, path.stat().st_size)
+            # One audited import job (source: file), so the import's quality report is kept like any other's.
+            job = services.import_records(
+                contract, user, reader.rows, source=ImportSource.FILE, spec=spec, profile=profile,
+                builtin_profile=builtin_profile, name=path.name, sha256=digest.hexdigest(),
+                external_system=None if options["system"] == "import" and spec else options["system"],
+                time_zone=options["tz"], fmt=fmt, progress=progress, compute=not options["no_compute"],
+                ignored_columns=lambda: reader.ignored_columns)
+            result = job.result
         self.stderr.write("")
         elapsed = time.perf_counter() - started
         for warning in result.warnings:
@@ -74,6 +85,25 @@ class Command(BaseCommand):
             f"{result.total} rows: {result.created} created, {result.updated} updated, {result.unchanged} unchanged; "
             f"{result.computed} SLA clocks computed ({elapsed:.1f}s, {result.total / elapsed if elapsed else 0:.0f} "
             f"rows/s)."))
+        if result.excluded or result.repaired:
+            self.stdout.write(f"Data-quality rules: {result.excluded} row(s) excluded, {result.repaired} repaired; "
+                              f"the quality report is on import job {job.pk}.")
+
+    @staticmethod
+    def _profile(value):
+        """(approved ImportProfile or None, built-in key or "") from --profile."""
+        if not value:
+            return None, ""
+        if value.isdigit():
+            profile = ImportProfile.objects.filter(pk=int(value), status=RecordStatus.APPROVED).first()
+            if profile is None:
+                raise CommandError(f"No approved import profile {value}.")
+            return profile, ""
+        from servicedata.intake import builtin
+
+        if value not in dict(builtin.choices()):
+            raise CommandError(f"No built-in profile {value!r}; one of {', '.join(k for k, _n in builtin.choices())}.")
+        return None, value
 
 
 def where(problem):
