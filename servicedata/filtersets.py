@@ -6,10 +6,29 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority
 from contracts.models import Contract
-from core.filtersets import SearchFilterSet
+from core.filtersets import ControlledRecordFilterSet, SearchFilterSet
 
-from .choices import ImportStatus, TicketKind, TicketStatus
-from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketEvent, WebhookEndpoint
+from .choices import (
+    Anomaly,
+    ConnectorKind,
+    ConnectorState,
+    ImportStatus,
+    RuleAction,
+    SourceTool,
+    TicketKind,
+    TicketStatus,
+)
+from .models import (
+    Connector,
+    ImportJob,
+    ImportProfile,
+    MaintenanceWindow,
+    Outage,
+    QualityFinding,
+    Ticket,
+    TicketEvent,
+    WebhookEndpoint,
+)
 
 BREACH_CHOICES = [("any", _("Breached (response or resolution)")), ("response", _("Response breached")),
                   ("resolution", _("Resolution breached")), ("none", _("Within target so far"))]
@@ -102,13 +121,44 @@ class ImportJobFilterSet(SearchFilterSet):
 
 # ---- import profiles
 
+class ImportProfileFilterSet(ControlledRecordFilterSet):
+    search_fields = ("number", "title", "contract__title", "based_on")
+    tool = django_filters.MultipleChoiceFilter(choices=SourceTool.choices, label=_("service desk"))
+
+    class Meta:
+        model = ImportProfile
+        fields = ["q", "status", "contract", "tool"]
+
 
 # ---- data quality
 
+class QualityFindingFilterSet(SearchFilterSet):
+    """A quality report's rows by rule and action (and, in the API, by job, contract and rule)."""
+
+    search_fields = ("external_id",)
+    anomaly = django_filters.MultipleChoiceFilter(choices=Anomaly.choices, label=_("rule"))
+    action = django_filters.MultipleChoiceFilter(choices=RuleAction.choices, label=_("what was done"))
+    job = django_filters.ModelChoiceFilter(queryset=ImportJob.objects.all(), label=_("import job"))
+    contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
+
+    class Meta:
+        model = QualityFinding
+        fields = ["q", "job", "contract", "anomaly", "action"]
+
+
+class JobFindingFilterSet(QualityFindingFilterSet):
+    """On an import's quality report the job is fixed."""
+
+    class Meta(QualityFindingFilterSet.Meta):
+        fields = ["q", "anomaly", "action"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters.pop("job", None)
+        self.filters.pop("contract", None)
+
 
 # ---- connectors
-from .choices import ConnectorKind, ConnectorState  # noqa: E402
-from .models import Connector  # noqa: E402
 
 
 class ConnectorFilterSet(SearchFilterSet):

@@ -1,13 +1,23 @@
 import zoneinfo
 
 from django import forms
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ModelForm
+from core.forms import ControlledRecordForm, FormsetFormMixin, ModelForm, RowFormSet
 from core.tabular import guess_format
 
 from .choices import ImportFormat
-from .models import MaintenanceWindow, Outage, WebhookEndpoint
+from .models import (
+    Connector,
+    ImportProfile,
+    MaintenanceWindow,
+    Outage,
+    ProfileColumn,
+    ProfileRule,
+    ProfileValue,
+    WebhookEndpoint,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -17,15 +27,23 @@ class ImportForm(forms.Form):
                                                           "mapping in the guide."))
     format = forms.ChoiceField(label=_("Format"), choices=[("", _("From the file name")), *ImportFormat.choices],
                                required=False)
-    external_system = forms.CharField(label=_("External system"), max_length=40, initial="import",
-                                      help_text=_("For rows without a system column, e.g. the service desk's name."))
+    external_system = forms.CharField(label=_("External system"), max_length=40, initial="import", required=False,
+                                      help_text=_("For rows without a system column, e.g. the service desk's name "
+                                                  "(with a profile: empty takes the profile's)."))
     time_zone = forms.CharField(label=_("Time zone"), max_length=60, required=False,
                                 help_text=_("For times without an offset; empty: the contract calendar's."))
+    profile = forms.ChoiceField(label=_("Import profile"), required=False, choices=[("", _("ServPlan columns"))],
+                                help_text=_("How the file is read. A file from a known service desk is recognised "
+                                            "from its header; a profile is previewed before anything is written."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contract=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if contract is not None and user is not None:
+            from .intake.profiles import choices
+
+            self.fields["profile"].choices = choices(contract, user)
         for name, field in self.fields.items():
-            field.widget.attrs.setdefault("class", "form-select" if name == "format" else "form-control")
+            field.widget.attrs.setdefault("class", "form-select" if name in ("format", "profile") else "form-control")
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"].strip()
@@ -44,6 +62,17 @@ class ImportForm(forms.Form):
             if not data["format"]:
                 self.add_error("format", _("Choose the format: the file name does not tell it."))
         return data
+
+
+class PreviewChoiceForm(forms.Form):
+    """The profile a previewed upload is read with (choose another to preview again)."""
+
+    profile = forms.ChoiceField(label=_("Import profile"), required=False)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = choices
+        self.fields["profile"].widget.attrs["class"] = "form-select"
 
 
 class IntervalForm(ModelForm):
@@ -71,12 +100,103 @@ class MaintenanceWindowForm(IntervalForm):
 
 # ---- import profiles
 
+class LinesField(forms.CharField):
+    """A list of strings edited one per line."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+ColumnFormSet = inlineformset_factory(ImportProfile, ProfileColumn, formset=RowFormSet,
+                                      fields=("field", "column", "default"), extra=1, can_delete=True)
+ValueFormSet = inlineformset_factory(ImportProfile, ProfileValue, formset=RowFormSet,
+                                     fields=("field", "value", "code"), extra=1, can_delete=True)
+RuleFormSet = inlineformset_factory(ImportProfile, ProfileRule, formset=RowFormSet,
+                                    fields=("anomaly", "action"), extra=1, can_delete=True)
+
+
+class ImportProfileForm(FormsetFormMixin, ControlledRecordForm):
+    """The profile's settings in sections and its three row tables (columns, values, data-quality rules); the
+    rows are checked together by servicedata.intake.profiles.problems, which names the row."""
+
+    formset_classes = {"columns": ColumnFormSet, "values": ValueFormSet, "rules": RuleFormSet}
+    date_formats = LinesField(label=_("date formats"), required=False, help_text=_(
+        "One per line, tried in order after ISO 8601, e.g. %d/%b/%y %I:%M %p."))
+    first_response_statuses = LinesField(label=_("first response statuses"), required=False, help_text=_(
+        "One per line: source statuses whose first entry in a ticket's history is its first response."))
+    pause_statuses = LinesField(label=_("waiting statuses"), required=False, help_text=_(
+        "One per line: source statuses during which the resolution clock stops (e.g. On Hold)."))
+    fieldsets = (
+        (_("Profile"), ("title", "contract", "tool", "based_on", "owner_department", "confidentiality",
+                        "change_note")),
+        (_("How the source is read"), ("format", "encoding", "records_path", "external_system", "time_zone",
+                                       "date_formats", "first_response_statuses", "pause_statuses")),
+    )
+
+    class Meta(ControlledRecordForm.Meta):
+        model = ImportProfile
+        fields = ["title", "contract", "tool", "based_on", "owner_department", "confidentiality", "format",
+                  "encoding", "records_path", "external_system", "time_zone", "date_formats",
+                  "first_response_statuses", "pause_statuses", "change_note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        from contracts.models import Contract
+
+        self.fields["contract"].queryset = Contract.objects.select_related("customer")
+        self.fields["based_on"].disabled = True
+        self.build_formsets(self.data or None, self.files or None)
+
+    def clean_time_zone(self):
+        value = (self.cleaned_data.get("time_zone") or "").strip()
+        if value:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise forms.ValidationError(_("Unknown time zone.")) from None
+        return value
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return self._check_rows() and valid
+
+    def _check_rows(self):
+        """The profile's rows as they will be saved (deleted rows left out), checked together."""
+        from .intake.profiles import problems
+
+        def kept(formset):
+            return [f for f in formset.forms if f.has_changed() or f.instance.pk
+                    if not formset.can_delete or not f.cleaned_data.get("DELETE")] \
+                if all(hasattr(f, "cleaned_data") for f in formset.forms) else None
+
+        columns, rules = kept(self.formsets["columns"]), kept(self.formsets["rules"])
+        if columns is None or rules is None:
+            return False
+        found = problems([f.cleaned_data for f in columns if f.cleaned_data],
+                         [f.cleaned_data for f in rules if f.cleaned_data])
+        for name, index, message in found:
+            formset = self.formsets[name]
+            if index is not None:
+                [f for f in rules if f.cleaned_data][index - 1].add_error("action", message)
+            else:
+                formset._non_form_errors.append(message)
+        return not found
+
+    def save_related(self, user):
+        self.save_formsets(user)
+
 
 # ---- data quality
 
 
 # ---- connectors
-from .models import Connector, ImportProfile  # noqa: E402
 
 
 class ConnectorForm(ModelForm):

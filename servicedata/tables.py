@@ -2,7 +2,19 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportJob, MaintenanceWindow, Outage, Ticket, TicketEvent, WebhookEndpoint
+from core.tables import ControlledRecordTable, RecordLinkColumn
+
+from .models import (
+    Connector,
+    ImportJob,
+    ImportProfile,
+    MaintenanceWindow,
+    Outage,
+    QualityFinding,
+    Ticket,
+    TicketEvent,
+    WebhookEndpoint,
+)
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -91,12 +103,77 @@ class ImportJobTable(tables.Table):
 
 # ---- import profiles
 
+class ImportProfileTable(ControlledRecordTable):
+    contract = RecordLinkColumn(order_by="contract__number", verbose_name=_("contract"), default=_("Shared"))
+    tool = tables.Column(accessor="get_tool_display", order_by="tool", verbose_name=_("service desk"))
+
+    class Meta(ControlledRecordTable.Meta):
+        model = ImportProfile
+        fields = ("number", "version", "title", "contract", "tool", "based_on", "format", "status", "updated")
+
+    def render_based_on(self, value):
+        from .intake import builtin
+
+        try:
+            return builtin.get(value).name
+        except KeyError:
+            return value
+
 
 # ---- data quality
 
+class QualityFindingTable(tables.Table):
+    """The rows a data-quality rule acted on in one import (labels, not codes; the original values as read)."""
+
+    row = tables.Column(verbose_name=_("row"))
+    external_id = tables.Column(verbose_name=_("external id"))
+    anomaly = tables.Column(accessor="get_anomaly_display", order_by="anomaly", verbose_name=_("rule"))
+    action = tables.Column(accessor="get_action_display", order_by="action", verbose_name=_("what was done"))
+    field = tables.Column(verbose_name=_("field"))
+    original = tables.Column(verbose_name=_("original values"), orderable=False)
+    outcome = tables.Column(verbose_name=_("outcome"), orderable=False, empty_values=())
+
+    class Meta:
+        model = QualityFinding
+        attrs = {"class": "table table-sm table-hover align-middle small quality-findings"}
+        fields = ("row", "external_id", "anomaly", "action", "field", "original", "outcome")
+
+    def render_field(self, value):
+        from .choices import ProfileField
+
+        return ProfileField(value).label if value in ProfileField.values else value
+
+    def render_original(self, value):
+        return original_text(value) or "—"
+
+    def render_outcome(self, record):
+        return outcome_text(record)
+
+
+def original_text(original) -> str:
+    """A finding's original values as read from the source, each named by its field's label."""
+    from .choices import ProfileField
+
+    return "; ".join(f"{ProfileField(name).label if name in ProfileField.values else name}: {text}"
+                     for name, text in (original or {}).items())
+
+
+def outcome_text(finding) -> str:
+    """What was done to a finding's row, in the reader's language."""
+    from core import display
+
+    from .choices import RuleAction
+
+    if finding.outcome:
+        return display.readable(finding.outcome)
+    if finding.action == RuleAction.EXCLUDE:
+        return str(_("The row was left out."))
+    if finding.action == RuleAction.KEEP:
+        return str(_("Kept as given."))
+    return ""
+
 
 # ---- connectors
-from .models import Connector  # noqa: E402
 
 
 class ConnectorTable(tables.Table):

@@ -15,9 +15,11 @@ urlpatterns = [
     path("contract/<int:pk>/sla/", views.SlaDashboardView.as_view(), name="sla_dashboard"),
     path("contract/<int:pk>/sla/recompute/", views.RecomputeView.as_view(), name="sla_recompute"),
     # ---- import profiles
-
+    *views.ImportProfileViews.urls(),
+    path("contract/<int:pk>/import/preview/<str:token>/", views.ImportPreviewView.as_view(),
+         name="contract_import_preview"),
     # ---- data quality
-
+    path("importjob/<int:pk>/quality/", views.QualityReportView.as_view(), name="importjob_quality"),
     # ---- connectors
     *views.ConnectorViews.urls(),
     path("connector/<int:pk>/sync/", views.ConnectorSyncView.as_view(), name="connector_sync"),

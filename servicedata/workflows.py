@@ -49,5 +49,7 @@ navigation.add("monitoring", _("Maintenance windows"), "servicedata:maintenancew
                roles={R.SERVICE_STAFF})
 navigation.add("monitoring", _("Import jobs"), "servicedata:importjob_list", "servicedata.importjob",
                roles={R.SERVICE_STAFF})
+navigation.add("monitoring", _("Import profiles"), "servicedata:importprofile_list", "servicedata.importprofile",
+               roles={R.SERVICE_STAFF, R.SERVICE_MANAGER, R.PROJECT_MANAGER})
 navigation.add("monitoring", _("Connectors"), "servicedata:connector_list", "servicedata.connector",
                roles={R.SERVICE_MANAGER, R.ADMIN})

@@ -59,6 +59,11 @@ class ImportProfile(ControlledRecord):
         if self.contract_id:
             self.customer_id = self.contract.customer_id
 
+    def export_sections(self, language):
+        from ..exports import profile_sections
+
+        return profile_sections(self, language)
+
     def spec(self):
         """The profile as the reader uses it (servicedata.intake.spec.ProfileSpec)."""
         from ..intake.spec import ProfileSpec

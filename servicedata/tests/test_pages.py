@@ -59,7 +59,7 @@ def test_upload_runs_the_job_and_shows_progress(contract, client_for):
     response = client.post(url, {"file": upload("march.csv", csv_bytes(GOOD)), "external_system": "itsm"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    job = ImportJob.objects.get()
+    job = ImportJob.objects.get(name="march.csv")
     assert job.status == ImportStatus.DONE and job.created_count == 3 and job.progress == 100
     assert 'hx-trigger="every 1s"' not in response.content.decode()  # finished: polling stops
     assert Ticket.objects.filter(contract=contract).count() == 3

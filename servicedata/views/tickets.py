@@ -33,7 +33,7 @@ from ..filtersets import (
     TicketFilterSet,
 )
 from ..forms import ImportForm, MaintenanceWindowForm, OutageForm
-from ..models import ImportJob, MaintenanceWindow, Outage, Ticket
+from ..models import ImportJob, ImportProfile, MaintenanceWindow, Outage, Ticket
 from ..tables import ImportJobTable, MaintenanceWindowTable, OutageTable, TicketTable, business_duration
 
 TICKET_SELECT = ("service",)
@@ -164,27 +164,45 @@ class ContractTicketsView(ContractMixin, BoundedTableMixin, FilterView):
         can_import = allowed(self.request.user, ImportJob, "add")
         context.update(
             contract=contract, model_meta=Ticket._meta, can_import=can_import,
-            import_form=ImportForm() if can_import else None,
+            import_form=ImportForm(contract=contract, user=self.request.user) if can_import else None,
+            can_add_profile=allowed(self.request.user, ImportProfile, "add"),
             jobs=ImportJob.objects.filter(contract=contract).select_related("created_by")[:5],
         )
         return context
 
 
 class ContractImportView(ContractMixin, View):
-    """POST a file: it becomes an import job; htmx gets the job's progress panel, a browser a redirect."""
+    """POST a file: read with a profile (chosen, or recognised from the file's header as a built-in) or asked to be
+    previewed, it is kept and previewed first (views.profiles.ImportPreviewView); in ServPlan's columns it becomes an
+    import job at once. htmx gets the job's progress panel, a browser a redirect."""
 
     action = "add"
     model = ImportJob
 
     def post(self, request, pk):
+        from ..intake import preview
+        from .profiles import preview_redirect, stash_upload
+
         contract = self.get_contract()
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, contract=contract, user=request.user)
         if not form.is_valid():
             for field, errors in form.errors.items():
                 for error in errors:
                     messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
             return hx_redirect(request, reverse("servicedata:contract_tickets", args=[contract.pk]))
         data = form.cleaned_data
+        wants_preview = bool(data.get("profile")) or "preview" in request.POST
+        if not wants_preview:
+            recognised = preview.recognise(preview.read_header(data["format"], data["file"]), data["format"])
+            if recognised is not None and recognised.key != "servplan":
+                wants_preview, data["profile"] = True, f"builtin:{recognised.key}"
+        if wants_preview:
+            try:
+                token = stash_upload(request, contract, data)
+            except ValidationError as exc:
+                messages.error(request, " ".join(error_messages(exc)))
+                return hx_redirect(request, reverse("servicedata:contract_tickets", args=[contract.pk]))
+            return preview_redirect(request, reverse("servicedata:contract_import_preview", args=[contract.pk, token]))
         try:
             job = services.import_file(contract, request.user, data["file"], fmt=data["format"],
                                        external_system=data["external_system"], time_zone=data["time_zone"])
