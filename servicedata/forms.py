@@ -1,4 +1,5 @@
 import zoneinfo
+from functools import partial
 
 from django import forms
 from django.forms import inlineformset_factory
@@ -220,6 +221,8 @@ class ConnectorForm(ModelForm):
         model = Connector
         fields = ["contract", "name", "kind", "base_url", "query", "profile", "enabled", "interval_minutes",
                   "run_as"]
+        # An address typed without a scheme is read as https (a service desk's API is never plain http here).
+        field_classes = {"base_url": partial(forms.URLField, assume_scheme="https")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
