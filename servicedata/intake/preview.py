@@ -108,7 +108,7 @@ def preview(contract, fileobj, fmt, spec, limit=20, *, time_zone="", external_sy
         for number, record in reader.rows():
             row, errors, _warnings, findings = normalise(number, record)
             shown = dict(zip(ROW, row, strict=True)) if row is not None else {}
-            item = PreviewRow(number=number, values=[_shown(name, shown, record) for name in SHOWN],
+            item = PreviewRow(number=number, values=[_shown(name, shown, record, normalise.zone) for name in SHOWN],
                               errors=[(_label(name), message, value) for name, message, value in errors or ()],
                               findings=[_finding(f) for f in findings], excluded=row is None and not errors)
             result.rows.append(item)
@@ -126,23 +126,20 @@ def _label(name):
     return str(ProfileField(name).label) if name in ProfileField.values else name
 
 
-def _shown(name, row, record):
-    """One cell of the preview: the normalised value (a time in the reader's zone, a label), else what was read."""
-    if row:
-        value = row.get(name)
-        if name in TIMES:
-            return display.datetime_text(datetime.fromtimestamp(value, UTC)) if value is not None else ""
-        if name == "kind":
-            return str(TicketKind(value).label) if value in TicketKind.values else value
-        if name == "status":
-            return str(TicketStatus(value).label) if value in TicketStatus.values else value
-        if name == "pauses":
-            return "; ".join(
-                f"{_time(start)} – {_time(end) if end is not None else '…'}" for start, end in value or ())
-        return "" if value is None else str(value)
-    value = record.get(name)
+def _shown(name, row, record, zone):
+    """One cell of the preview: the normalised value (a time in the reader's zone, a label), else what was read
+    (a row left out: its mapped codes as labels too, a time without an offset in the source's zone)."""
+    value = row.get(name) if row else record.get(name)
+    if row and name in TIMES:
+        return display.datetime_text(datetime.fromtimestamp(value, UTC)) if value is not None else ""
+    if row and name == "pauses":
+        return "; ".join(f"{_time(start)} – {_time(end) if end is not None else '…'}" for start, end in value or ())
+    if name == "kind" and value in TicketKind.values:
+        return str(TicketKind(value).label)
+    if name == "status" and value in TicketStatus.values:
+        return str(TicketStatus(value).label)
     if isinstance(value, datetime):
-        return display.datetime_text(value if timezone.is_aware(value) else value.replace(tzinfo=UTC))
+        return display.datetime_text(value if timezone.is_aware(value) else value.replace(tzinfo=zone))
     return "" if value is None else str(value)
 
 
