@@ -23,6 +23,17 @@ from .models import (
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+
+def zone_name(value) -> str:
+    """A time zone field: empty, or a zone's IANA name (Asia/Shanghai)."""
+    value = (value or "").strip()
+    if value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise forms.ValidationError(_("Unknown time zone.")) from None
+    return value
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("CSV, XLSX or JSON (array or JSON Lines); see the column "
                                                           "mapping in the guide."))
@@ -47,13 +58,7 @@ class ImportForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-select" if name in ("format", "profile") else "form-control")
 
     def clean_time_zone(self):
-        value = self.cleaned_data["time_zone"].strip()
-        if value:
-            try:
-                zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise forms.ValidationError(_("Unknown time zone.")) from None
-        return value
+        return zone_name(self.cleaned_data.get("time_zone"))
 
     def clean(self):
         data = super().clean()
@@ -156,13 +161,7 @@ class ImportProfileForm(FormsetFormMixin, ControlledRecordForm):
         self.build_formsets(self.data or None, self.files or None)
 
     def clean_time_zone(self):
-        value = (self.cleaned_data.get("time_zone") or "").strip()
-        if value:
-            try:
-                zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise forms.ValidationError(_("Unknown time zone.")) from None
-        return value
+        return zone_name(self.cleaned_data.get("time_zone"))
 
     def is_valid(self):
         valid = super().is_valid()

@@ -46,7 +46,25 @@ class TicketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PushSerializer(serializers.Serializer):
+class ProfileChoiceMixin:
+    """The profile an import is read with: an approved profile the caller may see, or a built-in profile's key."""
+
+    def validate_profile(self, profile):
+        user = self.context["request"].user
+        if profile is not None and not ImportProfile.objects.restrict(user, "view") \
+                .filter(pk=profile.pk, status=RecordStatus.APPROVED).exists():
+            raise serializers.ValidationError(_("No such approved import profile."))
+        return profile
+
+    def validate_builtin_profile(self, key):
+        from ..intake import builtin
+
+        if key and key not in dict(builtin.choices()):
+            raise serializers.ValidationError(_("No built-in profile “%(key)s”.") % {"key": key})
+        return key
+
+
+class PushSerializer(ProfileChoiceMixin, serializers.Serializer):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all())
     external_system = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                             help_text="Default: the profile's source name, else “api”.")
@@ -59,19 +77,6 @@ class PushSerializer(serializers.Serializer):
     tickets = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=MAX_PUSH,
                                     help_text="Ticket objects with the import column names (docs/import.md), or "
                                               "the service desk's own objects when a profile is given.")
-
-    def validate_profile(self, profile):
-        user = self.context["request"].user
-        if profile is not None and not ImportProfile.objects.restrict(user, "view").filter(pk=profile.pk).exists():
-            raise serializers.ValidationError(_("No such approved import profile."))
-        return profile
-
-    def validate_builtin_profile(self, key):
-        from ..intake import builtin
-
-        if key and key not in dict(builtin.choices()):
-            raise serializers.ValidationError(_("No built-in profile “%(key)s”.") % {"key": key})
-        return key
 
 
 PushResult = inline_serializer("TicketPushResult", {
@@ -147,7 +152,7 @@ class MaintenanceWindowViewSet(ServiceViewSet):
     filterset_class = MaintenanceWindowFilterSet
 
 
-class ImportJobSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
+class ImportJobSerializer(ProfileChoiceMixin, ReachableRelationsMixin, serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)
     format = serializers.ChoiceField(choices=ImportJob._meta.get_field("format").choices, required=False)
     worker_state = serializers.ChoiceField(
@@ -167,19 +172,6 @@ class ImportJobSerializer(ReachableRelationsMixin, serializers.ModelSerializer):
         extra_kwargs = {"profile": {"help_text": "An approved import profile to read the file with."},
                         "builtin_profile": {"help_text": "Or a built-in profile's key (docs/import.md)."}}
 
-    def validate_profile(self, profile):
-        user = self.context["request"].user
-        if profile is not None and not ImportProfile.objects.restrict(user, "view") \
-                .filter(pk=profile.pk, status=RecordStatus.APPROVED).exists():
-            raise serializers.ValidationError(_("No such approved import profile."))
-        return profile
-
-    def validate_builtin_profile(self, key):
-        from ..intake import builtin
-
-        if key and key not in dict(builtin.choices()):
-            raise serializers.ValidationError(_("No built-in profile “%(key)s”.") % {"key": key})
-        return key
 
     def validate(self, attrs):
         if not attrs.get("format"):

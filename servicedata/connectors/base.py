@@ -99,6 +99,15 @@ class Client:
     def stop(self):
         """Close the tool's session (GLPI's killSession)."""
 
+    def basic_or_bearer(self):
+        """Basic authentication with a login (ServiceNow user, Jira account e-mail), else the secret as a bearer
+        token (an OAuth or personal access token)."""
+        login, secret = self.credentials.get("login", ""), self.credentials.get("secret", "")
+        if login:
+            self.session.auth = (login, secret)
+        else:
+            self.session.headers["Authorization"] = f"Bearer {secret}"
+
     def pages(self, since):
         """Yield lists of source objects changed at or after `since` (None: all), oldest change first."""
         raise NotImplementedError

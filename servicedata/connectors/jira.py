@@ -25,11 +25,7 @@ class JiraClient(Client):
     kind = "jira"
 
     def start(self):
-        login, secret = self.credentials.get("login", ""), self.credentials.get("secret", "")
-        if login:
-            self.session.auth = (login, secret)
-        else:
-            self.session.headers["Authorization"] = f"Bearer {secret}"
+        self.basic_or_bearer()
 
     def user_zone(self):
         self.page = None

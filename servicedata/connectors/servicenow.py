@@ -22,11 +22,7 @@ class ServiceNowClient(Client):
     table = "incident"
 
     def start(self):
-        login, secret = self.credentials.get("login", ""), self.credentials.get("secret", "")
-        if login:
-            self.session.auth = (login, secret)
-        else:
-            self.session.headers["Authorization"] = f"Bearer {secret}"
+        self.basic_or_bearer()
 
     def encoded_query(self, since):
         terms = [self.query] if self.query else []

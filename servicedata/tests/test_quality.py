@@ -155,3 +155,24 @@ def test_the_monthly_report_summarises_the_months_findings(contract, demo):
     assert "data_quality" in [s["key"] for s in rs.sections(rs.MONTHLY, scope)]
     april = rs.Scope((contract,), datetime(2026, 4, 1, tzinfo=ZONE), datetime(2026, 5, 1, tzinfo=ZONE))
     assert monthly_quality(april) is None
+
+
+def test_a_push_of_the_service_desks_own_objects_is_read_with_a_built_in_profile(contract, demo, client):
+    """The API push names a built-in profile: ServiceNow's Table API objects go in as they are, its rules apply, and
+    the push is an import job with its quality report."""
+    import json
+    from pathlib import Path
+
+    objects = json.loads((Path(__file__).parent / "samples" / "servicenow-rest.json").read_text())["result"]
+    client.force_login(demo["svc_staff"])
+    response = client.post("/api/servicedata/tickets/", {"contract": contract.pk, "builtin_profile": "servicenow-rest",
+                                                         "tickets": objects}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    job = QualityFinding.objects.filter(job_id=answer["job"]).first().job
+    assert (job.source, job.builtin_profile, job.external_system) == (ImportSource.API, "servicenow-rest", "servicenow")
+    assert answer["created"] == Ticket.objects.filter(external_system="servicenow").count() > 0
+    assert answer["excluded"] + answer["repaired"] == job.findings.values("row").distinct().count() > 0
+    refused = client.post("/api/servicedata/tickets/", {"contract": contract.pk, "builtin_profile": "nonesuch",
+                                                        "tickets": objects}, content_type="application/json")
+    assert refused.status_code == 400 and "builtin_profile" in refused.json()
