@@ -17,9 +17,8 @@ from servicedata.intake.spec import (
     ORIGINAL,
     ProfileSpec,
     lookup,
-    parse_with_format,
-    valid_date_format,
 )
+from servicedata.intake.times import parse_with_format, valid_date_format
 
 BJ = ZoneInfo("Asia/Shanghai")
 
