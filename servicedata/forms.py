@@ -272,7 +272,7 @@ class WebhookEndpointForm(ModelForm):
     """A contract's live feed: which profile reads its events and whose name its imports carry. The address token
     and the shared secret are made by servicedata.webhook, never typed in."""
 
-    builtin_profile = forms.ChoiceField(label=_("built-in profile"), required=False,
+    builtin_profile = forms.ChoiceField(label=_("Built-in profile"), required=False,
                                         help_text=_("Used when no import profile is chosen; empty: ServPlan's own "
                                                     "columns."))
 

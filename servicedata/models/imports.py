@@ -99,6 +99,15 @@ class ImportJob(BaseModel):
     def get_absolute_url(self):
         return reverse("servicedata:importjob_detail", args=[self.pk])
 
+    def get_builtin_profile_display(self):
+        """The built-in profile's name (as its file names it), not its key."""
+        from ..intake import builtin
+
+        try:
+            return builtin.get(self.builtin_profile).name if self.builtin_profile else ""
+        except KeyError:
+            return self.builtin_profile
+
 
 class QualityFinding(models.Model):
     """A row a data-quality rule acted on in one import: excluded, repaired or kept with a warning.
