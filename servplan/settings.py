@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "SupplierCategoryEnum": "suppliers.choices.SupplierCategory",
         "DecisionKindEnum": "strategy.choices.DecisionKind",
         "DecisionStatusEnum": "strategy.choices.DecisionStatus",
+        "RuleActionEnum": "servicedata.choices.RuleAction",
     },
 }
 
