@@ -123,7 +123,7 @@ class ServiceTierViewSet(ControlledRecordViewSet):
 
 class WorkingHoursSerializer(serializers.ModelSerializer):
     start = ClockTimeField()
-    end = ClockTimeField(help_text="00:00 means midnight at the end of the day; an end before the start (22:00-06:00) "
+    end = ClockTimeField(help_text="00:00 means midnight at the end of the day; an end before the start (22:00–06:00) "
                                    "is an overnight shift running into the next morning.")
 
     class Meta:

@@ -137,8 +137,8 @@ class AnnouncementForm(forms.Form):
     """The State Council's announcement pasted as text; previewed, then confirmed (catalog.announcements)."""
 
     text = forms.CharField(label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 14}),
-                           help_text=_("Paste the text of 国务院办公厅关于20XX年部分节假日安排的通知, from its "
-                                       "title to its last numbered item."))
+                           help_text=_("Paste the text of the State Council General Office's notice on the year's "
+                                       "public holiday arrangements, from its title to its last numbered item."))
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200,
                               help_text=_("Empty: read from the title."))
 

@@ -184,7 +184,7 @@ ACTIONS = {
     "submit_revision": _("Submit the revised work plan"), "approve_revision": _("Approve the revised work plan"),
     "reject_revision": _("Reject the revised work plan"),
     "rework_revision": _("Return the revised work plan for rework"),
-    "sign_in": _("Give or revoke a sign-in"),
+    "sign_in": _("Give or revoke a sign-in"), "sync": _("Sync with the service desk now"),
 }
 
 

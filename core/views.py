@@ -186,7 +186,8 @@ def _display(obj, name):
 def _is_identifier(obj, name):
     """A code or login name: shown as stored, not a word to translate (marked translate="no" on the page)."""
     field = obj._meta.get_field(name)
-    return isinstance(field, models.SlugField) or name in ("username", "code", "number", "external_id")
+    return isinstance(field, models.SlugField) or name in ("username", "code", "number", "external_id",
+                                                           "external_system")
 
 
 class ObjectEditView(PermissionMixin, ModelTemplateMixin, FormView):

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='calendarday',
             name='hours',
-            field=models.CharField(blank=True, help_text='The shifts of this date, e.g. 09:00-12:00, 13:00-15:00 (22:00-06:00 runs into the next morning). Required for a day with its own hours; for an adjusted workday, empty means the hours of the weekday it borrows.', max_length=200, validators=[catalog.models.calendars.validate_day_hours], verbose_name='own hours'),
+            field=models.CharField(blank=True, help_text='The shifts of this date, e.g. 09:00–12:00, 13:00–15:00 (22:00–06:00 runs into the next morning). Required for a day with its own hours; for an adjusted workday, empty means the hours of the weekday it borrows.', max_length=200, validators=[catalog.models.calendars.validate_day_hours], verbose_name='own hours'),
         ),
         migrations.AlterField(
             model_name='calendarday',

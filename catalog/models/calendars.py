@@ -137,7 +137,7 @@ def parse_day_hours(text: str) -> list[tuple[int, int]]:
             continue
         match = _SHIFT.match(part)
         if not match:
-            raise ValidationError(_t("“%(part)s” is not a shift like 09:00-12:00.") % {"part": part.strip()},
+            raise ValidationError(_t("“%(part)s” is not a shift like 09:00–12:00.") % {"part": part.strip()},
                                   code="hours")
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         if m1 > 59 or m2 > 59 or h1 > 23 or h2 > 24 or (h2 == 24 and m2):
@@ -156,9 +156,9 @@ def parse_day_hours(text: str) -> list[tuple[int, int]]:
 
 
 def format_day_hours(shifts) -> str:
-    """The stored form of a date's own hours: "09:00-12:00, 22:00-06:00" (an overnight end as the next
+    """The stored form of a date's own hours: "09:00–12:00, 22:00–06:00" (an overnight end as the next
     morning's time)."""
-    return ", ".join(f"{hhmm(start)}-{hhmm(end - 1440 if end > 1440 else end)}" for start, end in shifts)
+    return ", ".join(f"{hhmm(start)}–{hhmm(end - 1440 if end > 1440 else end)}" for start, end in shifts)
 
 
 def validate_day_hours(value):
@@ -233,7 +233,7 @@ class CalendarDay(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. National Day."))
     hours = models.CharField(_("own hours"), max_length=200, blank=True, validators=[validate_day_hours],
-                             help_text=_("The shifts of this date, e.g. 09:00-12:00, 13:00-15:00 (22:00-06:00 runs "
+                             help_text=_("The shifts of this date, e.g. 09:00–12:00, 13:00–15:00 (22:00–06:00 runs "
                                          "into the next morning). Required for a day with its own hours; for an "
                                          "adjusted workday, empty means the hours of the weekday it borrows."))
     source = models.CharField(_("source"), max_length=20, choices=DaySource.choices, default=DaySource.MANUAL,
@@ -258,7 +258,7 @@ class CalendarDay(BaseModel):
         if self.kind == DayKind.HOLIDAY and self.hours.strip():
             raise ValidationError({"hours": _t("A holiday is closed all day: leave its hours empty.")})
         if self.kind == DayKind.HOURS and not self.hours.strip():
-            raise ValidationError({"hours": _t("Give the hours of this date, e.g. 09:00-12:00.")})
+            raise ValidationError({"hours": _t("Give the hours of this date, e.g. 09:00–12:00.")})
         with contextlib.suppress(ValidationError):  # the field's validator names the problem
             self.hours = format_day_hours(parse_day_hours(self.hours))
 

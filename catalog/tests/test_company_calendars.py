@@ -98,7 +98,7 @@ def test_a_dates_own_hours_on_the_day_page_and_api(english_client, client_for, d
         "calendar": cal.pk, "date": "2025-09-28", "kind": DayKind.WORKDAY, "name": "调休", "hours": "10:00–16:00"},
         content_type="application/json")
     assert api.status_code == 201, api.content
-    assert api.json()["hours"] == "10:00-16:00"
+    assert api.json()["hours"] == "10:00–16:00"
     wrong = client_for("admin").post("/api/catalog/calendar-days/", {
         "calendar": cal.pk, "date": "2025-09-29", "kind": DayKind.HOURS, "hours": "9点到12点"},
         content_type="application/json")

@@ -118,7 +118,16 @@ class ProfileValue(ChildRow):
                                                violation_error_message=_("This value is mapped twice."))]
 
     def __str__(self):
-        return f"{self.get_field_display()} {self.value} → {self.code}"
+        return f"{self.get_field_display()} {self.value} → {self.get_code_display()}"
+
+    def get_code_display(self):
+        """What the value is read as, by its label (a status or kind code read as a person reads it)."""
+        from catalog.choices import Priority
+
+        from ..choices import TicketKind, TicketStatus
+
+        choices = {"priority": Priority, "kind": TicketKind, "status": TicketStatus}.get(self.field)
+        return str(choices(self.code).label) if choices and self.code in choices.values else self.code
 
 
 class ProfileRule(ChildRow):
