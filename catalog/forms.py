@@ -136,10 +136,11 @@ class CalendarDayForm(ModelForm):
 class AnnouncementForm(forms.Form):
     """The State Council's announcement pasted as text; previewed, then confirmed (catalog.announcements)."""
 
-    text = forms.CharField(label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 14}),
+    text = forms.CharField(label=_("Announcement"), widget=forms.Textarea(attrs={"rows": 14, "class": "form-control"}),
                            help_text=_("Paste the text of the State Council General Office's notice on the year's "
                                        "public holiday arrangements, from its title to its last numbered item."))
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}),
                               help_text=_("Empty: read from the title."))
 
     def __init__(self, *args, calendar=None, **kwargs):
