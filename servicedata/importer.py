@@ -33,7 +33,6 @@ import marshal
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -46,12 +45,13 @@ from core.choices import AuditAction
 from core.tabular import FileError
 
 from . import bulk
+from . import findings as quality_report
 from .bulk import BackgroundWriter
 from .choices import Anomaly, RuleAction
 from .columns import security_flag
 from .intake.quality import STRICT, Finding, repair_message
-from .models import QualityFinding, Ticket, TicketPause
-from .normalise import CREATED, EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
+from .models import Ticket, TicketPause
+from .normalise import EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
 
 MAX_REPORTED_ERRORS = 500
 BATCH_SIZE = 5000
@@ -196,7 +196,7 @@ class TicketImport:
         self.compute = compute
         self.flagged = []  # (system, external id) of rows whose security column said yes
         self.skipped = set()  # row numbers a duplicate-id rule leaves out
-        self.findings = None  # spool of the rows' findings, in batches (see _found)
+        self.findings = None  # spool of the rows' findings, in batches (see servicedata.findings.entries)
         self.contract_ids, self.superseding = [], False
 
     # ---- pass 1 ------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ class TicketImport:
                 self._warnings(result, number, warnings)
             if findings:
                 result.count(findings)
-                found += self._found(number, row, record, findings)
+                found += quality_report.entries(number, row, record, findings, self.normalise)
                 if len(found) >= self.batch_size:
                     _spool_write(self.findings, found)
                     found = []
@@ -277,20 +277,9 @@ class TicketImport:
                                   repair_message(Anomaly.DUPLICATE_ID, self.policy)
                                   if action == RuleAction.REPAIR else "")
                 result.count([finding])
-                found += self._found(number, row, record, [finding])
+                found += quality_report.entries(number, row, record, [finding], self.normalise)
         if found:
             _spool_write(self.findings, found)
-
-    def _found(self, number, row, record, findings):
-        """A row's findings as spooled: (row, system, external id, created epoch, anomaly, action, field, original,
-        outcome)."""
-        if row is not None:
-            system, external_id, created = row[SYSTEM], row[EXTERNAL_ID], row[CREATED]
-        else:
-            system = str(record.get("external_system") or "").strip() or self.normalise.default_system
-            external_id, created = str(record.get("external_id") or "").strip()[:64], self.normalise.created_of(record)
-        return [(number, system[:40], external_id, created, str(f.anomaly), str(f.action), f.field, f.original,
-                 f.outcome) for f in findings]
 
     @staticmethod
     def _errors(result, number, errors):
@@ -366,7 +355,7 @@ class TicketImport:
     def _apply(self, new, paused_new, updates, changed_pauses, keys):
         with transaction.atomic():
             if keys:
-                supersede_findings(self.contract_ids, keys)
+                quality_report.supersede(self.contract_ids, keys)
             bulk.insert_rows(Ticket, INSERT_FIELDS, new)
             pauses = changed_pauses
             if paused_new:
@@ -413,11 +402,11 @@ class TicketImport:
 
                 self.contract_ids = sla.contract_ids(self.contract)
                 # Findings of earlier imports stop being current for every ticket this one reads again.
-                self.superseding = QualityFinding.objects.filter(contract_id__in=self.contract_ids,
-                                                                 current=True).exists()
+                self.superseding = quality_report.any_current(self.contract_ids)
                 self.write(spool, result)
                 if job is not None and (result.excluded or result.repaired or result.quality):
-                    self._store_findings(job)
+                    self.findings.seek(0)
+                    quality_report.store(job, self.contract_ids, iter(lambda: _spool_read(self.findings), None))
                 if self.compute:
                     self.progress("computing", result.total, 1.0)
                     result.computed = sla.compute_pending(self.contract, user=self.user).tickets
@@ -428,21 +417,6 @@ class TicketImport:
             raise
         finally:
             self._audit(result, name, sha256, job, failure)
-
-    def _store_findings(self, job):
-        """The import's quality report: its findings as rows of the job, each current for its ticket (an earlier
-        import's finding about the same ticket is no longer)."""
-        self.findings.seek(0)
-        contract_id = self.contract.pk
-        while (batch := _spool_read(self.findings)) is not None:
-            with transaction.atomic():
-                supersede_findings(self.contract_ids, [(entry[1], entry[2]) for entry in batch])
-                QualityFinding.objects.bulk_create(
-                    QualityFinding(job=job, contract_id=contract_id, row=number, external_system=system,
-                                   external_id=external_id, anomaly=anomaly, action=action, field=field_name,
-                                   original=original, outcome=outcome,
-                                   ticket_created=None if created is None else datetime.fromtimestamp(created, UTC))
-                    for number, system, external_id, created, anomaly, action, field_name, original, outcome in batch)
 
     def _announce(self, result, started):
         """Once the import commits, tell later stages what it wrote (the tickets of the contract updated since
@@ -483,17 +457,6 @@ class TicketImport:
             AuditAction.BULK, job, user=self.user, changes=changes, comment=result.summary(),
             obj_repr=_t("Ticket import %(name)s into %(contract)s") % {"name": name or "-", "contract": self.contract})
         result.audit_seq = entry.seq
-
-
-def supersede_findings(contract_ids, keys):
-    """Findings of earlier imports about these tickets ((system, external id) pairs) are no longer current."""
-    by_system = {}
-    for system, external_id in keys:
-        by_system.setdefault(system, []).append(external_id)
-    for system, external_ids in by_system.items():
-        for i in range(0, len(external_ids), 900):
-            QualityFinding.objects.filter(contract_id__in=contract_ids, current=True, external_system=system,
-                                          external_id__in=external_ids[i:i + 900]).update(current=False)
 
 
 INSERT_FIELDS = ("contract_id", "customer_id", "external_system", "external_id", *CONTENT, "source_hash",
