@@ -40,12 +40,15 @@ setup: install
 
 # The background worker (imports, reports, reminders) and the scheduler that enqueues the reminder jobs run
 # alongside gunicorn, each under a supervisor that restarts it when it dies (docs/operations.md, "Background
-# workers", "Reminders"); Ctrl+C stops gunicorn, and the supervisors and their children with it.
+# workers", "Reminders"); Ctrl+C stops gunicorn, and the supervisors and their children with it. They share one
+# folder of metrics (PROMETHEUS_MULTIPROC_DIR, emptied at start) that /metrics adds up ("Metrics").
 run: setup
 	@echo ""
 	@echo "  ServPlan is serving at http://$(HOST):$(PORT)/   (Ctrl+C to stop)"
 	@echo ""
 	export SERVPLAN_SITE_URL=$${SERVPLAN_SITE_URL:-http://$(HOST):$(PORT)}; \
+	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$${SERVPLAN_VAR_DIR:-var}/prometheus}; \
+	mkdir -p "$$PROMETHEUS_MULTIPROC_DIR" && rm -f "$$PROMETHEUS_MULTIPROC_DIR"/*.db; \
 	$(BIN)/python manage.py db_worker --supervise & worker=$$!; \
 	$(BIN)/python manage.py run_scheduler --supervise & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \

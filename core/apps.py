@@ -14,6 +14,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Each app declares its record types, workflows, permission rows and menu entries in its workflows.py.
         autodiscover_modules("workflows")
+        # Operating: the request id carried into background tasks, and their metrics (core.ops).
+        from .ops import metrics, taskcontext
+
+        taskcontext.connect()
+        metrics.connect()
 
 
 def project_apps():

@@ -1,8 +1,13 @@
+import re
 import uuid
 
 from django.conf import settings
 
-from . import context
+from . import context, logs
+
+# An id the proxy in front (nginx's $request_id) or a caller gives is kept when it looks like one: letters, digits
+# and . _ : - only, so it can be written as it is to logs and audit entries.
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,63}")
 
 
 def client_ip(request):
@@ -18,8 +23,10 @@ def bind_actor(request, user):
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (echoed as X-Request-ID) and binds the actor for the audit service.
+    """Gives each request an id (echoed as X-Request-ID) and binds the actor for the audit service, and the id,
+    method, path and view (the url name) for the log lines written while it is served (core.logs).
 
+    The id is the request's X-Request-ID when it has a valid one (nginx sets $request_id), else a new one.
     Placed after AuthenticationMiddleware; the API binds token-authenticated users itself.
     """
 
@@ -27,14 +34,24 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.id = request.META.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        request.id = request_id_of(request)
         token = context.set_current(context.Actor(getattr(request, "user", None), request.id, client_ip(request)))
+        fields = logs.bind(request_id=request.id, method=request.method, path=request.path)
         try:
             response = self.get_response(request)
         finally:
+            logs.unbind(fields)
             context.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        logs.bind(view=request.resolver_match.view_name)  # undone with the request's own fields in __call__
+
+
+def request_id_of(request) -> str:
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 class UserPreferencesMiddleware:

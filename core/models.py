@@ -370,4 +370,17 @@ class TaskWorker(models.Model):
         return f"{self.host}:{self.pid} ({self.worker_id})"
 
 
+
+class TaskOrigin(models.Model):
+    """The request that enqueued a task, kept from its enqueueing until it finishes, so that the worker's log lines
+    for it carry that request's id (core.ops.taskcontext). In the database, not the cache: every worker of every
+    backend reaches it, where the embedded default's cache is one process's memory."""
+
+    task_id = models.CharField(primary_key=True, max_length=64)
+    request_id = models.CharField(max_length=64)
+    enqueued_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.task_id} <- {self.request_id}"
+
 __all__ = ["AuditAction", "Confidentiality", "RecordStatus"]

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus, task_finished
 from django_tasks_db.models import DBTaskResult
@@ -187,6 +187,58 @@ def health(now=None) -> Health:
     return Health(workers=live_workers(now).count(), running=DBTaskResult.objects.running().count(),
                   abandoned=len(abandoned(now)), queued=ready.count(),
                   oldest_queued_seconds=(now - oldest).total_seconds() if oldest else None)
+
+
+# ---- what /healthz and /metrics read (core.ops): the same figures whichever backend runs the tasks -----------------
+
+def backend_kind(backend=None) -> str:
+    """"database" (django-tasks-db: workers hold leases here), "rq" (django-tasks-rq), "inline" (a backend that runs
+    a task when it is enqueued, or never: no worker to watch), else the backend's class path."""
+    from django_tasks.backends.dummy import DummyBackend
+    from django_tasks.backends.immediate import ImmediateBackend
+    from django_tasks_db import DatabaseBackend
+
+    backend = backend or _default_backend()
+    if isinstance(backend, DatabaseBackend):
+        return "database"
+    if isinstance(backend, ImmediateBackend | DummyBackend):
+        return "inline"
+    module = type(backend).__module__
+    return "rq" if module.startswith("django_tasks_rq") else f"{module}.{type(backend).__qualname__}"
+
+
+def heartbeat_summary() -> dict:
+    """{"backend": kind, "live": workers whose heartbeat is within the lease, "stale": workers past it, not yet
+    swept}. An inline backend has no workers: both 0."""
+    kind = backend_kind()
+    live = stale = 0
+    if kind == "database":
+        cutoff = timezone.now() - lease()
+        counts = TaskWorker.objects.aggregate(live=Count("pk", filter=Q(heartbeat_at__gte=cutoff)),
+                                              stale=Count("pk", filter=Q(heartbeat_at__lt=cutoff)))
+        live, stale = counts["live"], counts["stale"]
+    return {"backend": kind, "live": live, "stale": stale}
+
+
+def queue_depth() -> dict:
+    """{queue name: tasks waiting to run now} for the default backend ({} for an inline backend)."""
+    backend = _default_backend()
+    kind = backend_kind(backend)
+    if kind == "database":
+        rows = (DBTaskResult.objects.ready().filter(backend_name=backend.alias)
+                .values_list("queue_name").annotate(n=Count("pk")).order_by())
+        return dict.fromkeys(sorted(backend.queues), 0) | dict(rows)
+    if kind == "rq":
+        import django_rq
+
+        return {name: django_rq.get_queue(name).count for name in sorted(backend.queues)}
+    return {}
+
+
+def _default_backend():
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+
+    return task_backends[DEFAULT_TASK_BACKEND_ALIAS]
 
 
 def _stop_now(worker_id):

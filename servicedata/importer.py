@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _t
 
 from core import audit
 from core.choices import AuditAction
+from core.ops import metrics
 from core.tabular import FileError
 
 from . import bulk
@@ -457,6 +458,7 @@ class TicketImport:
             AuditAction.BULK, job, user=self.user, changes=changes, comment=result.summary(),
             obj_repr=_t("Ticket import %(name)s into %(contract)s") % {"name": name or "-", "contract": self.contract})
         result.audit_seq = entry.seq
+        metrics.count_import(result.created, result.updated, result.unchanged, result.total, result.rejected or failure)
 
 
 INSERT_FIELDS = ("contract_id", "customer_id", "external_system", "external_id", *CONTENT, "source_hash",

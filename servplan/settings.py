@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.ops.metrics.RequestMetricsMiddleware",  # first: its time covers every other middleware
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -284,6 +285,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if SERVPLAN_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SERVPLAN_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probed over plain HTTP by the proxy and Prometheus
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SERVPLAN_HSTS_SECONDS", "31536000"))
@@ -333,14 +335,23 @@ SERVPLAN_PROBLEM_CANDIDATE_MIN_TICKETS = int(os.environ.get("SERVPLAN_PROBLEM_CA
 SERVPLAN_PROBLEM_CANDIDATE_MIN_BREACHES = int(os.environ.get("SERVPLAN_PROBLEM_CANDIDATE_MIN_BREACHES", "2"))
 
 # A refused request (4xx) is logged in one line (method, path, user, status, request id), never with a traceback.
+# SERVPLAN_LOG_FORMAT=json writes each line as one JSON object (core.logs.JsonFormatter; docs/operations.md "Logs").
+SERVPLAN_LOG_FORMAT = os.environ.get("SERVPLAN_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refused_request": {"()": "core.logs.RefusedRequestLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refused_request"]}},
+    "formatters": {"text": {"format": "%(message)s"}, "json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refused_request"],
+                             "formatter": "json" if SERVPLAN_LOG_FORMAT == "json" else "text"}},
     "loggers": {"django.request": {"filters": ["refused_request"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SERVPLAN_LOG_LEVEL", "WARNING")},
 }
+
+# /metrics (core.ops.metrics, docs/operations.md "Metrics"): open to the networks listed (a direct peer, not through
+# the proxy) and to a request with `Authorization: Bearer <SERVPLAN_METRICS_TOKEN>`; anyone else gets a 404.
+SERVPLAN_METRICS_ALLOWED_NETWORKS = os.environ.get("SERVPLAN_METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+SERVPLAN_METRICS_TOKEN = os.environ.get("SERVPLAN_METRICS_TOKEN", "")
 
 # Exports: the company name in document headers, and an optional folder of Word letterhead templates.
 SERVPLAN_COMPANY_NAME = os.environ.get("SERVPLAN_COMPANY_NAME", "示例信息技术有限公司")

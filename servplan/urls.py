@@ -5,8 +5,11 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from core.apps import project_modules
+from core.ops import health, metrics
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("core.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
