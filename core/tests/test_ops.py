@@ -4,9 +4,13 @@ import contextvars
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -209,6 +213,31 @@ def test_the_queue_cannot_be_read_the_scrape_still_answers(client, database_task
     assert response.status_code == 200
     assert "servplan_task_queue_depth" not in response.content.decode()
     assert "servplan_http_requests_total" in response.content.decode()
+
+
+COUNT_ONE_IMPORT = "from core.ops import metrics; metrics.count_import(3, 0, 0, 3, False)"
+SCRAPE = ("from django.test import Client; "
+          "response = Client(HTTP_HOST='localhost').get('/metrics', REMOTE_ADDR='127.0.0.1'); "
+          "print(response.status_code); print(response.content.decode())")
+
+
+def test_multiprocess_mode_adds_up_every_process_of_the_instance(tmp_path):
+    """Under gunicorn each worker process counts in PROMETHEUS_MULTIPROC_DIR; the one that answers /metrics adds
+    them up (two processes that counted and left, then a third that answers)."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "servplan.settings",
+           "SERVPLAN_VAR_DIR": str(tmp_path / "var"),
+           "SERVPLAN_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+
+    def run(code):
+        return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env,
+                              cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120, check=True).stdout
+
+    run(COUNT_ONE_IMPORT)
+    run(COUNT_ONE_IMPORT)
+    status, _, text = run(SCRAPE).partition("\n")
+    assert status == "200"
+    assert 'servplan_import_rows_total{outcome="created"} 6.0' in text
+    assert len(list(tmp_path.glob("counter_*.db"))) == 3  # one file per process
 
 
 # ---- logs and the request id -------------------------------------------------------------------------------------
