@@ -62,6 +62,16 @@ def _user_id(user):
     return user.pk if getattr(user, "is_authenticated", False) else None
 
 
+def _request_fields(request) -> dict:
+    """The fields of a request a line names but was not written while it was served (Django logs a 4xx response
+    a view returned after the middleware has finished with the request)."""
+    if request is None or not hasattr(request, "id"):
+        return {}
+    match = getattr(request, "resolver_match", None)
+    return {"request_id": request.id, "method": request.method, "path": request.path,
+            **({"view": match.view_name} if match else {}), "user": getattr(request, "user", None)}
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time (UTC, ISO 8601), level, logger, message; in a request its id, the user's id,
     method, path and view (the url name); in a job the task, its id and the id of the request that enqueued it
@@ -78,9 +88,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        fields = bound()
+        fields = dict(bound() or _request_fields(getattr(record, "request", None)))
         line["request_id"] = fields.get("request_id") or actor.request_id or None
-        line["user_id"] = _user_id(actor.user)
+        line["user_id"] = _user_id(fields.pop("user", None) or actor.user)
         line.update((key, value) for key, value in fields.items() if key != "request_id")
         if (status := getattr(record, "status_code", None)) is not None:
             line["status"] = status

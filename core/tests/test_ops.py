@@ -263,6 +263,16 @@ def test_a_log_line_is_one_json_object_with_the_request_fields(client_for, json_
     assert "request_id=nginx-req-0001" in line["message"]
 
 
+@pytest.mark.django_db
+def test_a_refusal_logged_after_the_middleware_still_names_its_request(client, json_lines):
+    # A view that returns a 404 (not raises it) is logged by Django once the middleware has let the request go.
+    response = client.get("/metrics", REMOTE_ADDR="203.0.113.5", headers={"x-request-id": "req-late-logged"})
+    assert response.status_code == 404
+    [line] = [each for each in json_lines() if each["logger"] == "django.request"]
+    assert (line["request_id"], line["path"], line["view"], line["status"]) == (
+        "req-late-logged", "/metrics", "metrics", 404)
+
+
 def test_an_exception_stays_on_its_line():
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "broke %s", ("here",), None)
     try:
