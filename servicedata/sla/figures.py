@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
@@ -20,6 +19,7 @@ from core import businesstime
 from core.businesstime import MISSING
 
 from ..models import MaintenanceWindow, Outage, Ticket
+from . import rollup
 from .context import contract_calendar, contract_ids, contract_zone, epochs, sla_for, sla_version_id
 
 
@@ -128,16 +128,13 @@ def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datet
     return start, end
 
 
-def _tickets(contract, service=None):
-    queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract))
+def _tickets(contract, service=None, pks=None):
+    queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract) if pks is None else pks)
     return queryset.filter(service=service) if service is not None else queryset
 
 
-def _achievement(queryset, clock, start, end, targets) -> tuple[tuple[Figure, ...], Figure]:
-    rows = queryset.filter(**{f"{clock}_decided__gte": start, f"{clock}_decided__lt": end}) \
-        .values("priority").annotate(counted=Count("pk"), within=Count("pk", filter=Q(**{f"{clock}_met": True}))) \
-        .order_by()
-    counts = {row["priority"]: (row["within"], row["counted"]) for row in rows}
+def _achievement(counts: dict, targets) -> tuple[tuple[Figure, ...], Figure]:
+    """Figures per priority and overall from {priority: (within, counted)} (the rollup's decided-in-month counts)."""
     figures = tuple(Figure(p, *counts.get(p, (0, 0)), targets[p].target_percent if p in targets else None)
                     for p in Priority.values)
     overall = Figure("", sum(f.within for f in figures), sum(f.counted for f in figures))
@@ -209,13 +206,16 @@ def period_metrics(contract, year: int, month: int, service=None, as_of: datetim
     # The targets of the SLA in force at the end of the period (or now): a change signed mid-month applies.
     tier = sla_for(contract, (min(as_of, end) - timedelta(seconds=1)).astimezone(zone).date())
     targets = tier.targets()
-    tickets = _tickets(contract, service)
+    pks = contract_ids(contract)
+    counts = rollup.read(contract, (year, month), (year, month), service, contract_pks=pks, zone=zone) \
+        .get((year, month)) or rollup.MonthCounts()
     cutoff = max(as_of, start)
-    response, response_overall = _achievement(tickets, "response", start, cutoff, targets)
-    resolution, resolution_overall = _achievement(tickets, "resolution", start, cutoff, targets)
-    volume_by_priority = dict(tickets.filter(created__gte=start, created__lt=end).values_list("priority")
-                              .annotate(n=Count("pk")).order_by())
-    pending = tickets.filter(computed_at__isnull=True).count()  # the small partial index; any period
+    if cutoff < end:  # the open month (or a past `as_of`): outcomes decided after the cutoff are not known yet
+        counts.subtract(rollup.counted_between(pks, cutoff, end, service, clocks_only=True))
+    response, response_overall = _achievement(counts.response, targets)
+    resolution, resolution_overall = _achievement(counts.resolution, targets)
+    volume_by_priority = {p: n for p, n in sorted(counts.created.items()) if n}
+    pending = _tickets(contract, service, pks).filter(computed_at__isnull=True).count()  # the partial index
 
     window_clock, window_version = _window_clock(tier, start, end)
     avail_start, avail_end = _in_force(contract, zone, start, max(as_of, start))
@@ -275,27 +275,17 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
                   as_of: datetime | None = None) -> list[TrendPoint]:
     """Overall response/resolution achievement, availability and volume for `months` months up to year-month.
 
-    Three grouped queries (one per measure) over the whole range, not one per month. A month without any
-    service data (no ticket, no outage) has no availability figure (None), not a measured-looking 100 %.
+    Counts from the rollup (one query for the whole range); the month containing `now` without what is decided
+    or created after `now`. A month without any service data (no ticket, no outage) has no availability figure
+    (None), not a measured-looking 100 %.
     """
     zone = contract_zone(contract)
     span = last_months(year, month, months)
     start, _ = month_bounds(*span[0], zone)
     _, end = month_bounds(*span[-1], zone)
     now = min(as_of or timezone.now(), end)
-    tickets = _tickets(contract, service)
-
-    def grouped(date_field, met_field=None):
-        queryset = tickets.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": max(now, start)}) \
-            .annotate(m=TruncMonth(date_field, tzinfo=zone)).values("m")
-        annotations = {"counted": Count("pk")}
-        if met_field:
-            annotations["within"] = Count("pk", filter=Q(**{met_field: True}))
-        return {(row["m"].year, row["m"].month): row for row in queryset.annotate(**annotations).order_by()}
-
-    response = grouped("response_decided", "response_met")
-    resolution = grouped("resolution_decided", "resolution_met")
-    volume = grouped("created")
+    pks = contract_ids(contract)
+    counts = rollup.read(contract, span[0], span[-1], service, contract_pks=pks, zone=zone)
     tier = sla_for(contract, (min(now, end) - timedelta(seconds=1)).astimezone(zone).date())
     window_clock, _version = _window_clock(tier, start, end)
     arrays = _outage_arrays(contract, start, max(now, start), service)
@@ -305,19 +295,23 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
         if m_start >= now:
             points.append(TrendPoint(y, m, None, None, None, 0, has_data=False))
             continue
+        month_counts = counts.get((y, m)) or rollup.MonthCounts()
+        if now < m_end:  # the month in progress: only what is known by now
+            month_counts.subtract(rollup.counted_between(pks, now, m_end, service))
         avail, _stats = availability_figures(window_clock, *_in_force(contract, zone, m_start, min(m_end, now)),
                                              arrays)
-
-        def percent(row):
-            return 100.0 * row["within"] / row["counted"] if row and row["counted"] else None
-
         o_start, o_end = arrays[0], arrays[1]
-        has_data = ((y, m) in volume or (y, m) in response or (y, m) in resolution
+        has_data = (month_counts.has_data
                     or bool(np.any((o_start < m_end.timestamp()) & (o_end > m_start.timestamp()))))
-        points.append(TrendPoint(y, m, percent(response.get((y, m))), percent(resolution.get((y, m))),
-                                 avail.percent if has_data else None, (volume.get((y, m)) or {}).get("counted", 0),
-                                 has_data=has_data))
+        points.append(TrendPoint(y, m, _percent(month_counts.overall("response")),
+                                 _percent(month_counts.overall("resolution")),
+                                 avail.percent if has_data else None, month_counts.volume, has_data=has_data))
     return points
+
+
+def _percent(within_counted):
+    within, counted = within_counted
+    return 100.0 * within / counted if counted else None
 
 
 def percent_axis_floor(values, step=5):
