@@ -4,10 +4,10 @@ the SLA rollup the figures read (rollup.py)."""
 
 from .imports import ImportJob, QualityFinding
 from .profiles import ImportProfile, ProfileColumn, ProfileRule, ProfileValue
-from .rollup import SlaMonth
+from .rollup import SlaInputsVersion, SlaMonth
 from .sources import Connector, TicketEvent, WebhookEndpoint
 from .tickets import Interval, MaintenanceWindow, Outage, Ticket, TicketPause, TicketQuerySet
 
 __all__ = ["Connector", "ImportJob", "ImportProfile", "Interval", "MaintenanceWindow", "Outage", "ProfileColumn",
-           "ProfileRule", "ProfileValue", "QualityFinding", "SlaMonth", "Ticket", "TicketEvent", "TicketPause",
-           "TicketQuerySet", "WebhookEndpoint"]
+           "ProfileRule", "ProfileValue", "QualityFinding", "SlaInputsVersion", "SlaMonth", "Ticket", "TicketEvent",
+           "TicketPause", "TicketQuerySet", "WebhookEndpoint"]

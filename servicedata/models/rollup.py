@@ -45,3 +45,20 @@ class SlaMonth(models.Model):
 
     def __str__(self):
         return f"{self.contract_id} {self.year}-{self.month:02d} {self.priority} {self.service_id or '-'}"
+
+
+class SlaInputsVersion(models.Model):
+    """A counter bumped whenever something a month's figures rest on, other than tickets, changes: outages,
+    maintenance windows, contracts and their SLAs, tiers, targets, calendars (signals in `servicedata.sla.rollup`).
+
+    Closed months' figures are cached under it (the django cache), so an edit in any process invalidates them in
+    every process, whatever the cache backend; kept in the database, not the cache, for that reason."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("SLA inputs version")
+        verbose_name_plural = _("SLA inputs versions")
+
+    def __str__(self):
+        return str(self.version)

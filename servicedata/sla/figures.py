@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 
 from catalog.calendars import holiday_warning
@@ -18,7 +20,7 @@ from catalog.choices import Priority
 from core import businesstime
 from core.businesstime import MISSING
 
-from ..models import MaintenanceWindow, Outage, Ticket
+from ..models import MaintenanceWindow, Outage, SlaMonth, Ticket
 from . import rollup
 from .context import contract_calendar, contract_ids, contract_zone, epochs, sla_for, sla_version_id
 
@@ -133,9 +135,10 @@ def _tickets(contract, service=None, pks=None):
     return queryset.filter(service=service) if service is not None else queryset
 
 
-def _achievement(counts: dict, targets) -> tuple[tuple[Figure, ...], Figure]:
-    """Figures per priority and overall from {priority: (within, counted)} (the rollup's decided-in-month counts)."""
-    figures = tuple(Figure(p, *counts.get(p, (0, 0)), targets[p].target_percent if p in targets else None)
+def _achievement(counts: dict, targets: dict) -> tuple[tuple[Figure, ...], Figure]:
+    """Figures per priority and overall from {priority: (within, counted)} (the rollup's decided-in-month counts)
+    and {priority: target %}."""
+    figures = tuple(Figure(p, *counts.get(p, (0, 0)), targets.get(p))
                     for p in Priority.values)
     overall = Figure("", sum(f.within for f in figures), sum(f.counted for f in figures))
     return figures, overall
@@ -199,24 +202,46 @@ def _window_clock(tier, start: datetime, end: datetime):
 
 
 def period_metrics(contract, year: int, month: int, service=None, as_of: datetime | None = None) -> PeriodMetrics:
-    """The contract's SLA figures for one month (local month of the contract calendar's time zone)."""
+    """The contract's SLA figures for one month (local month of the contract calendar's time zone).
+
+    Achievement and volume from the rollup; availability, targets and warnings from outages, SLA and calendars,
+    cached for a closed month (`_cached_inputs`). The pending-clock count is always read afresh."""
     zone = contract_zone(contract)
     start, end = month_bounds(year, month, zone)
+    closed = (end <= timezone.now()) if as_of is None else (as_of >= end)
     as_of = min(as_of or timezone.now(), end)
-    # The targets of the SLA in force at the end of the period (or now): a change signed mid-month applies.
-    tier = sla_for(contract, (min(as_of, end) - timedelta(seconds=1)).astimezone(zone).date())
-    targets = tier.targets()
     pks = contract_ids(contract)
+    inputs = _cached_inputs(contract, zone, start, end, service, year, month) if closed \
+        else _month_inputs(contract, zone, start, end, as_of, service)
     counts = rollup.read(contract, (year, month), (year, month), service, contract_pks=pks, zone=zone) \
         .get((year, month)) or rollup.MonthCounts()
     cutoff = max(as_of, start)
     if cutoff < end:  # the open month (or a past `as_of`): outcomes decided after the cutoff are not known yet
         counts.subtract(rollup.counted_between(pks, cutoff, end, service, clocks_only=True))
-    response, response_overall = _achievement(counts.response, targets)
-    resolution, resolution_overall = _achievement(counts.resolution, targets)
+    response, response_overall = _achievement(counts.response, inputs["targets"])
+    resolution, resolution_overall = _achievement(counts.resolution, inputs["targets"])
     volume_by_priority = {p: n for p, n in sorted(counts.created.items()) if n}
     pending = _tickets(contract, service, pks).filter(computed_at__isnull=True).count()  # the partial index
+    warnings = list(inputs["warnings"])
+    if pending:
+        warnings.append(_t("%(n)s tickets of this contract have no SLA clocks yet; they are not counted.")
+                        % {"n": pending})
+    return PeriodMetrics(
+        contract_id=contract.pk, service_id=getattr(service, "pk", None), year=year, month=month,
+        period_start=start, period_end=end, as_of=as_of,
+        response=response, response_overall=response_overall,
+        resolution=resolution, resolution_overall=resolution_overall,
+        volume=sum(volume_by_priority.values()), volume_by_priority=volume_by_priority,
+        pending=pending, warnings=tuple(warnings),
+        **{k: v for k, v in inputs.items() if k not in {"targets", "warnings"}})
 
+
+def _month_inputs(contract, zone, start, end, as_of, service) -> dict:
+    """What a month's figures take from outside the tickets: targets, availability, outage figures, capacity,
+    versions, holiday warnings (in the active language)."""
+    # The targets of the SLA in force at the end of the period (or now): a change signed mid-month applies.
+    tier = sla_for(contract, (min(as_of, end) - timedelta(seconds=1)).astimezone(zone).date())
+    targets = {p: t.target_percent for p, t in tier.targets().items()}
     window_clock, window_version = _window_clock(tier, start, end)
     avail_start, avail_end = _in_force(contract, zone, start, max(as_of, start))
     avail, stats = availability_figures(window_clock, avail_start, avail_end,
@@ -229,22 +254,32 @@ def period_metrics(contract, year: int, month: int, service=None, as_of: datetim
         message = holiday_warning(cal, local_start, local_end)
         if message:
             warnings.append(message)
-    if pending:
-        warnings.append(_t("%(n)s tickets of this contract have no SLA clocks yet; they are not counted.")
-                        % {"n": pending})
-    capacity = contract.monthly_ticket_limit or tier.max_tickets_per_month
-    return PeriodMetrics(
-        contract_id=contract.pk, service_id=getattr(service, "pk", None), year=year, month=month,
-        period_start=start, period_end=end, as_of=as_of,
-        response=response, response_overall=response_overall,
-        resolution=resolution, resolution_overall=resolution_overall,
+    return dict(
+        targets=targets, warnings=tuple(warnings),
         availability_target=float(tier.availability_target) if tier.availability_target is not None else None,
         agreed_seconds=avail.agreed_seconds, downtime_seconds=avail.downtime_seconds,
         excused_seconds=avail.excused_seconds,
         outages=stats.outages, outage_seconds=stats.outage_seconds, mttr_seconds=stats.mttr, mtbf_seconds=stats.mtbf,
-        volume=sum(volume_by_priority.values()), volume_by_priority=volume_by_priority, capacity_limit=capacity,
+        capacity_limit=contract.monthly_ticket_limit or tier.max_tickets_per_month,
         sla_version_id=sla_version_id(tier), calendar_version_id=window_version.pk,
-        missing_holiday_years=tuple(sorted(missing)), pending=pending, warnings=tuple(warnings))
+        missing_holiday_years=tuple(sorted(missing)))
+
+
+def _cached_inputs(contract, zone, start, end, service, year, month) -> dict:
+    """`_month_inputs` of a closed month, from the django cache. Keyed by the inputs version kept in the database
+    (`rollup.inputs_version`: bumped by any change of outages, maintenance, contracts, SLAs, tiers or calendars),
+    so a change made in any process invalidates every process's entries; tickets are not in it (their counts
+    are read from the rollup on every call)."""
+    key = ":".join(str(part) for part in ("servplan-sla-inputs", rollup.inputs_version(), contract.pk,
+                                          getattr(service, "pk", "-"), year, month, get_language() or "-"))
+    inputs = cache.get(key)
+    if inputs is None:
+        inputs = _month_inputs(contract, zone, start, end, end, service)
+        cache.set(key, inputs, INPUTS_CACHE_SECONDS)
+    return inputs
+
+
+INPUTS_CACHE_SECONDS = 24 * 3600
 
 
 # ---- monthly trend -------------------------------------------------------------------------------
@@ -324,13 +359,11 @@ def percent_axis_floor(values, step=5):
 
 
 def default_month(contract) -> tuple[int, int]:
-    """The month a dashboard opens on: the current one, or the last month with tickets."""
+    """The month a dashboard opens on: the current one, or the last month with tickets (read from the rollup)."""
     zone = contract_zone(contract)
     today = timezone.now().astimezone(zone).date()
-    if _tickets(contract).filter(created__gte=datetime(today.year, today.month, 1, tzinfo=zone)).exists():
+    latest = SlaMonth.objects.filter(contract_id__in=contract_ids(contract), created__gt=0) \
+        .order_by("-year", "-month").values_list("year", "month").first()
+    if latest is None or latest >= (today.year, today.month):
         return today.year, today.month
-    latest = _tickets(contract).order_by("-created").values_list("created", flat=True).first()
-    if latest is None:
-        return today.year, today.month
-    latest = latest.astimezone(zone)
-    return latest.year, latest.month
+    return latest

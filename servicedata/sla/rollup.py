@@ -10,6 +10,7 @@ in the month with those decided within target: exactly what `figures` counted fr
 (decided-in-month semantics, docs/sla.md).
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..models import SlaMonth, Ticket
+from ..models import SlaInputsVersion, SlaMonth, Ticket
 from .context import contract_zone
 
 # (measure, the ticket column that places a ticket in a month, the column saying it was within target)
@@ -250,3 +251,38 @@ def counted_between(contract_pks, lo: datetime, hi: datetime, service=None, cloc
     measures = MEASURES[1:] if clocks_only else MEASURES
     return _merged(count_tickets(_tickets(contract_pks, service), lo, hi, measures=measures))
 
+
+
+# ---- the inputs version (what closed months' cached figures are keyed by) ----------------------------------
+
+INPUT_APPS = ("catalog", "contracts")  # tiers, targets, services, calendars; contracts and their signed SLAs
+
+
+def inputs_version() -> int:
+    """The current inputs version: one query. 0 before anything bumped it."""
+    return SlaInputsVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def bump_inputs_version(sender=None, raw=False, **kwargs):
+    """A new, never reused version (random: a transaction rolled back leaves no reusable key behind)."""
+    if raw:
+        return
+    version = uuid.uuid4().int >> 65  # fits a positive bigint
+    if not SlaInputsVersion.objects.filter(pk=1).update(version=version):
+        SlaInputsVersion.objects.update_or_create(pk=1, defaults={"version": version})
+
+
+def connect_signals():
+    """Bump the inputs version on every save or delete of a model the figures read besides tickets."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from ..models import MaintenanceWindow, Outage
+
+    models = [Outage, MaintenanceWindow, *(m for label in INPUT_APPS for m in apps.get_app_config(label).get_models())]
+    for model in models:
+        uid = f"servicedata.sla.inputs.{model._meta.label_lower}"
+        post_save.connect(bump_inputs_version, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(bump_inputs_version, sender=model, dispatch_uid=f"{uid}.delete")
+        for m2m in model._meta.local_many_to_many:
+            m2m_changed.connect(bump_inputs_version, sender=m2m.remote_field.through, dispatch_uid=f"{uid}.{m2m.name}")
