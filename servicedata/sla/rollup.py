@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -268,8 +268,15 @@ def bump_inputs_version(sender=None, raw=False, **kwargs):
     if raw:
         return
     version = uuid.uuid4().int >> 65  # fits a positive bigint
-    if not SlaInputsVersion.objects.filter(pk=1).update(version=version):
-        SlaInputsVersion.objects.update_or_create(pk=1, defaults={"version": version})
+    try:
+        with transaction.atomic():
+            if not SlaInputsVersion.objects.filter(pk=1).update(version=version):
+                SlaInputsVersion.objects.update_or_create(pk=1, defaults={"version": version})
+    except DatabaseError:
+        # A catalog or contract row saved while the database is migrated to before this table exists (a
+        # post_migrate handler of an earlier state): nothing is cached against a version that does not exist yet.
+        if SlaInputsVersion._meta.db_table in connection.introspection.table_names():
+            raise
 
 
 def connect_signals():
