@@ -13,8 +13,10 @@ class ServiceDataConfig(AppConfig):
 
         from . import panels, reports, tasks
         from .connectors.tasks import connector_tick_task
+        from .sla import rollup
 
         panels.register()
+        rollup.connect_signals()  # closed months' cached figures follow outage, SLA and calendar edits
         reports.register()
         schedule.register(connector_tick_task, "SERVPLAN_CONNECTOR_CRON")
         task_finished.connect(tasks.on_task_finished, dispatch_uid="servicedata.import_task_finished")

@@ -22,6 +22,7 @@ from core.choices import AuditAction
 
 from .. import bulk
 from ..models import Ticket, TicketPause
+from . import rollup
 from .context import contract_calendar, contract_ids, contract_zone, sla_schedule, sla_version_id
 
 CHUNK = 100_000
@@ -216,10 +217,17 @@ def _write(pks, values, calendar_version_id, sla_version_id, now):
         bulk.update_rows(Ticket, (*names, "calendar_version_id", "sla_version_id", "computed_at"), rows)
 
 
-def compute_pending(contract, user=None) -> ComputeResult:
-    """Compute clocks of the contract's tickets that have none yet (new or changed by an import)."""
+def compute_pending(contract, user=None, rollup_since: datetime | None = None) -> ComputeResult:
+    """Compute clocks of the contract's tickets that have none yet (new or changed by an import).
+
+    The rollup is refreshed afterwards, from `rollup_since` (the earliest created instant, old or new, of the
+    tickets written, when the caller knows it), else for every month: a changed ticket's old month is not known
+    here."""
     queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract), computed_at__isnull=True)
-    return _compute(contract, queryset, user)
+    result = _compute(contract, queryset, user)
+    if result.tickets:
+        rollup.refresh_contract(contract, since=rollup_since)
+    return result
 
 
 def recompute(contract, user, since: date | None = None, comment="") -> ComputeResult:
@@ -236,6 +244,7 @@ def recompute(contract, user, since: date | None = None, comment="") -> ComputeR
     before = {"calendar_versions": versions("calendar_version_id"), "sla_versions": versions("sla_version_id")}
     with transaction.atomic():
         result = _compute(contract, queryset, user)
+        rollup.refresh_contract(contract, since=since)
         audit.record_entry(
             AuditAction.BULK, contract, user=user,
             obj_repr=_t("SLA recomputed for %(contract)s") % {"contract": contract},

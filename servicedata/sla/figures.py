@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 
 from catalog.calendars import holiday_warning
@@ -19,7 +20,8 @@ from catalog.choices import Priority
 from core import businesstime
 from core.businesstime import MISSING
 
-from ..models import MaintenanceWindow, Outage, Ticket
+from ..models import MaintenanceWindow, Outage, SlaMonth, Ticket
+from . import rollup
 from .context import contract_calendar, contract_ids, contract_zone, epochs, sla_for, sla_version_id
 
 
@@ -128,17 +130,15 @@ def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datet
     return start, end
 
 
-def _tickets(contract, service=None):
-    queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract))
+def _tickets(contract, service=None, pks=None):
+    queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract) if pks is None else pks)
     return queryset.filter(service=service) if service is not None else queryset
 
 
-def _achievement(queryset, clock, start, end, targets) -> tuple[tuple[Figure, ...], Figure]:
-    rows = queryset.filter(**{f"{clock}_decided__gte": start, f"{clock}_decided__lt": end}) \
-        .values("priority").annotate(counted=Count("pk"), within=Count("pk", filter=Q(**{f"{clock}_met": True}))) \
-        .order_by()
-    counts = {row["priority"]: (row["within"], row["counted"]) for row in rows}
-    figures = tuple(Figure(p, *counts.get(p, (0, 0)), targets[p].target_percent if p in targets else None)
+def _achievement(counts: dict, targets: dict) -> tuple[tuple[Figure, ...], Figure]:
+    """Figures per priority and overall from {priority: (within, counted)} (the rollup's decided-in-month counts)
+    and {priority: target %}."""
+    figures = tuple(Figure(p, *counts.get(p, (0, 0)), targets.get(p))
                     for p in Priority.values)
     overall = Figure("", sum(f.within for f in figures), sum(f.counted for f in figures))
     return figures, overall
@@ -202,21 +202,46 @@ def _window_clock(tier, start: datetime, end: datetime):
 
 
 def period_metrics(contract, year: int, month: int, service=None, as_of: datetime | None = None) -> PeriodMetrics:
-    """The contract's SLA figures for one month (local month of the contract calendar's time zone)."""
+    """The contract's SLA figures for one month (local month of the contract calendar's time zone).
+
+    Achievement and volume from the rollup; availability, targets and warnings from outages, SLA and calendars,
+    cached for a closed month (`_cached_inputs`). The pending-clock count is always read afresh."""
     zone = contract_zone(contract)
     start, end = month_bounds(year, month, zone)
+    closed = (end <= timezone.now()) if as_of is None else (as_of >= end)
     as_of = min(as_of or timezone.now(), end)
+    pks = contract_ids(contract)
+    inputs = _cached_inputs(contract, zone, start, end, service, year, month) if closed \
+        else _month_inputs(contract, zone, start, end, as_of, service)
+    counts = rollup.read(contract, (year, month), (year, month), service, contract_pks=pks, zone=zone) \
+        .get((year, month)) or rollup.MonthCounts()
+    cutoff = max(as_of, start)
+    if cutoff < end:  # the open month (or a past `as_of`): outcomes decided after the cutoff are not known yet
+        counts.subtract(rollup.counted_between(pks, cutoff, end, service, clocks_only=True))
+    response, response_overall = _achievement(counts.response, inputs["targets"])
+    resolution, resolution_overall = _achievement(counts.resolution, inputs["targets"])
+    volume_by_priority = {p: n for p, n in sorted(counts.created.items()) if n}
+    pending = _tickets(contract, service, pks).filter(computed_at__isnull=True).count()  # the partial index
+    warnings = list(inputs["warnings"])
+    if pending:
+        warnings.append(_t("%(n)s tickets of this contract have no SLA clocks yet; they are not counted.")
+                        % {"n": pending})
+    return PeriodMetrics(
+        contract_id=contract.pk, service_id=getattr(service, "pk", None), year=year, month=month,
+        period_start=start, period_end=end, as_of=as_of,
+        response=response, response_overall=response_overall,
+        resolution=resolution, resolution_overall=resolution_overall,
+        volume=sum(volume_by_priority.values()), volume_by_priority=volume_by_priority,
+        pending=pending, warnings=tuple(warnings),
+        **{k: v for k, v in inputs.items() if k not in {"targets", "warnings"}})
+
+
+def _month_inputs(contract, zone, start, end, as_of, service) -> dict:
+    """What a month's figures take from outside the tickets: targets, availability, outage figures, capacity,
+    versions, holiday warnings (in the active language)."""
     # The targets of the SLA in force at the end of the period (or now): a change signed mid-month applies.
     tier = sla_for(contract, (min(as_of, end) - timedelta(seconds=1)).astimezone(zone).date())
-    targets = tier.targets()
-    tickets = _tickets(contract, service)
-    cutoff = max(as_of, start)
-    response, response_overall = _achievement(tickets, "response", start, cutoff, targets)
-    resolution, resolution_overall = _achievement(tickets, "resolution", start, cutoff, targets)
-    volume_by_priority = dict(tickets.filter(created__gte=start, created__lt=end).values_list("priority")
-                              .annotate(n=Count("pk")).order_by())
-    pending = tickets.filter(computed_at__isnull=True).count()  # the small partial index; any period
-
+    targets = {p: t.target_percent for p, t in tier.targets().items()}
     window_clock, window_version = _window_clock(tier, start, end)
     avail_start, avail_end = _in_force(contract, zone, start, max(as_of, start))
     avail, stats = availability_figures(window_clock, avail_start, avail_end,
@@ -229,22 +254,32 @@ def period_metrics(contract, year: int, month: int, service=None, as_of: datetim
         message = holiday_warning(cal, local_start, local_end)
         if message:
             warnings.append(message)
-    if pending:
-        warnings.append(_t("%(n)s tickets of this contract have no SLA clocks yet; they are not counted.")
-                        % {"n": pending})
-    capacity = contract.monthly_ticket_limit or tier.max_tickets_per_month
-    return PeriodMetrics(
-        contract_id=contract.pk, service_id=getattr(service, "pk", None), year=year, month=month,
-        period_start=start, period_end=end, as_of=as_of,
-        response=response, response_overall=response_overall,
-        resolution=resolution, resolution_overall=resolution_overall,
+    return dict(
+        targets=targets, warnings=tuple(warnings),
         availability_target=float(tier.availability_target) if tier.availability_target is not None else None,
         agreed_seconds=avail.agreed_seconds, downtime_seconds=avail.downtime_seconds,
         excused_seconds=avail.excused_seconds,
         outages=stats.outages, outage_seconds=stats.outage_seconds, mttr_seconds=stats.mttr, mtbf_seconds=stats.mtbf,
-        volume=sum(volume_by_priority.values()), volume_by_priority=volume_by_priority, capacity_limit=capacity,
+        capacity_limit=contract.monthly_ticket_limit or tier.max_tickets_per_month,
         sla_version_id=sla_version_id(tier), calendar_version_id=window_version.pk,
-        missing_holiday_years=tuple(sorted(missing)), pending=pending, warnings=tuple(warnings))
+        missing_holiday_years=tuple(sorted(missing)))
+
+
+def _cached_inputs(contract, zone, start, end, service, year, month) -> dict:
+    """`_month_inputs` of a closed month, from the django cache. Keyed by the inputs version kept in the database
+    (`rollup.inputs_version`: bumped by any change of outages, maintenance, contracts, SLAs, tiers or calendars),
+    so a change made in any process invalidates every process's entries; tickets are not in it (their counts
+    are read from the rollup on every call)."""
+    key = ":".join(str(part) for part in ("servplan-sla-inputs", rollup.inputs_version(), contract.pk,
+                                          getattr(service, "pk", "-"), year, month, get_language() or "-"))
+    inputs = cache.get(key)
+    if inputs is None:
+        inputs = _month_inputs(contract, zone, start, end, end, service)
+        cache.set(key, inputs, INPUTS_CACHE_SECONDS)
+    return inputs
+
+
+INPUTS_CACHE_SECONDS = 24 * 3600
 
 
 # ---- monthly trend -------------------------------------------------------------------------------
@@ -275,27 +310,17 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
                   as_of: datetime | None = None) -> list[TrendPoint]:
     """Overall response/resolution achievement, availability and volume for `months` months up to year-month.
 
-    Three grouped queries (one per measure) over the whole range, not one per month. A month without any
-    service data (no ticket, no outage) has no availability figure (None), not a measured-looking 100 %.
+    Counts from the rollup (one query for the whole range); the month containing `now` without what is decided
+    or created after `now`. A month without any service data (no ticket, no outage) has no availability figure
+    (None), not a measured-looking 100 %.
     """
     zone = contract_zone(contract)
     span = last_months(year, month, months)
     start, _ = month_bounds(*span[0], zone)
     _, end = month_bounds(*span[-1], zone)
     now = min(as_of or timezone.now(), end)
-    tickets = _tickets(contract, service)
-
-    def grouped(date_field, met_field=None):
-        queryset = tickets.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": max(now, start)}) \
-            .annotate(m=TruncMonth(date_field, tzinfo=zone)).values("m")
-        annotations = {"counted": Count("pk")}
-        if met_field:
-            annotations["within"] = Count("pk", filter=Q(**{met_field: True}))
-        return {(row["m"].year, row["m"].month): row for row in queryset.annotate(**annotations).order_by()}
-
-    response = grouped("response_decided", "response_met")
-    resolution = grouped("resolution_decided", "resolution_met")
-    volume = grouped("created")
+    pks = contract_ids(contract)
+    counts = rollup.read(contract, span[0], span[-1], service, contract_pks=pks, zone=zone)
     tier = sla_for(contract, (min(now, end) - timedelta(seconds=1)).astimezone(zone).date())
     window_clock, _version = _window_clock(tier, start, end)
     arrays = _outage_arrays(contract, start, max(now, start), service)
@@ -305,19 +330,23 @@ def monthly_trend(contract, year: int, month: int, months: int = 12, service=Non
         if m_start >= now:
             points.append(TrendPoint(y, m, None, None, None, 0, has_data=False))
             continue
+        month_counts = counts.get((y, m)) or rollup.MonthCounts()
+        if now < m_end:  # the month in progress: only what is known by now
+            month_counts.subtract(rollup.counted_between(pks, now, m_end, service))
         avail, _stats = availability_figures(window_clock, *_in_force(contract, zone, m_start, min(m_end, now)),
                                              arrays)
-
-        def percent(row):
-            return 100.0 * row["within"] / row["counted"] if row and row["counted"] else None
-
         o_start, o_end = arrays[0], arrays[1]
-        has_data = ((y, m) in volume or (y, m) in response or (y, m) in resolution
+        has_data = (month_counts.has_data
                     or bool(np.any((o_start < m_end.timestamp()) & (o_end > m_start.timestamp()))))
-        points.append(TrendPoint(y, m, percent(response.get((y, m))), percent(resolution.get((y, m))),
-                                 avail.percent if has_data else None, (volume.get((y, m)) or {}).get("counted", 0),
-                                 has_data=has_data))
+        points.append(TrendPoint(y, m, _percent(month_counts.overall("response")),
+                                 _percent(month_counts.overall("resolution")),
+                                 avail.percent if has_data else None, month_counts.volume, has_data=has_data))
     return points
+
+
+def _percent(within_counted):
+    within, counted = within_counted
+    return 100.0 * within / counted if counted else None
 
 
 def percent_axis_floor(values, step=5):
@@ -330,13 +359,11 @@ def percent_axis_floor(values, step=5):
 
 
 def default_month(contract) -> tuple[int, int]:
-    """The month a dashboard opens on: the current one, or the last month with tickets."""
+    """The month a dashboard opens on: the current one, or the last month with tickets (read from the rollup)."""
     zone = contract_zone(contract)
     today = timezone.now().astimezone(zone).date()
-    if _tickets(contract).filter(created__gte=datetime(today.year, today.month, 1, tzinfo=zone)).exists():
+    latest = SlaMonth.objects.filter(contract_id__in=contract_ids(contract), created__gt=0) \
+        .order_by("-year", "-month").values_list("year", "month").first()
+    if latest is None or latest >= (today.year, today.month):
         return today.year, today.month
-    latest = _tickets(contract).order_by("-created").values_list("created", flat=True).first()
-    if latest is None:
-        return today.year, today.month
-    latest = latest.astimezone(zone)
-    return latest.year, latest.month
+    return latest
