@@ -160,7 +160,7 @@ def discover_pages():
             pages.append((f"list {route}", "/" + route, False))
     pages.append(("SLA overview", reverse("servicedata:sla_overview"), False))
     for contract in Contract.objects.in_force().select_related("customer").order_by("pk"):
-        pages.append((f"SLA dashboard {contract.customer.code}",
+        pages.append((f"SLA dashboard {contract.number}",
                       reverse("servicedata:sla_dashboard", args=[contract.pk]), False))
     tickets = reverse("servicedata:ticket_list")
     pages.append(("ticket list search word", f"{tickets}?q={SEARCH_WORD}", False))
