@@ -217,9 +217,10 @@ def measure(warmup: int, repeat: int, only: str | None) -> dict:
         return response.status_code, body
 
     pages, api = discover_pages()
-    name, url = deep_page(client, lambda c, u, a: fetch(c, u, a))
-    pages.insert(next(i for i, p in enumerate(pages) if p[0].startswith("ticket list search")),
-                 (f"ticket list {name}", url, False))
+    if not only or re.search(only, "ticket list deep page"):
+        name, url = deep_page(client, fetch)
+        pages.insert(next(i for i, p in enumerate(pages) if p[0].startswith("ticket list search")),
+                     (f"ticket list {name}", url, False))
     results = {}
     for name, url, is_api in pages + api:
         if only and not re.search(only, name):
