@@ -360,8 +360,9 @@ def main(argv=None) -> int:
     print(f"machine: {machine()}")
     print(f"code: {code_version()}; {datetime.now(UTC).strftime('%Y-%m-%d %H:%M')} UTC")
     print(f"method: Django test Client in-process, signed in as admin; every page {args.warmup} untimed "
-          f"requests, then {args.repeat} timed; p50/p95 in ms (nearest rank); ratio = p50 at "
-          f"{_short(sizes[-1])} / p50 at {_short(sizes[0])}\n", flush=True)
+          f"requests, then {args.repeat} timed; p50/p95 in ms (nearest rank)"
+          + (f"; ratio = p50 at {_short(sizes[-1])} / p50 at {_short(sizes[0])}" if len(sizes) > 1 else "")
+          + "\n", flush=True)
     for backend in args.backends.split(","):
         if backend == "postgresql" and not postgres_available():
             print("postgresql: not reachable on 127.0.0.1:5432, skipped")
