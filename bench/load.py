@@ -143,15 +143,15 @@ def discover(host: str) -> dict:
     session = requests.Session()
     login(session, host, "admin")
     accept = {"Accept": "application/json"}
-    contracts = session.get(host + "/api/contracts/", headers=accept).json()
-    contracts = contracts.get("results", contracts)
-    in_force = [c["id"] for c in contracts if c.get("status") in (None, "approved", "in_force", "active")] \
-        or [c["id"] for c in contracts]
+    # The monitored contracts (in force, with SLA figures): one row each in the API's SLA list.
+    monitored = [row["contract"] for row in session.get(host + "/api/servicedata/sla/", headers=accept).json()]
+    if not monitored:
+        raise SystemExit("no monitored contract: the load test needs the demo company (load_demo)")
     tickets = session.get(host + "/api/servicedata/tickets/", headers=accept).json()
     ticket_ids = [t["id"] for t in tickets.get("results", tickets)]
     if not ticket_ids:
         raise SystemExit("the database has no tickets: the load test needs some (generate_service_data)")
-    return {"contracts": in_force, "tickets": ticket_ids}
+    return {"contracts": monitored, "tickets": ticket_ids}
 
 
 # --------------------------------------------------------------------------
