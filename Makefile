@@ -73,10 +73,19 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Page and load benchmarks (docs/performance.md): table sizes, timed requests per page, users and seconds of load.
+BENCH_PAGES ?= 100000,1000000
+BENCH_REPEAT ?= 20
+BENCH_LOAD_TICKETS ?= 1000000
+BENCH_USERS ?= 10
+BENCH_SECONDS ?= 60
+
 bench: install
 	$(BIN)/python bench/sla_engine.py
 	$(BIN)/python bench/import.py --rows $(or $(BENCH_ROWS),1000000)
 	$(BIN)/python bench/report.py --tickets $(or $(BENCH_ROWS),1000000)
+	$(BIN)/python bench/pages.py --reuse --tickets $(BENCH_PAGES) --repeat $(BENCH_REPEAT)
+	$(BIN)/python bench/load.py --tickets $(BENCH_LOAD_TICKETS) --users $(BENCH_USERS) --time $(BENCH_SECONDS)
 
 clean:
 	rm -rf var/static

@@ -42,21 +42,34 @@ def postgres_available() -> bool:
         return False
 
 
-def recreate_postgres_db():
+def recreate_postgres_db(name: str = PG_DB):
     import psycopg
 
     with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
-def child_env(backend: str, var_dir: Path) -> dict:
+def postgres_url(name: str = PG_DB) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def child_env(backend: str, var_dir: Path, pg_db: str = PG_DB) -> dict:
     env = dict(os.environ, SERVPLAN_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="servplan.settings",
                PYTHONPATH=str(ROOT))
     env.pop("DATABASE_URL", None)
     if backend == "postgresql":
-        env["DATABASE_URL"] = PG_URL
+        env["DATABASE_URL"] = postgres_url(pg_db)
     return env
+
+
+def code_version() -> str:
+    """The commit the benchmark runs on (short hash, "+changes" when the work tree differs from it)."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def run_child(script: Path, backend: str, var_dir: Path, args: list[str]) -> dict:
