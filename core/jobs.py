@@ -266,6 +266,6 @@ def start_export(user, view, fmt) -> BackgroundJob:
     query.pop("export", None)
     title = _t("%(list)s as %(format)s") % {"list": str(view.model._meta.verbose_name_plural).capitalize(),
                                             "format": fmt.upper()}
-    return start(user, JobKind.EXPORT, title, export_list_task, request.path, query.urlencode(), fmt,
+    return start(user, JobKind.EXPORT, title, export_list_task, request.path_info, query.urlencode(), fmt,
                  link=request.path + (f"?{query.urlencode()}" if query else ""),
                  params={"model": view.model._meta.label_lower, "format": fmt, "filter": dict(query.lists())})
