@@ -20,6 +20,13 @@ class CoreConfig(AppConfig):
         taskcontext.connect()
         metrics.connect()
 
+        from django_tasks_db.compat import task_finished
+
+        from . import jobs, schedule
+
+        schedule.register(jobs.cleanup_jobs_task, "SERVPLAN_JOB_CLEANUP_CRON")
+        task_finished.connect(jobs.on_task_finished, dispatch_uid="core.background_job_finished")
+
 
 def project_apps():
     """ServPlan's own apps (not Django's or third parties'), in INSTALLED_APPS order: the stages of the procedure."""

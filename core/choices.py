@@ -49,3 +49,17 @@ class TaskState(models.TextChoices):
     LOST = "lost", _("Its worker stopped")
     RETRYING = "retrying", _("Waiting to run again")
     FINISHED = "finished", _("Finished")
+
+
+class JobState(models.TextChoices):
+    """A background job (core.jobs) as its owner reads it."""
+
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobKind(models.TextChoices):
+    EXPORT = "export", _("Export")
+    RECOMPUTE = "recompute", _("SLA recompute")

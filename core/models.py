@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditAction, Confidentiality, RecordStatus
+from .choices import AuditAction, Confidentiality, JobKind, JobState, RecordStatus
 from .querysets import RestrictedQuerySet
 
 
@@ -370,7 +370,6 @@ class TaskWorker(models.Model):
         return f"{self.host}:{self.pid} ({self.worker_id})"
 
 
-
 class TaskOrigin(models.Model):
     """The request that enqueued a task, kept from its enqueueing until it finishes, so that the worker's log lines
     for it carry that request's id (core.ops.taskcontext). In the database, not the cache: every worker of every
@@ -382,5 +381,62 @@ class TaskOrigin(models.Model):
 
     def __str__(self):
         return f"{self.task_id} <- {self.request_id}"
+
+
+class BackgroundJob(models.Model):
+    """Heavy work a person started from a page or the API (a large export, a recompute), run by a worker
+    (core.jobs): its progress, its message and result file (on the default storage) until it expires."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="background_jobs",
+                              verbose_name=_("started by"))
+    kind = models.CharField(_("kind"), max_length=20, choices=JobKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    state = models.CharField(_("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    done = models.BigIntegerField(_("done"), default=0)
+    total = models.BigIntegerField(_("total"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)  # a core.display.message, read in the reader's language
+    params = models.JSONField(default=dict, blank=True)  # what the task needs again (the list's address, filter)
+    link = models.CharField(max_length=500, blank=True)  # the page the result belongs to (a dashboard)
+    result = models.FileField(_("result"), upload_to="jobs/%Y/%m/", max_length=300, blank=True)
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    result_size = models.BigIntegerField(null=True, blank=True)
+    created = models.DateTimeField(_("started"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)  # the request that started it (core.context)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ("-created", "-pk")
+        indexes = [models.Index(fields=("owner", "-created"), name="core_job_owner_created"),
+                   models.Index(fields=("expires_at",), name="core_job_expires")]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("core:job_detail", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self):
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return max(0, min(99, int(100 * self.done / self.total)))
+
+    @property
+    def expired(self):
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
 
 __all__ = ["AuditAction", "Confidentiality", "RecordStatus"]

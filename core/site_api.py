@@ -1,11 +1,12 @@
 """REST endpoints of core's own tables: the Record Register, the audit trail, numbering schemes."""
 
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
 
 from . import display
 from .api import RecordSerializer, RestrictedReadOnlyViewSet, ServiceViewSet
 from .filtersets import AuditEntryFilterSet, NumberingSchemeFilterSet, RecordIndexFilterSet, state_choices
-from .models import AuditEntry, NumberingScheme, RecordIndex
+from .models import AuditEntry, BackgroundJob, NumberingScheme, RecordIndex
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -61,7 +62,51 @@ class NumberingSchemeViewSet(ServiceViewSet):
     filterset_class = NumberingSchemeFilterSet
 
 
+class BackgroundJobSerializer(serializers.ModelSerializer):
+    """A background job (core.jobs): poll it until `state` is done or failed; `download` is the result's address."""
+
+    percent = serializers.IntegerField(read_only=True)
+    message = serializers.SerializerMethodField()
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BackgroundJob
+        fields = ["id", "kind", "title", "state", "done", "total", "percent", "message", "download", "result_name",
+                  "result_size", "created", "started_at", "finished_at", "expires_at", "request_id"]
+        read_only_fields = fields
+
+    def get_message(self, job) -> str:
+        return display.readable(job.message)
+
+    def get_download(self, job) -> str | None:
+        if not job.result or job.expired:
+            return None
+        from django.urls import reverse
+
+        url = reverse("core:job_download", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class BackgroundJobViewSet(viewsets.ReadOnlyModelViewSet):
+    """The caller's own background jobs (large exports, SLA recomputes), newest first."""
+
+    queryset = BackgroundJob.objects.all()
+    serializer_class = BackgroundJobSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+
+    def get_queryset(self):
+        return BackgroundJob.objects.filter(owner=self.request.user).order_by("-created", "-pk")
+
+    def get_object(self):
+        from .jobs import current
+
+        return current(super().get_object())
+
+
 ROUTES = [
+    ("core/jobs", BackgroundJobViewSet),
     ("numbering-schemes", NumberingSchemeViewSet),
     ("audit", AuditEntryViewSet),
     ("register", RecordIndexViewSet),

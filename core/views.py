@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -110,21 +109,52 @@ class ObjectListView(PermissionMixin, ModelTemplateMixin, BoundedTableMixin, Fil
             return self.export(fmt)
         return super().get(request, *args, **kwargs)
 
-    def export(self, fmt):
-        from .list_export import csv_text, table_data, xlsx_bytes
+    def export_plan(self):
+        """How the filtered list is read for a file (core.list_export.ExportPlan), decided once."""
+        from .list_export import ExportPlan
 
         filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
-        headers, rows = table_data(self.table_class(filterset.qs))
+        return ExportPlan(self.table_class(filterset.qs))
+
+    def export(self, fmt):
+        """The list as a file, streamed; above SERVPLAN_EXPORT_SYNC_ROWS rows a background job (core.jobs) makes it
+        and the user is taken to the job's page, where its download link appears."""
+        from django.conf import settings
+        from django.http import FileResponse, StreamingHttpResponse
+        from django.utils import timezone, translation
+
+        from . import jobs
+        from .list_export import XLSX, XLSX_MAX_ROWS, csv_chunks, xlsx_file
+
+        plan = self.export_plan()
+        limit = settings.SERVPLAN_EXPORT_SYNC_ROWS
+        count = plan.count(limit + 1)
+        if count > limit:
+            if fmt == "xlsx" and plan.count(XLSX_MAX_ROWS + 1) > XLSX_MAX_ROWS:
+                messages.error(self.request, _t("More than %(n)s rows do not fit in one spreadsheet: narrow the "
+                                                "filter or export CSV.") % {"n": f"{XLSX_MAX_ROWS:,}"})
+                return redirect(self.request.path + "?" + _without_export(self.request.GET))
+            job = jobs.start_export(self.request.user, self, fmt)
+            messages.info(self.request, format_html(
+                _t("More than {} rows: the export runs in the background. <a href=\"{}\">Follow it and download "
+                   "the file</a> from My background jobs."), f"{limit:,}", job.get_absolute_url()))
+            return redirect(job.get_absolute_url())
         name = str(self.model._meta.verbose_name_plural)
-        audit.record_entry(AuditAction.EXPORT, None, obj_repr=f"{name} ({fmt}, {len(rows)})",
+        audit.record_entry(AuditAction.EXPORT, None, obj_repr=f"{name} ({fmt}, {count})",
                            changes={"filter": dict(self.request.GET.lists())})
+        filename = f"{self.model._meta.model_name}.{fmt}"
         if fmt == "csv":
-            response = HttpResponse(csv_text(headers, rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(xlsx_bytes(headers, rows, name), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}.{fmt}"'
-        return response
+            language, zone = translation.get_language(), timezone.get_current_timezone()
+
+            def pieces():  # iterated after the view returned: in the reader's language and zone all the same
+                with translation.override(language), timezone.override(zone):
+                    yield from csv_chunks(plan.headers, plan.rows())
+
+            response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        spool, _count = xlsx_file(plan.headers, plan.rows(), name)
+        return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -132,6 +162,12 @@ class ObjectListView(PermissionMixin, ModelTemplateMixin, BoundedTableMixin, Fil
         context["can_add"] = allowed(self.request.user, self.model, "add")
         context["add_url"] = self.views.url_for("add") if self.views else None
         return context
+
+
+def _without_export(query):
+    query = query.copy()
+    query.pop("export", None)
+    return query.urlencode()
 
 
 class ObjectDetailView(PermissionMixin, ModelTemplateMixin, DetailView):

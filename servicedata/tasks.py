@@ -177,3 +177,57 @@ def submit(contract, user, upload, *, fmt, external_system="import", time_zone="
     enqueue(job)
     job.refresh_from_db()
     return job
+
+
+# ---- SLA recompute as a background job (core.jobs) --------------------------------------------------------------
+
+def _recompute(job, contract_id, since, comment):
+    from datetime import date
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext_noop
+
+    from contracts.models import Contract
+    from core import display, jobs
+    from core.permissions import allowed
+
+    from . import sla
+    from .models import Ticket
+
+    if not allowed(job.owner, Ticket, "recompute"):
+        raise PermissionDenied
+    contract = Contract.objects.restrict(job.owner, "view").get(pk=contract_id)
+    since = date.fromisoformat(since) if since else None
+    total = job.total
+    result = sla.recompute(contract, job.owner, since=since, comment=comment,
+                           progress=lambda done: jobs.progress(job.pk, done, total))
+    jobs.progress(job.pk, result.tickets, result.tickets)
+    jobs.finish(job.pk, message=display.message(gettext_noop(
+        "Recomputed the SLA clocks of %(n)s tickets with calendar version %(cal)s and SLA version %(sla)s."),
+        n=result.tickets, cal=result.calendar_version_id, sla=result.sla_version_id))
+
+
+@task()
+def recompute_task(job_id: int, contract_id: int, since: str, comment: str) -> str:
+    from core import jobs
+
+    return jobs.run(job_id, _recompute, contract_id, since, comment)
+
+
+def start_recompute(contract, user, since=None, comment="", link=""):
+    """Re-measure a contract's tickets in the background (a job with progress; its page links back to `link`)."""
+    from core import jobs
+    from core.choices import JobKind
+
+    from . import sla
+    from .models import Ticket
+
+    tickets = Ticket.objects.filter(contract_id__in=sla.contract_ids(contract))
+    if since is not None:
+        from datetime import datetime
+
+        tickets = tickets.filter(created__gte=datetime.combine(since, datetime.min.time(), sla.contract_zone(contract)))
+    title = _t("SLA recompute of %(contract)s") % {"contract": contract}
+    return jobs.start(user, JobKind.RECOMPUTE, title, recompute_task, contract.pk,
+                      since.isoformat() if since else "", comment, total=tickets.count(), link=link,
+                      params={"contract": contract.pk})

@@ -358,3 +358,10 @@ SERVPLAN_COMPANY_NAME = os.environ.get("SERVPLAN_COMPANY_NAME", "示例信息技
 # Printed as Party B's address on contracts.
 SERVPLAN_COMPANY_ADDRESS = os.environ.get("SERVPLAN_COMPANY_ADDRESS", "浙江省杭州市西湖区文三路 90 号")
 SERVPLAN_DOCX_TEMPLATE_DIR = os.environ.get("SERVPLAN_DOCX_TEMPLATE_DIR", "")
+
+# ---- Exports and background jobs (core.jobs, core.list_export; issue 16) ----
+# A list export of more rows than this runs as a background job (progress, a download link that expires).
+SERVPLAN_EXPORT_SYNC_ROWS = int(os.environ.get("SERVPLAN_EXPORT_SYNC_ROWS", "20000"))
+SERVPLAN_JOB_RESULT_HOURS = float(os.environ.get("SERVPLAN_JOB_RESULT_HOURS", "24"))
+SERVPLAN_JOB_KEEP_DAYS = float(os.environ.get("SERVPLAN_JOB_KEEP_DAYS", "30"))
+SERVPLAN_JOB_CLEANUP_CRON = os.environ.get("SERVPLAN_JOB_CLEANUP_CRON", "23 * * * *")

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 def xlsx(client, url, **params):
     response = client.get(url, {"export": "xlsx", **params})
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content)).active
+    return load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def csv_rows(client, url, **params):
-    text = client.get(url, {"export": "csv", **params}).content.decode("utf-8-sig")
+    text = client.get(url, {"export": "csv", **params}).getvalue().decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 

@@ -106,7 +106,7 @@ def test_docx_opens_in_libreoffice_with_text_pages_and_header(code, demo, conver
 
 def test_list_xlsx_dates_are_date_cells_libreoffice_shows_as_local_dates(demo, client_for, tmp_path):
     client = client_for("sales", "zh-hans")
-    content = client.get("/contracts/contract/", {"export": "xlsx"}).content
+    content = client.get("/contracts/contract/", {"export": "xlsx"}).getvalue()
     path = tmp_path / "contracts.xlsx"
     path.write_bytes(content)
     sheet = load_workbook(io.BytesIO(content)).active

@@ -35,6 +35,8 @@ IRREGULAR = {
     "attachments/<int:pk>/": "core.attachment",  # scoped through its record: test_an_attachment_...
     "closure/internalreview/start/<int:pk>/": "projects.project",
     "closure/acceptancecertificate/from-review/<int:pk>/": "closure.internalreview",
+    "jobs/<int:pk>/": "core.backgroundjob",  # a person's own background jobs (core.job_views: the owner or an auditor)
+    "jobs/<int:pk>/download/": "core.backgroundjob",
 }
 ROW_KWARGS = {"link": "dependency"}  # a route's id whose name is not its model's
 # A route's key that lives in its user's session (an upload kept for its preview): nobody else can hold one, so an

@@ -13,7 +13,11 @@ OPERATIONS = {"get", "post", "put", "patch", "delete"}
 
 @pytest.fixture
 def fresh_schema_cache(monkeypatch):
+    """A process that has not seen the schema, in a deployment whose shared cache has not either."""
+    from django.core.cache import cache
+
     monkeypatch.setattr(SchemaView, "generated", {})
+    cache.clear()
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +93,29 @@ def test_schema_is_generated_once_per_language(demo, fresh_schema_cache, monkeyp
     assert english[0] == english[2] and chinese[0] == chinese[1]
     assert english[0]["components"]["responses"]["Error401"]["description"] != \
         chinese[0]["components"]["responses"]["Error401"]["description"]
+
+
+def test_schema_is_generated_once_per_deployment_not_per_process(demo, fresh_schema_cache, monkeypatch):
+    """A second app instance (a process with nothing memoised) answers from the shared cache: no generation and no
+    rendering, the same bytes."""
+    generated = []
+    generate = SchemaView.generator_class.get_schema
+    monkeypatch.setattr(SchemaView.generator_class, "get_schema",
+                        lambda self, **kwargs: generated.append(1) or generate(self, **kwargs))
+    client = APIClient()
+    client.force_authenticate(demo["auditor"])
+    first = client.get(SCHEMA, {"lang": "en"})
+    assert first.status_code == 200 and first["Content-Type"].startswith("application/vnd.oai.openapi")
+    monkeypatch.setattr(SchemaView, "generated", {})  # another process
+    rendered = []
+    from drf_spectacular.renderers import OpenApiYamlRenderer
+
+    render = OpenApiYamlRenderer.render
+    monkeypatch.setattr(OpenApiYamlRenderer, "render",
+                        lambda self, *args, **kwargs: rendered.append(1) or render(self, *args, **kwargs))
+    second = client.get(SCHEMA, {"lang": "en"})
+    assert second.content == first.content and len(generated) == 1 and not rendered
+    assert "attachment" not in second["Content-Disposition"]
 
 
 # ---- it says what the API does ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,6 +17,7 @@ from core.choices import RecordStatus, TaskState
 from core.drf import bounded_int
 from core.middleware import bind_actor
 from core.permissions import allowed
+from core.site_api import BackgroundJobSerializer
 from core.tabular import guess_format
 
 from .. import services, sla
@@ -326,18 +328,21 @@ class SlaMetricsViewSet(viewsets.GenericViewSet):
                           "resolution_percent": p.resolution_percent,
                           "availability_percent": p.availability_percent, "volume": p.volume} for p in points])
 
-    @extend_schema(request=RecomputeRequestSerializer, responses=inline_serializer("RecomputeResult", {
-            "tickets": serializers.IntegerField(), "calendar_version_id": serializers.IntegerField(),
-            "sla_version_id": serializers.IntegerField()}))
+    @extend_schema(request=RecomputeRequestSerializer, responses={202: BackgroundJobSerializer})
     @action(detail=True, methods=["post"], permission_classes=[RecomputePermission])
     def recompute(self, request, pk=None):
+        """Re-measure the contract's tickets in the background: answers 202 with the job (poll /api/core/jobs/{id}/;
+        its `message` gives the counts when it is done)."""
+        from ..tasks import start_recompute
+
         contract = self.get_object()
         data = RecomputeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = sla.recompute(contract, request.user, since=data.validated_data.get("since"),
-                               comment=data.validated_data.get("comment", ""))
-        return Response({"tickets": result.tickets, "calendar_version_id": result.calendar_version_id,
-                         "sla_version_id": result.sla_version_id})
+        job = start_recompute(contract, request.user, since=data.validated_data.get("since"),
+                              comment=data.validated_data.get("comment", ""),
+                              link=reverse("servicedata:sla_dashboard", args=[contract.pk]))
+        return Response(BackgroundJobSerializer(job, context={"request": request}).data,
+                        status=status.HTTP_202_ACCEPTED)
 
 
 # Registered by api/urls.py under /api/.

@@ -157,7 +157,7 @@ def _tickets_in_chunks(queryset):
         yield rows
 
 
-def _compute(contract, queryset, user=None) -> ComputeResult:
+def _compute(contract, queryset, user=None, progress=None) -> ComputeResult:
     calendar = contract_calendar(contract)
     version = calendar.current_version()
     spec = version.to_spec()
@@ -194,6 +194,8 @@ def _compute(contract, queryset, user=None) -> ComputeResult:
             result.breached_response += int(values["response_breached"].sum())
             result.breached_resolution += int(values["resolution_breached"].sum())
         result.tickets += pks.size
+        if progress is not None:
+            progress(result.tickets)
     if result.tickets >= 20_000:
         bulk.analyze(Ticket)
     return result
@@ -230,10 +232,11 @@ def compute_pending(contract, user=None, rollup_since: datetime | None = None) -
     return result
 
 
-def recompute(contract, user, since: date | None = None, comment="") -> ComputeResult:
+def recompute(contract, user, since: date | None = None, comment="", progress=None) -> ComputeResult:
     """Re-measure the contract's tickets (created on or after `since`) with the current calendar and SLA.
 
-    Explicit and audited: one audit entry with the counts and the versions before and after.
+    Explicit and audited: one audit entry with the counts and the versions before and after. `progress(tickets)`
+    is called after each chunk (a background job's progress, core.jobs).
     """
     queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract))
     if since is not None:
@@ -243,7 +246,7 @@ def recompute(contract, user, since: date | None = None, comment="") -> ComputeR
 
     before = {"calendar_versions": versions("calendar_version_id"), "sla_versions": versions("sla_version_id")}
     with transaction.atomic():
-        result = _compute(contract, queryset, user)
+        result = _compute(contract, queryset, user, progress)
         rollup.refresh_contract(contract, since=since)
         audit.record_entry(
             AuditAction.BULK, contract, user=user,

@@ -35,6 +35,7 @@ from ..filtersets import (
 from ..forms import ImportForm, MaintenanceWindowForm, OutageForm
 from ..models import ImportJob, ImportProfile, MaintenanceWindow, Outage, Ticket
 from ..tables import ImportJobTable, MaintenanceWindowTable, OutageTable, TicketTable, business_duration
+from ..tasks import start_recompute
 
 TICKET_SELECT = ("service",)
 
@@ -298,7 +299,8 @@ def _round(value, digits=2):
 
 
 class RecomputeView(LoginRequiredMixin, View):
-    """Managers re-measure a contract's tickets with the current calendar and SLA (audited with counts)."""
+    """Managers re-measure a contract's tickets with the current calendar and SLA (audited with counts): a background
+    job (core.jobs) whose page shows its progress and links back to the dashboard."""
 
     def post(self, request, pk):
         if not allowed(request.user, Ticket, "recompute"):
@@ -311,11 +313,11 @@ class RecomputeView(LoginRequiredMixin, View):
             except ValueError:
                 messages.error(request, _t("“%(value)s” is not a date.") % {"value": request.POST["since"][:20]})
                 return hx_redirect(request, reverse("servicedata:sla_dashboard", args=[pk]))
-        result = sla.recompute(contract, request.user, since=since, comment=request.POST.get("comment", ""))
-        messages.success(request, _t("Recomputed the SLA clocks of %(n)s tickets with calendar version %(cal)s "
-                                     "and SLA version %(sla)s.") % {
-            "n": result.tickets, "cal": result.calendar_version_id, "sla": result.sla_version_id})
         url = reverse("servicedata:sla_dashboard", args=[pk])
         if request.POST.get("month"):
             url += f"?month={request.POST['month'][:7]}"
+        job = start_recompute(contract, request.user, since=since, comment=request.POST.get("comment", ""), link=url)
+        messages.info(request, _t("The SLA clocks of %(contract)s are recomputed in the background.")
+                      % {"contract": contract})
+        url = job.get_absolute_url()
         return hx_redirect(request, url)
