@@ -239,3 +239,23 @@ def checkpoint(name):
     deadline = time.monotonic() + 300
     while not (folder / f"{name}.release").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def heartbeat_summary() -> dict:
+    """The background workers as monitoring sees them, whichever backend runs the tasks: {"backend": "database" |
+    "rq" | the backend's class name, "live": workers beating within SERVPLAN_JOB_LEASE_SECONDS, "stale": workers
+    still registered but silent for longer (died without unregistering; swept or expired soon)}. /healthz reads it."""
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    backend = task_backends["default"]
+    if isinstance(backend, DatabaseBackend):
+        now = timezone.now()
+        live = live_workers(now).count()
+        return {"backend": "database", "live": live, "stale": TaskWorker.objects.count() - live}
+    if type(backend).__module__.startswith(("django_tasks_rq", "core.rq_backend")):
+        from .rq_backend import heartbeats
+
+        live, stale = heartbeats(settings.SERVPLAN_JOB_LEASE_SECONDS)
+        return {"backend": "rq", "live": live, "stale": stale}
+    return {"backend": type(backend).__name__, "live": 0, "stale": 0}
