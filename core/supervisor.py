@@ -9,7 +9,9 @@ it keeps dying young (1, 2, 4 ... `max_backoff` seconds) and starts again from 1
 `stable_after` seconds.
 """
 
+import contextlib
 import logging
+import os
 import signal
 import subprocess
 import time
@@ -72,6 +74,8 @@ class Supervisor:
             elif kill_at is not None and time.monotonic() > kill_at:
                 self.child.kill()
             time.sleep(self.poll)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.child.pid, signal.SIGKILL)  # what the worker forked (RQ's scheduler) goes with it
         return code
 
     @staticmethod

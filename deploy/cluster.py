@@ -177,20 +177,40 @@ class Cluster:
             return False
         return True
 
-    def stop_process(self, process, grace=20.0, sig=signal.SIGTERM):
-        """Ask the process (its whole session) to stop; kill it after `grace` seconds."""
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
+    @staticmethod
+    def descendants(pid) -> list:
+        """The process's children, theirs, and so on (from /proc): a supervisor's worker runs in a session of its
+        own, so signalling the supervisor's session does not reach it."""
+        children = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        found, todo = [], [pid]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                found.append(child)
+                todo.append(child)
+        return found
+
+    def stop_processes(self, processes, grace=20.0):
+        """Ask the processes (each its whole session) to stop, all at once; after `grace` s kill what still runs,
+        and whatever they started."""
+        family = {process.pid: self.descendants(process.pid) for process in processes}
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        while self.alive(process) and time.monotonic() < deadline:
+        while any(self.alive(p) for p in processes) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if self.alive(process):
+        for process in processes:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-        if process.popen is not None:
-            process.popen.wait(timeout=10)
+            for pid in family[process.pid] + self.descendants(process.pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            if process.popen is not None:
+                process.popen.wait(timeout=10)
 
     def kill(self, name) -> int:
         """SIGKILL one process (not its session: its children are left as a crash would leave them)."""
@@ -337,14 +357,19 @@ class Cluster:
         self.start_background()
         self.wait_healthy()
 
-    def down(self):
+    def down(self, grace=20.0):
+        """Stop everything, tier by tier; each process is killed after `grace` seconds (it finishes what it was
+        doing until then: a worker its job, gunicorn its requests)."""
         if not self.processes:
             self.load_state()
         order = ["scheduler", "worker", "nginx", "app", "s3", "redis"]
-        for prefix in order:
-            for name, process in list(self.processes.items()):
-                if name.startswith(prefix) and (prefix != "redis" or self.redis_started):
-                    self.stop_process(process)
+        for prefix in order:  # what takes work in first, what serves it last
+            tier = [process for name, process in self.processes.items()
+                    if name.startswith(prefix) and (prefix != "redis" or self.redis_started)]
+            if tier:
+                began = time.monotonic()
+                self.stop_processes(tier, grace)
+                print(f"stopped {', '.join(p.name for p in tier)} in {time.monotonic() - began:.1f} s", flush=True)
         state = self.config.run_dir / "state.json"
         if state.exists():
             state.unlink()
