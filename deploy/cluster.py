@@ -212,10 +212,14 @@ class Cluster:
             if process.popen is not None:
                 process.popen.wait(timeout=10)
 
-    def kill(self, name) -> int:
-        """SIGKILL one process (not its session: its children are left as a crash would leave them)."""
+    def kill(self, name, whole=True) -> int:
+        """SIGKILL one process and, `whole`, everything in its session (a gunicorn instance: the master and its
+        workers, as when its host dies); otherwise the process alone, its children left as a crash leaves them."""
         pid = self.processes[name].pid
-        os.kill(pid, signal.SIGKILL)
+        if whole:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGKILL)
         return pid
 
     # -- the pieces -------------------------------------------------------------------------------------------

@@ -175,7 +175,7 @@ def tools():
         require(False, "Redis at 127.0.0.1:6379 (.ci/run starts it)")
 
 
-def test_the_cluster_loses_no_request_and_no_job_when_an_instance_and_a_worker_die(demo, tools, tmp_path):
+def test_the_cluster_loses_no_request_and_no_job_when_an_instance_and_a_worker_die(tools, demo, tmp_path):
     contract = demo_contract("hzbank")
     user = demo["svc_staff"]
     client = Client()
