@@ -338,7 +338,8 @@ class Cluster:
         wait_until(lambda: self.rq_workers() >= self.config.workers, f"{self.config.workers} RQ workers", timeout)
 
     def status(self) -> dict:
-        self.load_state()
+        if not self.processes:  # another `cluster.py` started them: their pids from the state file
+            self.load_state()
         report = {name: {"pid": p.pid, "alive": self.alive(p)} for name, p in self.processes.items()}
         report["http"] = self.http_ok()
         try:
