@@ -411,6 +411,7 @@ def main(argv=None):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)  # also when started with SIGINT ignored (a background job of a script)
     try:
         cluster.up()
         print(f"ServPlan cluster is serving at {cluster.config.site_url}/ "
