@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: run worker scheduler dev test setup install system-deps lint messages bench clean
+.PHONY: run worker scheduler dev test setup install system-deps lint messages bench clean cluster
 
 $(BIN)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ServPlan needs Python 3.11 or newer")'
@@ -24,6 +24,8 @@ system-deps:
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui libreoffice-calc-nogui"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system packages:$$missing"; \
@@ -59,6 +61,12 @@ worker: setup
 
 scheduler: setup
 	$(BIN)/python manage.py run_scheduler --supervise
+
+# The scaled-out topology on this machine (docs/deployment.md): PostgreSQL (running), Redis, moto's S3 server,
+# 2 gunicorn instances behind nginx, 2 RQ workers, 2 schedulers. Foreground: Ctrl+C stops everything.
+# `$(BIN)/python deploy/cluster.py up --detach` / `down` / `status` for the same in the background.
+cluster: install system-deps
+	$(BIN)/python deploy/cluster.py up $(CLUSTER_ARGS)
 
 dev: setup
 	SERVPLAN_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -439,4 +439,22 @@ class BackgroundJob(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
+class PeriodicFiring(models.Model):
+    """One firing of a periodic job (core.schedule) at its scheduled instant, claimed by the one scheduler that
+    enqueues it: with several schedulers running (one per host), the unique (job, instant) lets only the first in."""
+
+    job = models.CharField(max_length=200)
+    scheduled_for = models.DateTimeField()
+    claimed_by = models.CharField(max_length=200)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "scheduled_for"], name="core_periodic_firing_once",
+                                               violation_error_message="This firing is claimed already.")]
+
+    def __str__(self):
+        return f"{self.job} @ {self.scheduled_for:%Y-%m-%d %H:%M} ({self.claimed_by})"
+
+
 __all__ = ["AuditAction", "Confidentiality", "RecordStatus"]

@@ -9,7 +9,9 @@ it keeps dying young (1, 2, 4 ... `max_backoff` seconds) and starts again from 1
 `stable_after` seconds.
 """
 
+import contextlib
 import logging
+import os
 import signal
 import subprocess
 import time
@@ -24,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 class Supervisor:
     def __init__(self, command, *, min_backoff=1.0, max_backoff=60.0, stable_after=60.0, stop_grace=15.0,
-                 poll=0.2):
+                 poll=0.2, release=None):
         self.command = list(command)  # the worker's command line, less --worker-id (each child gets its own)
+        self.release = release  # what resolves a dead worker's tasks (core.workers.release for the ORM backend)
         self.min_backoff, self.max_backoff, self.stable_after = min_backoff, max_backoff, stable_after
         self.stop_grace, self.poll = stop_grace, poll
         self.stopping = False
@@ -46,7 +49,10 @@ class Supervisor:
             worker_id = get_random_string(32)
             started = time.monotonic()
             code = self._run_child(worker_id)
-            self._release(worker_id)
+            if self.release is not None:
+                self._release_with(self.release, worker_id)
+            else:
+                self._release(worker_id)
             if self.stopping:
                 break
             young_deaths = 0 if time.monotonic() - started >= self.stable_after else young_deaths + 1
@@ -68,6 +74,8 @@ class Supervisor:
             elif kill_at is not None and time.monotonic() > kill_at:
                 self.child.kill()
             time.sleep(self.poll)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.child.pid, signal.SIGKILL)  # what the worker forked (RQ's scheduler) goes with it
         return code
 
     @staticmethod
@@ -81,6 +89,16 @@ class Supervisor:
         if released.requeued or released.failed:
             logger.warning("worker %s left tasks: queued again %s, failed %s", worker_id, released.requeued,
                            released.failed)
+
+    @staticmethod
+    def _release_with(release, worker_id):
+        try:
+            released = release(worker_id)
+        except Exception:  # the queue is unreachable: its own cleanup finds the task when its entry expires
+            logger.warning("could not release the tasks of worker %s", worker_id, exc_info=True)
+            return
+        if released:
+            logger.warning("worker %s left tasks, resolved now (run again or failed): %s", worker_id, released)
 
     def _sleep(self, seconds):
         until = time.monotonic() + seconds

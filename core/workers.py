@@ -204,20 +204,9 @@ def backend_kind(backend=None) -> str:
     if isinstance(backend, ImmediateBackend | DummyBackend):
         return "inline"
     module = type(backend).__module__
-    return "rq" if module.startswith("django_tasks_rq") else f"{module}.{type(backend).__qualname__}"
-
-
-def heartbeat_summary() -> dict:
-    """{"backend": kind, "live": workers whose heartbeat is within the lease, "stale": workers past it, not yet
-    swept}. An inline backend has no workers: both 0."""
-    kind = backend_kind()
-    live = stale = 0
-    if kind == "database":
-        cutoff = timezone.now() - lease()
-        counts = TaskWorker.objects.aggregate(live=Count("pk", filter=Q(heartbeat_at__gte=cutoff)),
-                                              stale=Count("pk", filter=Q(heartbeat_at__lt=cutoff)))
-        live, stale = counts["live"], counts["stale"]
-    return {"backend": kind, "live": live, "stale": stale}
+    if module.startswith(("django_tasks_rq", "core.rq_backend")):
+        return "rq"
+    return f"{module}.{type(backend).__qualname__}"
 
 
 def queue_depth() -> dict:
@@ -291,3 +280,20 @@ def checkpoint(name):
     deadline = time.monotonic() + 300
     while not (folder / f"{name}.release").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def heartbeat_summary() -> dict:
+    """The background workers as monitoring sees them, whichever backend runs the tasks: {"backend": "database" |
+    "rq" | "inline" | the backend's class path, "live": workers beating within SERVPLAN_JOB_LEASE_SECONDS, "stale":
+    workers still registered but silent for longer (died without unregistering; swept or expired soon)}. /healthz
+    reads it; an inline backend has no workers (both 0)."""
+    kind = backend_kind()
+    if kind == "database":
+        live = live_workers().count()
+        return {"backend": kind, "live": live, "stale": TaskWorker.objects.count() - live}
+    if kind == "rq":
+        from .rq_backend import heartbeats
+
+        live, stale = heartbeats(settings.SERVPLAN_JOB_LEASE_SECONDS)
+        return {"backend": kind, "live": live, "stale": stale}
+    return {"backend": kind, "live": 0, "stale": 0}

@@ -274,6 +274,38 @@ SERVPLAN_JOB_MAX_ATTEMPTS = int(os.environ.get("SERVPLAN_JOB_MAX_ATTEMPTS", "3")
 # Tests only: a folder where tasks stop at named checkpoints until released (core.workers.checkpoint).
 SERVPLAN_TASK_CHECKPOINT_DIR = os.environ.get("SERVPLAN_TASK_CHECKPOINT_DIR", "")
 
+# Scaled out (docs/deployment.md; `make cluster`): switched on by the environment only, so `make run` needs nothing.
+# - SERVPLAN_RQ_URL=redis://host:6379/0: background work on Redis (RQ, django-tasks-rq through core.rq_backend,
+#   whose jobs are run again when their worker dies: `manage.py rq_worker --supervise`); the ORM backend stays
+#   the default without it. SERVPLAN_RQ_JOB_TIMEOUT (seconds) bounds one job.
+# - SERVPLAN_CACHE_URL=redis://host:6379/1: the cache (figures, the API schema) shared by every app instance;
+#   local memory per process without it.
+# - SERVPLAN_S3_BUCKET (+ SERVPLAN_S3_ENDPOINT_URL, SERVPLAN_S3_ACCESS_KEY_ID, SERVPLAN_S3_SECRET_ACCESS_KEY,
+#   SERVPLAN_S3_REGION, SERVPLAN_S3_PREFIX): uploaded and generated files on S3-compatible storage
+#   (django-storages), so every host sees them; MEDIA_ROOT on the local disk without it.
+SERVPLAN_RQ_URL = os.environ.get("SERVPLAN_RQ_URL", "")
+if SERVPLAN_RQ_URL:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+    RQ_QUEUES = {"default": {"URL": SERVPLAN_RQ_URL,
+                             "DEFAULT_TIMEOUT": int(os.environ.get("SERVPLAN_RQ_JOB_TIMEOUT", "3600"))}}
+    if "SERVPLAN_TASKS_BACKEND" not in os.environ:
+        TASKS["default"]["BACKEND"] = "core.rq_backend.RQBackend"
+SERVPLAN_CACHE_URL = os.environ.get("SERVPLAN_CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SERVPLAN_CACHE_URL,
+                      "KEY_PREFIX": "servplan"} if SERVPLAN_CACHE_URL else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("SERVPLAN_S3_BUCKET"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["SERVPLAN_S3_BUCKET"],
+        "endpoint_url": os.environ.get("SERVPLAN_S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("SERVPLAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("SERVPLAN_S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("SERVPLAN_S3_REGION") or None,
+        "location": os.environ.get("SERVPLAN_S3_PREFIX", ""),
+        "file_overwrite": False,  # two uploads of one name keep both, as on the local disk
+        "default_acl": None, "querystring_auth": True, "querystring_expire": 3600,
+    }}
+
 # HTTPS hardening, on when served behind TLS (SERVPLAN_HTTPS=true).
 SERVPLAN_HTTPS = env_bool("SERVPLAN_HTTPS")
 SESSION_COOKIE_HTTPONLY = True
