@@ -24,4 +24,4 @@ def test_workers_beating_within_the_lease_are_live_the_others_stale(settings):
 
 def test_a_backend_without_workers_says_which_it_is(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    assert workers.heartbeat_summary() == {"backend": "ImmediateBackend", "live": 0, "stale": 0}
+    assert workers.heartbeat_summary() == {"backend": "inline", "live": 0, "stale": 0}
