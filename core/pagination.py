@@ -1,10 +1,11 @@
 """Lists at scale: keyset (cursor) pages past the first few, and counts that never scan a large table.
 
 A list ordered by concrete, non-null columns of its own table (the model's ordering or the column the reader sorted
-by) is keyset-capable once the primary key ends its ordering (added when missing): the first pages are numbered
-and read by OFFSET, bounded to `NUMBERED_ROWS` rows; beyond them "next" and "previous" carry an opaque cursor (the
-ordering's values of the boundary row, signed) and read `WHERE (key) < (values) … LIMIT n` through the index that
-serves the order, so page 40,000 costs what page 1 costs. "Last" reads the reversed order. A cursor that is forged,
+by) is keyset-capable once the primary key ends its ordering (added when missing). Its first pages keep their
+numbers (read by OFFSET, bounded to `NUMBERED_ROWS` rows deep) for a reader who jumps; "next" and "previous" always
+carry an opaque cursor (the ordering's values of the boundary row, signed) and read `WHERE (key) < (values) …
+LIMIT n` through the index that serves the order: page 40,000 costs what page 1 costs, and rows written while
+someone pages neither repeat nor skip a row. "Last" reads the reversed order. A cursor that is forged,
 stale (another ordering) or unreadable gives the first page, never an error. Orders that cannot be keyset (a
 related or nullable column, an annotation) keep the bounded page numbers.
 
@@ -55,8 +56,9 @@ class RowCount:
         return ngettext("%(counter)s row", "%(counter)s rows", self.value) % {"counter": shown}
 
 
-def count_rows(queryset, cap=COUNT_CAP) -> RowCount:
+def count_rows(queryset, cap=None) -> RowCount:
     """Exact below `cap` (reading at most cap+1 rows); above it PostgreSQL's estimate, or "more than cap"."""
+    cap = COUNT_CAP if cap is None else cap
     if not isinstance(queryset, QuerySet):
         return RowCount(len(queryset))
     keys = queryset.order_by().values("pk")
@@ -270,10 +272,13 @@ class KeysetPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         records = list(self.source[bottom:bottom + self.per_page + 1])
         more, records = len(records) > self.per_page, records[:self.per_page]
-        next_cursor = None
-        if more and number >= self.numbered_pages and self.fields is not None:
-            next_cursor = encode_cursor(AFTER, self.fields, row_values(records[-1], self.fields))
-        return KeysetPage(self._bind(records), number, self, next_cursor, None, more=more)
+        more = more and (self.fields is not None or number < self.numbered_pages)  # never a page past the bound
+        next_cursor = previous_cursor = None
+        if self.fields is not None and records:  # next/previous by cursor: rows written meanwhile shift nothing
+            next_cursor = encode_cursor(AFTER, self.fields, row_values(records[-1], self.fields)) if more else None
+            if number > 1:
+                previous_cursor = encode_cursor(BEFORE, self.fields, row_values(records[0], self.fields))
+        return KeysetPage(self._bind(records), number, self, next_cursor, previous_cursor, more=more)
 
     def _bind(self, records):
         rows = self.object_list
@@ -331,7 +336,7 @@ class KeysetPage(Page):
         if number is None and self.has_previous():
             links.append((_t("First"), url(**{page_field: 1}), False, "first"))
         if self.has_previous():
-            links.append((_t("Previous"), url(**{cursor_field: self.previous_cursor}) if number is None
+            links.append((_t("Previous"), url(**{cursor_field: self.previous_cursor}) if self.previous_cursor
                           else url(**{page_field: number - 1}), False, "previous"))
         if number is not None and paginator.numbered_pages > 1:
             links += [(str(page) if page else "…", url(**{page_field: page}) if page else None, page == number, "page")
