@@ -116,13 +116,15 @@ class BoundedPagination(LimitOffsetPagination):
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
-        from .pagination import count_rows, decode_cursor, keyset_ordering, read_window
+        from .pagination import count_rows, decode_cursor, in_order, keyset_ordering, read_window
 
         self.request = request
         self.limit = self.get_limit(request)
         self.row_count = count_rows(queryset)
         self.count = self.row_count.value
         self.fields = keyset_ordering(queryset)
+        if self.fields is not None:  # ties settled by the key, so offsets and cursors agree on one order
+            queryset = in_order(queryset, self.fields)
         self.cursor_mode = self.cursor_query_param in request.query_params and self.fields is not None
         self.next_cursor = self.previous_cursor = None
         if self.cursor_mode:

@@ -235,9 +235,11 @@ class KeysetPaginator(Paginator):
         self.request, self.cursor = request, cursor
         self.cursor_field, self.page_field = cursor_field, page_field
         source = getattr(getattr(object_list, "data", None), "data", object_list)  # BoundRows -> TableData -> data
-        self.source = source
         self.queryset = source if isinstance(source, QuerySet) else None
         self.fields = keyset_ordering(self.queryset) if self.queryset is not None else None
+        if self.fields is not None:  # the order the cursors assume, ties settled by the key (not by chance)
+            self.queryset = source = in_order(self.queryset, self.fields)
+        self.source = source
 
     @property
     def row_count(self) -> RowCount:

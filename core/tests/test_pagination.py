@@ -6,8 +6,8 @@ present at the start must be read exactly once. Run with DATABASE_URL=postgres:/
 
 import html
 import re
-from urllib.parse import parse_qs
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
