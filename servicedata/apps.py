@@ -20,6 +20,10 @@ class ServiceDataConfig(AppConfig):
         schedule.register(connector_tick_task, "SERVPLAN_CONNECTOR_CRON")
         task_finished.connect(tasks.on_task_finished, dispatch_uid="servicedata.import_task_finished")
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="servicedata.search_index")
+        from .search import on_tickets_imported
+        from .signals import tickets_imported
+
+        tickets_imported.connect(on_tickets_imported, dispatch_uid="servicedata.search_catch_up")
 
 
 def _ensure_search_index(sender, using="default", **kwargs):
