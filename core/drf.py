@@ -11,6 +11,7 @@ from rest_framework import exceptions, permissions, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .middleware import bind_actor
 from .permissions import allowed
@@ -101,13 +102,84 @@ def exception_handler(exc, context):
 
 
 class BoundedPagination(LimitOffsetPagination):
-    """limit/offset paging with a ceiling: a limit outside 1..max_limit or a bad offset is a 400, never a 500.
+    """limit/offset paging with a ceiling, a cursor mode for deep reading, and a count that never scans a large table.
 
-    Without a ceiling one request could fetch every ticket; an offset beyond a 64-bit integer breaks the database.
+    A limit outside 1..max_limit or a bad offset is a 400, never a 500: without a ceiling one request could fetch
+    every ticket; an offset beyond a 64-bit integer breaks the database. `?cursor=` (empty for the first page) pages
+    by the ordering's values instead of an offset (core.pagination): `next`/`previous` carry the cursor, and a
+    cursor that is forged or stale gives the first page. `count` is exact up to core.pagination.COUNT_CAP rows and
+    estimated above it, which `count_is_estimate` says.
     """
 
     max_limit = 500
     max_offset = 10**9
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from .pagination import count_rows, decode_cursor, in_order, keyset_ordering, read_window
+
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.row_count = count_rows(queryset)
+        self.count = self.row_count.value
+        self.fields = keyset_ordering(queryset)
+        if self.fields is not None:  # ties settled by the key, so offsets and cursors agree on one order
+            queryset = in_order(queryset, self.fields)
+        self.cursor_mode = self.cursor_query_param in request.query_params and self.fields is not None
+        self.next_cursor = self.previous_cursor = None
+        if self.cursor_mode:
+            decoded = decode_cursor(request.query_params.get(self.cursor_query_param), queryset, self.fields)
+            if decoded is not None:
+                window = read_window(queryset, self.fields, *decoded, self.limit)
+                if not window.at_start:
+                    self.next_cursor, self.previous_cursor = window.next_cursor, window.previous_cursor
+                    return window.rows
+            self.offset = 0
+        else:
+            self.offset = self.get_offset(request)
+        rows = list(queryset[self.offset:self.offset + self.limit + 1])
+        self.more, rows = len(rows) > self.limit, rows[:self.limit]
+        if self.cursor_mode and self.more:
+            from .pagination import AFTER, encode_cursor, row_values
+
+            self.next_cursor = encode_cursor(AFTER, self.fields, row_values(rows[-1], self.fields))
+        return rows
+
+    def get_paginated_response(self, data):
+        return Response({"count": self.count, "count_is_estimate": self.row_count.is_estimate,
+                         "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_next_link(self):
+        if self.cursor_mode:
+            return self._cursor_link(self.next_cursor)
+        if not self.more:
+            return None
+        url = replace_query_param(self.request.build_absolute_uri(), self.limit_query_param, self.limit)
+        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_previous_link(self):
+        if self.cursor_mode:
+            return self._cursor_link(self.previous_cursor)
+        return super().get_previous_link()
+
+    def _cursor_link(self, cursor):
+        if cursor is None:
+            return None
+        url = replace_query_param(self.request.build_absolute_uri(), self.limit_query_param, self.limit)
+        return replace_query_param(remove_query_param(url, self.offset_query_param), self.cursor_query_param, cursor)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["count", "count_is_estimate", "results"]
+        response["properties"]["count_is_estimate"] = {
+            "type": "boolean", "description": "True when count is the database's estimate (a large result)."}
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": self.cursor_query_param, "required": False, "in": "query",
+            "description": "Page by cursor: empty for the first page, then the value in next/previous.",
+            "schema": {"type": "string"}}]
 
     def get_limit(self, request):
         return bounded_int(request, self.limit_query_param, 1, self.max_limit, self.default_limit)

@@ -90,7 +90,13 @@ class BoundedTableMixin(SingleTableMixin):
         return None  # the table pages; the list view itself must not page (and 404) a second time
 
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+        """Numbered pages first, a cursor past them, counts estimated on large tables (core.pagination)."""
+        from .pagination import KeysetPaginator
+
+        cursor_field = f"{table.prefix}cursor"
+        return {"per_page": self.paginate_by, "paginator_class": KeysetPaginator, "request": self.request,
+                "cursor": self.request.GET.get(cursor_field), "cursor_field": cursor_field,
+                "page_field": table.prefixed_page_field}
 
 
 class ObjectListView(PermissionMixin, ModelTemplateMixin, BoundedTableMixin, FilterView):

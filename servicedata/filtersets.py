@@ -29,6 +29,7 @@ from .models import (
     TicketEvent,
     WebhookEndpoint,
 )
+from .search import search_tickets
 
 BREACH_CHOICES = [("any", _("Breached (response or resolution)")), ("response", _("Response breached")),
                   ("resolution", _("Resolution breached")), ("none", _("Within target so far"))]
@@ -39,7 +40,7 @@ def local_day_start(day):
 
 
 class TicketFilterSet(SearchFilterSet):
-    search_fields = ("external_id", "summary", "category", "configuration_item")
+    search_fields = ("external_id", "summary", "category", "configuration_item")  # servicedata.search.SEARCH_COLUMNS
     contract = django_filters.ModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("priority"))
     kind = django_filters.MultipleChoiceFilter(choices=TicketKind.choices, label=_("kind"))
@@ -54,6 +55,10 @@ class TicketFilterSet(SearchFilterSet):
         model = Ticket
         fields = ["q", "contract", "priority", "kind", "status", "category", "created_after", "created_before",
                   "breached", "security"]
+
+    def search(self, queryset, name, value):
+        """Every word in one of the search columns, through the search index (servicedata.search)."""
+        return search_tickets(queryset, value)
 
     def created_from(self, queryset, name, value):
         return queryset.filter(created__gte=local_day_start(value))

@@ -103,6 +103,8 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["contract", "created"], name="sd_ticket_contract_created"),
+            # The global list and the API read newest first by (created, id): scanned backwards, with a keyset cursor.
+            models.Index(fields=["created", "id"], name="sd_ticket_created_id"),
             # Period figures read the tickets decided in a month: partial indexes, so a fresh import (not yet
             # decided) does not pay for them, and the pending index holds only tickets awaiting their clocks.
             models.Index(fields=["contract", "response_decided"], name="sd_ticket_contract_resp_dec",
