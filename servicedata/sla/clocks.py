@@ -216,6 +216,76 @@ def _write(pks, values, calendar_version_id, sla_version_id, now):
         bulk.update_rows(Ticket, (*names, "calendar_version_id", "sla_version_id", "computed_at"), rows)
 
 
+# The computed fields of a ticket, in the order `clock_rows` gives them (database form).
+CLOCK_FIELDS = ("response_seconds", "resolution_seconds", "response_breached", "resolution_breached", "response_met",
+                "resolution_met", "response_due", "resolution_due", "response_decided", "resolution_decided",
+                "calendar_version_id", "sla_version_id", "computed_at")
+# A ticket waiting for its clocks (compute_pending measures it): the same fields, none computed.
+NO_CLOCKS = (None, None, False, False, None, None, None, None, None, None, None, None, None)
+
+
+@dataclass
+class Measuring:
+    """What one pass measures a contract's tickets with, read once: the current calendar version, the SLAs in
+    force from their effective instants (`sla_schedule`) and the instant `as_of` (also the tickets'
+    `computed_at`)."""
+
+    spec: object
+    calendar_version_id: int
+    starts: np.ndarray
+    slas: list
+    sla_version_ids: np.ndarray
+    now: datetime
+    as_of: int
+
+
+def measuring(contract, now=None) -> Measuring:
+    """The context `measure_batch` needs, as `_compute` reads it (for a caller measuring in its own pass)."""
+    version = contract_calendar(contract).current_version()
+    starts, slas = sla_schedule(contract, contract_zone(contract))
+    now = now or timezone.now()
+    return Measuring(version.to_spec(), version.pk, starts, slas,
+                     np.array([sla_version_id(sla) for sla in slas], dtype=np.int64), now, int(now.timestamp()))
+
+
+def measure_batch(context: Measuring, created, responded, resolved, priority, p_ticket, p_start, p_end) -> dict:
+    """The clocks of a batch of tickets not yet stored (the importer's new and changed rows), exactly as
+    compute_pending would measure them once stored: each ticket against the SLA in force at its creation, one
+    engine call per SLA over the batch, events after `as_of` not yet happened.
+
+    Arrays of epoch seconds (MISSING = not yet), priority codes, and the pauses as (index into the batch,
+    start, end or MISSING). Returns measure()'s arrays plus "sla_version_id".
+    """
+    created = np.asarray(created, dtype=np.int64)
+    priority = np.asarray(priority)
+    group = np.searchsorted(context.starts, created, side="right") if context.starts.size \
+        else np.zeros(created.shape, np.int64)
+    out = {}
+    for g in np.unique(group):
+        members = np.nonzero(group == g)[0]
+        in_group = np.isin(p_ticket, members)
+        values = measure(context.spec, context.slas[g], created[members], responded[members], resolved[members],
+                         priority[members], np.searchsorted(members, p_ticket[in_group]), p_start[in_group],
+                         p_end[in_group], context.as_of)
+        for name, array in values.items():
+            if name not in out:
+                out[name] = np.empty(created.shape, dtype=array.dtype)
+            out[name][members] = array
+    out["sla_version_id"] = context.sla_version_ids[group] if created.size else np.zeros(0, np.int64)
+    return out
+
+
+def clock_rows(context: Measuring, values) -> list[tuple]:
+    """measure_batch()'s arrays as one tuple per ticket in the order of CLOCK_FIELDS, in the form
+    servicedata.bulk writes (instants as epoch seconds, None for NULL)."""
+    count = values["sla_version_id"].size
+    columns = [_nullable(values[name]) if name.endswith(("_seconds", "_due", "_decided")) else values[name].tolist()
+               for name in CLOCK_FIELDS[:10]]
+    stamp = int(context.now.timestamp())
+    return list(zip(*columns, [context.calendar_version_id] * count, values["sla_version_id"].tolist(),
+                    [stamp] * count, strict=True))
+
+
 def compute_pending(contract, user=None) -> ComputeResult:
     """Compute clocks of the contract's tickets that have none yet (new or changed by an import)."""
     queryset = Ticket.objects.filter(contract_id__in=contract_ids(contract), computed_at__isnull=True)
