@@ -6,6 +6,7 @@ import tracemalloc
 from datetime import UTC, datetime
 
 import pytest
+from django.db.models import F
 
 from servicedata import sla
 from servicedata.generator import generate_tickets, write_csv
@@ -30,8 +31,16 @@ def frozen(monkeypatch):
 @pytest.fixture
 def contract(contracts):
     """nbhospital: its signed SLA takes effect on 2026-03-01 (Beijing), so tickets either side of that date are
-    measured against different SLAs (sla_schedule)."""
-    return contracts["nbhospital"]
+    measured against different SLAs (sla_schedule). The demo's signed SLA has the tier's targets; here it gets
+    shorter ones, so measuring a ticket against the wrong one shows."""
+    from contracts.models import SlaTarget
+
+    contract = contracts["nbhospital"]
+    _starts, slas = sla.sla_schedule(contract, sla.contract_zone(contract))
+    assert len(slas) == 2
+    SlaTarget.objects.filter(sla=slas[1]).update(response_minutes=F("response_minutes") / 2,
+                                                 resolution_minutes=F("resolution_minutes") / 2)
+    return contract
 
 
 def _records(contract, count=1200, seed=7):
@@ -46,6 +55,8 @@ def _records(contract, count=1200, seed=7):
          "first_response": "2026-02-27 10:05",
          "pauses": "2026-02-27 11:00/2026-03-02 10:00; 2026-03-01 09:00/"},
         {"external_id": "EDGE-OPEN", "priority": "P1", "created": "2026-04-14 17:50"},
+        # breached a few seconds before "now" (10:30:17 in Beijing), by the response clock of either SLA
+        {"external_id": "EDGE-JUST", "priority": "P1", "created": "2026-04-15 09:59:00"},
         {"external_id": "EDGE-BOUNDARY", "priority": "P4", "created": "2026-03-01 00:00",
          "first_response": "2026-03-02 09:00", "resolved": "2026-03-20 09:00",
          "pauses": "2026-03-03 09:00/2026-03-10 18:00"},
