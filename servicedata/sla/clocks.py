@@ -5,8 +5,8 @@ are measured after an import (`compute_pending`); re-measuring existing tickets 
 is an explicit, audited step (`recompute`), never silent.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
@@ -91,17 +91,30 @@ def resolution_due(clock, created, resolved, target, p_ticket, p_start, p_end):
     return due
 
 
-def _clock_for(spec, arrays, as_of, max_target):
+def _clock_for(spec, arrays, as_of, max_target, cache=None):
     # Margin so every due instant fits: a business hour a day at least, plus a month of holidays.
     margin = 31 + int(max(max_target, 0) // 3600)
-    return businesstime.BusinessClock.covering(spec, *arrays, np.array([as_of]), margin_days=margin)
+    if cache is None:
+        return businesstime.BusinessClock.covering(spec, *arrays, np.array([as_of]), margin_days=margin)
+    # The clock `covering` would build ends on `last`; one ending there and starting earlier gives the same
+    # answers (positions are differences), so a pass measuring batch after batch builds it once, not per batch.
+    values = np.concatenate([np.ravel(a) for a in arrays] + [np.array([as_of], dtype=np.int64)])
+    values = values[values != MISSING]
+    first = datetime.fromtimestamp(int(values.min()), spec.zone).date() - timedelta(days=margin)
+    last = datetime.fromtimestamp(int(values.max()), spec.zone).date() + timedelta(days=margin)
+    clock = cache.get((spec, last))
+    if clock is None or clock.start_date > first:
+        clock = cache[(spec, last)] = businesstime.BusinessClock.from_spec(
+            spec, min(first, clock.start_date if clock else first), last)
+    return clock
 
 
-def measure(spec, tier, created, responded, resolved, priority, p_ticket, p_start, p_end, as_of):
-    """All computed fields for arrays of tickets (epoch seconds, MISSING = not yet); returns a dict of arrays."""
+def measure(spec, tier, created, responded, resolved, priority, p_ticket, p_start, p_end, as_of, clocks=None):
+    """All computed fields for arrays of tickets (epoch seconds, MISSING = not yet); returns a dict of arrays.
+    `clocks`: a dict in which a caller measuring many batches keeps the business clocks built (see _clock_for)."""
     response_target, resolution_target = target_arrays(tier, priority)
     clock = _clock_for(spec, (created, responded, resolved, p_start, p_end), as_of,
-                       max(int(resolution_target.max(initial=0)), int(response_target.max(initial=0))))
+                       max(int(resolution_target.max(initial=0)), int(response_target.max(initial=0))), clocks)
     responded = np.where(responded > as_of, MISSING, responded)
     resolved = np.where(resolved > as_of, MISSING, resolved)
     clocks = businesstime.compute_ticket_clocks(clock, created, responded, resolved, response_target,
@@ -237,6 +250,7 @@ class Measuring:
     sla_version_ids: np.ndarray
     now: datetime
     as_of: int
+    clocks: dict = field(default_factory=dict)  # business clocks built so far, reused batch after batch
 
 
 def measuring(contract, now=None) -> Measuring:
@@ -266,7 +280,7 @@ def measure_batch(context: Measuring, created, responded, resolved, priority, p_
         in_group = np.isin(p_ticket, members)
         values = measure(context.spec, context.slas[g], created[members], responded[members], resolved[members],
                          priority[members], np.searchsorted(members, p_ticket[in_group]), p_start[in_group],
-                         p_end[in_group], context.as_of)
+                         p_end[in_group], context.as_of, context.clocks)
         for name, array in values.items():
             if name not in out:
                 out[name] = np.empty(created.shape, dtype=array.dtype)
