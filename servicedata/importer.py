@@ -13,17 +13,19 @@ reading stopped). Warnings (a pause outside its ticket's life, a file without
 data rows, an ignored column) reject nothing and are reported the same way:
 row, field, message. Otherwise pass 2 reads the spool back batch by batch,
 keyed by (external_system, external_id): new tickets are inserted, changed
-ones updated (their pauses replaced and their SLA clocks cleared), unchanged
-ones (same content digest) left alone, so re-importing a file changes
-nothing.
+ones updated (their pauses replaced), unchanged ones (same content digest)
+left alone, so re-importing a file changes nothing. The SLA clocks of a
+batch's new and changed tickets are measured in this pass, before the write
+(`servicedata.sla.measure_batch`: one engine call per SLA in force, the
+semantics of `compute_pending`), so each ticket is written once, clocks
+included; then the rollup of each contract touched is refreshed once.
 
 Data-quality rules (a profile's `Policy`, servicedata.intake.quality) decide
 what a suspicious row gets: reject (the strict default: an error, nothing is
 written), exclude the row, repair it, or keep it. Every row excluded, repaired
 or kept by a rule is a finding, spooled like the rows and stored, once the
 tickets are written, as the import job's `QualityFinding`s (the latest
-import's findings about a ticket are its current ones). New and changed tickets then get their SLA clocks computed
-(`servicedata.sla.compute_pending`). One audit entry ("bulk": counts, file
+import's findings about a ticket are its current ones). One audit entry ("bulk": counts, file
 sha256) records every import, rejected, failed or done.
 """
 
@@ -430,7 +432,7 @@ class TicketImport:
     # ---- the whole file ----------------------------------------------------------------------------
 
     def run(self, rows, *, name="", sha256="", job=None, ignored_columns=None) -> ImportResult:
-        """Validate, then (only if no error) write, compute the new clocks and audit. Returns the counts.
+        """Validate, then (only if no error) write the tickets with their clocks, and audit. Returns the counts.
 
         Whatever happens, the import is audited: rejected (a file that cannot be read included), failed or done.
         """

@@ -1,8 +1,10 @@
 """Ticket clocks in bulk: the engine over a contract's tickets as NumPy arrays, written back per batch.
 
-Each ticket keeps the calendar version and SLA (tier) version it was measured with. New and changed tickets
-are measured after an import (`compute_pending`); re-measuring existing tickets with a newer calendar or SLA
-is an explicit, audited step (`recompute`), never silent.
+Each ticket keeps the calendar version and SLA (tier) version it was measured with. The import measures its
+new and changed tickets in its own write pass (`measuring` once, then `measure_batch`/`clock_rows` per batch:
+the same `measure`, written with the INSERT); tickets left without clocks are measured by `compute_pending`;
+re-measuring existing tickets with a newer calendar or SLA is an explicit, audited step (`recompute`), never
+silent.
 """
 
 from dataclasses import dataclass, field
