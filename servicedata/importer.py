@@ -368,7 +368,7 @@ class TicketImport:
         result.computed += len(written) if self.measuring is not None else 0
         self._note_earliest(written, [hit for hit, _row, _digest in changed])
         inserts = [(contract_id, customer_id, row[SYSTEM], row[EXTERNAL_ID], *row[2:13], digest, now, now, *clock)
-                   for (row, digest), clock in zip(new, clocks, strict=False)]
+                   for (row, digest), clock in zip(new, clocks[:len(new)], strict=True)]
         updates = [(hit[0], contract_id, customer_id, *row[2:13], digest, now, *clock)
                    for (hit, row, digest), clock in zip(changed, clocks[len(new):], strict=True)]
         paused_new = [row for row, _digest in new if row[PAUSES]]
