@@ -13,17 +13,19 @@ reading stopped). Warnings (a pause outside its ticket's life, a file without
 data rows, an ignored column) reject nothing and are reported the same way:
 row, field, message. Otherwise pass 2 reads the spool back batch by batch,
 keyed by (external_system, external_id): new tickets are inserted, changed
-ones updated (their pauses replaced and their SLA clocks cleared), unchanged
-ones (same content digest) left alone, so re-importing a file changes
-nothing.
+ones updated (their pauses replaced), unchanged ones (same content digest)
+left alone, so re-importing a file changes nothing. The SLA clocks of a
+batch's new and changed tickets are measured in this pass, before the write
+(`servicedata.sla.measure_batch`: one engine call per SLA in force, the
+semantics of `compute_pending`), so each ticket is written once, clocks
+included; then the rollup of each contract touched is refreshed once.
 
 Data-quality rules (a profile's `Policy`, servicedata.intake.quality) decide
 what a suspicious row gets: reject (the strict default: an error, nothing is
 written), exclude the row, repair it, or keep it. Every row excluded, repaired
 or kept by a rule is a finding, spooled like the rows and stored, once the
 tickets are written, as the import job's `QualityFinding`s (the latest
-import's findings about a ticket are its current ones). New and changed tickets then get their SLA clocks computed
-(`servicedata.sla.compute_pending`). One audit entry ("bulk": counts, file
+import's findings about a ticket are its current ones). One audit entry ("bulk": counts, file
 sha256) records every import, rejected, failed or done.
 """
 
@@ -33,6 +35,7 @@ import marshal
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -41,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from core import audit
+from core.businesstime import MISSING
 from core.choices import AuditAction
 from core.ops import metrics
 from core.tabular import FileError
@@ -52,13 +56,15 @@ from .choices import Anomaly, RuleAction
 from .columns import security_flag
 from .intake.quality import STRICT, Finding, repair_message
 from .models import Ticket, TicketPause
-from .normalise import EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
+from .normalise import CREATED, EXTERNAL_ID, PAUSES, ROW, SYSTEM, Normaliser
+from .sla.clocks import CLOCK_FIELDS, NO_CLOCKS
 
 MAX_REPORTED_ERRORS = 500
 BATCH_SIZE = 5000
 ANALYZE_EVERY = 200_000  # rows written between statistics refreshes (PostgreSQL)
 # A normalised row (servicedata.normalise.ROW): its keys, then the content written to the ticket.
 CONTENT = ROW[2:13]
+PRIORITY, FIRST_RESPONSE, RESOLVED = ROW.index("priority"), ROW.index("first_response"), ROW.index("resolved")
 
 
 @dataclass
@@ -163,6 +169,14 @@ def _select_keys(system, external_ids, columns):
     return result
 
 
+def _epoch_sql(column):
+    """A timestamp column as integer epoch seconds, in the SQL of the connection's database."""
+    column = connection.ops.quote_name(column)
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"  # %% : the cursor's own %-formatting
+
+
 def _key_hash(system: str, external_id: str) -> int:
     """64-bit hash of a ticket key, for duplicate detection within one run (Python's own string hash:
     stable inside a process, which is all it needs; collisions are checked against the real keys)."""
@@ -199,6 +213,8 @@ class TicketImport:
         self.skipped = set()  # row numbers a duplicate-id rule leaves out
         self.findings = None  # spool of the rows' findings, in batches (see servicedata.findings.entries)
         self.contract_ids, self.superseding = [], False
+        self.measuring = None  # what the write pass measures clocks with (servicedata.sla.measuring), if compute
+        self.earliest = {}  # contract id -> earliest `created` (epoch seconds) written or changed: rollup refresh
 
     # ---- pass 1 ------------------------------------------------------------------------------------
 
@@ -316,15 +332,18 @@ class TicketImport:
 
     @staticmethod
     def _existing(batch):
-        """(system, id) -> (pk, digest) of the batch's tickets already stored (one raw query per system)."""
+        """(system, id) -> (pk, digest, contract id, created as epoch seconds) of the batch's tickets already
+        stored (one raw query per system)."""
         by_system = {}
         for row, _digest, _number in batch:
             by_system.setdefault(row[SYSTEM], []).append(row[EXTERNAL_ID])
-        return {(system, external_id): (pk, digest) for system, ids in by_system.items()
-                for external_id, pk, digest in _select_keys(system, ids, ("external_id", "id", "source_hash"))}
+        columns = ("external_id", "id", "source_hash", "contract_id", _epoch_sql("created"))
+        return {(system, external_id): hit for system, ids in by_system.items()
+                for external_id, *hit in _select_keys(system, ids, columns)}
 
     def _prepare(self, batch, result):
-        """Sort a batch into new, changed and unchanged tickets and build their rows (no writes).
+        """Sort a batch into new, changed and unchanged tickets, measure the clocks of the new and changed ones
+        (one engine call per SLA in force over the batch) and build their rows, clocks included (no writes).
 
         The lookup may run while the previous batch is still being written: a validated file has no key
         twice, so no batch looks for a ticket another batch of the same file writes.
@@ -338,26 +357,61 @@ class TicketImport:
         for row, digest, _number in batch:
             hit = existing.get((row[SYSTEM], row[EXTERNAL_ID]))
             if hit is None:
-                new.append((contract_id, customer_id, row[SYSTEM], row[EXTERNAL_ID], *row[2:13], digest, False, False,
-                            now, now))
+                new.append((row, digest))
             elif hit[1] != digest:
-                changed.append((hit[0], row, digest))
+                changed.append((hit, row, digest))
             else:
                 result.unchanged += 1
         result.created += len(new)
         result.updated += len(changed)
-        paused_new = [row for row, _digest, _number in batch
-                      if row[PAUSES] and (row[SYSTEM], row[EXTERNAL_ID]) not in existing]
-        updates = [(pk, contract_id, customer_id, *row[2:13], digest, now, *CLEARED) for pk, row, digest in changed]
-        changed_pauses = [(pk, s, e) for pk, row, _digest in changed for s, e in row[PAUSES]]
+        written = [row for row, _digest in new] + [row for _hit, row, _digest in changed]
+        clocks = self._clocks(written)
+        result.computed += len(written) if self.measuring is not None else 0
+        self._note_earliest(written, [hit for hit, _row, _digest in changed])
+        inserts = [(contract_id, customer_id, row[SYSTEM], row[EXTERNAL_ID], *row[2:13], digest, now, now, *clock)
+                   for (row, digest), clock in zip(new, clocks[:len(new)], strict=True)]
+        updates = [(hit[0], contract_id, customer_id, *row[2:13], digest, now, *clock)
+                   for (hit, row, digest), clock in zip(changed, clocks[len(new):], strict=True)]
+        paused_new = [row for row, _digest in new if row[PAUSES]]
+        changed_pauses = [(hit[0], s, e) for hit, row, _digest in changed for s, e in row[PAUSES]]
         keys = [(row[SYSTEM], row[EXTERNAL_ID]) for row, _digest, _number in batch] if self.superseding else ()
-        return new, paused_new, updates, changed_pauses, keys
+        return inserts, paused_new, updates, changed_pauses, keys
 
-    def _apply(self, new, paused_new, updates, changed_pauses, keys):
+    def _clocks(self, rows):
+        """The clock fields (servicedata.sla.CLOCK_FIELDS) of rows about to be written, measured in this pass;
+        without measuring (compute=False) none: the tickets wait for compute_pending."""
+        if self.measuring is None or not rows:
+            return [NO_CLOCKS] * len(rows)
+        from .sla import clock_rows, measure_batch
+
+        def instants(index):
+            return np.fromiter((MISSING if r[index] is None else r[index] for r in rows), np.int64, len(rows))
+
+        p_ticket, p_start, p_end = [], [], []
+        for i, row in enumerate(rows):
+            for start, end in row[PAUSES]:
+                p_ticket.append(i)
+                p_start.append(start)
+                p_end.append(MISSING if end is None else end)
+        values = measure_batch(self.measuring, instants(CREATED), instants(FIRST_RESPONSE), instants(RESOLVED),
+                               [row[PRIORITY] for row in rows], np.array(p_ticket, np.int64),
+                               np.array(p_start, np.int64), np.array(p_end, np.int64))
+        return clock_rows(self.measuring, values)
+
+    def _note_earliest(self, written, old):
+        """Keep, per contract, the earliest `created` this import wrote or moved away from (a changed ticket's
+        old value too): where the rollup must be refreshed from."""
+        candidates = [(self.contract.pk, min(row[CREATED] for row in written))] if written else []
+        candidates += [(hit[2], hit[3]) for hit in old if hit[3] is not None]
+        for contract_id, created in candidates:
+            if created < self.earliest.get(contract_id, created + 1):
+                self.earliest[contract_id] = created
+
+    def _apply(self, inserts, paused_new, updates, changed_pauses, keys):
         with transaction.atomic():
             if keys:
                 quality_report.supersede(self.contract_ids, keys)
-            bulk.insert_rows(Ticket, INSERT_FIELDS, new)
+            bulk.insert_rows(Ticket, INSERT_FIELDS, inserts)
             pauses = changed_pauses
             if paused_new:
                 ids = self._ids(paused_new)
@@ -379,7 +433,7 @@ class TicketImport:
     # ---- the whole file ----------------------------------------------------------------------------
 
     def run(self, rows, *, name="", sha256="", job=None, ignored_columns=None) -> ImportResult:
-        """Validate, then (only if no error) write, compute the new clocks and audit. Returns the counts.
+        """Validate, then (only if no error) write the tickets with their clocks, and audit. Returns the counts.
 
         Whatever happens, the import is audited: rejected (a file that cannot be read included), failed or done.
         """
@@ -404,13 +458,14 @@ class TicketImport:
                 self.contract_ids = sla.contract_ids(self.contract)
                 # Findings of earlier imports stop being current for every ticket this one reads again.
                 self.superseding = quality_report.any_current(self.contract_ids)
+                self.measuring = sla.measuring(self.contract) if self.compute else None
                 self.write(spool, result)
                 if job is not None and (result.excluded or result.repaired or result.quality):
                     self.findings.seek(0)
                     quality_report.store(job, self.contract_ids, iter(lambda: _spool_read(self.findings), None))
                 if self.compute:
-                    self.progress("computing", result.total, 1.0)
-                    result.computed = sla.compute_pending(self.contract, user=self.user).tickets
+                    result.computed += self._compute_left_over(result)
+                self._refresh_rollup()
                 self._announce(result, started)
             return result
         except Exception as exc:
@@ -418,6 +473,25 @@ class TicketImport:
             raise
         finally:
             self._audit(result, name, sha256, job, failure)
+
+    def _compute_left_over(self, result):
+        """Clocks of the contract's tickets still waiting for them though this import did not write them (an
+        earlier import without clocks): compute_pending, as an import always did. Usually none: one indexed
+        look."""
+        from . import sla
+
+        if not Ticket.objects.filter(contract_id__in=self.contract_ids, computed_at__isnull=True).exists():
+            return 0
+        self.progress("computing", result.total, 1.0)
+        return sla.compute_pending(self.contract, user=self.user).tickets
+
+    def _refresh_rollup(self):
+        """The rollup of every contract this import wrote to or moved a ticket from, from the month of the
+        earliest `created` involved (servicedata.sla.rollup.refresh), once per contract."""
+        from .sla import rollup
+
+        for contract_id, created in sorted(self.earliest.items()):
+            rollup.refresh(contract_id, since=datetime.fromtimestamp(created, UTC))
 
     def _announce(self, result, started):
         """Once the import commits, tell later stages what it wrote (the tickets of the contract updated since
@@ -462,9 +536,6 @@ class TicketImport:
 
 
 INSERT_FIELDS = ("contract_id", "customer_id", "external_system", "external_id", *CONTENT, "source_hash",
-                 "response_breached", "resolution_breached", "imported_at", "updated")
-# A changed ticket: new content, and its SLA clocks cleared so compute_pending measures it again.
-UPDATE_FIELDS = ("contract_id", "customer_id", *CONTENT, "source_hash", "updated", "computed_at", "response_seconds",
-                 "resolution_seconds", "response_due", "resolution_due", "response_met", "resolution_met",
-                 "response_decided", "resolution_decided", "response_breached", "resolution_breached")
-CLEARED = (None, None, None, None, None, None, None, None, None, False, False)
+                 "imported_at", "updated", *CLOCK_FIELDS)
+# A changed ticket: new content and its clocks measured again (or cleared, for compute_pending, without measuring).
+UPDATE_FIELDS = ("contract_id", "customer_id", *CONTENT, "source_hash", "updated", *CLOCK_FIELDS)

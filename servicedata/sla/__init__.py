@@ -18,7 +18,18 @@ month's figure does not change as time passes. Resolution likewise, with
 waiting-on-customer pauses excluded from its clock.
 """
 
-from .clocks import ComputeResult, compute_pending, measure, recompute, resolution_due
+from .clocks import (
+    CLOCK_FIELDS,
+    ComputeResult,
+    Measuring,
+    clock_rows,
+    compute_pending,
+    measure,
+    measure_batch,
+    measuring,
+    recompute,
+    resolution_due,
+)
 from .context import (
     contract_calendar,
     contract_ids,
@@ -41,7 +52,8 @@ from .figures import (
     period_metrics,
 )
 
-__all__ = ["ComputeResult", "Figure", "PeriodMetrics", "TrendPoint", "availability_figures", "compute_pending",
-           "contract_calendar", "contract_ids", "contract_zone", "default_month", "last_months", "measure",
-           "month_bounds", "monthly_trend", "percent_axis_floor", "period_metrics", "recompute", "resolution_due",
-           "service_lookup", "sla_for", "sla_schedule", "sla_version_id"]
+__all__ = ["CLOCK_FIELDS", "ComputeResult", "Figure", "Measuring", "PeriodMetrics", "TrendPoint",
+           "availability_figures", "clock_rows", "compute_pending", "contract_calendar", "contract_ids",
+           "contract_zone", "default_month", "last_months", "measure", "measure_batch", "measuring", "month_bounds",
+           "monthly_trend", "percent_axis_floor", "period_metrics", "recompute", "resolution_due", "service_lookup",
+           "sla_for", "sla_schedule", "sla_version_id"]

@@ -1,12 +1,14 @@
 """Ticket clocks in bulk: the engine over a contract's tickets as NumPy arrays, written back per batch.
 
-Each ticket keeps the calendar version and SLA (tier) version it was measured with. New and changed tickets
-are measured after an import (`compute_pending`); re-measuring existing tickets with a newer calendar or SLA
-is an explicit, audited step (`recompute`), never silent.
+Each ticket keeps the calendar version and SLA (tier) version it was measured with. The import measures its
+new and changed tickets in its own write pass (`measuring` once, then `measure_batch`/`clock_rows` per batch:
+the same `measure`, written with the INSERT); tickets left without clocks are measured by `compute_pending`;
+re-measuring existing tickets with a newer calendar or SLA is an explicit, audited step (`recompute`), never
+silent.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
@@ -92,17 +94,30 @@ def resolution_due(clock, created, resolved, target, p_ticket, p_start, p_end):
     return due
 
 
-def _clock_for(spec, arrays, as_of, max_target):
+def _clock_for(spec, arrays, as_of, max_target, cache=None):
     # Margin so every due instant fits: a business hour a day at least, plus a month of holidays.
     margin = 31 + int(max(max_target, 0) // 3600)
-    return businesstime.BusinessClock.covering(spec, *arrays, np.array([as_of]), margin_days=margin)
+    if cache is None:
+        return businesstime.BusinessClock.covering(spec, *arrays, np.array([as_of]), margin_days=margin)
+    # The clock `covering` would build ends on `last`; one ending there and starting earlier gives the same
+    # answers (positions are differences), so a pass measuring batch after batch builds it once, not per batch.
+    values = np.concatenate([np.ravel(a) for a in arrays] + [np.array([as_of], dtype=np.int64)])
+    values = values[values != MISSING]
+    first = datetime.fromtimestamp(int(values.min()), spec.zone).date() - timedelta(days=margin)
+    last = datetime.fromtimestamp(int(values.max()), spec.zone).date() + timedelta(days=margin)
+    clock = cache.get((spec, last))
+    if clock is None or clock.start_date > first:
+        clock = cache[(spec, last)] = businesstime.BusinessClock.from_spec(
+            spec, min(first, clock.start_date if clock else first), last)
+    return clock
 
 
-def measure(spec, tier, created, responded, resolved, priority, p_ticket, p_start, p_end, as_of):
-    """All computed fields for arrays of tickets (epoch seconds, MISSING = not yet); returns a dict of arrays."""
+def measure(spec, tier, created, responded, resolved, priority, p_ticket, p_start, p_end, as_of, clocks=None):
+    """All computed fields for arrays of tickets (epoch seconds, MISSING = not yet); returns a dict of arrays.
+    `clocks`: a dict in which a caller measuring many batches keeps the business clocks built (see _clock_for)."""
     response_target, resolution_target = target_arrays(tier, priority)
     clock = _clock_for(spec, (created, responded, resolved, p_start, p_end), as_of,
-                       max(int(resolution_target.max(initial=0)), int(response_target.max(initial=0))))
+                       max(int(resolution_target.max(initial=0)), int(response_target.max(initial=0))), clocks)
     responded = np.where(responded > as_of, MISSING, responded)
     resolved = np.where(resolved > as_of, MISSING, resolved)
     clocks = businesstime.compute_ticket_clocks(clock, created, responded, resolved, response_target,
@@ -217,6 +232,77 @@ def _write(pks, values, calendar_version_id, sla_version_id, now):
                     [stamp] * count, strict=True))
     with transaction.atomic():
         bulk.update_rows(Ticket, (*names, "calendar_version_id", "sla_version_id", "computed_at"), rows)
+
+
+# The computed fields of a ticket, in the order `clock_rows` gives them (database form).
+CLOCK_FIELDS = ("response_seconds", "resolution_seconds", "response_breached", "resolution_breached", "response_met",
+                "resolution_met", "response_due", "resolution_due", "response_decided", "resolution_decided",
+                "calendar_version_id", "sla_version_id", "computed_at")
+# A ticket waiting for its clocks (compute_pending measures it): the same fields, none computed.
+NO_CLOCKS = (None, None, False, False, None, None, None, None, None, None, None, None, None)
+
+
+@dataclass
+class Measuring:
+    """What one pass measures a contract's tickets with, read once: the current calendar version, the SLAs in
+    force from their effective instants (`sla_schedule`) and the instant `as_of` (also the tickets'
+    `computed_at`)."""
+
+    spec: object
+    calendar_version_id: int
+    starts: np.ndarray
+    slas: list
+    sla_version_ids: np.ndarray
+    now: datetime
+    as_of: int
+    clocks: dict = field(default_factory=dict)  # business clocks built so far, reused batch after batch
+
+
+def measuring(contract, now=None) -> Measuring:
+    """The context `measure_batch` needs, as `_compute` reads it (for a caller measuring in its own pass)."""
+    version = contract_calendar(contract).current_version()
+    starts, slas = sla_schedule(contract, contract_zone(contract))
+    now = now or timezone.now()
+    return Measuring(version.to_spec(), version.pk, starts, slas,
+                     np.array([sla_version_id(sla) for sla in slas], dtype=np.int64), now, int(now.timestamp()))
+
+
+def measure_batch(context: Measuring, created, responded, resolved, priority, p_ticket, p_start, p_end) -> dict:
+    """The clocks of a batch of tickets not yet stored (the importer's new and changed rows), exactly as
+    compute_pending would measure them once stored: each ticket against the SLA in force at its creation, one
+    engine call per SLA over the batch, events after `as_of` not yet happened.
+
+    Arrays of epoch seconds (MISSING = not yet), priority codes, and the pauses as (index into the batch,
+    start, end or MISSING). Returns measure()'s arrays plus "sla_version_id".
+    """
+    created = np.asarray(created, dtype=np.int64)
+    priority = np.asarray(priority)
+    group = np.searchsorted(context.starts, created, side="right") if context.starts.size \
+        else np.zeros(created.shape, np.int64)
+    out = {}
+    for g in np.unique(group):
+        members = np.nonzero(group == g)[0]
+        in_group = np.isin(p_ticket, members)
+        values = measure(context.spec, context.slas[g], created[members], responded[members], resolved[members],
+                         priority[members], np.searchsorted(members, p_ticket[in_group]), p_start[in_group],
+                         p_end[in_group], context.as_of, context.clocks)
+        for name, array in values.items():
+            if name not in out:
+                out[name] = np.empty(created.shape, dtype=array.dtype)
+            out[name][members] = array
+    out["sla_version_id"] = context.sla_version_ids[group] if created.size else np.zeros(0, np.int64)
+    return out
+
+
+def clock_rows(context: Measuring, values) -> list[tuple]:
+    """measure_batch()'s arrays as one tuple per ticket in the order of CLOCK_FIELDS, in the form
+    servicedata.bulk writes (instants as epoch seconds, None for NULL)."""
+    count = values["sla_version_id"].size
+    columns = [_nullable(values[name]) if name.endswith(("_seconds", "_due", "_decided")) else values[name].tolist()
+               for name in CLOCK_FIELDS[:10]]
+    stamp = int(context.now.timestamp())
+    return list(zip(*columns, [context.calendar_version_id] * count, values["sla_version_id"].tolist(),
+                    [stamp] * count, strict=True))
 
 
 def compute_pending(contract, user=None, rollup_since: datetime | None = None) -> ComputeResult:
