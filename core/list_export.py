@@ -19,17 +19,19 @@ import csv
 import io
 import re
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html import unescape
 from itertools import islice
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.db.models import prefetch_related_objects, signals
+from django.db import connections, models
+from django.db.models import ExpressionWrapper, F, prefetch_related_objects, signals
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django_tables2 import A
 from django_tables2.rows import BoundRow
@@ -243,6 +245,47 @@ class CodeColumn(ExportColumn, tables.Column):
         return code
 
 
+def _sqlite_moments(zone, stored_zone):
+    """The formatter of a datetime column read as SQLite stores it ("YYYY-MM-DD HH:MM:SS[.ffffff]", in the
+    connection's zone): the reader's wall time to the second, naive, as `typed` gives it from the converted value.
+    The offset between the zones is worked out once per hour of stored time (checked at both ends of the hour: an
+    hour holding a change of offset is converted value by value)."""
+    hours = {}
+
+    def exact(text):
+        moment = parse_datetime(text)
+        if moment is None:
+            return text
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=stored_zone)
+        return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+    def hour(key):
+        start = datetime.fromisoformat(key + ":00:00").replace(tzinfo=stored_zone)
+        end = start + timedelta(minutes=59, seconds=59)
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        if local_start.utcoffset() - start.utcoffset() != local_end.utcoffset() - end.utcoffset():
+            found = hours[key] = None
+        else:
+            found = hours[key] = local_start.replace(tzinfo=None) - start.replace(tzinfo=None)
+        return found
+
+    def moment(text):
+        if text is None or text == "":
+            return ""
+        if text.__class__ is not str:  # a converted value after all
+            return text.astimezone(zone).replace(tzinfo=None, microsecond=0) if text.tzinfo else \
+                text.replace(microsecond=0)
+        if len(text) < 19 or text[10] != " " or (len(text) > 19 and text[19] != "."):
+            return exact(text)
+        key = text[:13]
+        shift = hours[key] if key in hours else hour(key)
+        if shift is None:
+            return exact(text)
+        return datetime.fromisoformat(text[:19]) + shift
+    return moment
+
+
 class _RelatedReader:
     """A related row shown by its name (a plain column on a foreign key): its text per id, loaded for the ids of a
     chunk not seen before (with the list's own select_related below it), kept for the rest of the export."""
@@ -362,6 +405,7 @@ class ExportPlan:
         self.headers = [plain(c.header) for c in self.columns]
         self.annotations = list(queryset.query.annotation_select)
         self.lookups = _lookups(queryset)
+        self.queryset_db = queryset.db
         paths, readers = [], []
 
         def position(path):
@@ -409,6 +453,13 @@ class ExportPlan:
         path, field, labels = found
         if labels and type(bound_column.column) is not tables.Column:
             return None
+        if isinstance(field, models.DateTimeField) and type(bound_column.column) in (tables.Column,
+                                                                                      tables.DateTimeColumn):
+            connection = connections[self.queryset_db]
+            if connection.vendor == "sqlite" and settings.USE_TZ:
+                # the stored text itself (no converter per cell), turned into the reader's wall time below
+                raw = ExpressionWrapper(F(path), output_field=models.TextField())
+                return _Reader(position(raw), _sqlite_moments(timezone.get_current_timezone(), connection.timezone))
         formatter = _value_formatter(field, labels, bool(bound_column.link), type(bound_column.column))
         return None if formatter is None else _Reader(position(path), formatter)
 
@@ -577,6 +628,7 @@ def write_xlsx(headers, rows, sheet_name, out, language=None, progress=None) -> 
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import to_excel
 
     from .exports.xlsx_renderer import sheet_title
 
@@ -612,7 +664,17 @@ def write_xlsx(headers, rows, sheet_name, out, language=None, progress=None) -> 
     width = len(headers)
     styled_cells = {}  # (column, number format) -> the one styled cell of that column, re-filled per row
 
+    fast = _fast_append(sheet)
+    styles = {}  # number format -> its style id (fast rows)
+
     def styled(index, value, number_format):
+        if fast:
+            style = styles.get(number_format)
+            if style is None:
+                template = WriteOnlyCell(sheet)
+                template.number_format = number_format
+                style = styles[number_format] = template.style_id
+            return _Styled(to_excel(value, book.epoch) if isinstance(value, date) else value, style)
         # openpyxl writes a row's cells as they are appended, so one cell per column and format serves every row
         # (a new styled cell per value would cost a style lookup each); a new cell is started after a styled one.
         target = styled_cells.get((index, number_format))
@@ -665,9 +727,10 @@ def write_xlsx(headers, rows, sheet_name, out, language=None, progress=None) -> 
                 else convert.get(value.__class__, other)(index, value)
                 for index, value in enumerate(row[:width])]
 
+    append = fast or sheet.append
     count = 0
     for row in _chain(sample, rows):
-        sheet.append(converted(row))
+        append(converted(row))
         count += 1
         if progress and count % CHUNK == 0:
             progress(count)
@@ -675,6 +738,76 @@ def write_xlsx(headers, rows, sheet_name, out, language=None, progress=None) -> 
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     book.save(out)
     return count
+
+
+class _Styled:
+    """A number (a date as Excel counts it) with the style id of its number format, for `_fast_append`'s rows."""
+
+    __slots__ = ("value", "style")
+
+    def __init__(self, value, style):
+        self.value, self.style = value, style
+
+
+def _fast_append(sheet):
+    """`sheet.append` for the rows `write_xlsx` makes, writing each row as one XML element: a text or number as
+    openpyxl writes it, without a cell object per value; the (few) cells given as openpyxl cells (styled dates and
+    amounts, formula-like or wrapped texts) through openpyxl's own attributes of a cell. None when this openpyxl
+    does not write rows the way this relies on (then `sheet.append` is used)."""
+    from openpyxl import LXML
+    from openpyxl.cell import _writer
+    from openpyxl.compat import safe_string
+    from openpyxl.utils import get_column_letter
+
+    if not (LXML and hasattr(sheet, "_values_to_row") and hasattr(sheet, "_get_writer")
+            and hasattr(_writer, "_set_attributes")):
+        return None
+    from lxml.etree import XMLParser, fromstring
+
+    parser = XMLParser(resolve_entities=False, huge_tree=True)
+
+    sheet._get_writer()
+    writer = sheet._writer
+    if not hasattr(writer, "write_row"):
+        return None
+    letters = [get_column_letter(index) for index in range(1, 16385)]
+    attributes = _writer._set_attributes
+    escapes = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+    def text(attrs, value):
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c{attrs}><is><t{space}>{value[:32767].translate(escapes)}</t></is></c>'
+
+    def write_row(xf, values, row_index):
+        row = str(row_index)
+        parts = [f'<row r="{row}">']
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is str:
+                parts.append(text(f' r="{letters[index]}{row}" t="inlineStr"', value))
+            elif kind is _Styled:
+                parts.append(f'<c r="{letters[index]}{row}" s="{value.style}" t="n">'
+                             f'<v>{safe_string(value.value)}</v></c>')
+            elif kind is int or kind is float:
+                parts.append(f'<c r="{letters[index]}{row}" t="n"><v>{safe_string(value)}</v></c>')
+            else:  # an openpyxl cell
+                value.column, value.row = index + 1, row_index
+                content, attrs = attributes(value, value.has_style)
+                attrs = "".join(f' {key}="{item}"' for key, item in attrs.items())
+                if value.data_type == "s":
+                    parts.append(text(attrs, content))
+                elif content is None or content == "":
+                    parts.append(f"<c{attrs}/>")
+                else:
+                    parts.append(f"<c{attrs}><v>{safe_string(content)}</v></c>")
+        parts.append("</row>")
+        xf.write(fromstring("".join(parts), parser))
+
+    writer.write_row = write_row
+    sheet._values_to_row = lambda values, row_index: values
+    return sheet.append
 
 
 def _chain(first, rest):
