@@ -28,8 +28,9 @@ import django_tables2 as tables
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
-from django.db.models import ExpressionWrapper, F, prefetch_related_objects, signals
+from django.db.models import F, prefetch_related_objects, signals
 from django.db.models.base import ModelState
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
@@ -273,9 +274,10 @@ def _sqlite_moments(zone, stored_zone):
     def moment(text):
         if text is None or text == "":
             return ""
-        if text.__class__ is not str:  # a converted value after all
-            return text.astimezone(zone).replace(tzinfo=None, microsecond=0) if text.tzinfo else \
-                text.replace(microsecond=0)
+        if text.__class__ is not str:  # a converted value after all (naive: in the stored zone)
+            if text.tzinfo is None:
+                text = text.replace(tzinfo=stored_zone)
+            return text.astimezone(zone).replace(tzinfo=None, microsecond=0)
         if len(text) < 19 or text[10] != " " or (len(text) > 19 and text[19] != "."):
             return exact(text)
         key = text[:13]
@@ -458,7 +460,7 @@ class ExportPlan:
             connection = connections[self.queryset_db]
             if connection.vendor == "sqlite" and settings.USE_TZ:
                 # the stored text itself (no converter per cell), turned into the reader's wall time below
-                raw = ExpressionWrapper(F(path), output_field=models.TextField())
+                raw = Cast(F(path), output_field=models.TextField())  # text: no converter of the driver either
                 return _Reader(position(raw), _sqlite_moments(timezone.get_current_timezone(), connection.timezone))
         formatter = _value_formatter(field, labels, bool(bound_column.link), type(bound_column.column))
         return None if formatter is None else _Reader(position(path), formatter)
