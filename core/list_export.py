@@ -11,8 +11,9 @@ once. How each column is read is decided once per export (`ExportPlan`): a colum
 is read from the values and formatted by a per-column formatter (choices mapped to their labels, text without
 markup); any other column (a table's `render_<name>`/`value_<name>`, a column class with its own `render`, a
 related object shown by its name) is rendered the way the page renders it, from a model instance built for the
-chunk (its foreign keys and prefetches loaded once per chunk), for that column only. `cell()` is the
-definition of a cell; the plan gives the same value (tests compare them).
+chunk (its foreign keys and prefetches loaded once per chunk), for that column only, unless its column class
+says how to export itself from stored values (`ExportColumn`: `export_fields` and `export_formatter`). `cell()` is
+the definition of a cell; the plan gives the same value (tests compare them).
 """
 
 import csv
