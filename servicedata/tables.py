@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.list_export import CodeColumn, ExportColumn
 from core.tables import ControlledRecordTable, RecordLinkColumn
 
 from .models import (
@@ -31,8 +32,9 @@ def business_duration(seconds) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-class DurationColumn(tables.Column):
-    """A business duration with a breach badge taken from `<clock>_met` / `<clock>_decided`."""
+class DurationColumn(ExportColumn, tables.Column):
+    """A business duration with a breach badge taken from `<clock>_met` / `<clock>_decided`; exported from those
+    three stored values (no model instance), as the text the page shows."""
 
     def __init__(self, clock, **kwargs):
         self.clock = clock
@@ -47,13 +49,24 @@ class DurationColumn(tables.Column):
     def value(self, value, record):
         return value
 
+    def export_fields(self, bound_column):
+        return f"{self.clock}_seconds", f"{self.clock}_met", f"{self.clock}_decided"
+
+    def export_formatter(self, bound_column):
+        breached = " " + " ".join(str(_("breached")).split())  # the badge's text, as the page's cell reads
+
+        def duration(values):
+            seconds, met, decided = values
+            if seconds is None or seconds == "":
+                return ""
+            text = business_duration(seconds)
+            return text + breached if met is False and decided is not None else text
+        return duration
+
 
 class TicketTable(tables.Table):
     external_id = tables.Column(linkify=True, verbose_name=_("external id"))
-    priority = tables.Column(verbose_name=_("priority"))
-
-    def render_priority(self, value, record):
-        return record.priority  # the code (P1..P4) keeps the column narrow; the label is on the detail page
+    priority = CodeColumn(verbose_name=_("priority"))  # the code (P1..P4) keeps the column narrow
     kind = tables.Column(accessor="get_kind_display", order_by="kind", verbose_name=_("kind"))
     status = tables.Column(accessor="get_status_display", order_by="status", verbose_name=_("status"))
     created = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("created"))

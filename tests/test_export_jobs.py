@@ -270,3 +270,47 @@ def test_the_cleanup_is_a_periodic_job():
     from core import schedule
 
     assert any(task.name == jobs.cleanup_jobs_task.name for task, _cron in schedule.jobs())
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "Australia/Adelaide", "America/St_Johns"])
+def test_the_fast_paths_keep_every_cell_across_changes_of_offset(contracts, zone):
+    """Stored times read as text and shifted per hour (SQLite), duration and code columns from their values, CSV
+    pieces and XLSX rows written without a cell object: the same cells as the page gives, around changes of
+    offset (whole and half hours), with seconds and microseconds, and hostile texts."""
+    from zoneinfo import ZoneInfo
+
+    from core.list_export import ExportPlan, write_xlsx
+    from servicedata.tables import TicketTable
+
+    contract = contracts["szmetro"]
+    add_tickets(contract, 40, prefix="Z")
+    moments = [datetime(2026, 3, 29, 0, 0, tzinfo=UTC), datetime(2026, 4, 4, 16, 29, 59, 999999, tzinfo=UTC),
+               datetime(2026, 4, 4, 16, 30, 0, tzinfo=UTC), datetime(2026, 4, 4, 16, 30, 1, 5, tzinfo=UTC),
+               datetime(2026, 3, 8, 5, 29, 59, tzinfo=UTC), datetime(2026, 3, 8, 5, 30, tzinfo=UTC),
+               datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, 0, 1, tzinfo=UTC),
+               datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 1, 30, tzinfo=UTC)]
+    texts = [" leading space", "a & b < c > d", "=1+1", "-5", "+x", "@user", "line one\nline two", "tab\there",
+             "", "\u3000全角空格"]
+    for ticket, moment, text in zip(Ticket.objects.filter(contract=contract).order_by("pk"), moments, texts,
+                                    strict=False):
+        ticket.created = moment
+        ticket.first_response = moment + timedelta(seconds=1)
+        if ticket.resolved is not None:
+            ticket.resolved = moment + timedelta(minutes=30, seconds=7)
+        ticket.summary = text
+        ticket.save()
+    queryset = Ticket.objects.filter(contract=contract).select_related("service").order_by("pk")
+    with timezone.override(ZoneInfo(zone)), translation.override("zh-hans"):
+        plan = ExportPlan(TicketTable(queryset))
+        assert not plan.instance_columns  # every column from the values: no model instance built
+        headers, expected = table_data(TicketTable(queryset))
+        rows = list(plan.rows())
+        assert rows == expected
+        assert csv_text(headers, rows) == csv_text(headers, expected)
+        out = io.BytesIO()
+        write_xlsx(headers, rows, "tickets", out)
+    sheet = load_workbook(io.BytesIO(out.getvalue())).active
+    read = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(read) == len(expected)
+    for got, want in zip(read, expected, strict=True):
+        assert got == [None if value == "" else value for value in want]
