@@ -133,7 +133,7 @@ class TicketPause(models.Model):
     scope_paths = {"contract": "ticket__contract"}
 
     class Meta:
-        ordering = ["ticket", "start"]
+        ordering = ["ticket_id", "start"]  # the column, not the ticket's own order (a join per prefetch)
         verbose_name = _("pause")
         verbose_name_plural = _("pauses")
         constraints = [
