@@ -14,6 +14,25 @@ from django.core.management import call_command
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def suite_engine() -> str:
+    """The database this run of the suite is on (DATABASE_URL, as the settings read it)."""
+    return "postgresql" if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")) else "sqlite"
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked `engine("sqlite")` (or "postgresql") checks what only that database has (SQLite's FTS5 triggers,
+    the cluster on PostgreSQL): it belongs to that run of the suite and is left out of the other, not skipped (CI runs
+    both, so it always runs once)."""
+    engine = suite_engine()
+    kept, left_out = [], []
+    for item in items:
+        marker = item.get_closest_marker("engine")
+        (left_out if marker and marker.args[0] != engine else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 def require(condition: bool, why: str):
     """Skip outside CI, fail in CI, when a needed service or tool is missing."""
     if condition:

@@ -86,7 +86,7 @@ def test_search_index_exists_on_this_database(db):
             assert {search.FTS_TABLE, *search.TRIGGERS} <= {row[0] for row in cursor.fetchall()}
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table, its mark and its triggers")
+@pytest.mark.engine("sqlite")  # SQLite's FTS5 table, its mark and its triggers
 def test_new_tickets_are_found_before_and_after_they_are_indexed(tickets, contracts, demo):
     """The import does not index (search reads the rows above the mark on the table); the task after it does."""
     assert found("network outage") == {"INC0012399"}  # above the mark: compared on the table
@@ -100,7 +100,7 @@ def test_new_tickets_are_found_before_and_after_they_are_indexed(tickets, contra
     assert_index_consistent()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table and its triggers")
+@pytest.mark.engine("sqlite")  # SQLite's FTS5 table and its triggers
 def test_lost_triggers_are_put_back_after_migrate(tickets, contracts, demo):
     """SQLite rebuilds a table to alter it and the rebuild drops its triggers: post_migrate puts them back."""
     search.catch_up(connection)

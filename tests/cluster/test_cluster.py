@@ -41,7 +41,7 @@ from servicedata.importer import BATCH_SIZE
 from servicedata.models import ImportJob, Ticket
 from servicedata.tests.conftest import demo_contract
 
-pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.cluster, pytest.mark.engine("postgresql"), pytest.mark.django_db(transaction=True)]
 
 LOAD_SECONDS = 30
 BIG_ROWS = BATCH_SIZE + 1000  # two write batches: the worker dies after the first is committed
@@ -164,8 +164,6 @@ def flush_redis():
 
 @pytest.fixture
 def tools():
-    if connection.vendor != "postgresql":
-        pytest.skip("the cluster runs on PostgreSQL (the run of the suite on SQLite leaves it to the PostgreSQL run)")
     require(bool(shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")), "nginx (make system-deps)")
     import redis
 
