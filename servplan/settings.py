@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "security",
     "improvement",
     "notifications",
+    "assurance",
     "django_tasks",
     "django_tasks_db",
     "api",

@@ -1,0 +1,3 @@
+"""clauses API."""
+
+ROUTES = []

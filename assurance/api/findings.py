@@ -1,0 +1,3 @@
+"""findings API."""
+
+ROUTES = []

@@ -1,0 +1,3 @@
+"""packs API."""
+
+ROUTES = []

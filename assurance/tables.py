@@ -1,0 +1,10 @@
+# ---- compliance findings and runs ----
+
+
+# ---- clause map ----
+
+
+# ---- evidence packs ----
+
+
+# ---- external audits ----

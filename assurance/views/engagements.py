@@ -1,0 +1,3 @@
+"""engagements pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""findings pages."""
+
+urlpatterns = []

@@ -1,0 +1,23 @@
+"""Who may see and do what in audit readiness, and its menu (core.permissions, core.navigation).
+
+The internal auditor reads everything here and builds packs; the Management Representative (the quality manager)
+runs the checks, decides findings and arranges external audits; management and the department heads read.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core import navigation
+from core.permissions import declare
+from core.roles import Role as R
+
+READERS = frozenset({R.AUDITOR, R.MANAGEMENT_REP, R.GENERAL_MANAGER, R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.ADMIN})
+QUALITY = frozenset({R.MANAGEMENT_REP, R.ADMIN})
+NONE = frozenset()
+
+declare({
+    "assurance.compliancerun": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
+    # "change": accept a finding with a justification, or turn it into an improvement.
+    "assurance.finding": {"view": READERS, "add": NONE, "change": QUALITY, "delete": NONE},
+    "assurance.evidencepack": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
+    "assurance.auditengagement": {"view": READERS, "add": QUALITY, "change": QUALITY, "delete": QUALITY},
+})
