@@ -63,3 +63,5 @@ class JobState(models.TextChoices):
 class JobKind(models.TextChoices):
     EXPORT = "export", _("Export")
     RECOMPUTE = "recompute", _("SLA recompute")
+    COMPLIANCE = "compliance", _("Compliance checks")
+    EVIDENCE_PACK = "evidence_pack", _("Evidence pack")

@@ -1,0 +1,5 @@
+"""Planted violations: closure_quality."""
+
+
+def plant(demo):
+    return []

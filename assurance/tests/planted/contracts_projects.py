@@ -1,0 +1,5 @@
+"""Planted violations: contracts_projects."""
+
+
+def plant(demo):
+    return []
