@@ -301,3 +301,21 @@ def _forget(*, setting, **kwargs):
 
 
 setting_changed.connect(_forget, dispatch_uid="assurance.clausemap.forget")
+
+
+def as_data(clause_map) -> dict:
+    """The map as plain data (the API and `clause_map --export`): ids as written, titles in both languages."""
+    return {
+        "version": clause_map.version,
+        "sources": [{"file": name, "version": version} for name, version in clause_map.sources],
+        "clauses": [clause_data(clause) for clause in clause_map.clauses],
+    }
+
+
+def clause_data(clause) -> dict:
+    return {
+        "id": clause.id, "title": str(clause.title), "title_en": clause.title_en, "title_zh": clause.title_zh,
+        "sp": list(clause.sp), "record_types": list(clause.record_types), "checks": list(clause.checks),
+        "editions": [{"edition": label, "clause": number, "title": clause.edition_titles.get(label, "")}
+                     for label, number in clause.editions.items()],
+    }
