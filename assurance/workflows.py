@@ -21,3 +21,7 @@ declare({
     "assurance.evidencepack": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
     "assurance.auditengagement": {"view": READERS, "add": QUALITY, "change": QUALITY, "delete": QUALITY},
 })
+
+# The clause map: ISO/IEC 20000-1 clauses with the evidence of a chosen scope (read by whoever reads the findings).
+navigation.add("records", _("Clause map"), "assurance:clause_map", "assurance.finding",
+               roles={R.AUDITOR, R.MANAGEMENT_REP})

@@ -215,6 +215,8 @@ SERVPLAN_API_TOKEN_HOURS = float(os.environ.get("SERVPLAN_API_TOKEN_HOURS", str(
 SERVPLAN_PUBLIC_API_SCHEMA = env_bool("SERVPLAN_PUBLIC_API_SCHEMA")
 # A one-time signing link of an acceptance certificate (closure) is valid this many hours after it is sent.
 SERVPLAN_SIGNING_LINK_HOURS = float(os.environ.get("SERVPLAN_SIGNING_LINK_HOURS", "168"))
+# The company's own clause map files (TOML, read after the built-in ISO/IEC 20000-1 map; os.pathsep-separated).
+SERVPLAN_CLAUSE_MAP_FILES = [f for f in os.environ.get("SERVPLAN_CLAUSE_MAP_FILES", "").split(os.pathsep) if f]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.drf.ExpiringTokenAuthentication",
