@@ -97,6 +97,11 @@ class Clause:
         return self.title_zh if self.title_zh and (get_language() or "").startswith("zh") else self.title_en
 
     @property
+    def anchor(self):
+        """An HTML id: "clause-8-3-4-1"."""
+        return "clause-" + self.id.replace(".", "-")
+
+    @property
     def chapter(self):
         return self.id.split(".")[0]
 
