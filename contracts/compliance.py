@@ -39,7 +39,7 @@ def moment_text(moment):
     the company's zone (settings.TIME_ZONE)."""
     if moment is None:
         return ""
-    return timezone.localtime(moment, company_zone()).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(moment, company_zone()).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @compliance.rule(
@@ -81,7 +81,7 @@ def signed_without_review(scope):
     "CON-2", clause="8.3.3", severity=Severity.MAJOR, sp="SP-4.1.5",
     title=_("SLA signed without approval"),
     explanation=_("A service level agreement is approved (reviewed with its contract, or on its own when revised) "
-                  "before it is signed and takes effect (SP-4.1.5, SP-1.3). Found: a signed SLA version whose "
+                  "before it is signed and takes effect (SP-4.1.5). Found: a signed SLA version whose "
                   "approval is not on record before its signature."))
 def sla_signed_without_approval(scope):
     slas = scope.narrow(ServiceLevelAgreement.objects.filter(

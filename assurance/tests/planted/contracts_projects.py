@@ -4,10 +4,10 @@ Planted on the demo's own records, so that no other rule finds anything new: a f
 owe monthly reports, meetings and a closure. Where the workflow refuses the violating path (signing without a
 passed review, an SLA signed unapproved, a project opened from an unsigned contract, a work plan approved before
 its project plan, progress off the baseline) the violation is planted as it happens in real life in a system that
-refuses it: a direct database edit, outside every service (tampering). Each edit leaves every record's status equal
-to its last logged transition, so the workflow-integrity rules (WF-3) find nothing; who approved what is untouched
-(WF-1, WF-2). The change implemented before its approval goes through the services a user would use: the workflow
-cannot know when work really started.
+refuses it: a direct database edit, outside every service (tampering). The edits touch only the transition log and
+a row no audit entry covers, so the audit trail still verifies (AUD-1); each record's status stays its last logged
+transition (WF-3); who approved what is untouched (WF-1, WF-2). The change implemented before its approval goes
+through the services a user would use: the workflow cannot know when work really started.
 """
 
 from datetime import timedelta
@@ -18,7 +18,7 @@ from django.utils import timezone
 from assurance.tests.planted import Expected
 from contracts.choices import ReviewStatus, SignedStatus
 from contracts.compliance import company_zone
-from contracts.demo import CHAIN_TITLE
+from contracts.demo import CHAIN_TITLE, FINISHED_TITLE
 from contracts.models import Contract, ContractReview, ServiceLevelAgreement
 from core import workflow
 from core.choices import RecordStatus
@@ -78,12 +78,14 @@ def sla_approval_removed():
 
 
 def project_opened_before_signing():
-    """PRJ-1. The hospital project's opening is back-dated to a second before its contract was signed: a direct
-    edit (opening a project from an unsigned contract is refused by projects.services.open_project). A second
-    moves it to no other month or day of any report."""
-    contract = _hospital_contract()
+    """PRJ-1. The finished cut-over project was opened before its contract was signed: the contract's logged
+    signature is moved to a second after the opening, a direct edit (opening a project from an unsigned contract is
+    refused by projects.services.open_project). The transition log is not an audited row, so the audit trail still
+    verifies; the signature stays the contract's last transition and after its review's pass."""
+    contract = Contract.objects.get(title=FINISHED_TITLE, status=SignedStatus.SIGNED)
     project = Project.objects.get(contract=contract)
-    Project.objects.filter(pk=project.pk).update(created=_log(contract, SignedStatus.SIGNED).at - timedelta(seconds=1))
+    TransitionLog.objects.filter(pk=_log(contract, SignedStatus.SIGNED).pk).update(
+        at=project.created + timedelta(seconds=1))
     return Expected("PRJ-1", project)
 
 
