@@ -7,6 +7,6 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self):
-        from . import panels, workflows, worklist  # noqa: F401  (record types; work-queue sources)
+        from . import compliance, panels, workflows, worklist  # noqa: F401  (record types; work-queue sources; rules)
 
         panels.register()

@@ -9,7 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from strategy import progress
 
-        from . import next_steps, workflows, worklist  # noqa: F401  (record types, work-queue sources)
+        from . import compliance, next_steps, workflows, worklist  # noqa: F401  (record types, work-queue sources, rules)
         from .services import project_progress
 
         next_steps.register()
