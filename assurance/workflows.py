@@ -21,3 +21,6 @@ declare({
     "assurance.evidencepack": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
     "assurance.auditengagement": {"view": READERS, "add": QUALITY, "change": QUALITY, "delete": QUALITY},
 })
+
+navigation.add("records", _("Evidence packs"), "assurance:pack_list", "assurance.evidencepack",
+               roles=(R.AUDITOR, R.MANAGEMENT_REP))

@@ -29,13 +29,21 @@ def scope_of(pack) -> AuditScope:
                          pack.period_start, pack.period_end)
 
 
+def no_scope_message():
+    return _t("Choose at least one contract or project.")
+
+
+def period_message():
+    return _t("The period must end on or after its start.")
+
+
 def check_scope(user, contracts, projects):
     """Only contracts and projects the requester may read go into a pack."""
     from contracts.models import Contract
     from projects.models import Project
 
     if not contracts and not projects:
-        raise ValidationError(_t("Choose at least one contract or project."))
+        raise ValidationError(no_scope_message())
     hidden_contracts = {c.pk for c in contracts} - set(
         Contract.objects.restrict(user, "view").filter(pk__in=[c.pk for c in contracts]).values_list("pk", flat=True))
     hidden_projects = {p.pk for p in projects} - set(
@@ -47,6 +55,8 @@ def check_scope(user, contracts, projects):
 def request_pack(user, title, period_start, period_end, contracts=(), projects=(), engagement=None) -> EvidencePack:
     """Record the pack (audited) and start building it in the background."""
     contracts, projects = list(contracts), list(projects)
+    if period_end < period_start:
+        raise ValidationError({"period_end": period_message()})
     pack = EvidencePack(title=title, period_start=period_start, period_end=period_end, requested_by=user,
                         engagement=engagement)
     if not allowed(user, EvidencePack, "add"):

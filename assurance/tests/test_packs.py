@@ -142,7 +142,7 @@ def test_pack_holds_every_expected_record_and_its_manifest_verifies(seeded, pack
         content_type__model="evidencepack").order_by("seq")
     assert check["first_entry"]["hash"] == in_period.first().hash
     assert check["entries_in_period"] == in_period.count()
-    assert b"%PDF" == files["index.pdf"][:4]
+    assert files["index.pdf"][:4] == b"%PDF"
     index = files["index.html"].decode()
     assert report.number in index and "tickets.csv" in index
     # Creation was audited.
