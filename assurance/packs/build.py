@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _t
+from django.utils.translation import ngettext
 
 from core import audit, display, visibility
 from core.exports import ExportDocument, Section, Table
@@ -267,7 +268,8 @@ def index_document(context) -> ExportDocument:
     check = context["verification"]
     sections.append(Section(_t("Audit trail verification"), [
         _t("The audit trail verifies: every entry is intact and linked.") if check["chain_intact"] else
-        _t("The audit trail does not verify: %(n)s problems.") % {"n": len(check["problems"])},
+        ngettext("The audit trail does not verify: %(n)s problem.", "The audit trail does not verify: %(n)s problems.",
+                 len(check["problems"])) % {"n": len(check["problems"])},
         _t("Entries in the period: %(n)s") % {"n": check["entries_in_period"]},
         *(_t("%(which)s entry #%(seq)s at %(at)s, SHA-256 %(hash)s") % {"which": label, **entry}
           for label, entry in ((_t("First"), check["first_entry"]), (_t("Last"), check["last_entry"])) if entry)]))
