@@ -133,8 +133,10 @@ def _availability(report, zone, start, end, rows, targets):
         "availability": {"agreed_seconds": avail.agreed_seconds, "downtime_seconds": avail.downtime_seconds,
                          "excused_seconds": avail.excused_seconds, "actual": _round(percent, 3),
                          "met": None if percent is None or target is None else percent >= target},
-        "mttr": {"outages": stats.outages, "outage_seconds": stats.outage_seconds, "actual": _round(stats.mttr, 0)},
-        "mtbf": {"outages": stats.outages, "actual": _round(stats.mtbf, 0)},
+        # MTTR and MTBF have no target: nothing is met or missed (None), as in the report.
+        "mttr": {"outages": stats.outages, "outage_seconds": stats.outage_seconds, "actual": _round(stats.mttr, 0),
+                 "met": None},
+        "mtbf": {"outages": stats.outages, "actual": _round(stats.mtbf, 0), "met": None},
     }
 
 
