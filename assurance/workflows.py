@@ -25,3 +25,5 @@ declare({
 # The clause map: ISO/IEC 20000-1 clauses with the evidence of a chosen scope (read by whoever reads the findings).
 navigation.add("records", _("Clause map"), "assurance:clause_map", "assurance.finding",
                roles={R.AUDITOR, R.MANAGEMENT_REP})
+navigation.add("records", _("Evidence packs"), "assurance:pack_list", "assurance.evidencepack",
+               roles=(R.AUDITOR, R.MANAGEMENT_REP))

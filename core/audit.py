@@ -15,6 +15,7 @@ import uuid
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from . import context
@@ -39,7 +40,7 @@ def to_jsonable(value):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [to_jsonable(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # an empty one has no url (hasattr would raise)
         return value.name or ""
     return value
 
