@@ -31,7 +31,7 @@ def test_an_improvement_past_its_due_date_is_found_until_implemented(demo):
         improvement = services.create(Improvement(
             title="知识库条目补齐", owner=pm, owner_department=staff.department, source_kind=SourceKind.OTHER,
             source_reference="服务部周会", measure=MeasureKind.RESPONSE,
-            due_date=timezone.localdate() + timedelta(days=5)), staff)
+            due_date=timezone.localdate() + timedelta(days=5), plan="逐类补齐知识库条目。"), staff)
         workflow.fire(improvement, "start", staff, "开始实施")
     assert improvement.pk not in found()
     later = timezone.localdate() + timedelta(days=6)

@@ -148,7 +148,7 @@ def test_overdue_improvements_are_in_the_owners_work_queue(demo, client_for):
             title="客户投诉：网点打印机反复故障", contract=contract,
             owner=pm, owner_department=staff.department, source_kind=SourceKind.COMPLAINT,
             source_label="客户来函", source_reference="来函 2026-10-12", measure=MeasureKind.RESPONSE,
-            due_date=today - timedelta(days=10)), staff)
+            due_date=today - timedelta(days=10), plan="更换老化打印机硒鼓，建立每月巡检。"), staff)
         workflow.fire(overdue, "start", staff, "开始实施")
     overdue.refresh_from_db()
     assert overdue.overdue

@@ -38,7 +38,7 @@ def test_delivered_after_the_suppliers_certificate_lapsed(demo):
                ordered_on=today - timedelta(days=4), amount=1000)
     assert str(purchase.pk) not in found()
     with acting_as(demo["commerce"]):
-        records.create(Certificate(supplier=supplier, name="厂商授权书", valid_until=today - timedelta(days=1)),
+        records.create(Certificate(supplier=supplier, name="交换机原厂授权书", valid_until=today - timedelta(days=1)),
                        demo["commerce"])
     with acting_as(demo["svc_staff"]):
         change(purchase, demo["svc_staff"], delivered_on=today, delivered_quantity=1)

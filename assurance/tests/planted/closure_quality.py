@@ -67,8 +67,8 @@ def incident_left_unacknowledged(demo):
 
 
 def supplier_lapsed_before_delivery(demo):
-    """The demo's spares plan approved and ordered from a qualified supplier not used before; its ISO 9001
-    certificate, recorded by Commerce, expired yesterday; the parts are delivered today."""
+    """The demo's spares plan approved and ordered from a qualified supplier not used before; its
+    parts authorisation (a certificate Commerce records) expired yesterday; the parts are delivered today."""
     staff, manager, commerce = demo["svc_staff"], demo["svc_manager"], demo["commerce"]
     today = timezone.localdate()
     used = set(Purchase.objects.filter(supplier__isnull=False).values_list("supplier", flat=True))
@@ -81,12 +81,12 @@ def supplier_lapsed_before_delivery(demo):
     with acting_as(manager):
         workflow.fire(plan, "approve", manager, "同意")
     with acting_as(commerce):
-        records.create(Certificate(supplier=supplier, name="ISO 9001 质量管理体系认证", reference="QMS-PLANTED",
+        records.create(Certificate(supplier=supplier, name="备件原厂授权书", reference="AUTH-2026-SP",
                                    valid_until=today - timedelta(days=1)), commerce)
     purchase = Purchase.objects.get(item__plan=plan, item__position=1)
     with acting_as(staff):
         for name, value in (("supplier", supplier), ("requested_on", today - timedelta(days=8)),
-                            ("ordered_on", today - timedelta(days=6)), ("amount", 10400),
+                            ("amount", 10400), ("ordered_on", today - timedelta(days=6)),
                             ("delivered_on", today), ("delivered_quantity", 4)):
             before = audit.snapshot(purchase)
             setattr(purchase, name, value)
