@@ -8,8 +8,8 @@ class ClosureConfig(AppConfig):
 
     def ready(self):
         # The checklist's sources, the buttons and panels on the project's page, the work-queue sources and the
-        # management review's input (internal reviews' results, core.report_sections).
-        from . import checklist_sources, next_steps, panels, reports, worklist  # noqa: F401
+        # management review's input (internal reviews' results, core.report_sections); the compliance rules CLS-1/2.
+        from . import checklist_sources, compliance, next_steps, panels, reports, worklist  # noqa: F401
 
         next_steps.register()
         panels.register()

@@ -8,8 +8,8 @@ class ImprovementConfig(AppConfig):
 
     def ready(self):
         # The "Raise improvement" buttons on every source's page, the work queue, the closure checklist's items,
-        # the report sections, and the improvements a management review decides.
-        from . import closure_items, decisions, reports, sources, worklist  # noqa: F401
+        # the report sections, the improvements a management review decides, and the compliance rule IMP-1.
+        from . import closure_items, compliance, decisions, reports, sources, worklist  # noqa: F401
 
         sources.register_sources()
         decisions.register()

@@ -4,7 +4,8 @@
   (July to September), its baseline that first month, implemented at its end, its effectiveness check over the
   months after recorded by the Service Department and approved by its manager;
 * one in progress: raised from a meeting action (the holiday rota), due in a few weeks;
-* one overdue: a customer complaint typed in by hand, in progress and past its due date;
+* one due within the week: a customer complaint typed in by hand, in progress (the owner's work queue shows
+  it due; none is overdue, so the demo company's compliance checks find no improvement overdue);
 * one implemented, its effectiveness check waiting for the months after to pass (from the other meeting action);
 * one just drafted from an audit finding (typed in by hand with its reference).
 
@@ -28,7 +29,7 @@ from .models import Improvement
 
 CLOSED_TITLE = "夜间 P2 工单响应提速"
 PROGRESS_TITLE = "节假日值班表报客户备案"
-OVERDUE_TITLE = "客户投诉：打印机故障反复出现"
+COMPLAINT_TITLE = "客户投诉：打印机故障反复出现"
 DRAFT_TITLE = "内审发现：满意度回访未留记录"
 IMPLEMENTED_TITLE = "P1 工单自动电话升级"
 
@@ -43,7 +44,7 @@ def load(context):
         return
     tickets = Ticket.objects.filter(contract__number=contract.number)
     _in_progress(contract, users)
-    _overdue(contract, tickets, users)
+    _complaint(contract, tickets, users)
     _implemented(contract, users)
     _draft(contract, users)
 
@@ -109,19 +110,19 @@ def _in_progress(contract, users):
         workflow.fire(improvement, "start", pm, "开始实施")
 
 
-def _overdue(contract, tickets, users):
-    if Improvement.objects.filter(title=OVERDUE_TITLE).exists():
+def _complaint(contract, tickets, users):
+    if Improvement.objects.filter(title=COMPLAINT_TITLE).exists():
         return
     category = "打印机" if tickets.filter(category="打印机").exists() else \
         (tickets.exclude(category="").values_list("category", flat=True).first() or "")
     staff = users["svc_staff"]
     with acting_as(staff, request_id=REQUEST_ID):
         improvement = services.create(Improvement(
-            title=OVERDUE_TITLE, contract=contract, owner=users["pm"], owner_department=staff.department,
+            title=COMPLAINT_TITLE, contract=contract, owner=users["pm"], owner_department=staff.department,
             source_kind=SourceKind.COMPLAINT, source_label="客户信息科来函：打印机故障一月内多次报修",
             source_reference="来函 2026-10-12",
             measure=MeasureKind.CATEGORY_TICKETS if category else MeasureKind.RESPONSE, measure_category=category,
-            due_date=timezone.localdate() - timedelta(days=10),
+            due_date=timezone.localdate() + timedelta(days=7),
             plan="更换老化打印机硒鼓与定影组件，建立每月巡检；与客户确认耗材更换周期。"), staff)
         workflow.fire(improvement, "start", staff, "开始实施")
 

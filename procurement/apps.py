@@ -7,7 +7,8 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        # The work queue (registered when imported); the buttons and panels on the contract's and the review's pages.
-        from . import next_steps, worklist  # noqa: F401
+        # The work queue and the compliance rule SUP-1 (registered when imported); the buttons and panels on the
+        # contract's and the review's pages.
+        from . import compliance, next_steps, worklist  # noqa: F401
 
         next_steps.register()

@@ -8,10 +8,10 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
         # The import hook, the buttons and panels on tickets and contracts, the work queue, the closure checklist
-        # and the report sections.
+        # the report sections and the compliance rule SEC-1.
         from servicedata.signals import tickets_imported
 
-        from . import closure_items, panels, reports, services, worklist  # noqa: F401
+        from . import closure_items, compliance, panels, reports, services, worklist  # noqa: F401
 
         tickets_imported.connect(services.on_tickets_imported, dispatch_uid="security.on_tickets_imported")
         panels.register()

@@ -1,5 +1,6 @@
 """Information security in the demo company (SP-4.5.5): the settings, one incident closed with its whole timeline,
-one acknowledged late after an escalation (its solution being drawn up with the PM), and one draft.
+one escalated (the director's hour ran out) and acknowledged in time by the next person of the chain (its solution
+being drawn up with the PM), and one draft.
 
 All on the 温州水务 contract's tickets of the category 安全事件, through the services, as the people would. The
 keyword rules are ones the generated tickets do not match, so the demo's own import opens nothing by itself.
@@ -83,7 +84,8 @@ def _closed(users, ticket):
 
 def _acknowledged_late(users, ticket):
     """Flagged by the import's security column, not acknowledged within the hour: escalated to the general manager,
-    who acknowledged it; the PM is drawing up the solution."""
+    who acknowledged it within his own period (so in time: compliance rule SEC-1); the PM is drawing up the
+    solution."""
     from core import records, workflow
     from core.context import acting_as
     from core.demo import REQUEST_ID

@@ -11,7 +11,7 @@ from closure.checklist import items as checklist_items
 from closure.models.review import Verdict
 from contracts.demo import CHAIN_TITLE
 from contracts.models import Contract
-from core import records
+from core import records, workflow
 from core import report_sections as rs
 from core.context import acting_as
 from core.extensions import forward_actions
@@ -139,10 +139,19 @@ def test_a_complaint_is_typed_by_hand_with_its_reference(demo):
 
 
 def test_overdue_improvements_are_in_the_owners_work_queue(demo, client_for):
-    pm = demo["pm"]
+    pm, staff = demo["pm"], demo["svc_staff"]
     today = timezone.localdate()
-    overdue = Improvement.objects.filter(owner=pm, due_date__lt=today, status=ImprovementStatus.IN_PROGRESS).first()
-    assert overdue is not None, "the demo has an overdue improvement"
+    # The demo company has none overdue (its compliance checks find none): a complaint started and left past its date.
+    contract = Contract.objects.signed().filter(title=CHAIN_TITLE).first()
+    with acting_as(staff):
+        overdue = services.create(Improvement(
+            title="客户投诉：网点打印机反复故障", contract=contract,
+            owner=pm, owner_department=staff.department, source_kind=SourceKind.COMPLAINT,
+            source_label="客户来函", source_reference="来函 2026-10-12", measure=MeasureKind.RESPONSE,
+            due_date=today - timedelta(days=10), plan="更换老化打印机硒鼓，建立每月巡检。"), staff)
+        workflow.fire(overdue, "start", staff, "开始实施")
+    overdue.refresh_from_db()
+    assert overdue.overdue
     items = {item.key: item for item in items_for(pm, today)}
     item = items[f"improvement:due:{overdue.pk}"]
     assert item.kind == Kind.DUE and item.overdue(today) and "overdue" in item.title
