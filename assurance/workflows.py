@@ -21,3 +21,10 @@ declare({
     "assurance.evidencepack": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
     "assurance.auditengagement": {"view": READERS, "add": QUALITY, "change": QUALITY, "delete": QUALITY},
 })
+
+# ---- compliance findings and runs ----
+navigation.add("records", _("Compliance checks"), "assurance:rule_list", "assurance.finding",
+               roles={R.MANAGEMENT_REP, R.AUDITOR, R.ADMIN})
+navigation.add("records", _("Compliance findings"), "assurance:finding_list", "assurance.finding",
+               roles={R.MANAGEMENT_REP, R.AUDITOR})
+navigation.add("records", _("Compliance check runs"), "assurance:compliancerun_list", "assurance.compliancerun")
