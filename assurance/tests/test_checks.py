@@ -4,6 +4,7 @@ turned into improvements (linked back), the pages, the API, the schedule and the
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_noop
 
 from core import compliance, schedule, worklist
@@ -154,7 +155,7 @@ def test_pages(breaches, documents, demo, client_for):
 
     rules = client.get("/assurance/rules/").content.decode()
     for rule in compliance.rules():
-        assert f'id="rule-{rule.id}"' in rules and str(rule.explanation) in rules
+        assert f'id="rule-{rule.id}"' in rules and escape(str(rule.explanation)) in rules
     assert f'href="/assurance/finding/?rule_id={TEST_RULE}&amp;status=open">1</a>' in rules
 
     listing = client.get("/assurance/finding/", {"rule_id": TEST_RULE}).content.decode()
@@ -180,7 +181,12 @@ def test_pages(breaches, documents, demo, client_for):
     assert finding.status == FindingStatus.ACCEPTED
 
 
-def test_run_now_is_a_background_job(demo, client_for):
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_run_now_is_a_background_job(demo, client_for, immediate_tasks):
     client = client_for("auditor")
     assert client.get("/assurance/run/add/").status_code == 200
     assert client_for("svc_staff").get("/assurance/run/add/").status_code == 403
@@ -194,7 +200,7 @@ def test_run_now_is_a_background_job(demo, client_for):
     assert client.get("/assurance/run/").status_code == 200
 
 
-def test_api(breaches, documents, demo, client_for):
+def test_api(breaches, documents, demo, client_for, immediate_tasks):
     breaches.append(documents[0])
     client = client_for("mr")
     started = client.post("/api/assurance/compliance-runs/", {}, content_type="application/json")
