@@ -1,4 +1,50 @@
 # ---- compliance findings and runs ----
+"""The filters of audit readiness (one FilterSet per model for the page and the API), one section per part."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.compliance import Severity
+from core.filtersets import SearchFilterSet
+
+from .choices import FindingStatus, RunState, RunTrigger
+from .models import ComplianceRun, Finding
+
+
+def rule_choices():
+    from core import compliance
+
+    return [(r.id, f"{r.id} {r.title}") for r in compliance.rules()]
+
+
+def clause_choices():
+    from core import compliance
+
+    return [(clause, clause) for clause in sorted({r.clause for r in compliance.rules()},
+                                                  key=lambda c: [int(p) if p.isdigit() else 0 for p in c.split(".")])]
+
+
+class FindingFilterSet(SearchFilterSet):
+    search_fields = ("object_label", "rule_id", "justification")
+    rule_id = django_filters.MultipleChoiceFilter(choices=rule_choices, label=_("rule"))
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("severity"))
+    clause = django_filters.MultipleChoiceFilter(choices=clause_choices, label=_("clause"))
+    status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices, label=_("status"))
+
+    class Meta:
+        model = Finding
+        fields = ["q", "rule_id", "severity", "clause", "status", "contract", "project"]
+
+
+class ComplianceRunFilterSet(SearchFilterSet):
+    trigger = django_filters.ChoiceFilter(choices=RunTrigger.choices, label=_("trigger"))
+    state = django_filters.ChoiceFilter(choices=RunState.choices, label=_("state"))
+    started_after = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label=_("from"))
+    started_before = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label=_("to"))
+
+    class Meta:
+        model = ComplianceRun
+        fields = ["trigger", "state", "started_after", "started_before"]
 
 
 # ---- clause map ----

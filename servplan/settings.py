@@ -400,3 +400,5 @@ SERVPLAN_EXPORT_SYNC_ROWS = int(os.environ.get("SERVPLAN_EXPORT_SYNC_ROWS", "200
 SERVPLAN_JOB_RESULT_HOURS = float(os.environ.get("SERVPLAN_JOB_RESULT_HOURS", "24"))
 SERVPLAN_JOB_KEEP_DAYS = float(os.environ.get("SERVPLAN_JOB_KEEP_DAYS", "30"))
 SERVPLAN_JOB_CLEANUP_CRON = os.environ.get("SERVPLAN_JOB_CLEANUP_CRON", "23 * * * *")
+# The process-compliance checks over the whole database (assurance.checks): nightly, after the day's work.
+SERVPLAN_COMPLIANCE_CRON = os.environ.get("SERVPLAN_COMPLIANCE_CRON", "30 2 * * *")
