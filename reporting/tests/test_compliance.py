@@ -67,10 +67,12 @@ def test_a_report_issued_after_its_due_day_is_late(issued, contract):
     assert keys("RPT-1", scope, contract) >= {"2026-04"} and "2026-03" not in keys("RPT-1", scope, contract)
 
 
-def test_an_approved_report_never_issued_is_not_late_by_this_rule(contract, demo):
+def test_an_approved_report_not_issued_by_its_due_day_is_late(contract, demo):
     load_month(contract, demo["svc_staff"])
     report = approve(generated_report(contract, demo), demo)
-    assert keys("RPT-2", CheckScope(timezone.localdate(), frozenset({contract.pk})), report) == set()
+    assert keys("RPT-2", CheckScope(date(2026, 4, 11), frozenset({contract.pk})), report) == {""}
+    assert keys("RPT-2", CheckScope(date(2026, 4, 10), frozenset({contract.pk})), report) == set()  # not due yet
+    assert keys("RPT-1", CheckScope(date(2026, 4, 11), frozenset({contract.pk})), contract) == set()
 
 
 def test_an_issued_report_whose_missed_target_lost_its_analysis_is_found(issued, contract):
