@@ -6,13 +6,17 @@ What is owed and when is decided once, in `services.due` (the months a contract 
 report under its profile, the due day) and in the models (a report's missed targets without an analysis, a meeting
 action overdue): the work queue reminds before the due date, these rules find what was still skipped after it.
 Each rule reads the contracts in force, their profiles and reports (or the meetings) in a few queries and decides
-every month of each contract's service up to the check's `today`.
+every month up to the check's `today`.
+
+A periodic obligation starts when the procedure establishes it, not at the contract's start: a contract owes
+monthly reports (RPT-1) from its report profile's first approval, the company owes a quality meeting every month
+(MTG-1) from the first meeting held in ServPlan.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -22,7 +26,7 @@ from core.compliance import Severity, Violation, rule
 from core.display import message
 
 from .choices import MinutesStatus
-from .models import ActionItem, MeetingMinutes, MonthlyServiceReport, QualityMeeting, profiles_for
+from .models import ActionItem, MeetingMinutes, MonthlyServiceReport, QualityMeeting, ReportProfile, profiles_for
 from .services.due import DONE, due_date, minutes_due, minutes_due_days, owes, service_months
 
 # A superseded version was replaced by an approved one: the month had its approved (or issued) report.
@@ -54,22 +58,39 @@ class _Month:
         return f"{self.year}-{self.month:02d}"
 
 
-def _owed_months(scope):
+def _first_approved(numbers):
+    """{contract number: the day its report profile was first approved} (any version; one query). The reporting
+    arrangement agreed from the approved project plan (SP-4.3, SP-4.5.1) is what establishes the monthly report."""
+    rows = ReportProfile.objects.filter(contract__number__in=numbers, approved_at__isnull=False) \
+        .values("contract__number").annotate(first=Min("approved_at")).order_by()
+    return {row["contract__number"]: timezone.localdate(row["first"]) for row in rows}
+
+
+def _owed_months(scope, established=False):
     """Every report the contracts of the scope owe whose due date has passed by `scope.today`, with the versions
-    written for it (three queries: contracts, profiles, reports)."""
+    written for it (a few queries: contracts, profiles, reports). `established`: only the months owed since the
+    contract's report profile was first approved (those whose report falls due after that day); a contract without
+    an approved profile owes none of them."""
     contracts = _contracts(scope)
-    profiles = profiles_for([contract.number for contract in contracts])
+    numbers = [contract.number for contract in contracts]
+    profiles = profiles_for(numbers)
+    approved = _first_approved(numbers) if established else {}
     versions = {}
-    for report in MonthlyServiceReport.objects.filter(contract__number__in=[c.number for c in contracts]) \
+    for report in MonthlyServiceReport.objects.filter(contract__number__in=numbers) \
             .select_related("contract").order_by("version"):
         versions.setdefault((report.contract.number, report.year, report.month), []).append(report)
     owed = []
     for contract in contracts:
         profile = profiles.get(contract.number)
+        since = approved.get(contract.number)
+        if established and since is None:
+            continue
         for year, month in service_months(contract):
             due = due_date(profile, year, month)
             if due >= scope.today:
                 break
+            if since is not None and due <= since:
+                continue
             if owes(profile, month):
                 owed.append(_Month(contract, year, month, due, versions.get((contract.number, year, month), [])))
     return owed
@@ -77,11 +98,15 @@ def _owed_months(scope):
 
 @rule("RPT-1", clause="9.4", severity=Severity.MAJOR, sp="SP-4.5.1",
       title=_("Monthly service report missing"),
-      explanation=_("Each month a contract is in service it owes the customer a monthly service report (a quarterly "
-                    "report profile: each quarter's last month), approved by its due day of the next month (the "
-                    "profile's due day). Found: a month past its due day without an approved or issued report."))
+      explanation=_("Once the contract's report profile (the reporting arrangement agreed from the approved project "
+                    "plan) is approved, each month the contract is in service owes the customer a monthly service "
+                    "report (a quarterly profile: each quarter's last month), approved by the profile's due day of "
+                    "the next month; the first month owed is the first whose due day falls after the profile's "
+                    "first approval. Found: a month past its due day without an approved or issued report. A "
+                    "contract whose report profile is not approved owes none here: the missing arrangement is a "
+                    "gap of the project plan, not of the monthly report."))
 def report_missing(scope):
-    for owed in _owed_months(scope):
+    for owed in _owed_months(scope, established=True):
         if any(report.status in REPORTED for report in owed.versions):
             continue
         latest = owed.versions[-1] if owed.versions else None
@@ -147,22 +172,31 @@ def _start_of(day):
 
 @rule("MTG-1", clause="9.1", severity=Severity.MINOR, sp="SP-4.5.1",
       title=_("A month without a quality meeting"),
-      explanation=_("Each month of service is reviewed in a monthly service quality analysis meeting, held by the "
-                    "end of the next month. Found, for each contract in service that month: a month past that "
-                    "without a meeting held for it."))
+      explanation=_("The company reviews each month of service in a monthly service quality analysis meeting, held "
+                    "by the end of the next month. The series starts with the first meeting held in ServPlan. "
+                    "Found, once per month: a month after the first meeting's month whose meeting is past that "
+                    "deadline and was not held. With contracts chosen, only the months one of them was in service."))
 def month_without_meeting(scope):
-    held = set(QualityMeeting.objects.filter(start__lt=_start_of(scope.today + timedelta(days=1)))
-               .values_list("year", "month").distinct())
-    for contract in _contracts(scope):
-        for year, month in service_months(contract):
-            due = _meeting_due(year, month)
-            if due >= scope.today:
-                break
-            if (year, month) not in held:
-                period = f"{year}-{month:02d}"
-                yield _violation(contract, message(
-                    gettext_noop("No quality meeting was held for %(period)s, a month the contract was in service "
-                                 "(due by %(due)s)."), period=period, due=due), period, due)
+    meetings = QualityMeeting.objects.filter(start__lt=_start_of(scope.today + timedelta(days=1)))
+    first = meetings.order_by("start", "pk").first()
+    if first is None:
+        return
+    held = set(meetings.values_list("year", "month").distinct())
+    in_service = None
+    if scope.contracts is not None:
+        in_service = {period for contract in _contracts(scope) for period in service_months(contract)}
+    year, month = first.year, first.month
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        due = _meeting_due(year, month)
+        if due >= scope.today:
+            break
+        if (year, month) in held or (in_service is not None and (year, month) not in in_service):
+            continue
+        period = f"{year}-{month:02d}"
+        yield _violation(first, message(
+            gettext_noop("No quality meeting was held for %(period)s (due by %(due)s); the monthly series started "
+                         "with this meeting."), period=period, due=due), period, due)
 
 
 def _in_scope_months(scope):

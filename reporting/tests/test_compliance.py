@@ -11,12 +11,21 @@ from core import compliance, records, workflow
 from core.compliance import CheckScope
 from core.context import acting_as
 from reporting.choices import ActionStatus
-from reporting.models import ActionItem, MeetingMinutes, MetricAnalysis, MonthlyServiceReport, QualityMeeting
+from reporting.models import (
+    ActionItem,
+    MeetingMinutes,
+    MetricAnalysis,
+    MonthlyServiceReport,
+    QualityMeeting,
+    ReportProfile,
+    profile_for,
+)
 from reporting.services import meetings
 
 from .helpers import approve, generated_report, load_month, make_profile
 
 BJ = ZoneInfo("Asia/Shanghai")
+RULES = ("RPT-1", "RPT-2", "RPT-3", "MTG-1", "MTG-2", "ACT-1")
 
 
 def found(rule_id, scope):
@@ -46,8 +55,17 @@ def issued(contract, demo):
     return report
 
 
+def _agreed_on(contract, day):
+    """The contract's report profile first approved on `day` (a direct edit of the approval's time)."""
+    ReportProfile.objects.filter(contract__number=contract.number, approved_at__isnull=False) \
+        .update(approved_at=datetime.combine(day, datetime.min.time(), tzinfo=BJ) + timedelta(hours=10))
+
+
 def test_a_month_past_its_due_day_without_an_approved_report_is_missing(contract, demo):
     scope = CheckScope(date(2026, 5, 11), frozenset({contract.pk}))  # March due 10 April, April due 10 May
+    assert keys("RPT-1", scope, contract) == set()  # no report profile agreed: no report owed yet
+    make_profile(contract, demo)
+    _agreed_on(contract, date(2026, 3, 20))  # agreed in March: March's report is the first owed
     assert keys("RPT-1", scope, contract) == {"2026-03", "2026-04"}
     assert keys("RPT-1", CheckScope(date(2026, 5, 10), frozenset({contract.pk})), contract) == {"2026-03"}
     draft = generated_report(contract, demo)
@@ -57,6 +75,21 @@ def test_a_month_past_its_due_day_without_an_approved_report_is_missing(contract
     assert keys("RPT-1", scope, contract) == {"2026-04"}
 
 
+def test_a_report_is_owed_from_the_first_month_due_after_its_profile_was_approved(contract, demo):
+    scope = CheckScope(date(2026, 6, 11), frozenset({contract.pk}))
+    make_profile(contract, demo)
+    _agreed_on(contract, date(2026, 4, 10))  # March's report was due that day: April's is the first owed
+    assert keys("RPT-1", scope, contract) == {"2026-04", "2026-05"}
+    pm, manager = demo["pm"], demo["svc_manager"]
+    with acting_as(pm):
+        successor = records.new_version(profile_for(contract), pm)
+        workflow.fire(successor, "submit", pm)
+    with acting_as(manager):
+        workflow.fire(successor, "approve", manager)
+    # A later version approved today does not move the start of the obligation: the first approval does.
+    assert keys("RPT-1", scope, contract) == {"2026-04", "2026-05"}
+
+
 def test_a_report_issued_after_its_due_day_is_late(issued, contract):
     today = timezone.localdate()
     scope = CheckScope(today, frozenset({contract.pk}))
@@ -64,15 +97,18 @@ def test_a_report_issued_after_its_due_day_is_late(issued, contract):
     on_time = datetime(2026, 4, 9, 17, tzinfo=BJ)
     MonthlyServiceReport.objects.filter(pk=issued.pk).update(issued_at=on_time)
     assert keys("RPT-2", scope, issued) == set()
+    _agreed_on(contract, date(2026, 3, 1))
     assert keys("RPT-1", scope, contract) >= {"2026-04"} and "2026-03" not in keys("RPT-1", scope, contract)
 
 
 def test_an_approved_report_not_issued_by_its_due_day_is_late(contract, demo):
     load_month(contract, demo["svc_staff"])
+    make_profile(contract, demo)
+    _agreed_on(contract, date(2026, 3, 1))
     report = approve(generated_report(contract, demo), demo)
     assert keys("RPT-2", CheckScope(date(2026, 4, 11), frozenset({contract.pk})), report) == {""}
     assert keys("RPT-2", CheckScope(date(2026, 4, 10), frozenset({contract.pk})), report) == set()  # not due yet
-    assert keys("RPT-1", CheckScope(date(2026, 4, 11), frozenset({contract.pk})), contract) == set()
+    assert keys("RPT-1", CheckScope(date(2026, 4, 11), frozenset({contract.pk})), contract) == set()  # approved
 
 
 def test_an_issued_report_whose_missed_target_lost_its_analysis_is_found(issued, contract):
@@ -102,13 +138,17 @@ def _meeting(demo, year, month, start, minutes_approved=None):
     return meeting, minutes
 
 
-def test_a_month_of_service_without_a_quality_meeting_is_found_per_contract(contract, demo):
-    assert not QualityMeeting.objects.filter(year=2026, month__in=(3, 4)).exists()
-    scope = CheckScope(date(2026, 6, 1), frozenset({contract.pk}))  # March's meeting due by 30 April, April's by 31 May
-    assert keys("MTG-1", scope, contract) == {"2026-03", "2026-04"}
-    assert keys("MTG-1", CheckScope(date(2026, 5, 31), frozenset({contract.pk})), contract) == {"2026-03"}
+def test_a_month_without_a_quality_meeting_after_the_first_one_is_found_once(contract, demo):
+    assert not QualityMeeting.objects.filter(start__lt=datetime(2026, 6, 1, tzinfo=BJ)).exists()
+    scope = CheckScope(date(2026, 6, 1))  # March's meeting due by 30 April, April's by 31 May
+    assert list(compliance.get("MTG-1").find(scope)) == []  # no meeting held by then: the series has not started
+    first, _none = _meeting(demo, 2026, 2, datetime(2026, 3, 10, 14, tzinfo=BJ))
+    assert set(found("MTG-1", scope)) == {(first._meta.label, first.pk, "2026-03"),
+                                          (first._meta.label, first.pk, "2026-04")}  # not January: before it
+    assert keys("MTG-1", CheckScope(date(2026, 5, 31)), first) == {"2026-03"}
+    assert keys("MTG-1", CheckScope(date(2026, 6, 1), frozenset({contract.pk})), first) == {"2026-03", "2026-04"}
     _meeting(demo, 2026, 3, datetime(2026, 4, 8, 14, tzinfo=BJ))
-    assert keys("MTG-1", scope, contract) == {"2026-04"}
+    assert set(found("MTG-1", scope)) == {(first._meta.label, first.pk, "2026-04")}
 
 
 def test_a_held_meeting_without_approved_minutes_past_their_due_day_is_found(demo, settings):
@@ -126,6 +166,24 @@ def test_a_held_meeting_without_approved_minutes_past_their_due_day_is_found(dem
     assert found("MTG-2", scope)[(other._meta.label, other.pk, "")].related == (draft,)
     approved, _minutes = _meeting(demo, 2025, 12, held, minutes_approved=True)
     assert keys("MTG-2", scope, approved) == set()
+
+
+def test_the_demo_company_yields_no_reporting_finding(demo):
+    scope = CheckScope(timezone.localdate())
+    assert {rule_id: list(compliance.get(rule_id).find(scope)) for rule_id in RULES} == {r: [] for r in RULES}
+
+
+def test_the_planted_violations_are_found_exactly_and_nothing_else(demo):
+    from assurance.tests.planted import reporting as planted
+
+    def identities():
+        scope = CheckScope(timezone.localdate())
+        return {(r.id, v.obj._meta.label, v.obj.pk, v.key) for r in compliance.rules() for v in r.find(scope)}
+
+    before = identities()
+    expected = {(e.rule_id, e.record._meta.label, e.record.pk, e.key) for e in planted.plant(demo)}
+    assert {rule_id for rule_id, *_rest in expected} == set(RULES)
+    assert identities() - before == expected
 
 
 def test_an_open_action_past_its_due_date_is_overdue(demo):

@@ -1,10 +1,12 @@
 """Planted violations: reporting (RPT-1..3, MTG-1, MTG-2, ACT-1).
 
-A contract served in the first quarter of 2025 (approved, served before it is signed, long ended): January
-reported and issued (late: today), February and March never reported, and no quality meeting reviewed February or
-March; January's meeting was held without minutes. An analysis of an issued demo report loses its improvement
-action (a direct edit: the workflow refuses to approve, so to issue, a report without it). A meeting action is left
-open past its due date.
+A contract served in the first quarter of 2025 (approved, served before it is signed, long ended) whose report
+profile was agreed before it started (approved now, its approval moved back to December 2024 by a direct edit, as
+the demo moves a report's issue back): January reported and issued (late: today), February and March never
+reported. The company's series of quality meetings starts earlier than the demo's meeting (last month's): a
+meeting for the month before the one before, held last month, without minutes, and none for the month between. An
+analysis of an issued demo report loses its improvement action (a direct edit: the workflow refuses to approve, so
+to issue, a report without it). A meeting action is left open past its due date.
 """
 
 from datetime import date, datetime, timedelta
@@ -46,12 +48,12 @@ def _issued_report(contract, users):
     from reporting.models import MonthlyServiceReport
     from reporting.services import monthly
 
-    pm, manager = users["pm"], users["svc_manager"]
-    with acting_as(pm):
+    staff, manager = users["svc_staff"], users["svc_manager"]  # no project: the Service Department writes it
+    with acting_as(staff):
         report = records.create(MonthlyServiceReport(title="年初应急运维 服务月报 2025-01", contract=contract,
-                                                     year=2025, month=1, owner_department=pm.department), pm)
-        report = monthly.run_generation(report, pm)
-        workflow.fire(report, "submit", pm)
+                                                     year=2025, month=1, owner_department=staff.department), staff)
+        report = monthly.run_generation(report, staff)
+        workflow.fire(report, "submit", staff)
     with acting_as(manager):
         workflow.fire(report, "approve", manager)
         workflow.fire(report, "issue", manager)
@@ -59,19 +61,57 @@ def _issued_report(contract, users):
     return report
 
 
+def _profile_agreed_before(contract, users):
+    """The contract's report profile, submitted and approved, its approval moved back to 20 December 2024."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core import records, workflow
+    from core.context import acting_as
+    from core.models import TransitionLog
+    from projects.choices import ReportSection
+    from reporting.models import ReportProfile
+
+    author, manager = users["svc_staff"], users["svc_manager"]
+    with acting_as(author):
+        profile = records.create(ReportProfile(title="杭州联合银行 年初应急运维 服务报告约定", contract=contract,
+                                               owner_department=author.department,
+                                               recipients=["it-ops@hzbank.example"],
+                                               sections=list(ReportSection.values)), author)
+        workflow.fire(profile, "submit", author)
+    with acting_as(manager):
+        workflow.fire(profile, "approve", manager)
+    agreed = datetime(2024, 12, 20, 10, tzinfo=BJ)
+    logs = TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(profile), object_id=profile.pk)
+    for n, pk in enumerate(logs.order_by("at", "pk").values_list("pk", flat=True)):
+        TransitionLog.objects.filter(pk=pk).update(at=agreed - timedelta(hours=2) + timedelta(hours=n))
+    ReportProfile.objects.filter(pk=profile.pk).update(approved_at=agreed)
+    return profile
+
+
+def _months_before(year, month, count):
+    index = year * 12 + month - 1 - count
+    return index // 12, index % 12 + 1
+
+
 def _meeting_without_minutes(users):
+    """A meeting starting the series two months before the demo's first one, held in the month after it; the month
+    between has none. Returns (meeting, the month without one)."""
     from core import records
     from core.context import acting_as
     from reporting.models import QualityMeeting
     from reporting.services import meetings
 
+    demo_first = QualityMeeting.objects.order_by("start", "pk").first()
+    year, month = _months_before(demo_first.year, demo_first.month, 2)
+    held_in = _months_before(demo_first.year, demo_first.month, 1)
+    start = datetime(*held_in, 12, 14, tzinfo=BJ)
     staff = users["tsd_staff"]
-    start = datetime(2025, 2, 12, 14, tzinfo=BJ)
     with acting_as(staff):
-        return records.create(QualityMeeting(title="2025年1月 月度服务质量分析会议", year=2025, month=1, start=start,
-                                             end=start + timedelta(hours=2), chair=users["tsd_director"],
-                                             minute_taker=staff, agenda=meetings.agenda_from(None),
-                                             organiser=staff), staff)
+        meeting = records.create(QualityMeeting(title=f"{year}年{month}月 月度服务质量分析会议", year=year, month=month,
+                                                start=start, end=start + timedelta(hours=2),
+                                                chair=users["tsd_director"], minute_taker=staff,
+                                                agenda=meetings.agenda_from(None), organiser=staff), staff)
+    return meeting, f"{held_in[0]}-{held_in[1]:02d}"
 
 
 def _analysis_dropped():
@@ -97,15 +137,16 @@ def _overdue_action(users):
 
 def plant(demo):
     contract = _contract(demo)
+    _profile_agreed_before(contract, demo)
     report = _issued_report(contract, demo)
-    meeting = _meeting_without_minutes(demo)
+    meeting, unmet = _meeting_without_minutes(demo)
     tampered = _analysis_dropped()
     action = _overdue_action(demo)
     return [
         Expected("RPT-1", contract, "2025-02"), Expected("RPT-1", contract, "2025-03"),
         Expected("RPT-2", report),
         Expected("RPT-3", tampered),
-        Expected("MTG-1", contract, "2025-02"), Expected("MTG-1", contract, "2025-03"),
+        Expected("MTG-1", meeting, unmet),
         Expected("MTG-2", meeting),
         Expected("ACT-1", action),
     ]
