@@ -9,7 +9,8 @@ class ReportingConfig(AppConfig):
         from django_tasks_db.compat import task_finished
 
         # record types, work-queue sources, the management review's satisfaction input (core.report_sections)
-        from . import next_steps, reports, tasks, workflows, worklist  # noqa: F401
+        # the process-compliance rules (core.compliance)
+        from . import compliance, next_steps, reports, tasks, workflows, worklist  # noqa: F401
 
         next_steps.register()
 

@@ -42,10 +42,26 @@ class ReportDue:
         return today > self.due
 
 
-def _due_date(profile, year, month):
+def owes(profile, month):
+    """Whether a contract with this report profile (None: none yet) owes a report for `month`: every month, a
+    quarterly profile only the quarter's last."""
+    return not (profile is not None and profile.report_period == ReportPeriod.QUARTERLY and month % 3)
+
+
+def due_date(profile, year, month):
+    """The day the report for (year, month) is due: the profile's due day (default the 10th) of the next month."""
     due_day = profile.due_day if profile is not None else DEFAULT_DUE_DAY
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     return date(next_year, next_month, min(due_day, 28))
+
+
+def service_months(contract):
+    """(year, month) of every month the contract runs in: its start date's month to its end date's month (the
+    months `internal.contracts_in_scope` counts it in)."""
+    year, month = contract.start_date.year, contract.start_date.month
+    while (year, month) <= (contract.end_date.year, contract.end_date.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def reports_due(today=None, contracts=None, horizon=timedelta(days=14)):
@@ -61,9 +77,9 @@ def reports_due(today=None, contracts=None, horizon=timedelta(days=14)):
             if contracts is not None and contract.number not in contracts:
                 continue
             profile = profile_for(contract)
-            if profile is not None and profile.report_period == ReportPeriod.QUARTERLY and month % 3:
+            if not owes(profile, month):
                 continue
-            due = _due_date(profile, year, month)
+            due = due_date(profile, year, month)
             if due <= today + horizon:
                 wanted.append(ReportDue(contract, year, month, due))
     if not wanted:
