@@ -1,4 +1,4 @@
-"""The demo's external audit: the certification body's surveillance audit of the contract the demo project serves,
+"""The demo's external audit: the certification body's surveillance audit of the contracts the demo projects serve,
 under way now, with one external auditor account (`ext_auditor`, password servplan-demo) that signs in during the
 access window and sees only that contract, its projects and their records."""
 
@@ -24,15 +24,15 @@ def load(context):
     engagement = AuditEngagement.objects.filter(title=TITLE).first()
     with acting_as(mr, request_id=REQUEST_ID):
         if engagement is None:
-            project = Project.objects.of_member(pm).select_related("contract").order_by("pk").first()
+            sample = {project.contract for project in Project.objects.of_member(pm).select_related("contract")}
             now = timezone.now()
             today = timezone.localdate()
             engagement = engagements.save(
                 AuditEngagement(title=TITLE, audit_body="中国质量认证中心（CQC）", coordinator=mr,
                                 period_start=today.replace(year=today.year - 1), period_end=today,
                                 access_from=now - timedelta(days=1), access_until=now + timedelta(days=90),
-                                notes="抽样：温州水务运维服务合同及其项目。"),
-                mr, [project.contract])
+                                notes="抽样：项目经理杨帆所负责项目的服务合同。"),
+                mr, sorted(sample, key=lambda contract: contract.pk))
         if not engagement.auditors.filter(username=USERNAME).exists():
             auditor = engagements.invite(engagement, mr, username=USERNAME, last_name="钱", first_name="审",
                                          email=f"{USERNAME}@cqc.example.com")
