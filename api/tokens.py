@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -16,7 +16,7 @@ from core import audit
 from core.choices import AuditAction
 from core.drf import token_expired
 from core.middleware import bind_actor
-from core.roles import Role
+from core.roles import ACCESS_ENDED, Role, may_sign_in
 
 
 def _audit(action, owner, comment):
@@ -38,6 +38,8 @@ class TokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        if not may_sign_in(user):  # the sign-in page refuses it too (org.forms.SignInForm)
+            raise AuthenticationFailed(ACCESS_ENDED)
         bind_actor(request, user)
         with transaction.atomic():
             token = Token.objects.select_for_update().filter(user=user).first()

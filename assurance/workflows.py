@@ -6,9 +6,11 @@ runs the checks, decides findings and arranges external audits; management and t
 
 from django.utils.translation import gettext_lazy as _
 
-from core import navigation
+from core import navigation, scopes
 from core.permissions import declare
 from core.roles import Role as R
+
+from . import engagements
 
 READERS = frozenset({R.AUDITOR, R.MANAGEMENT_REP, R.GENERAL_MANAGER, R.SERVICE_MANAGER, R.TSD_DIRECTOR, R.ADMIN})
 QUALITY = frozenset({R.MANAGEMENT_REP, R.ADMIN})
@@ -18,7 +20,9 @@ declare({
     "assurance.compliancerun": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
     # "change": accept a finding with a justification, or turn it into an improvement.
     "assurance.finding": {"view": READERS, "add": NONE, "change": QUALITY, "delete": NONE},
-    "assurance.evidencepack": {"view": READERS, "add": QUALITY | {R.AUDITOR}, "change": NONE, "delete": NONE},
+    # The external auditor builds packs of its audit sample (assurance.engagements.check_pack).
+    "assurance.evidencepack": {"view": READERS, "add": QUALITY | {R.AUDITOR, R.EXTERNAL_AUDITOR}, "change": NONE,
+                               "delete": NONE},
     "assurance.auditengagement": {"view": READERS, "add": QUALITY, "change": QUALITY, "delete": QUALITY},
 })
 
@@ -33,3 +37,12 @@ navigation.add("records", _("Clause map"), "assurance:clause_map", "assurance.fi
                roles={R.AUDITOR, R.MANAGEMENT_REP})
 navigation.add("records", _("Evidence packs"), "assurance:pack_list", "assurance.evidencepack",
                roles=(R.AUDITOR, R.MANAGEMENT_REP))
+# ---- external audits ----
+# The external auditor reads what the internal auditor reads (core.permissions), inside its audits' samples, while
+# their access windows are open; its own work is here and in the register.
+scopes.confine({R.EXTERNAL_AUDITOR}, reach=engagements.reach)
+engagements.connect()
+navigation.add("records", _("External audits"), "assurance:auditengagement_list", "assurance.auditengagement",
+               roles={R.MANAGEMENT_REP, R.EXTERNAL_AUDITOR})
+navigation.daily_for(R.EXTERNAL_AUDITOR, lambda url_name, _model: url_name.startswith("assurance:")
+                     or url_name == "core:register")

@@ -15,7 +15,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .middleware import bind_actor
 from .permissions import allowed
-from .roles import is_outside
+from .roles import ACCESS_ENDED, is_outside, may_sign_in
 
 ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change",
            "DELETE": "delete"}
@@ -32,6 +32,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         user, token = super().authenticate_credentials(key)
         if token_expired(token):
             raise exceptions.AuthenticationFailed(_t("The token has expired; ask for a new one (POST /api/token/)."))
+        if not may_sign_in(user):  # a time-limited access has ended: its tokens end with it
+            raise exceptions.AuthenticationFailed(ACCESS_ENDED)
         return user, token
 
 

@@ -37,6 +37,19 @@ def add(stage, label, url_name, model_label, roles=()):
     _BY_CODE[stage].items.append((label, url_name, model_label, frozenset(roles)))
 
 
+_daily_rules: list = []
+
+
+def daily_for(role, rule):
+    """Entries other apps add that `role` uses day to day, chosen by `rule(url_name, model_label)`: a role whose work
+    lies in one area (the external auditor: audit readiness and the register) without naming it in every entry."""
+    _daily_rules.append((role, rule))
+
+
+def _used_by(roles, url_name, model_label, used_by):
+    return bool(roles & used_by) or any(role in roles and rule(url_name, model_label) for role, rule in _daily_rules)
+
+
 # A customer contact's menu (core.roles.is_outside): the customer's own view, nothing of the company's stages.
 OUTSIDE = Stage("outside", _("Customer portal"), "SP-4.5")
 
@@ -67,7 +80,7 @@ def menu_for(user):
         mine, rest = [], []
         for label, url_name, model_label, used_by in stage.items:
             if allowed(user, apps.get_model(model_label), "view"):
-                (mine if roles & used_by else rest).append((label, reverse(url_name)))
+                (mine if _used_by(roles, url_name, model_label, used_by) else rest).append((label, reverse(url_name)))
         for code in stage.record_types:
             record_type = registry[code]
             if not record_type.implemented:

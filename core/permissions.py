@@ -6,12 +6,21 @@ and the names of workflow transitions. Each app declares the rows of its own mod
 and `roles_for()`, and nothing else grants rights. Delegated roles count only for workflow transitions
 (approvals), never for view/add/change. Given an object, `allowed()` also asks core.scopes whether the user
 reaches it: a project role acts only inside its own projects.
+
+The external auditor (Role.EXTERNAL_AUDITOR) is never written into a row by hand for reading: wherever a row lets the
+internal auditor view, `declare()` lets the external auditor view too (inside its audit sample: assurance confines
+it), except the models in `NOT_FOR_EXTERNAL_AUDITORS`. It writes only where a row names it explicitly.
 """
 
 from . import scopes
 from .roles import READ_ALL, Role
 
 MATRIX: dict[str, dict[str, frozenset[str]]] = {}
+
+# What the internal auditor reads and the external auditor does not: rows that name no project, contract or customer
+# and so cannot be narrowed to an audit sample, yet tell about records outside it (the audit trail holds every
+# record's changes; the sample's own trail is verified in its evidence pack).
+NOT_FOR_EXTERNAL_AUDITORS = frozenset({"core.auditentry"})
 
 
 def declare(rows: dict[str, dict[str, frozenset[str]]]):
@@ -20,6 +29,9 @@ def declare(rows: dict[str, dict[str, frozenset[str]]]):
         if model_label in MATRIX:
             raise ValueError(f"permission rows for {model_label} are declared twice")
         MATRIX[model_label] = {action: frozenset(roles) for action, roles in actions.items()}
+        view = MATRIX[model_label].get("view", frozenset())
+        if Role.AUDITOR in view and model_label not in NOT_FOR_EXTERNAL_AUDITORS:
+            MATRIX[model_label]["view"] = view | {Role.EXTERNAL_AUDITOR}
 
 
 def crud(editors, *, view=READ_ALL, delete=None) -> dict[str, frozenset[str]]:

@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core import records
 from core.forms import ModelForm
-from core.roles import OUTSIDE, Role
+from core.roles import ACCESS_ENDED, OUTSIDE, Role, may_sign_in
 
 from .models import Delegation, Department, RoleAssignment, User
 
@@ -15,10 +16,26 @@ class DepartmentForm(ModelForm):
         fields = ["code", "name", "name_en", "kind", "parent", "head"]
 
 
+class SignInForm(AuthenticationForm):
+    """The sign-in page: the right password is not enough for an account holding no role valid now (an external
+    auditor after the access window), and the page says why."""
+
+    error_messages = {**AuthenticationForm.error_messages, "no_role_now": ACCESS_ENDED}
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not may_sign_in(user):
+            raise forms.ValidationError(self.error_messages["no_role_now"], code="no_role_now")
+
+
+# Roles given here. A customer contact's sign-in is given from the contact (portal), an external auditor's from the
+# external audit over its access window (assurance.engagements): never here, and an edit here leaves them alone.
+GIVEN_ELSEWHERE = OUTSIDE | {Role.EXTERNAL_AUDITOR}
+
+
 class UserForm(ModelForm):
-    # The company's roles: a customer contact's sign-in is given from the contact (portal), never here.
     roles = forms.MultipleChoiceField(label=_("roles"), choices=[(value, label) for value, label in Role.choices
-                                                                  if value not in OUTSIDE], required=False,
+                                                                  if value not in GIVEN_ELSEWHERE], required=False,
                                       widget=forms.CheckboxSelectMultiple)
     new_password = forms.CharField(label=_("new password"), required=False, strip=False,
                                    widget=forms.PasswordInput(render_value=False),
@@ -33,9 +50,9 @@ class UserForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["roles"].widget.attrs.pop("class", None)
         if self.instance.pk:
-            self.fields["roles"].initial = sorted(self.instance.own_roles - {Role.ADMIN} - OUTSIDE |
+            self.fields["roles"].initial = sorted(self.instance.own_roles - {Role.ADMIN} - GIVEN_ELSEWHERE |
                                                   {r.role for r in self.instance.role_assignments.all()
-                                                   if r.role not in OUTSIDE})
+                                                   if r.role not in GIVEN_ELSEWHERE})
 
     def _post_clean(self):
         # Validated once the instance holds the submitted user name and names, so that a new user's password is
@@ -59,7 +76,7 @@ class UserForm(ModelForm):
 
     def save_related(self, acting_user):
         wanted = set(self.cleaned_data["roles"])
-        current = {a.role: a for a in self.instance.role_assignments.all() if a.role not in OUTSIDE}
+        current = {a.role: a for a in self.instance.role_assignments.all() if a.role not in GIVEN_ELSEWHERE}
         for role in wanted - set(current):
             records.create(RoleAssignment(user=self.instance, role=role), acting_user)
         for role in set(current) - wanted:

@@ -4,13 +4,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel
 from core.querysets import RestrictedQuerySet
-from core.roles import Role
+from core.roles import AUDITORS, Role, may_sign_in
 
 from .choices import TIME_ZONES, DepartmentKind
 
@@ -78,12 +79,21 @@ class User(AbstractUser):
 
     @cached_property
     def own_roles(self) -> frozenset[str]:
+        """The roles the user holds now: a time-limited assignment counts only inside its window."""
         if not self.is_active:
             return frozenset()
-        roles = {r.role for r in self.role_assignments.all()}
+        now = timezone.now()
+        roles = {r.role for r in self.role_assignments.all() if r.valid_at(now)}
         if self.is_superuser:
             roles.add(Role.ADMIN)
         return frozenset(roles)
+
+    def get_session_auth_hash(self):
+        """A session stays signed in only while the account may sign in (core.roles.may_sign_in): once its last
+        time-limited role has ended, the hash a session was opened with no longer matches and Django ends it."""
+        base = super().get_session_auth_hash()
+        return base if may_sign_in(self) else salted_hmac("org.no-role-valid-now", base,
+                                                          algorithm="sha256").hexdigest()
 
     @cached_property
     def delegated_roles(self) -> dict[str, "User"]:
@@ -91,7 +101,7 @@ class User(AbstractUser):
         roles = {}
         for delegation in Delegation.objects.active().filter(delegate=self).select_related("delegator"):
             for role in delegation.delegator.own_roles:
-                if role not in (Role.ADMIN, Role.AUDITOR):
+                if role not in (Role.ADMIN, *AUDITORS):
                     roles.setdefault(role, delegation.delegator)
         return roles
 
@@ -103,9 +113,29 @@ class User(AbstractUser):
         return bool(self.own_roles.intersection(roles))
 
 
+class RoleAssignmentQuerySet(RestrictedQuerySet):
+    def valid(self, at=None):
+        """Assignments in force at `at` (now): open-ended ones, and time-limited ones inside their window."""
+        at = at or timezone.now()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=at),
+                           Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+
+
 class RoleAssignment(BaseModel):
+    """A role held by a user: for good, or over a window (an external auditor's access to an external audit)."""
+
     user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True,
+                                      help_text=_("Empty: from the moment it is given."))
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True,
+                                       help_text=_("Empty: until it is taken away."))
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    def valid_at(self, at) -> bool:
+        return (self.valid_from is None or self.valid_from <= at) and \
+            (self.valid_until is None or at < self.valid_until)
 
     class Meta:
         ordering = ["user", "role"]
@@ -114,6 +144,9 @@ class RoleAssignment(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="org_role_once_per_user",
                                     violation_error_message=_("The user already holds this role.")),
+            models.CheckConstraint(condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True)
+                                   | Q(valid_until__gt=models.F("valid_from")), name="org_role_window_in_order",
+                                   violation_error_message=_("A role's validity must end after it begins.")),
         ]
 
     def __str__(self):
@@ -144,7 +177,7 @@ class Delegation(BaseModel):
     def restrict_rows(queryset, user, action):
         """Users see the delegations they gave or received (administrators and auditors see all); only the
         delegator or an administrator changes one (org.services has the rest of the rules)."""
-        if user.has_role(Role.ADMIN) or (action == "view" and user.has_role(Role.AUDITOR)):
+        if user.has_role(Role.ADMIN) or (action == "view" and user.has_role(*AUDITORS)):
             return queryset
         if action == "view":
             return queryset.filter(Q(delegator=user) | Q(delegate=user))

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel, ChildRow, ControlledRecord
-from core.roles import Role
+from core.roles import AUDITORS, Role
 
 from .choices import Detection, Severity
 
 USER = settings.AUTH_USER_MODEL
-# Roles that see every security incident (SP-4.5.5): the director, the Service Department manager, the auditor.
-SEES_ALL = frozenset({Role.TSD_DIRECTOR, Role.SERVICE_MANAGER, Role.AUDITOR})
+# Roles that see every security incident (SP-4.5.5): the director, the Service Department manager, the auditors (an
+# external auditor: those of its audit sample, core.scopes).
+SEES_ALL = frozenset({Role.TSD_DIRECTOR, Role.SERVICE_MANAGER}) | AUDITORS
 
 
 class SecuritySettings(BaseModel):

@@ -6,12 +6,14 @@ from django.views.i18n import JavaScriptCatalog
 
 from core.apps import project_modules
 from core.ops import health, metrics
+from org.forms import SignInForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("core.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -40,4 +40,17 @@ class AuditEngagement(BaseModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("assurance:engagement_detail", args=[self.pk])
+        return reverse("assurance:auditengagement_detail", args=[self.pk])
+
+    def is_open(self, at=None) -> bool:
+        from django.utils import timezone
+
+        at = at or timezone.now()
+        return self.access_from <= at < self.access_until
+
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """An external auditor sees the external audits it is invited to; the others, as the matrix says."""
+        from ..engagements import is_external_auditor
+
+        return queryset.filter(auditors=user) if is_external_auditor(user) else queryset

@@ -95,3 +95,14 @@ class Finding(BaseModel):
 
     def get_absolute_url(self):
         return reverse("assurance:finding_detail", args=[self.pk])
+
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """An external auditor sees the findings on records of its audit sample (core.scopes narrows to it), not the
+        company's own ones that belong to no project, contract or customer."""
+        from ..engagements import is_external_auditor
+
+        if not is_external_auditor(user):
+            return queryset
+        return queryset.filter(models.Q(project__isnull=False) | models.Q(contract__isnull=False)
+                               | models.Q(customer__isnull=False))

@@ -47,3 +47,10 @@ class EvidencePack(BaseModel):
 
     def get_absolute_url(self):
         return reverse("assurance:pack_detail", args=[self.pk])
+
+    @staticmethod
+    def restrict_rows(queryset, user, action):
+        """An external auditor sees only the packs of its external audits open now (assurance.engagements)."""
+        from ..engagements import engagements_of, is_external_auditor
+
+        return queryset.filter(engagement__in=engagements_of(user)) if is_external_auditor(user) else queryset

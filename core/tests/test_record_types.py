@@ -27,6 +27,7 @@ ROLE_USER = {
     Role.TSD_STAFF: "tsd_staff", Role.SERVICE_MANAGER: "svc_manager", Role.SERVICE_STAFF: "svc_staff",
     Role.PROJECT_MANAGER: "pm", Role.TEAM_MEMBER: "member", Role.COMMERCE: "commerce", Role.SALES: "sales",
     Role.AUDITOR: "auditor", Role.ADMIN: "admin",
+    Role.EXTERNAL_AUDITOR: "ext_auditor",  # the demo external audit's auditor (assurance.demo), inside its sample
     Role.CUSTOMER: "customer",  # the demo customer contact (portal.demo), outside the company
 }
 by_code = pytest.mark.parametrize("record_type", RECORD_TYPES, ids=lambda t: t.code)

@@ -15,7 +15,8 @@ from .helpers import mark
 
 pytestmark = pytest.mark.django_db
 
-SEE = {Role.TSD_DIRECTOR, Role.SERVICE_MANAGER, Role.PROJECT_MANAGER, Role.AUDITOR}
+# The external auditor: the demo external audit samples the incident's contract (assurance.demo).
+SEE = {Role.TSD_DIRECTOR, Role.SERVICE_MANAGER, Role.PROJECT_MANAGER, Role.AUDITOR, Role.EXTERNAL_AUDITOR}
 CASES = [pytest.param(role, role in SEE, id=role) for role in Role.values] + [
     pytest.param("added", True, id="explicitly-added"), pytest.param("other_pm", False, id="pm-of-another-project")]
 
