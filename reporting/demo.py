@@ -143,7 +143,11 @@ def _issued_on_time(report):
     steps = list(logs.order_by("at", "pk").values_list("pk", flat=True))
     for n, pk in enumerate(steps):
         TransitionLog.objects.filter(pk=pk).update(at=start + timedelta(hours=2 * n))
+    before = audit.snapshot(report)
     MonthlyServiceReport.objects.filter(pk=report.pk).update(issued_at=start + timedelta(hours=2 * (len(steps) - 1)))
+    report.refresh_from_db()
+    # Audited like any correction, so the audit trail still verifies.
+    audit.log_update(report, before, comment="演示数据：按计划日期发布")
 
 
 def _internal_report(year, month, users, departments):
