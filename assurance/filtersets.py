@@ -1,5 +1,4 @@
-# ---- compliance findings and runs ----
-"""The filters of audit readiness (one FilterSet per model for the page and the API), one section per part."""
+"""The filters of audit readiness: one FilterSet per model for its page and its API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +7,9 @@ from core.compliance import Severity
 from core.filtersets import SearchFilterSet
 
 from .choices import FindingStatus, RunState, RunTrigger
-from .models import ComplianceRun, Finding
+from .models import AuditEngagement, ComplianceRun, EvidencePack, Finding
+
+# ---- compliance findings and runs ----
 
 
 def rule_choices():
@@ -47,35 +48,23 @@ class ComplianceRunFilterSet(SearchFilterSet):
         fields = ["trigger", "state", "started_after", "started_before"]
 
 
-# ---- clause map ----
-
-
 # ---- evidence packs ----
-from core.filtersets import SearchFilterSet as _PackSearch
-
-from .models import EvidencePack as _PackRow
 
 
-class EvidencePackFilterSet(_PackSearch):
+class EvidencePackFilterSet(SearchFilterSet):
     search_fields = ("title", "content_hash")
 
     class Meta:
-        model = _PackRow
+        model = EvidencePack
         fields = ("q", "state", "requested_by", "contracts", "projects")
 
 
 # ---- external audits ----
-import django_filters as _filters
-from django.utils.translation import gettext_lazy as _
-
-from core.filtersets import SearchFilterSet
-
-from .models import AuditEngagement
 
 
 class AuditEngagementFilterSet(SearchFilterSet):
     search_fields = ("title", "audit_body", "notes")
-    open_on = _filters.DateFilter(label=_("access open on"), method="filter_open_on")
+    open_on = django_filters.DateFilter(label=_("access open on"), method="filter_open_on")
 
     class Meta:
         model = AuditEngagement

@@ -1,13 +1,14 @@
+"""The forms of audit readiness."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import Form, ModelForm
+from core.roles import STAFF
+
+from .models import AuditEngagement, EvidencePack
 
 # ---- compliance findings and runs ----
-"""The forms of audit readiness, one section per part."""
-
-from django import forms
-from django.utils.translation import gettext_lazy as _
-
-from core.forms import Form
 
 
 class AcceptFindingForm(Form):
@@ -61,45 +62,31 @@ class ClauseScopeForm(forms.Form):
 
 
 # ---- evidence packs ----
-import django.forms as django_forms
-from django.utils.translation import gettext_lazy as _p
-
-from core.forms import ModelForm as _PackModelForm
-
-from .models import EvidencePack as _EvidencePack
 
 
-class EvidencePackForm(_PackModelForm):
+class EvidencePackForm(ModelForm):
     """What a pack covers: a period and contracts and/or projects (the choices are those the user may see)."""
 
-    fieldsets = ((_p("Evidence pack"), ("title", "period_start", "period_end")),
-                 (_p("Scope"), ("contracts", "projects")))
+    fieldsets = ((_("Evidence pack"), ("title", "period_start", "period_end")),
+                 (_("Scope"), ("contracts", "projects")))
 
     class Meta:
-        model = _EvidencePack
+        model = EvidencePack
         fields = ("title", "period_start", "period_end", "contracts", "projects")
-        widgets = {"period_start": django_forms.DateInput(attrs={"type": "date"}),
-                   "period_end": django_forms.DateInput(attrs={"type": "date"})}
+        widgets = {"period_start": forms.DateInput(attrs={"type": "date"}),
+                   "period_end": forms.DateInput(attrs={"type": "date"})}
 
     def clean(self):
         data = super().clean()
         if not data.get("contracts") and not data.get("projects"):
-            raise django_forms.ValidationError(_p("Choose at least one contract or project."))
+            raise forms.ValidationError(_("Choose at least one contract or project."))
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
-            self.add_error("period_end", _p("The period must end on or after its start."))
+            self.add_error("period_end", _("The period must end on or after its start."))
         return data
 
 
-
 # ---- external audits ----
-from django import forms as _forms
-from django.utils.translation import gettext_lazy as _
-
-from core.forms import ModelForm
-from core.roles import STAFF
-
-from .models import AuditEngagement
 
 
 class AuditEngagementForm(ModelForm):
@@ -109,10 +96,10 @@ class AuditEngagementForm(ModelForm):
         model = AuditEngagement
         fields = ["title", "audit_body", "period_start", "period_end", "access_from", "access_until", "contracts",
                   "coordinator", "notes"]
-        widgets = {"period_start": _forms.DateInput(attrs={"type": "date"}),
-                   "period_end": _forms.DateInput(attrs={"type": "date"}),
-                   "access_from": _forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                   "access_until": _forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        widgets = {"period_start": forms.DateInput(attrs={"type": "date"}),
+                   "period_end": forms.DateInput(attrs={"type": "date"}),
+                   "access_from": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                   "access_until": forms.DateTimeInput(attrs={"type": "datetime-local"})}
         help_texts = {"access_until": _("The external auditors' accounts sign in only between these times."),
                       "contracts": _("The audit sample: the external auditors see these contracts, their projects "
                                      "and their records.")}
@@ -124,15 +111,15 @@ class AuditEngagementForm(ModelForm):
         self.fields["coordinator"].queryset = get_user_model().objects.holding(STAFF)
 
 
-class InviteAuditorForm(_forms.Form):
+class InviteAuditorForm(forms.Form):
     """An external auditor's account for an external audit: a new one, or one an earlier audit created."""
 
-    username = _forms.CharField(label=_("user name"), max_length=150)
-    last_name = _forms.CharField(label=_("family name"), max_length=150, required=False)
-    first_name = _forms.CharField(label=_("given name"), max_length=150, required=False)
-    email = _forms.EmailField(label=_("e-mail"), required=False)
-    password = _forms.CharField(label=_("password"), required=False, strip=False,
-                                widget=_forms.PasswordInput(render_value=False),
+    username = forms.CharField(label=_("user name"), max_length=150)
+    last_name = forms.CharField(label=_("family name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("given name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    password = forms.CharField(label=_("password"), required=False, strip=False,
+                                widget=forms.PasswordInput(render_value=False),
                                 help_text=_("For a new account; leave empty to keep an existing account's password."))
 
     def __init__(self, *args, user=None, **kwargs):

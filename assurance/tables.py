@@ -1,5 +1,4 @@
-# ---- compliance findings and runs ----
-"""The lists of audit readiness (django-tables2), one section per part."""
+"""The lists of audit readiness (django-tables2)."""
 
 import django_tables2 as tables
 from django.utils.html import format_html
@@ -8,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from core.display import readable
 from core.tables import RecordLinkColumn
 
-from .models import ComplianceRun, Finding
+from .models import AuditEngagement, ComplianceRun, EvidencePack, Finding
+
+# ---- compliance findings and runs ----
 
 
 class FindingTable(tables.Table):
@@ -63,22 +64,15 @@ class ComplianceRunTable(tables.Table):
                   "resolved")
 
 
-# ---- clause map ----
-
-
 # ---- evidence packs ----
-import django_tables2 as _pack_tables
-from django.utils.translation import gettext_lazy as _pt
-
-from .models import EvidencePack as _PackModel
 
 
-class EvidencePackTable(_pack_tables.Table):
-    title = _pack_tables.Column(linkify=True)
-    content_hash = _pack_tables.Column(verbose_name=_pt("content hash"), orderable=False)
+class EvidencePackTable(tables.Table):
+    title = tables.Column(linkify=True)
+    content_hash = tables.Column(verbose_name=_("content hash"), orderable=False)
 
     class Meta:
-        model = _PackModel
+        model = EvidencePack
         attrs = {"class": "table table-sm table-hover align-middle"}
         fields = ("title", "period_start", "period_end", "state", "requested_by", "created", "files", "content_hash")
 
@@ -86,19 +80,14 @@ class EvidencePackTable(_pack_tables.Table):
         return value[:16] + "…" if value else ""
 
 
-
 # ---- external audits ----
-import django_tables2 as _tables
-from django.utils.translation import gettext_lazy as _
-
-from .models import AuditEngagement
 
 
-class AuditEngagementTable(_tables.Table):
-    title = _tables.Column(linkify=True)
-    access_from = _tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("access from"))
-    access_until = _tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("access until"))
-    sample = _tables.Column(empty_values=(), orderable=False, verbose_name=_("audit sample"))
+class AuditEngagementTable(tables.Table):
+    title = tables.Column(linkify=True)
+    access_from = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("access from"))
+    access_until = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("access until"))
+    sample = tables.Column(empty_values=(), orderable=False, verbose_name=_("audit sample"))
 
     class Meta:
         model = AuditEngagement
