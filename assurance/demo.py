@@ -40,3 +40,15 @@ def load(context):
             auditor.save(update_fields=["password"])
     context.users[USERNAME] = engagement.auditors.get(username=USERNAME)
     context.messages.append(f"  {USERNAME:<14} {'钱审':<8} {Role.EXTERNAL_AUDITOR.label} ({engagement})")
+
+
+def finish(context):
+    """After every stage's data: the Management Representative runs the compliance checks once (the late pass, so
+    they read the whole company; the demo company keeps its procedure and they find nothing)."""
+    from .checks import run
+    from .choices import RunTrigger
+
+    mr = context.users["mr"]
+    with acting_as(mr, request_id=REQUEST_ID):
+        checked = run(RunTrigger.MANUAL, mr)
+    context.messages.append(f"  compliance checks: {checked.rules_run} rules, {checked.found} violations")
