@@ -47,7 +47,10 @@ def finish(context):
     they read the whole company; the demo company keeps its procedure and they find nothing)."""
     from .checks import run
     from .choices import RunTrigger
+    from .models import ComplianceRun
 
+    if ComplianceRun.objects.exists():
+        return
     mr = context.users["mr"]
     with acting_as(mr, request_id=REQUEST_ID):
         checked = run(RunTrigger.MANUAL, mr)
