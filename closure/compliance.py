@@ -1,4 +1,4 @@
-"""Process-compliance rules of project closure (SP-4.5.2-3): a closed project has its summary report approved and
+"""Process-compliance rules of project closure (procedure 4.5.2-3): a closed project has its summary report approved and
 the customer's acceptance of its certificate, still valid.
 
 A project closes through its closure record, whose checklist refuses to close while either is missing; these rules
@@ -50,7 +50,8 @@ def _local_date(moment):
 @rule("CLS-1", clause="8.1", severity=Severity.MAJOR, sp="SP-4.5.2",
       title=_("Project closed without an approved summary report"),
       explanation=_("A project is closed only after its summary report is approved by the Service Department "
-                    "manager (SP-4.5.2). Found: a closed project whose summary report was never approved, or was "
+                    "manager (procedure 4.5.2). Found: a closed project whose summary report was never approved, or "
+                    "was "
                     "approved only after the project closed."))
 def closed_without_summary(scope):
     projects = list(closed_projects(scope).select_related("contract"))

@@ -46,7 +46,8 @@ def moment_text(moment):
     "CON-1", clause="8.3.2", severity=Severity.MAJOR, sp="SP-4.2.1",
     title=_("Contract signed without a passed review"),
     explanation=_("A contract version is signed only after its contract review (合同评审记录) of that same version "
-                  "passed, with every required department's opinion (SP-4.2.1, SP-2.7). Found: a signed version "
+                  "passed, with every required department's opinion (procedure 4.2.1, procedure 2.7). Found: a signed "
+                  "version "
                   "with no review of it that passed before the signature."))
 def signed_without_review(scope):
     contracts = scope.narrow(Contract.objects.filter(
@@ -81,7 +82,7 @@ def signed_without_review(scope):
     "CON-2", clause="8.3.3", severity=Severity.MAJOR, sp="SP-4.1.5",
     title=_("SLA signed without approval"),
     explanation=_("A service level agreement is approved (reviewed with its contract, or on its own when revised) "
-                  "before it is signed and takes effect (SP-4.1.5). Found: a signed SLA version whose "
+                  "before it is signed and takes effect (procedure 4.1.5). Found: a signed SLA version whose "
                   "approval is not on record before its signature."))
 def sla_signed_without_approval(scope):
     slas = scope.narrow(ServiceLevelAgreement.objects.filter(

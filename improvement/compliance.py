@@ -18,7 +18,7 @@ NOT_IMPLEMENTED = (ImprovementStatus.DRAFT, ImprovementStatus.IN_PROGRESS)
 @rule("IMP-1", clause="10.2", severity=Severity.MINOR, sp="SP-4.5.6",
       title=_("Improvement overdue"),
       explanation=_("An improvement is implemented by its due date, then its effectiveness is checked and it is "
-                    "closed (SP-4.5.6). Found: an improvement open or in progress past its due date."))
+                    "closed (procedure 4.5.6). Found: an improvement open or in progress past its due date."))
 def improvement_overdue(scope):
     overdue = scope.narrow(Improvement.objects.filter(
         status__in=NOT_IMPLEMENTED, successor__isnull=True, due_date__lt=scope.today)) \

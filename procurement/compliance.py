@@ -39,7 +39,8 @@ def first_unqualified_use(purchase, listed, until):
       title=_("Supplier used while not qualified"),
       explanation=_("A supplier is ordered from, and its delivery received and accepted, only while it is qualified "
                     "(on the approved qualified supplier list in force, its entry, the list and its certificates "
-                    "not lapsed), unless the Commerce Department approved an exception for that purchase (SP-2.6). "
+                    "not lapsed), unless the Commerce Department approved an exception for that purchase (procedure "
+                    "2.6). "
                     "Found: a purchase ordered, delivered or accepted on a date its supplier was not qualified, "
                     "without an approved exception."))
 def unqualified_supplier_used(scope):

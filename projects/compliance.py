@@ -35,7 +35,8 @@ def _content_type(model):
     "PRJ-1", clause="8.1", severity=Severity.MAJOR, sp="SP-4.3.1",
     title=_("Project opened without a signed contract"),
     explanation=_("The Service Department opens a project (立项) or a project change only after Sales signed the "
-                  "contract (SP-4.3.1). Found: a project opened before the contract version it is opened from was "
+                  "contract (procedure 4.3.1). Found: a project opened before the contract version it is opened from "
+                  "was "
                   "signed, or from a version never signed."))
 def opened_without_signed_contract(scope):
     projects = scope.narrow(Project.objects.all())
@@ -62,7 +63,7 @@ def opened_without_signed_contract(scope):
     "PRJ-2", clause="8.1", severity=Severity.MINOR, sp="SP-4.4.1",
     title=_("Work plan approved before the project plan"),
     explanation=_("The PM breaks the work down into the work plan once the project plan is approved, and the "
-                  "Service Department manager approves the work plan after that (SP-4.4.1). Found: a work plan "
+                  "Service Department manager approves the work plan after that (procedure 4.4.1). Found: a work plan "
                   "version approved while no project plan of its project had been approved."))
 def work_plan_before_project_plan(scope):
     work_plans = scope.narrow(WorkPlan.objects.all(), "project__contract")
@@ -127,7 +128,8 @@ def work_outside_approved_plan(scope):
     "CHG-1", clause="8.5.1", severity=Severity.MAJOR, sp="SP-4.4.3",
     title=_("Change implemented before its approval"),
     explanation=_("A change of the work plan takes effect only once the Service Department manager approved it "
-                  "(SP-4.4.3). Found: the revised work plan approved (the new baseline) before its change request "
+                  "(procedure 4.4.3). Found: the revised work plan approved (the new baseline) before its change "
+                  "request "
                   "was, or a task the change added was started before the change was approved."))
 def implemented_before_approval(scope):
     changes = scope.narrow(ChangeRequest.objects.all(), "project__contract")

@@ -1,4 +1,4 @@
-"""Process-compliance rules of the reporting stage (SP-4.5.1): monthly reports owed, issued on time and with the
+"""Process-compliance rules of the reporting stage (procedure 4.5.1): monthly reports owed, issued on time and with the
 analysis of each missed target; a quality meeting for every month of service, its minutes approved, its actions
 done on time.
 

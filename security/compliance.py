@@ -1,4 +1,4 @@
-"""Process-compliance rule of information security incidents (SP-4.5.5): the director is told at once, and the
+"""Process-compliance rule of information security incidents (procedure 4.5.5): the director is told at once, and the
 incident is acknowledged within its acknowledgement time.
 
 The deadline is the security app's own (`services.acknowledge_deadline`): the acknowledgement time counted from
@@ -38,7 +38,7 @@ def _local(moment):
       title=_("Security incident acknowledged late"),
       explanation=_("An information security incident is told at once to the Technical Service Division director "
                     "and acknowledged within the acknowledgement time of the security settings; unacknowledged, it "
-                    "escalates to the next person of the chain after each further period (SP-4.5.5). Found: an "
+                    "escalates to the next person of the chain after each further period (procedure 4.5.5). Found: an "
                     "incident acknowledged after the deadline of the escalation level it reached, or not yet "
                     "acknowledged once the time of the whole chain ran out."))
 def acknowledged_late(scope):
