@@ -239,11 +239,29 @@ def pack_scope_changed(sender, instance, action, **kwargs):
                    engagement=instance.engagement)
 
 
+def audits_to_do(user, today):
+    """The external auditor's work queue: each audit of theirs open now, to be done before its access ends."""
+    from core.worklist import Item, Kind
+
+    if not is_external_auditor(user):
+        return
+    for engagement in engagements_of(user).order_by("access_until", "pk"):
+        yield Item(key=f"audit_engagement:{engagement.pk}", kind=Kind.WRITE, record=engagement,
+                   url=engagement.get_absolute_url(), due=timezone.localdate(engagement.access_until),
+                   title=_t("Audit the sample of %(audit)s (%(body)s): %(contracts)s contracts, period %(start)s "
+                            "to %(end)s") % {"audit": engagement.title, "body": engagement.audit_body,
+                                             "contracts": engagement.contracts.count(),
+                                             "start": engagement.period_start, "end": engagement.period_end})
+
+
 def connect():
     from django.db.models.signals import m2m_changed, pre_save
 
+    from core import worklist
+
     from .models import EvidencePack
 
+    worklist.register(audits_to_do)
     pre_save.connect(pack_requested, sender=EvidencePack, dispatch_uid="assurance.pack_requested")
     for field in (EvidencePack.contracts, EvidencePack.projects):
         m2m_changed.connect(pack_scope_changed, sender=field.through, dispatch_uid=f"assurance.{field.field.name}")
