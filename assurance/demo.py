@@ -29,7 +29,7 @@ def load(context):
             today = timezone.localdate()
             engagement = engagements.save(
                 AuditEngagement(title=TITLE, audit_body="中国质量认证中心（CQC）", coordinator=mr,
-                                period_start=today.replace(year=today.year - 1), period_end=today,
+                                period_start=today - timedelta(days=365), period_end=today,
                                 access_from=now - timedelta(days=1), access_until=now + timedelta(days=90),
                                 notes="抽样：项目经理杨帆所负责项目的服务合同。"),
                 mr, sorted(sample, key=lambda contract: contract.pk))

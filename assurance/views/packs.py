@@ -2,12 +2,14 @@
 (polled with htmx like core's job pages), the manifest's summary, the download (audited) and a rebuild."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views import View
 from django.views.generic.edit import FormView
@@ -52,6 +54,19 @@ class PackCreateView(PermissionMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
+
+    def get_initial(self):
+        """An external auditor's audit as it stands (its period and sample); anyone else the last twelve months."""
+        from ..engagements import engagements_of, is_external_auditor
+
+        today = timezone.localdate()
+        audit = engagements_of(self.request.user).first() if is_external_auditor(self.request.user) else None
+        if audit is not None:
+            return {"title": audit.title, "period_start": audit.period_start, "period_end": audit.period_end,
+                    "contracts": list(audit.contracts.values_list("pk", flat=True))}
+        start = today - timedelta(days=365)
+        return {"title": _t("Evidence %(start)s to %(end)s") % {"start": start, "end": today},
+                "period_start": start, "period_end": today}
 
     def form_valid(self, form):
         data = form.cleaned_data
