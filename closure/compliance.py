@@ -86,10 +86,11 @@ def closed_without_summary(scope):
 
 @rule("CLS-2", clause="8.1", severity=Severity.MAJOR, sp="SP-4.5.3",
       title=_("Project closed without a valid customer acceptance"),
-      explanation=_("A project is closed only after the customer accepted its acceptance certificate (SP-4.5.3), "
-                    "and the acceptance stays valid only while the certificate is the version and the document the "
-                    "customer decided on. Found: a closed project with no certificate, a certificate the customer "
-                    "did not accept, or an acceptance no longer valid because the certificate changed after it."))
+      explanation=_("A project is closed only after the customer accepted its acceptance certificate (procedure "
+                    "4.5.3), and the acceptance stays valid only while the certificate is the version and the "
+                    "document the customer decided on. Found: a closed project with no certificate, a certificate "
+                    "the customer did not accept, or an acceptance no longer valid because the certificate changed "
+                    "after it."))
 def closed_without_acceptance(scope):
     projects = list(closed_projects(scope))
     if not projects:

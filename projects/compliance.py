@@ -105,8 +105,8 @@ def _task_names(keys):
 @compliance.rule(
     "PRJ-3", clause="8.1", severity=Severity.MINOR, sp="SP-4.4.2",
     title=_("Task work recorded outside an approved work plan"),
-    explanation=_("With the work plan approved, the PM runs the activities in it (SP-4.4.2): progress is recorded "
-                  "against tasks of the approved work plan. Found: progress of a task that was in no approved "
+    explanation=_("With the work plan approved, the PM runs the activities in it (procedure 4.4.2): progress is "
+                  "recorded against tasks of the approved work plan. Found: progress of a task that was in no approved "
                   "version of the project's work plan when the progress was first recorded."))
 def work_outside_approved_plan(scope):
     plan_approved = TransitionLog.objects.filter(content_type=_content_type(WorkPlan), target=WorkPlanStatus.APPROVED,

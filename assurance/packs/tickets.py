@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db.models import Q
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _l
 
 from catalog.choices import Priority
 from core.businesstime import MISSING
@@ -161,7 +162,34 @@ def comparison(report, recomputed: dict) -> list[dict]:
     return lines
 
 
+FIGURES = {"within": _l("within target"), "counted": _l("counted"), "actual": _l("value"), "met": _l("target met"),
+           "agreed_seconds": _l("agreed service time (seconds)"),
+           "downtime_seconds": _l("unplanned downtime (seconds)"),
+           "excused_seconds": _l("excused downtime (seconds)"), "outages": _l("outages"),
+           "outage_seconds": _l("outage time (seconds)")}
+
+
+def metric_label(key):
+    """A metric of the report's table as its reader names it ("Response achievement rate P1")."""
+    from reporting.figures import metric_name
+
+    if key == "volume_by_priority":
+        return _t("Tickets created, by priority")
+    kind, _sep, priority = key.partition("_")
+    try:
+        return metric_name({"kind": kind, "priority": "" if priority in ("", "all") else priority})
+    except KeyError:
+        return key
+
+
+def _shown(value):
+    if isinstance(value, bool):
+        return _t("yes") if value else _t("no")
+    return "" if value is None else value
+
+
 def comparison_csv(lines) -> bytes:
     return csv_bytes([_t("Metric"), _t("Figure"), _t("Issued"), _t("Recomputed"), _t("Equal")],
-                     ([line["metric"], line["figure"], _cell(line["issued"]), _cell(line["recomputed"]),
+                     ([metric_label(line["metric"]), str(FIGURES.get(line["figure"], line["figure"])),
+                       _shown(line["issued"]), _shown(line["recomputed"]),
                        _t("equal") if line["equal"] else _t("different")] for line in lines))

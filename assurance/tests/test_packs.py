@@ -10,13 +10,15 @@ import json
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assurance import clausemap
 from assurance.choices import PackState
 from assurance.models import EvidencePack
 from assurance.packs import archive, services
+from assurance.packs import tickets as tickets_module
 from contracts.demo import CHAIN_TITLE
 from core.choices import AuditAction
 from core.models import AuditEntry
@@ -185,7 +187,12 @@ def test_recomputation_equals_the_issued_figures(seeded, pack):
 
     assert volume == sum(datetime.fromisoformat(start) <= datetime.fromisoformat(t["created"])
                          < datetime.fromisoformat(end) for t in tickets) > 0
-    assert "equal" in files[f"{folder}/recomputation.csv"].decode("utf-8-sig")
+    # The comparison a person reads (in the company's language, as the whole pack): every line says equal.
+    with translation.override(settings.LANGUAGE_CODE):
+        equal, metric = translation.gettext("equal"), tickets_module.metric_label("response_all")
+    readable = list(csv.reader(io.StringIO(files[f"{folder}/recomputation.csv"].decode("utf-8-sig"))))[1:]
+    assert readable and all(row[-1] == equal for row in readable)
+    assert metric in {row[0] for row in readable}
 
 
 def test_index_lists_by_clause_when_the_map_has_clauses(seeded, monkeypatch):
