@@ -3,7 +3,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -38,17 +38,9 @@ from .tables import CalendarDayTable, CalendarTable, ServiceFamilyTable, Service
 
 
 class CalendarDayDeleteView(ObjectDeleteView):
-    """Deleting a day also freezes the calendar's new version (catalog.calendars.delete_day)."""
+    """Deleting a day also freezes the calendar's new version."""
 
-    def post(self, request, *args, **kwargs):
-        day = self.get_object()
-        try:
-            calendars.delete_day(day, request.user, comment=request.POST.get("comment", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(error_messages(exc)))
-            return redirect(day.get_absolute_url())
-        messages.success(request, _t("Deleted %(obj)s.") % {"obj": day})
-        return hx_redirect(request, self.views.url_for("list"))
+    delete_service = staticmethod(calendars.delete_day)
 
 
 class ServiceTierEditView(PrefilledEditView):

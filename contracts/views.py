@@ -16,7 +16,6 @@ from core.views import (
     PrefilledEditView,
     RecordViews,
     error_messages,
-    hx_redirect,
 )
 
 from . import review as review_rule
@@ -37,17 +36,9 @@ from .tables import ContractReviewTable, ContractTable, ServiceLevelAgreementTab
 
 
 class ContractDeleteView(ObjectDeleteView):
-    """A draft contract goes with its draft SLA (contracts.services.delete_draft_contract)."""
+    """A draft contract goes with its draft SLA."""
 
-    def post(self, request, *args, **kwargs):
-        obj = self.get_object()
-        try:
-            services.delete_draft_contract(obj, request.user, comment=request.POST.get("comment", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(error_messages(exc)))
-            return redirect(obj.get_absolute_url())
-        messages.success(request, _t("Deleted %(obj)s.") % {"obj": obj})
-        return hx_redirect(request, self.views.url_for("list"))
+    delete_service = staticmethod(services.delete_draft_contract)
 
 
 # ---- contracts ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ one's access."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _t
 from django.views.generic import FormView
@@ -54,17 +54,9 @@ class EngagementDetailView(ObjectDetailView):
 
 
 class EngagementDeleteView(ObjectDeleteView):
-    """Deleting an external audit ends its auditors' access to it (assurance.engagements.delete)."""
+    """Deleting an external audit ends its auditors' access to it."""
 
-    def post(self, request, *args, **kwargs):
-        engagement = self.get_object()
-        try:
-            engagements.delete(engagement, request.user, comment=request.POST.get("comment", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(error_messages(exc)))
-            return redirect(engagement.get_absolute_url())
-        messages.success(request, _t("Deleted %(obj)s.") % {"obj": engagement})
-        return hx_redirect(request, self.views.url_for("list"))
+    delete_service = staticmethod(engagements.delete)
 
 
 class EngagementViews(RecordViews):
