@@ -147,7 +147,7 @@ class MonthlyServiceReport(ControlledRecord):
     generation = models.CharField(_("generation"), max_length=10, choices=GenerationStatus.choices,
                                   default=GenerationStatus.NONE, editable=False)
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0, editable=False)
-    generation_message = models.TextField(blank=True, editable=False)
+    generation_message = models.TextField(_("generation message"), blank=True, editable=False)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True, editable=False)
     issued_to = models.JSONField(_("issued to"), default=list, blank=True, editable=False)
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from django.db.models import Q
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Priority
 from core.businesstime import MISSING
@@ -162,11 +162,11 @@ def comparison(report, recomputed: dict) -> list[dict]:
     return lines
 
 
-FIGURES = {"within": _l("within target"), "counted": _l("counted"), "actual": _l("value"), "met": _l("target met"),
-           "agreed_seconds": _l("agreed service time (seconds)"),
-           "downtime_seconds": _l("unplanned downtime (seconds)"),
-           "excused_seconds": _l("excused downtime (seconds)"), "outages": _l("outages"),
-           "outage_seconds": _l("outage time (seconds)")}
+FIGURES = {"within": _("within target"), "counted": _("counted"), "actual": _("value"), "met": _("target met"),
+           "agreed_seconds": _("agreed service time (seconds)"),
+           "downtime_seconds": _("unplanned downtime (seconds)"),
+           "excused_seconds": _("excused downtime (seconds)"), "outages": _("outages"),
+           "outage_seconds": _("outage time (seconds)")}
 
 
 def metric_label(key):
