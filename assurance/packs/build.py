@@ -222,7 +222,8 @@ class Builder:
             for step in steps_of(code, clauses):
                 steps[step].extend(by_type[code])
         return {"about": self.about(), "by_clause": by_clause,
-                "by_step": [{"step": step, "items": steps[step]} for step in sorted(steps, key=_sp_key)],
+                "by_step": [{"step": clausemap.step_label(step), "items": steps[step]}
+                            for step in sorted(steps, key=_sp_key)],
                 "reports": self.reports, "lists": self.lists, "verification": self.verification,
                 "items": self.items}
 
@@ -253,7 +254,7 @@ def index_document(context) -> ExportDocument:
         _t("The clause map lists no clauses: the evidence is indexed by procedure step below.")]))
     for row in context["by_clause"]:
         clause = row["clause"]
-        text = [_t("Procedure steps: %(list)s") % {"list": ", ".join(clause.sp) or "—"},
+        text = [_t("Procedure steps: %(list)s") % {"list": "; ".join(map(clausemap.step_label, clause.sp)) or "—"},
                 _t("Checks: %(list)s") % {"list": ", ".join(clause.checks) or "—"}]
         text += [f"{edition}: {number}" for edition, number in row["editions"]]
         sections.append(Section(f"{clause.id} {clause.title}", text,
