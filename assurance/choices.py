@@ -1,9 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("finding status", "Open")
     ACCEPTED = "accepted", _("Accepted with justification")
     IMPROVEMENT = "improvement", _("Turned into an improvement")
     RESOLVED = "resolved", _("No longer found")

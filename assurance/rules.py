@@ -209,27 +209,22 @@ def state_outside_workflow(scope):
                     "hash and compares each audited row with its last entry. Found: an entry altered, missing or "
                     "out of the chain, or a row changed or deleted outside ServPlan."))
 def audit_trail_broken(scope):
-    import re
-
+    """One violation per problem `core.audit.verify_chain` finds, on the row changed or deleted outside ServPlan (the
+    entry itself when the row is gone or the chain is broken)."""
     for seq, problem in audit.verify_chain():
-        obj = None
-        match = re.match(r"^(\w+\.\w+) #(\S+) was changed outside", problem)
-        if match:
-            model = _model(match.group(1))
-            obj = model._base_manager.filter(pk=match.group(2)).first() if model else None
-        if obj is None:
-            obj = AuditEntry.objects.filter(seq__gte=seq).order_by("seq").first() or \
-                AuditEntry.objects.order_by("-seq").first()
-        if obj is None:
-            continue
-        yield Violation(obj, display.message(gettext_noop("The audit trail does not verify: %(problem)s."),
-                                             problem=problem.rstrip(".")))
+        row = problem.model._base_manager.filter(pk=problem.object_id).first() if problem.model else None
+        obj = row or AuditEntry.objects.filter(seq__gte=seq).order_by("seq").first() or \
+            AuditEntry.objects.order_by("-seq").first()
+        if obj is not None:
+            yield Violation(obj, display.message(CHAIN_PROBLEMS[problem.kind], seq=seq), key=problem.kind)
 
 
-def _model(label):
-    from django.apps import apps
-
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
+CHAIN_PROBLEMS = {
+    "missing": gettext_noop("Audit entry #%(seq)s is missing from the chain."),
+    "unlinked": gettext_noop("Audit entry #%(seq)s does not link to the entry before it."),
+    "altered": gettext_noop("Audit entry #%(seq)s was altered after it was written."),
+    "removed": gettext_noop("Audit entries after #%(seq)s were removed."),
+    "deleted": gettext_noop("A record was deleted outside ServPlan after its last audit entry #%(seq)s."),
+    "changed": gettext_noop("Changed outside ServPlan after its last audit entry #%(seq)s: the audit trail shows "
+                            "what it held then."),
+}

@@ -155,20 +155,30 @@ def history_for(instance):
         .order_by("seq")
 
 
+class ChainProblem(str):
+    """A problem `verify_chain` found: its text (what `verify_audit` prints) and what it is about, so a reader can
+    be told in their language (kind: missing, unlinked, altered, removed, deleted, changed)."""
+
+    def __new__(cls, text, kind, model=None, object_id=None, fields=()):
+        problem = super().__new__(cls, text)
+        problem.kind, problem.model, problem.object_id, problem.fields = kind, model, object_id, tuple(fields)
+        return problem
+
+
 def verify_chain(check_rows=True, using=DEFAULT_DB_ALIAS):
-    """Yield problems found; empty means the chain and the audited rows are intact."""
+    """Yield (seq, ChainProblem) for each problem found; empty means the chain and the audited rows are intact."""
     expected_prev = GENESIS
     expected_seq = 1
     last_snapshots = {}
     for entry in AuditEntry.objects.using(using).order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            yield entry.seq, f"entry #{expected_seq} is missing (next found is #{entry.seq})"
+            yield entry.seq, ChainProblem(f"entry #{expected_seq} is missing (next found is #{entry.seq})", "missing")
             return
         if entry.prev_hash != expected_prev:
-            yield entry.seq, f"entry #{entry.seq} does not link to the entry before it"
+            yield entry.seq, ChainProblem(f"entry #{entry.seq} does not link to the entry before it", "unlinked")
             return
         if compute_hash(entry) != entry.hash:
-            yield entry.seq, f"entry #{entry.seq} was altered after it was written"
+            yield entry.seq, ChainProblem(f"entry #{entry.seq} was altered after it was written", "altered")
             return
         expected_prev, expected_seq = entry.hash, entry.seq + 1
         if entry.content_type_id and entry.object_id:
@@ -179,7 +189,8 @@ def verify_chain(check_rows=True, using=DEFAULT_DB_ALIAS):
                 last_snapshots[key] = (entry.seq, entry.snapshot)
     head = AuditChainHead.objects.using(using).filter(pk=1).first()
     if head and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
-        yield head.last_seq, f"entries after #{expected_seq - 1} were removed (chain head is #{head.last_seq})"
+        yield head.last_seq, ChainProblem(f"entries after #{expected_seq - 1} were removed (chain head is "
+                                           f"#{head.last_seq})", "removed")
         return
     if check_rows:
         yield from _verify_rows(last_snapshots, using)
@@ -199,10 +210,12 @@ def _verify_rows(last_snapshots, using):
         for obj_id, (seq, snap) in sorted(entries.items(), key=lambda kv: kv[1][0]):
             row = rows.get(obj_id)
             if row is None:
-                yield seq, f"{model._meta.label} #{obj_id} was deleted outside ServPlan (last audited in #{seq})"
+                yield seq, ChainProblem(f"{model._meta.label} #{obj_id} was deleted outside ServPlan "
+                                        f"(last audited in #{seq})", "deleted", model, obj_id)
                 continue
             current = snapshot(row)
             changed = sorted(k for k in snap if k in current and current[k] != snap[k])
             if changed:
-                yield seq, (f"{model._meta.label} #{obj_id} was changed outside ServPlan "
-                            f"(fields {', '.join(changed)}; last audited in #{seq})")
+                yield seq, ChainProblem(f"{model._meta.label} #{obj_id} was changed outside ServPlan "
+                                        f"(fields {', '.join(changed)}; last audited in #{seq})",
+                                        "changed", model, obj_id, changed)

@@ -90,5 +90,5 @@ def plant(demo):
     entry = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(edited),
                                       object_id=str(edited.pk)).order_by("-seq").first()
     AuditEntry.objects.filter(pk=entry.pk).update(comment="改过")
-    expected.append(Expected("AUD-1", entry))
+    expected.append(Expected("AUD-1", entry, "altered"))
     return expected
