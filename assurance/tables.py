@@ -13,7 +13,8 @@ from .models import AuditEngagement, ComplianceRun, EvidencePack, Finding
 
 
 class FindingTable(tables.Table):
-    rule_id = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("rule"))
+    rule_id = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("rule"),
+                            attrs={"td": {"class": "text-nowrap"}})
     severity = tables.Column(accessor="get_severity_display", order_by="severity", verbose_name=_("severity"))
     clause = tables.Column(verbose_name=_("clause"))
     object_label = tables.Column(verbose_name=_("record"))
