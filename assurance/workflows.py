@@ -31,7 +31,8 @@ navigation.add("records", _("Compliance checks"), "assurance:rule_list", "assura
                roles={R.MANAGEMENT_REP, R.AUDITOR, R.ADMIN})
 navigation.add("records", _("Compliance findings"), "assurance:finding_list", "assurance.finding",
                roles={R.MANAGEMENT_REP, R.AUDITOR})
-navigation.add("records", _("Compliance check runs"), "assurance:compliancerun_list", "assurance.compliancerun")
+navigation.add("records", _("Compliance check runs"), "assurance:compliancerun_list", "assurance.compliancerun",
+               roles={R.ADMIN})
 # The clause map: ISO/IEC 20000-1 clauses with the evidence of a chosen scope (read by whoever reads the findings).
 navigation.add("records", _("Clause map"), "assurance:clause_map", "assurance.finding",
                roles={R.AUDITOR, R.MANAGEMENT_REP})
