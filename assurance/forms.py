@@ -1,5 +1,7 @@
 """The forms of audit readiness."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,14 +21,28 @@ class AcceptFindingForm(Form):
 
 # ---- clause map ----
 
+LARGEST_ID = 2**63 - 1  # a database integer
+
+
+class IdChoices(forms.ModelMultipleChoiceField):
+    """Rows chosen by id; an id no database integer holds is no choice at all (never sent to the database)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > LARGEST_ID:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": pk})
+        return super()._check_values(value)
+
+
 class ClauseScopeForm(forms.Form):
     """The clause map's scope: a period and the contracts and/or projects an audit looks at (none chosen: every
     contract the reader may see)."""
 
     start = forms.DateField(label=_("period from"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("period to"), widget=forms.DateInput(attrs={"type": "date"}))
-    contract = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("contracts"))
-    project = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("projects"))
+    contract = IdChoices(queryset=None, required=False, label=_("contracts"))
+    project = IdChoices(queryset=None, required=False, label=_("projects"))
 
     def __init__(self, data=None, *, user, **kwargs):
         from contracts.models import Contract
@@ -48,6 +64,8 @@ class ClauseScopeForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", _("The period ends before it starts."))
+        if cleaned.get("end") and cleaned["end"] >= date.max:
+            self.add_error("end", _("Choose an earlier end of the period."))
         return cleaned
 
     def scope(self):
@@ -73,6 +91,7 @@ class EvidencePackForm(ModelForm):
     class Meta:
         model = EvidencePack
         fields = ("title", "period_start", "period_end", "contracts", "projects")
+        field_classes = {"contracts": IdChoices, "projects": IdChoices}
         widgets = {"period_start": forms.DateInput(attrs={"type": "date"}),
                    "period_end": forms.DateInput(attrs={"type": "date"})}
 
@@ -83,6 +102,8 @@ class EvidencePackForm(ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period must end on or after its start."))
+        if end and end >= date.max:
+            self.add_error("period_end", _("Choose an earlier end of the period."))
         return data
 
 
@@ -103,6 +124,7 @@ class AuditEngagementForm(ModelForm):
         help_texts = {"access_until": _("The external auditors' accounts sign in only between these times."),
                       "contracts": _("The audit sample: the external auditors see these contracts, their projects "
                                      "and their records.")}
+        field_classes = {"contracts": IdChoices}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -2,7 +2,7 @@
 auditor and revoke one's access."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -47,12 +47,16 @@ class AuditEngagementSerializer(RecordSerializer):
                                 instance.contracts.all() if contracts is None else contracts, before=before)
 
 
-InviteRequest = inline_serializer("InviteAuditorRequest", {
-    "username": serializers.CharField(), "last_name": serializers.CharField(required=False, allow_blank=True),
-    "first_name": serializers.CharField(required=False, allow_blank=True),
-    "email": serializers.EmailField(required=False, allow_blank=True),
-    "password": serializers.CharField(required=False, allow_blank=True, write_only=True)})
-RevokeRequest = inline_serializer("RevokeAuditorRequest", {"auditor": serializers.IntegerField()})
+class InviteAuditorRequest(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    password = serializers.CharField(max_length=128, required=False, allow_blank=True, write_only=True)
+
+
+class RevokeAuditorRequest(serializers.Serializer):
+    auditor = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class AuditEngagementViewSet(ServiceViewSet):
@@ -66,10 +70,10 @@ class AuditEngagementViewSet(ServiceViewSet):
     delete_service = staticmethod(engagements.delete)
     action_permissions = {"invite": "change", "revoke": "change"}
 
-    @extend_schema(request=InviteRequest, responses=AuditEngagementSerializer)
+    @extend_schema(request=InviteAuditorRequest, responses=AuditEngagementSerializer)
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
-        data = InviteRequest(data=request.data)
+        data = InviteAuditorRequest(data=request.data)
         data.is_valid(raise_exception=True)
         engagement = self.get_object()
         try:
@@ -79,10 +83,10 @@ class AuditEngagementViewSet(ServiceViewSet):
         engagement.refresh_from_db()
         return Response(self.get_serializer(engagement).data)
 
-    @extend_schema(request=RevokeRequest, responses=AuditEngagementSerializer)
+    @extend_schema(request=RevokeAuditorRequest, responses=AuditEngagementSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        data = RevokeRequest(data=request.data)
+        data = RevokeAuditorRequest(data=request.data)
         data.is_valid(raise_exception=True)
         engagement = self.get_object()
         auditor = engagement.auditors.filter(pk=data.validated_data["auditor"]).first()

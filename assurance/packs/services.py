@@ -5,6 +5,7 @@ export). The build runs as a background job (core.jobs, JobKind.EVIDENCE_PACK) a
 """
 
 import io
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -57,6 +58,8 @@ def request_pack(user, title, period_start, period_end, contracts=(), projects=(
     contracts, projects = list(contracts), list(projects)
     if period_end < period_start:
         raise ValidationError({"period_end": period_message()})
+    if period_end >= date.max:  # the period's end instant is the day after it
+        raise ValidationError({"period_end": _t("Choose an earlier end of the period.")})
     pack = EvidencePack(title=title, period_start=period_start, period_end=period_end, requested_by=user,
                         engagement=engagement)
     if not allowed(user, EvidencePack, "add"):
