@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from core.api import RecordSerializer, ServiceViewSet
@@ -69,6 +70,7 @@ class AuditEngagementViewSet(ServiceViewSet):
     prefetch_related = ("contracts", "auditors")
     delete_service = staticmethod(engagements.delete)
     action_permissions = {"invite": "change", "revoke": "change"}
+    parser_classes = (JSONParser,)  # a sample of contracts is a list: JSON only, as the schema says
 
     @extend_schema(request=InviteAuditorRequest, responses=AuditEngagementSerializer)
     @action(detail=True, methods=["post"])
