@@ -37,6 +37,10 @@ IRREGULAR = {
     "closure/acceptancecertificate/from-review/<int:pk>/": "closure.internalreview",
     "jobs/<int:pk>/": "core.backgroundjob",  # a person's own background jobs (core.job_views: the owner or an auditor)
     "jobs/<int:pk>/download/": "core.backgroundjob",
+    "assurance/run/<int:pk>/": "assurance.compliancerun",
+    "assurance/packs/<int:pk>/": "assurance.evidencepack",
+    "assurance/packs/<int:pk>/download/": "assurance.evidencepack",
+    "assurance/packs/<int:pk>/rebuild/": "assurance.evidencepack",
 }
 ROW_KWARGS = {"link": "dependency"}  # a route's id whose name is not its model's
 # A route's key that lives in its user's session (an upload kept for its preview): nobody else can hold one, so an
@@ -165,7 +169,7 @@ def inside(model, user):
     mine = scopes.within(model.objects.all(), user, frozenset({Role.PROJECT_MANAGER}))
     found = mine.exclude(unset).order_by("-pk").first() if unset else mine.order_by("-pk").first()
     if found is None:
-        found = model.objects.order_by("-pk").first()
+        found = model.objects.order_by("-pk").first() or made(model)
         assert found is not None, f"the demo has no {model._meta.label}"
         key, path = next(iter(scopes.paths(model).items()))
         *steps, last = path.split("__")
@@ -174,6 +178,26 @@ def inside(model, user):
             owner = getattr(owner, step)
         type(owner).objects.filter(pk=owner.pk).update(**{last: reach[key][0]})
     return found
+
+
+def made(model):
+    """An object the demo holds none of by design, made as its service would keep it: the demo company is compliant,
+    so its checks find nothing, and a finding is put on one of its records."""
+    if model._meta.label_lower != "assurance.finding":
+        return None
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from assurance.models import Finding
+    from core.compliance import Severity
+    from core.display import message
+    from reporting.models import ActionItem
+
+    action = ActionItem.objects.order_by("pk").first()
+    now = timezone.now()
+    return Finding.objects.create(rule_id="ACT-1", clause="10.1", severity=Severity.MINOR, object_id=action.pk,
+                                  content_type=ContentType.objects.get_for_model(action), object_label=str(action),
+                                  message=message("Meeting action overdue"), first_found=now, last_found=now)
 
 
 def url_of(name, kwargs, obj):
