@@ -15,7 +15,7 @@ definition, from the Record Register (core.RecordIndex: one row per record versi
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.choices import RecordStatus
@@ -83,7 +83,8 @@ def is_issued(entry) -> bool:
 def evidence_counts(scope: AuditScope) -> dict[str, dict[str, int]]:
     """{record type code: {"issued": n, "open": m}} over the scope and period, in one query."""
     counts: dict[str, dict[str, int]] = {}
-    for code, status in register_entries(scope).values_list("record_type", "status"):
+    rows = register_entries(scope).order_by().values_list("record_type", "status").annotate(n=Count("pk"))
+    for code, status, n in rows:
         bucket = counts.setdefault(code, {"issued": 0, "open": 0})
-        bucket["issued" if status in issued_states(code) else "open"] += 1
+        bucket["issued" if status in issued_states(code) else "open"] += n
     return counts

@@ -1,6 +1,6 @@
 """The clause map: ISO/IEC 20000-1 clauses mapped to the procedure's SP ids, record types and compliance rules.
 
-INTERFACE (filled in by the clause-map part; the evidence pack and the pages read only this):
+What the evidence pack and the pages read:
 
     load() -> ClauseMap        the built-in map file plus the company's own files, validated, cached
     ClauseMap.clauses          [Clause, ...] in clause order
