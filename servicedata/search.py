@@ -11,7 +11,8 @@ Indexing a row's trigrams costs SQLite about three times the row's own INSERT (m
 new rows are not indexed by a trigger on the import's path: the index covers tickets up to a high-water mark
 (`servicedata_ticket_fts_mark`), a task run after each import (`tickets_imported`) indexes the rows above it, and
 a search also compares the few rows above the mark on the table, so it is exact at every moment. Updates of the
-four columns and deletions of indexed rows are kept by triggers (they are rare: a re-import's changed tickets).
+four columns and deletions of indexed rows are kept by triggers (they are rare: a re-import's changed tickets);
+emptying the table (a flush) empties the index.
 """
 
 from django.db import connections
@@ -77,19 +78,24 @@ def _columns(prefix=""):
 
 def sqlite_statements():
     new, old = _columns("new."), _columns("old.")
-    remove = (f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_columns()}) VALUES ('delete', old.id, {old});")
+    is_indexed = f"old.id <= (SELECT indexed_to FROM {MARK_TABLE})"  # rows above the mark are not in it yet
+    remove = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_columns()}) VALUES ('delete', old.id, {old});"
     add = f"INSERT INTO {FTS_TABLE}(rowid, {_columns()}) VALUES (new.id, {new});"
-    indexed = f"WHEN old.id <= (SELECT indexed_to FROM {MARK_TABLE})"  # rows above the mark are not in it yet
+    emptied = "NOT EXISTS (SELECT 1 FROM servicedata_ticket)"
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_columns()}, content='servicedata_ticket', "
         "content_rowid='id', tokenize='trigram')",
         f"CREATE TABLE IF NOT EXISTS {MARK_TABLE} (indexed_to integer NOT NULL)",
-        # emptied (a flush, then rows put back with their old ids): nothing is indexed any more
-        f"CREATE TRIGGER IF NOT EXISTS servicedata_ticket_fts_delete AFTER DELETE ON servicedata_ticket {indexed} "
-        f"BEGIN {remove} UPDATE {MARK_TABLE} SET indexed_to = 0 WHERE NOT EXISTS (SELECT 1 FROM servicedata_ticket); "
-        "END",
+        # A deleted row leaves the index if it was in it. FTS5 must be told exactly what it indexed: a 'delete' of a
+        # row it does not hold corrupts it. So when the table is emptied (a flush, after which rows may come back
+        # with their old ids), the index is emptied and the mark goes to 0, whichever row was deleted last (one
+        # above the mark, not yet indexed, included).
+        f"CREATE TRIGGER IF NOT EXISTS servicedata_ticket_fts_delete AFTER DELETE ON servicedata_ticket BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_columns()}) SELECT 'delete', old.id, {old} WHERE {is_indexed}; "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) SELECT 'delete-all' WHERE {emptied}; "
+        f"UPDATE {MARK_TABLE} SET indexed_to = 0 WHERE {emptied}; END",
         f"CREATE TRIGGER IF NOT EXISTS servicedata_ticket_fts_update AFTER UPDATE OF {_columns()} "
-        f"ON servicedata_ticket {indexed} BEGIN {remove} {add} END",
+        f"ON servicedata_ticket WHEN {is_indexed} BEGIN {remove} {add} END",
     ]
 
 

@@ -113,6 +113,32 @@ def test_lost_triggers_are_put_back_after_migrate(tickets, contracts, demo):
     assert_index_consistent()
 
 
+@pytest.mark.engine("sqlite")  # SQLite's FTS5 table, its mark and its triggers
+def test_a_flush_empties_the_index_whatever_was_deleted_last(tickets, contracts, demo):
+    """A transactional test's flush deletes every ticket, the last one above the mark (imported, not yet indexed);
+    the rows are then put back with their old ids. The index must be empty with the table, or the next flush tells
+    FTS5 to delete entries it does not hold ("database disk image is malformed")."""
+    search.catch_up(connection)
+    late = [{**TICKETS[0], "external_id": "INC0099999"}]
+    assert not import_records(contracts["nbhospital"], demo["svc_staff"], late, external_system=SYSTEM).rejected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM servicedata_ticket ORDER BY id")
+        columns, rows = [column[0] for column in cursor.description], cursor.fetchall()
+        cursor.execute(f"SELECT indexed_to FROM {search.MARK_TABLE}")
+        assert cursor.fetchone()[0] < rows[-1][columns.index("id")]  # the last row is above the mark
+        put_back = (f"INSERT INTO servicedata_ticket ({', '.join(columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})")
+        cursor.execute("DELETE FROM servicedata_ticket")
+        cursor.execute(f"SELECT indexed_to FROM {search.MARK_TABLE}")
+        assert cursor.fetchone()[0] == 0
+        cursor.executemany(put_back, rows)
+        cursor.execute("DELETE FROM servicedata_ticket")  # raised before the index was emptied with the table
+        cursor.executemany(put_back, rows)
+    assert search.catch_up(connection) == len(rows)
+    assert found("printer") == {"INC0012345", "INC0099999"}
+    assert_index_consistent()
+
+
 def assert_index_consistent():
     if connection.vendor == "sqlite":  # FTS5 compares its index with the ticket table (raises when they differ)
         with connection.cursor() as cursor:
