@@ -42,25 +42,26 @@ def require(condition: bool, why: str):
     pytest.skip(why)
 
 
-class DemoCopy:
-    """The demo company's rows, copied table by table right after it is loaded, to put back after a transactional
-    test (a browser test, a concurrency test) flushed the database: a copy comes back in seconds where loading
-    the demo again (rendering its PDFs, computing its clocks) takes a minute. PostgreSQL copies with COPY, SQLite
-    with plain SELECT and INSERT; foreign keys are deferred to the commit, so the order of the tables is free."""
+class TableCopy:
+    """Every table's rows, copied table by table, to put back after a transactional test (a browser test, a
+    concurrency test) flushed the database: the demo company right after it is loaded (`DEMO`), or data a test module
+    built on it through the services. A copy comes back in seconds where building the data again (rendering its PDFs,
+    computing its clocks) takes a minute. PostgreSQL copies with COPY, SQLite with plain SELECT and INSERT; foreign
+    keys are deferred to the commit, so the order of the tables is free."""
 
-    rows = None
+    def __init__(self):
+        self.rows = None
 
-    @classmethod
-    def tables(cls, connection):
+    @staticmethod
+    def tables(connection):
         return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
 
-    @classmethod
-    def take(cls):
+    def take(self):
         from django.db import connection
 
         taken = {}
         with connection.cursor() as cursor:
-            for table in cls.tables(connection):
+            for table in self.tables(connection):
                 name = connection.ops.quote_name(table)
                 if connection.vendor == "postgresql":
                     with cursor.cursor.copy(f"COPY {name} TO STDOUT") as copy:
@@ -68,26 +69,25 @@ class DemoCopy:
                 else:
                     cursor.execute(f"SELECT * FROM {name}")
                     taken[table] = ([column[0] for column in cursor.description],
-                                    [tuple(map(cls.stored, row)) for row in cursor.fetchall()])
-        cls.rows = taken
+                                    [tuple(map(self.stored, row)) for row in cursor.fetchall()])
+        self.rows = taken
 
     @staticmethod
     def stored(value):
         """A value read from SQLite as it is stored (Django's converters made dates, times and decimals of it)."""
         return value if value is None or isinstance(value, str | int | float | bytes) else str(value)
 
-    @classmethod
-    def put_back(cls):
+    def put_back(self):
         from django.apps import apps
         from django.contrib.contenttypes.models import ContentType
         from django.core.management.color import no_style
         from django.db import connection, transaction
 
         with transaction.atomic(), connection.cursor() as cursor:
-            tables = cls.tables(connection)
+            tables = self.tables(connection)
             for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
                 cursor.execute(statement)  # what the flush's post-migrate signal wrote (content types)
-            for table, rows in cls.rows.items():
+            for table, rows in self.rows.items():
                 name = connection.ops.quote_name(table)
                 if connection.vendor == "postgresql":
                     with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy:
@@ -101,12 +101,15 @@ class DemoCopy:
         ContentType.objects.clear_cache()
 
 
+DEMO = TableCopy()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the demo company once per test database; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         call_command("load_demo", stdout=io.StringIO())
-        DemoCopy.take()
+        DEMO.take()
 
 
 @pytest.fixture
@@ -115,7 +118,7 @@ def demo(db):
     from org.models import User
 
     if not User.objects.filter(username="admin").exists():
-        DemoCopy.put_back()
+        DEMO.put_back()
     return {u.username: u for u in User.objects.all()}
 
 

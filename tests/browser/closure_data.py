@@ -47,6 +47,14 @@ class EndedProject:
     reports: list
     contact: object
 
+    def read_again(self) -> "EndedProject":
+        """The same records read from the database again (after their rows were put back from a copy)."""
+        def again(obj):
+            return type(obj).objects.get(pk=obj.pk)
+
+        return EndedProject(again(self.contract), again(self.project), again(self.plan), again(self.work_plan),
+                            [again(report) for report in self.reports], again(self.contact))
+
 
 def ended_project(users) -> EndedProject:
     contract = _signed_contract(users)

@@ -16,6 +16,8 @@ import re
 import pytest
 from django.core import mail
 
+from conftest import TableCopy
+
 from .closure_data import CONTACT, HANDOVER_TASK, TSD_OBJECTIVE, ended_project
 from .conftest import click_and_wait, english_page, login, logout, shot, transition
 
@@ -25,9 +27,19 @@ CUSTOMER_LOGIN = "qian.lixin"
 OTHER_CUSTOMERS = ("温州", "杭州联合银行", "宁波第一医院")
 
 
+ENDED = TableCopy()  # the demo company with the ended project, as the first test found it
+_built = []
+
+
 @pytest.fixture
 def ended(demo):
-    return ended_project(demo)
+    """The ended project: built through the services for the first test, put back from its copy for the next."""
+    if not _built:
+        _built.append(ended_project(demo))
+        ENDED.take()
+        return _built[0]
+    ENDED.put_back()
+    return _built[0].read_again()
 
 
 def save(page, url_pattern):
