@@ -51,8 +51,7 @@ def _local_date(moment):
       title=_("Project closed without an approved summary report"),
       explanation=_("A project is closed only after its summary report is approved by the Service Department "
                     "manager (procedure 4.5.2). Found: a closed project whose summary report was never approved, or "
-                    "was "
-                    "approved only after the project closed."))
+                    "was approved only after the project closed."))
 def closed_without_summary(scope):
     projects = list(closed_projects(scope).select_related("contract"))
     if not projects:

@@ -47,8 +47,7 @@ def moment_text(moment):
     title=_("Contract signed without a passed review"),
     explanation=_("A contract version is signed only after its contract review (合同评审记录) of that same version "
                   "passed, with every required department's opinion (procedure 4.2.1, procedure 2.7). Found: a signed "
-                  "version "
-                  "with no review of it that passed before the signature."))
+                  "version with no review of it that passed before the signature."))
 def signed_without_review(scope):
     contracts = scope.narrow(Contract.objects.filter(
         Q(status=SignedStatus.SIGNED) | Q(signed_on__isnull=False)

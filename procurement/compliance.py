@@ -40,8 +40,7 @@ def first_unqualified_use(purchase, listed, until):
       explanation=_("A supplier is ordered from, and its delivery received and accepted, only while it is qualified "
                     "(on the approved qualified supplier list in force, its entry, the list and its certificates "
                     "not lapsed), unless the Commerce Department approved an exception for that purchase (procedure "
-                    "2.6). "
-                    "Found: a purchase ordered, delivered or accepted on a date its supplier was not qualified, "
+                    "2.6). Found: a purchase ordered, delivered or accepted on a date its supplier was not qualified, "
                     "without an approved exception."))
 def unqualified_supplier_used(scope):
     purchases = list(scope.narrow(Purchase.objects.filter(

@@ -36,8 +36,7 @@ def _content_type(model):
     title=_("Project opened without a signed contract"),
     explanation=_("The Service Department opens a project (立项) or a project change only after Sales signed the "
                   "contract (procedure 4.3.1). Found: a project opened before the contract version it is opened from "
-                  "was "
-                  "signed, or from a version never signed."))
+                  "was signed, or from a version never signed."))
 def opened_without_signed_contract(scope):
     projects = scope.narrow(Project.objects.all())
     signed = reached(Contract, SignedStatus.SIGNED, Contract.objects.filter(pk__in=projects.values("contract")))
@@ -129,8 +128,7 @@ def work_outside_approved_plan(scope):
     title=_("Change implemented before its approval"),
     explanation=_("A change of the work plan takes effect only once the Service Department manager approved it "
                   "(procedure 4.4.3). Found: the revised work plan approved (the new baseline) before its change "
-                  "request "
-                  "was, or a task the change added was started before the change was approved."))
+                  "request was, or a task the change added was started before the change was approved."))
 def implemented_before_approval(scope):
     changes = scope.narrow(ChangeRequest.objects.all(), "project__contract")
     revisions = WorkPlan.objects.filter(change_request__in=changes.values("pk"))
