@@ -23,6 +23,8 @@ from core.roles import Role
 from core.workflow import not_author
 from org.models import Delegation
 
+from .scope import records_by_key
+
 NOT_DELEGABLE = frozenset({Role.ADMIN, Role.AUDITOR})  # as org.models.User.delegated_roles
 
 
@@ -62,19 +64,6 @@ def approvals(transitions):
         yield "vote", vote, vote.voter_id, vote.on_behalf_of_id
 
 
-def _records(rows):
-    """{(content type id, object id): record} for the rows, one query per record type."""
-    wanted = defaultdict(set)
-    for _kind, row, *_rest in rows:
-        wanted[row.content_type_id].add(row.object_id)
-    found = {}
-    for ct_id, ids in wanted.items():
-        model = ContentType.objects.get_for_id(ct_id).model_class()
-        for obj in model._base_manager.filter(pk__in=ids):
-            found[(ct_id, obj.pk)] = obj
-    return found
-
-
 def _when(row):
     return getattr(row, "at", None)
 
@@ -93,7 +82,7 @@ def _key(kind, row):
 def approved_by_author(scope):
     transitions = {key: value for key, value in approving_transitions().items() if value[2]}
     rows = list(approvals(transitions))
-    records = _records(rows)
+    records = records_by_key((row.content_type_id, row.object_id) for _kind, row, *_rest in rows)
     names = _names({person for _k, _r, user, behalf in rows for person in (user, behalf) if person})
     for kind, row, user, behalf in rows:
         record = records.get((row.content_type_id, row.object_id))
@@ -129,7 +118,7 @@ def approved_without_right(scope):
     delegations = defaultdict(list)
     for delegation in Delegation.objects.filter(delegate__in=people, revoked=False):
         delegations[(delegation.delegator_id, delegation.delegate_id)].append((delegation.start, delegation.end))
-    records = _records(rows)
+    records = records_by_key((row.content_type_id, row.object_id) for _kind, row, *_rest in rows)
     for kind, row, user, behalf in rows:
         record = records.get((row.content_type_id, row.object_id))
         if record is None or scope.contracts is not None and not _in_scope(record, scope):

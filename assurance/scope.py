@@ -12,9 +12,11 @@ definition, from the Record Register (core.RecordIndex: one row per record versi
   superseded; the others (drafts, in review, returned) are work in progress, listed apart.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -88,3 +90,17 @@ def evidence_counts(scope: AuditScope) -> dict[str, dict[str, int]]:
         bucket = counts.setdefault(code, {"issued": 0, "open": 0})
         bucket["issued" if status in issued_states(code) else "open"] += n
     return counts
+
+
+def records_by_key(keys):
+    """{(content type id, object id): record} for (content type id, object id) pairs, one query per record type
+    (the register's entries, the workflow's logs and approvals name records so)."""
+    wanted = defaultdict(set)
+    for ct_id, object_id in keys:
+        wanted[ct_id].add(object_id)
+    found = {}
+    for ct_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        for obj in model._base_manager.filter(pk__in=ids):
+            found[(ct_id, obj.pk)] = obj
+    return found

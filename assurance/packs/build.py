@@ -33,7 +33,7 @@ from core.models import AuditEntry, RecordIndex
 from core.registry import registry
 
 from .. import clausemap
-from ..scope import AuditScope, is_issued, register_entries
+from ..scope import AuditScope, is_issued, records_by_key, register_entries
 from . import documents, tickets
 from .archive import Archive
 
@@ -57,19 +57,6 @@ def entries_in_pack(scope: AuditScope, user=None):
         rows = visibility.narrow_register(rows, user)
     return rows.select_related("content_type", "author", "department").order_by("record_type", "number",
                                                                                   "version", "pk")
-
-
-def _objects(entries):
-    """{(content type id, pk): record} in one query per model."""
-    wanted = defaultdict(set)
-    for entry in entries:
-        wanted[entry.content_type_id].add(entry.object_id)
-    found = {}
-    for ct_id, pks in wanted.items():
-        model = ContentType.objects.get_for_id(ct_id).model_class()
-        for obj in model._base_manager.filter(pk__in=pks):
-            found[(ct_id, obj.pk)] = obj
-    return found
 
 
 def steps_of(code, clauses) -> tuple:
@@ -98,7 +85,7 @@ class Builder:
     def build(self) -> tuple[Archive, dict]:
         with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
             entries = list(entries_in_pack(self.scope, self.user))
-            objects = _objects(entries)
+            objects = records_by_key((entry.content_type_id, entry.object_id) for entry in entries)
             total = len(entries) + 3
             self.progress(0, total)
             for done, entry in enumerate(entries, start=1):
@@ -247,11 +234,10 @@ def _record_rows(items):
 def index_document(context) -> ExportDocument:
     about = context["about"]
     columns = [_t("Number"), _t("Version"), _t("Title"), _t("Status"), _t("File")]
-    sections = [Section(_t("Scope"), [_t("Period: %(start)s to %(end)s") % about["period"],
-                                      _t("Contracts: %(list)s") % {"list": "; ".join(about["contracts"]) or "—"},
-                                      _t("Projects: %(list)s") % {"list": "; ".join(about["projects"]) or "—"}])]
-    sections.append(Section(_t("By clause"), [] if context["by_clause"] else [
-        _t("The clause map lists no clauses: the evidence is indexed by procedure step below.")]))
+    scope = [(_t("Contracts"), "; ".join(about["contracts"]) or "—"),
+             (_t("Projects"), "; ".join(about["projects"]) or "—")]
+    sections = [Section(_t("By clause"), [] if context["by_clause"] else [
+        _t("The clause map lists no clauses: the evidence is indexed by procedure step below.")])]
     for row in context["by_clause"]:
         clause = row["clause"]
         text = [_t("Procedure steps: %(list)s") % {"list": "; ".join(map(clausemap.step_label, clause.sp)) or "—"},
@@ -275,7 +261,7 @@ def index_document(context) -> ExportDocument:
         *(_t("%(which)s entry #%(seq)s at %(at)s, SHA-256 %(hash)s") % {"which": label, **entry}
           for label, entry in ((_t("First"), check["first_entry"]), (_t("Last"), check["last_entry"])) if entry)]))
     return ExportDocument(title=_t("Evidence pack index"), company=settings.SERVPLAN_COMPANY_NAME,
-                          subtitle=_t("Period %(start)s to %(end)s") % about["period"], sections=sections,
+                          subtitle=_t("Period %(start)s to %(end)s") % about["period"], meta=scope, sections=sections,
                           language="en" if settings.LANGUAGE_CODE.startswith("en") else "zh-hans")
 
 

@@ -23,6 +23,7 @@ from contracts.demo import CHAIN_TITLE
 from core.choices import AuditAction
 from core.models import AuditEntry
 from core.registry import registry
+from core.tests.test_exports import run_tool
 from projects.models import Project
 from reporting.models import ActionItem, MonthlyServiceReport
 
@@ -98,7 +99,7 @@ def pack(seeded):
                                  contracts=[seeded["contract"]])
 
 
-def test_pack_holds_every_expected_record_and_its_manifest_verifies(seeded, pack):
+def test_pack_holds_every_expected_record_and_its_manifest_verifies(seeded, pack, tmp_path):
     pack.refresh_from_db()
     assert pack.state == PackState.READY, pack.message
     files = archive.read_zip(zip_of(pack))
@@ -145,6 +146,10 @@ def test_pack_holds_every_expected_record_and_its_manifest_verifies(seeded, pack
     assert check["first_entry"]["hash"] == in_period.first().hash
     assert check["entries_in_period"] == in_period.count()
     assert files["index.pdf"][:4] == b"%PDF"
+    # The index names its scope in the header block and has no empty record rows (number, version, status).
+    index_text = run_tool("pdftotext", files["index.pdf"], tmp_path)
+    assert seeded["contract"].number in index_text and seeded["report"].number in index_text
+    assert "文件编号" not in index_text and "Doc. No." not in index_text
     index = files["index.html"].decode()
     assert report.number in index and "tickets.csv" in index
     # Creation was audited.

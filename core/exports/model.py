@@ -202,6 +202,12 @@ class ExportDocument:
         text = get_labels(self.language, self.labels)[key]
         return text.format(**kwargs) if kwargs else text
 
+    @property
+    def is_record(self) -> bool:
+        """A controlled record has a number from its creation: its header block and page header name it. A document
+        that is not one (an evidence pack's index) shows only the rows it sets."""
+        return bool(self.number)
+
     def info_items(self) -> list[tuple[str, str]]:
         """(label, value) pairs of the header block, in display order."""
         items = [
@@ -211,7 +217,7 @@ class ExportDocument:
             (self.label("status"), self.status),
             (self.label("department"), self.department),
             (self.label("author"), self.author),
-        ]
+        ] if self.is_record else []
         for key in ("customer", "project", "effective_date"):
             value = getattr(self, key)
             if value not in (None, ""):
@@ -222,7 +228,7 @@ class ExportDocument:
         ]
 
     def page_header_text(self) -> str:
-        return self.label("header_id", number=self.number, version=self.version)
+        return self.label("header_id", number=self.number, version=self.version) if self.is_record else ""
 
     def numbered_headings(self) -> list[str]:
         """Section headings with 1 / 1.1 / 1.1.1 numbers (when enabled)."""

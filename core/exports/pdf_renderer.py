@@ -153,6 +153,8 @@ def _image_html(image: Image, doc: ExportDocument, number: int) -> str:
 
 def _docinfo_html(doc: ExportDocument) -> str:
     items = doc.info_items()
+    if not items:
+        return ""
     rows = []
     for i in range(0, len(items), 2):
         pair = items[i : i + 2]

@@ -192,6 +192,17 @@ def test_signs_the_documents_print_are_drawn_in_the_shipped_font(tmp_path):
     assert "≥99.9%" in "".join(run_tool("pdftotext", pdf, tmp_path).split())
 
 
+def test_a_document_that_is_not_a_record_shows_only_its_own_header_rows(tmp_path):
+    """No number (an evidence pack's index): no empty 文件编号 / 版本 / 状态 rows in the header block or the page
+    header, in the PDF and the DOCX; the rows the document sets are shown."""
+    doc = ExportDocument(title="证据包索引", company="示例公司", meta=[("合同", "HT-2026-001")],
+                         sections=[Section("按条款", ["8.1 运行策划和控制"])])
+    for text in (run_tool("pdftotext", render_pdf(doc), tmp_path), docx_text(render_docx(doc))):
+        assert "HT-2026-001" in text and "证据包索引" in text
+        assert not any(label in text for label in ("文件编号", "版本", "密级", "编制部门")), text
+    assert make_doc().is_record and "文件编号" in run_tool("pdftotext", render_pdf(make_doc()), tmp_path)
+
+
 # --------------------------------------------------------------------------- PDF
 
 

@@ -47,6 +47,8 @@ class BodyWriter:
 
     def info_block(self) -> None:
         items = self.doc.info_items()
+        if not items:
+            return
         rows = (len(items) + 1) // 2
         table = self.d.add_table(rows=rows, cols=4)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
